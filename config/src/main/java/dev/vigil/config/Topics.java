@@ -1,0 +1,46 @@
+package dev.vigil.config;
+
+import java.util.Objects;
+
+/**
+ * The Kafka topic names of one Vigil deployment. Immutable; the prefix defaults to {@code vigil.}.
+ */
+public record Topics(String prefix) {
+  public static final String DEFAULT_PREFIX = "vigil.";
+
+  public Topics {
+    Objects.requireNonNull(prefix, "prefix");
+  }
+
+  public static Topics defaults() {
+    return new Topics(DEFAULT_PREFIX);
+  }
+
+  public String frames() {
+    return prefix + "frames";
+  }
+
+  public String audio() {
+    return prefix + "audio";
+  }
+
+  public String prompts() {
+    return prefix + "prompts";
+  }
+
+  public String promptStatus() {
+    return prefix + "prompt-status";
+  }
+
+  public String observations() {
+    return prefix + "observations";
+  }
+
+  public String violations() {
+    return prefix + "violations";
+  }
+
+  public String dlq() {
+    return prefix + "dlq";
+  }
+}

@@ -1,0 +1,75 @@
+package dev.vigil.config;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One violation lifecycle event, the value of {@code vigil.violations} (keyed by {@code
+ * camera/prompt}).
+ *
+ * @param schema record schema version
+ * @param id deterministic episode id: the same episode always gets the same id, so replays
+ *     deduplicate
+ * @param state {@code open}, {@code update} or {@code resolved}
+ * @param camera camera id
+ * @param prompt the prompt's id and text
+ * @param answer the prompt's answer when this event was emitted
+ * @param started event time the episode's condition began, epoch millis
+ * @param ended event time the episode resolved, or null while open
+ * @param severity the prompt's severity
+ * @param evidence what supports the answer
+ */
+public record Violation(
+    int schema,
+    String id,
+    String state,
+    String camera,
+    PromptRef prompt,
+    double answer,
+    long started,
+    Long ended,
+    String severity,
+    Evidence evidence) {
+  public static final int SCHEMA = 1;
+  public static final String OPEN = "open";
+  public static final String UPDATE = "update";
+  public static final String RESOLVED = "resolved";
+
+  /** The prompt a violation answers. */
+  public record PromptRef(String id, String text) {}
+
+  /**
+   * Evidence for a violation.
+   *
+   * @param boxes labelled boxes, normalised
+   * @param counts counts such as {@code people}, {@code helmet}, {@code no_helmet}
+   * @param audio audio features when they count, else null
+   * @param snapshot a reference to a stored snapshot, or null
+   */
+  public record Evidence(
+      List<LabelledBox> boxes, Map<String, Integer> counts, AudioFeatures audio, String snapshot) {
+    public Evidence {
+      boxes = boxes == null ? List.of() : List.copyOf(boxes);
+      counts = counts == null ? Map.of() : Map.copyOf(counts);
+    }
+  }
+
+  /** A box with a label such as {@code person}, {@code head} or {@code helmet}. */
+  public record LabelledBox(String label, Box box, Double score) {}
+
+  /** The Kafka key of a violation: {@code camera/prompt}. */
+  public static String key(String camera, String promptId) {
+    return camera + "/" + promptId;
+  }
+
+  /**
+   * The deterministic id of the episode of {@code promptId} on {@code camera} that started at
+   * {@code startedMillis}: a name-based UUID, so the same episode always maps to the same id.
+   */
+  public static String episodeId(String camera, String promptId, long startedMillis) {
+    String name = camera + "\u0000" + promptId + "\u0000" + startedMillis;
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+}
