@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One site's configuration, as loaded from {@code site.yaml} by {@link SiteConfigLoader}. Immutable.
+ * One site's configuration, as loaded from {@code site.yaml} by {@link SiteConfigLoader}.
+ * Immutable.
  *
  * @param site site name, used in MQTT topics ({@code vigil/<site>/...})
  * @param kafka Kafka connection and topic prefix

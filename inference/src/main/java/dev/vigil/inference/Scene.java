@@ -5,8 +5,8 @@ import dev.vigil.config.Person;
 import java.util.List;
 
 /**
- * Everything the model knows about one camera at one instant: the people in the frame and the
- * audio around it. Prompts are answered over a scene. Immutable.
+ * Everything the model knows about one camera at one instant: the people in the frame and the audio
+ * around it. Prompts are answered over a scene. Immutable.
  *
  * @param camera camera id
  * @param timestamp event time, epoch millis
