@@ -1,0 +1,34 @@
+package dev.vigil.processor.rules;
+
+/**
+ * The state of one camera x prompt rule between frames. Stored as JSON in a state store, so it
+ * survives restarts. Immutable.
+ *
+ * @param phase idle, pending (condition holds, not yet long enough) or open
+ * @param since event time the current run of the condition began; the episode's start
+ * @param lastTrue event time the condition last held
+ * @param lastSeen event time of the last answer, true or false
+ * @param answer the last answer reported in an event
+ * @param resolvedAt event time the last episode resolved, for cooldown; -1 when none
+ * @param episodeId id of the open episode, or null
+ */
+public record RuleState(
+    Phase phase,
+    long since,
+    long lastTrue,
+    long lastSeen,
+    double answer,
+    long resolvedAt,
+    String episodeId) {
+
+  /** Where a rule stands. */
+  public enum Phase {
+    IDLE,
+    PENDING,
+    OPEN
+  }
+
+  public static RuleState initial() {
+    return new RuleState(Phase.IDLE, -1, -1, -1, 0, -1, null);
+  }
+}
