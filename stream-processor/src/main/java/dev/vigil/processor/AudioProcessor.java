@@ -1,0 +1,71 @@
+package dev.vigil.processor;
+
+import dev.vigil.config.AudioFeatures;
+import dev.vigil.config.VigilHeaders;
+import dev.vigil.processor.scene.AudioWindow;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Analyses each audio snippet (PCM s16le mono) and keeps the camera's recent audio features in a
+ * store, where {@link SceneProcessor} joins them to frames in event time. A snippet without a
+ * camera, with an odd byte count or a bad rate goes to the dead-letter topic.
+ */
+final class AudioProcessor implements Processor<String, byte[], String, Object> {
+  static final String NAME = "audio";
+  static final int DEFAULT_RATE = 16_000;
+
+  private final Supplier<AudioSnippetAnalyzer> analyzers;
+  private final Map<String, AudioSnippetAnalyzer> perCamera = new HashMap<>();
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, AudioWindow> store;
+
+  AudioProcessor(Supplier<AudioSnippetAnalyzer> analyzers) {
+    this.analyzers = analyzers;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(VigilTopology.AUDIO_STORE);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String camera = record.key();
+    byte[] pcm = record.value();
+    if (camera == null || camera.isBlank()) {
+      DeadLetters.send(context, record, "audio snippet has no camera id: the record key is empty");
+      return;
+    }
+    if (pcm == null || pcm.length < 2 || pcm.length % 2 != 0) {
+      DeadLetters.send(
+          context,
+          record,
+          "audio snippet is not PCM s16le: expected an even, non-zero byte count, got "
+              + (pcm == null ? 0 : pcm.length));
+      return;
+    }
+    long rate = VigilHeaders.getLong(record.headers(), VigilHeaders.RATE, DEFAULT_RATE);
+    if (rate < 4000 || rate > 192_000) {
+      DeadLetters.send(context, record, "audio snippet has an unusable rate header: " + rate);
+      return;
+    }
+    short[] samples = new short[pcm.length / 2];
+    ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+    AudioFeatures features =
+        perCamera.computeIfAbsent(camera, c -> analyzers.get()).analyze(samples, (int) rate);
+    long durationMs = samples.length * 1000L / rate;
+    AudioWindow window = store.get(camera);
+    AudioWindow.Snippet snippet =
+        new AudioWindow.Snippet(record.timestamp(), record.timestamp() + durationMs, features);
+    store.put(camera, (window == null ? new AudioWindow(null) : window).with(snippet));
+  }
+}

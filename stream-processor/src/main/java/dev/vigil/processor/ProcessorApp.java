@@ -1,0 +1,91 @@
+package dev.vigil.processor;
+
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.inference.FrameAnalyzer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the Vigil topology on a Kafka cluster. Owns its {@link KafkaStreams}; the caller owns the
+ * {@link FrameAnalyzer} and closes it after this.
+ */
+public final class ProcessorApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
+  private final KafkaStreams streams;
+
+  /**
+   * Tunables of the streams app.
+   *
+   * @param applicationId Kafka Streams application id (consumer group and state dir name)
+   * @param stateDir where local state lives
+   * @param streamThreads stream threads; each runs the model on its own frames
+   * @param commitIntervalMs EOS commit interval: bounds how long results wait before they are
+   *     visible downstream
+   */
+  public record Options(String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
+    public static Options defaults(Path stateDir) {
+      return new Options("vigil-processor", stateDir, 1, 100);
+    }
+  }
+
+  public ProcessorApp(
+      SiteConfig.Kafka kafka,
+      Topics topics,
+      Map<String, SiteConfig.Camera> cameras,
+      FrameAnalyzer analyzer,
+      Supplier<AudioSnippetAnalyzer> audio,
+      Options options) {
+    this.streams =
+        new KafkaStreams(
+            VigilTopology.build(topics, analyzer, cameras, audio), streamsConfig(kafka, options));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+  }
+
+  /** The streams configuration: exactly-once v2, idempotent producers with acks=all. */
+  public static Properties streamsConfig(SiteConfig.Kafka kafka, Options options) {
+    Properties p = new Properties();
+    p.putAll(kafka.properties());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitIntervalMs());
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // Inference is slow per record: keep polls small so a poll never outlives max.poll.interval.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return p;
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

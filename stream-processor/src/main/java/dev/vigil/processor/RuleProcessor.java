@@ -1,0 +1,249 @@
+package dev.vigil.processor;
+
+import dev.vigil.config.Observation;
+import dev.vigil.config.Person;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Violation;
+import dev.vigil.inference.Scene;
+import dev.vigil.inference.prompt.CompiledPrompt;
+import dev.vigil.processor.rules.RuleSettings;
+import dev.vigil.processor.rules.RuleState;
+import dev.vigil.processor.rules.TemporalRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Answers every standing prompt on every observation and applies the temporal rules, keeping one
+ * {@link RuleState} per camera x prompt in a state store. Emits violation lifecycle events keyed
+ * {@code camera/prompt}, and the compiled form or refusal of each prompt to {@code
+ * vigil.prompt-status}.
+ */
+final class RuleProcessor implements Processor<String, Observation, String, Object> {
+  static final String NAME = "rules";
+  static final String VIOLATIONS_SINK = "violations-sink";
+  static final String PROMPT_STATUS_SINK = "prompt-status-sink";
+  static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+
+  private final Map<String, SiteConfig.Camera> cameras;
+  private final PromptCatalog catalog = new PromptCatalog();
+  private final Map<String, Map<String, Object>> statusSent = new HashMap<>();
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, RuleState> ruleStates;
+  private KeyValueStore<String, byte[]> prompts;
+
+  RuleProcessor(Map<String, SiteConfig.Camera> cameras) {
+    this.cameras = cameras;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.ruleStates = context.getStateStore(VigilTopology.RULE_STATE_STORE);
+    this.prompts = context.getStateStore(VigilTopology.PROMPTS_STORE);
+    context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::advanceRules);
+    // Every task sees the same global prompts; one task reports their status.
+    if (context.taskId().partition() == 0) {
+      context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> reportStatus());
+    }
+  }
+
+  @Override
+  public void process(Record<String, Observation> record) {
+    Observation obs = record.value();
+    String camera = record.key();
+    Scene scene = new Scene(camera, record.timestamp(), obs.people(), obs.audio());
+    double calibration = calibrationDb(camera);
+    for (PromptCatalog.Entry prompt : acceptedPrompts()) {
+      if (!prompt.spec().appliesTo(camera)) {
+        continue;
+      }
+      CompiledPrompt compiled = prompt.compiled();
+      double answer = compiled.answer(scene, calibration);
+      boolean holds = compiled.holds(answer);
+      String key = Violation.key(camera, prompt.id());
+      RuleState state = Objects.requireNonNullElse(ruleStates.get(key), RuleState.initial());
+      TemporalRule.Step step = rule(camera, prompt).step(state, record.timestamp(), holds, answer);
+      ruleStates.put(key, step.state());
+      if (step.event() != null) {
+        emit(camera, prompt, step.event(), Evidence.of(compiled, scene), record.timestamp());
+      }
+    }
+  }
+
+  private List<PromptCatalog.Entry> acceptedPrompts() {
+    List<PromptCatalog.Entry> out = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = prompts.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        if (kv.value == null) {
+          continue;
+        }
+        PromptCatalog.Entry e = catalog.get(kv.key, kv.value);
+        if (e.accepted()) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private TemporalRule rule(String camera, PromptCatalog.Entry prompt) {
+    return new TemporalRule(
+        camera,
+        prompt.id(),
+        RuleSettings.of(prompt.compiled().forSeconds(), prompt.spec().cooldownS()));
+  }
+
+  private double calibrationDb(String camera) {
+    SiteConfig.Camera c = cameras.get(camera);
+    return c == null ? 0 : c.audioCalibrationDb();
+  }
+
+  /** Stream-time housekeeping: close stale pending runs, resolve episodes, drop removed prompts. */
+  private void advanceRules(long streamTime) {
+    Map<String, PromptCatalog.Entry> active = new HashMap<>();
+    for (PromptCatalog.Entry e : acceptedPrompts()) {
+      active.put(e.id(), e);
+    }
+    List<KeyValue<String, RuleState>> states = new ArrayList<>();
+    try (KeyValueIterator<String, RuleState> it = ruleStates.all()) {
+      it.forEachRemaining(states::add);
+    }
+    for (KeyValue<String, RuleState> kv : states) {
+      int slash = kv.key.lastIndexOf('/');
+      String camera = kv.key.substring(0, slash);
+      String promptId = kv.key.substring(slash + 1);
+      PromptCatalog.Entry prompt = active.get(promptId);
+      RuleState state = kv.value;
+      if (prompt == null || !prompt.spec().appliesTo(camera)) {
+        // The prompt was removed or narrowed: an open episode ends now rather than never.
+        if (state.phase() == RuleState.Phase.OPEN) {
+          TemporalRule.Event resolved =
+              new TemporalRule.Event(
+                  Violation.RESOLVED, state.episodeId(), state.since(), streamTime, state.answer());
+          emitRemoved(camera, promptId, resolved, streamTime);
+        }
+        ruleStates.delete(kv.key);
+        continue;
+      }
+      TemporalRule.Step step = rule(camera, prompt).advance(state, streamTime);
+      if (!step.state().equals(state)) {
+        ruleStates.put(kv.key, step.state());
+      }
+      if (step.event() != null) {
+        emit(camera, prompt, step.event(), Evidence.none(), streamTime);
+      }
+    }
+  }
+
+  private void reportStatus() {
+    Map<String, Map<String, Object>> current = new LinkedHashMap<>();
+    try (KeyValueIterator<String, byte[]> it = prompts.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        if (kv.value != null) {
+          current.put(kv.key, catalog.get(kv.key, kv.value).status());
+        }
+      }
+    }
+    long now = System.currentTimeMillis();
+    current.forEach(
+        (id, status) -> {
+          if (!status.equals(statusSent.get(id))) {
+            context.forward(new Record<String, Object>(id, status, now), PROMPT_STATUS_SINK);
+            statusSent.put(id, status);
+          }
+        });
+    for (String id : new ArrayList<>(statusSent.keySet())) {
+      if (!current.containsKey(id)) {
+        context.forward(new Record<String, Object>(id, null, now), PROMPT_STATUS_SINK);
+        statusSent.remove(id);
+      }
+    }
+  }
+
+  private void emit(
+      String camera,
+      PromptCatalog.Entry prompt,
+      TemporalRule.Event event,
+      Violation.Evidence evidence,
+      long timestamp) {
+    Violation v =
+        new Violation(
+            Violation.SCHEMA,
+            event.episodeId(),
+            event.state(),
+            camera,
+            new Violation.PromptRef(prompt.id(), prompt.spec().text()),
+            event.answer(),
+            event.started(),
+            event.ended(),
+            prompt.spec().severity(),
+            evidence);
+    context.forward(
+        new Record<String, Object>(Violation.key(camera, prompt.id()), v, timestamp),
+        VIOLATIONS_SINK);
+  }
+
+  private void emitRemoved(String camera, String promptId, TemporalRule.Event e, long timestamp) {
+    Violation v =
+        new Violation(
+            Violation.SCHEMA,
+            e.episodeId(),
+            e.state(),
+            camera,
+            new Violation.PromptRef(promptId, null),
+            e.answer(),
+            e.started(),
+            e.ended(),
+            null,
+            Evidence.none());
+    context.forward(
+        new Record<String, Object>(Violation.key(camera, promptId), v, timestamp),
+        VIOLATIONS_SINK);
+  }
+
+  /** Builds the evidence of a violation from the people that match the prompt. */
+  static final class Evidence {
+    private Evidence() {}
+
+    static Violation.Evidence none() {
+      return new Violation.Evidence(List.of(), Map.of(), null, null);
+    }
+
+    static Violation.Evidence of(CompiledPrompt prompt, Scene scene) {
+      List<Violation.LabelledBox> boxes = new ArrayList<>();
+      for (Person p : prompt.matching(scene)) {
+        boxes.add(new Violation.LabelledBox("person", p.box(), p.score()));
+        if (p.head() != null) {
+          String label =
+              p.helmet() == null ? "head" : Boolean.TRUE.equals(p.helmet()) ? "helmet" : "no_helmet";
+          boxes.add(new Violation.LabelledBox(label, p.head(), p.helmetProbability()));
+        }
+      }
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      counts.put("people", scene.people().size());
+      counts.put(
+          "helmet",
+          (int) scene.people().stream().filter(p -> Boolean.TRUE.equals(p.helmet())).count());
+      counts.put(
+          "no_helmet",
+          (int) scene.people().stream().filter(p -> Boolean.FALSE.equals(p.helmet())).count());
+      counts.put("unknown", (int) scene.people().stream().filter(p -> p.helmet() == null).count());
+      return new Violation.Evidence(
+          boxes, counts, prompt.usesAudio() ? scene.audio() : null, null);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.vigil.processor;
+
+import dev.vigil.config.Json;
+import dev.vigil.config.JsonSerde;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.processor.rules.RuleState;
+import dev.vigil.processor.scene.AudioWindow;
+import dev.vigil.processor.scene.CameraState;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds Vigil's Kafka Streams topology. Static, so tests can run it in {@code TopologyTestDriver}
+ * with no broker.
+ *
+ * <pre>
+ * vigil.frames ─► perceive ─► scene ─► rules ─► vigil.violations, vigil.prompt-status
+ *                    │          │ ▲
+ *                    ▼          ▼ └── audio ◄─ vigil.audio
+ *                vigil.dlq   vigil.observations        (prompts: global store of vigil.prompts)
+ * </pre>
+ *
+ * Frames and audio share stores, so their topics must have the same partition count (both are
+ * keyed by camera).
+ */
+public final class VigilTopology {
+  public static final String CAMERA_STATE_STORE = "camera-state";
+  public static final String AUDIO_STORE = "audio-window";
+  public static final String RULE_STATE_STORE = "rule-state";
+  public static final String PROMPTS_STORE = "prompts";
+
+  private VigilTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param topics topic names
+   * @param analyzer the vision model; owned by the caller, who closes it after the streams app
+   * @param cameras camera configs by id, for zones and audio calibration; cameras not listed get
+   *     no zones
+   * @param audioAnalyzers makes one stateful audio analyser per camera
+   */
+  public static Topology build(
+      Topics topics,
+      FrameAnalyzer analyzer,
+      Map<String, SiteConfig.Camera> cameras,
+      Supplier<AudioSnippetAnalyzer> audioAnalyzers) {
+    Topology t = new Topology();
+    var strings = Serdes.String();
+    var bytes = Serdes.ByteArray();
+
+    t.addSource("frames-source", strings.deserializer(), bytes.deserializer(), topics.frames());
+    t.addSource("audio-source", strings.deserializer(), bytes.deserializer(), topics.audio());
+    t.addProcessor(PerceiveProcessor.NAME, () -> new PerceiveProcessor(analyzer), "frames-source");
+    t.addProcessor(AudioProcessor.NAME, () -> new AudioProcessor(audioAnalyzers), "audio-source");
+    t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
+    t.addProcessor(RuleProcessor.NAME, () -> new RuleProcessor(cameras), SceneProcessor.NAME);
+
+    t.addSink(
+        DeadLetters.SINK,
+        topics.dlq(),
+        strings.serializer(),
+        anyValue(),
+        PerceiveProcessor.NAME,
+        AudioProcessor.NAME);
+    t.addSink(
+        SceneProcessor.OBSERVATIONS_SINK,
+        topics.observations(),
+        strings.serializer(),
+        anyValue(),
+        SceneProcessor.NAME);
+    t.addSink(
+        RuleProcessor.VIOLATIONS_SINK,
+        topics.violations(),
+        strings.serializer(),
+        anyValue(),
+        RuleProcessor.NAME);
+    t.addSink(
+        RuleProcessor.PROMPT_STATUS_SINK,
+        topics.promptStatus(),
+        strings.serializer(),
+        anyValue(),
+        RuleProcessor.NAME);
+
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CAMERA_STATE_STORE),
+            strings,
+            new JsonSerde<>(CameraState.class)),
+        SceneProcessor.NAME);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(AUDIO_STORE), strings, new JsonSerde<>(AudioWindow.class)),
+        AudioProcessor.NAME,
+        SceneProcessor.NAME);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(RULE_STATE_STORE),
+            strings,
+            new JsonSerde<>(RuleState.class)),
+        RuleProcessor.NAME);
+    t.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPTS_STORE), strings, bytes)
+            .withLoggingDisabled(),
+        "prompts-source",
+        strings.deserializer(),
+        bytes.deserializer(),
+        topics.prompts(),
+        "prompts-updater",
+        PromptStoreUpdater::new);
+    return t;
+  }
+
+  /** Raw bytes pass through (dead letters); anything else is written as JSON; null stays null. */
+  private static Serializer<Object> anyValue() {
+    return (topic, value) ->
+        value == null ? null : value instanceof byte[] b ? b : Json.toBytes(value);
+  }
+}
