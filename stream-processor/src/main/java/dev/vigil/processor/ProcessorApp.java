@@ -33,7 +33,8 @@ public final class ProcessorApp implements AutoCloseable {
    * @param commitIntervalMs EOS commit interval: bounds how long results wait before they are
    *     visible downstream
    */
-  public record Options(String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
+  public record Options(
+      String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
     public static Options defaults(Path stateDir) {
       return new Options("vigil-processor", stateDir, 1, 100);
     }

@@ -25,8 +25,7 @@ final class PromptCatalog {
       };
 
   /**
-   * A prompt as the processor sees it: accepted with its compiled form, or rejected with a
-   * reason.
+   * A prompt as the processor sees it: accepted with its compiled form, or rejected with a reason.
    *
    * @param id prompt id (the record key)
    * @param spec the parsed spec, or null when the value is not valid PromptSpec JSON

@@ -211,8 +211,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
             null,
             Evidence.none());
     context.forward(
-        new Record<String, Object>(Violation.key(camera, promptId), v, timestamp),
-        VIOLATIONS_SINK);
+        new Record<String, Object>(Violation.key(camera, promptId), v, timestamp), VIOLATIONS_SINK);
   }
 
   /** Builds the evidence of a violation from the people that match the prompt. */
@@ -229,7 +228,9 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
         boxes.add(new Violation.LabelledBox("person", p.box(), p.score()));
         if (p.head() != null) {
           String label =
-              p.helmet() == null ? "head" : Boolean.TRUE.equals(p.helmet()) ? "helmet" : "no_helmet";
+              p.helmet() == null
+                  ? "head"
+                  : Boolean.TRUE.equals(p.helmet()) ? "helmet" : "no_helmet";
           boxes.add(new Violation.LabelledBox(label, p.head(), p.helmetProbability()));
         }
       }
@@ -243,7 +244,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
           (int) scene.people().stream().filter(p -> Boolean.FALSE.equals(p.helmet())).count());
       counts.put("unknown", (int) scene.people().stream().filter(p -> p.helmet() == null).count());
       return new Violation.Evidence(
-          boxes, counts, prompt.usesAudio() ? scene.audio() : null, null);
+          boxes, counts, prompt.sound().isPresent() ? scene.audio() : null, null);
     }
   }
 }

@@ -26,8 +26,8 @@ import org.apache.kafka.streams.state.Stores;
  *                vigil.dlq   vigil.observations        (prompts: global store of vigil.prompts)
  * </pre>
  *
- * Frames and audio share stores, so their topics must have the same partition count (both are
- * keyed by camera).
+ * Frames and audio share stores, so their topics must have the same partition count (both are keyed
+ * by camera).
  */
 public final class VigilTopology {
   public static final String CAMERA_STATE_STORE = "camera-state";
@@ -42,8 +42,8 @@ public final class VigilTopology {
    *
    * @param topics topic names
    * @param analyzer the vision model; owned by the caller, who closes it after the streams app
-   * @param cameras camera configs by id, for zones and audio calibration; cameras not listed get
-   *     no zones
+   * @param cameras camera configs by id, for zones and audio calibration; cameras not listed get no
+   *     zones
    * @param audioAnalyzers makes one stateful audio analyser per camera
    */
   public static Topology build(
@@ -96,7 +96,9 @@ public final class VigilTopology {
         SceneProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(AUDIO_STORE), strings, new JsonSerde<>(AudioWindow.class)),
+            Stores.persistentKeyValueStore(AUDIO_STORE),
+            strings,
+            new JsonSerde<>(AudioWindow.class)),
         AudioProcessor.NAME,
         SceneProcessor.NAME);
     t.addStateStore(

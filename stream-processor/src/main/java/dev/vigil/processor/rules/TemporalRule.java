@@ -85,7 +85,8 @@ public final class TemporalRule {
 
   private Step fromPending(RuleState s, long ts, boolean holds, double answer) {
     if (holds) {
-      RuleState next = new RuleState(Phase.PENDING, s.since(), ts, ts, answer, s.resolvedAt(), null);
+      RuleState next =
+          new RuleState(Phase.PENDING, s.since(), ts, ts, answer, s.resolvedAt(), null);
       return maybeOpen(next, ts, answer);
     }
     if (ts - s.lastTrue() > settings.gapToleranceMs()) {

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The recent audio snippets of one camera, kept so frames can be joined to the audio around them
- * in event time. Immutable; stored as JSON per camera.
+ * The recent audio snippets of one camera, kept so frames can be joined to the audio around them in
+ * event time. Immutable; stored as JSON per camera.
  *
  * @param snippets recent snippets, oldest first
  */

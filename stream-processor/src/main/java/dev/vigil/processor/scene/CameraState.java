@@ -26,8 +26,8 @@ public record CameraState(long nextTrackId, long lastTimestamp, List<Track> trac
    * @param id anonymous track id, unique per camera
    * @param person the person as last seen, with zones after inertia
    * @param missed consecutive frames the track was not detected
-   * @param zoneStreaks per zone, consecutive frames the raw membership disagreed with the
-   *     current one; membership flips when this reaches the inertia
+   * @param zoneStreaks per zone, consecutive frames the raw membership disagreed with the current
+   *     one; membership flips when this reaches the inertia
    */
   public record Track(long id, Person person, int missed, Map<String, Integer> zoneStreaks) {
     public Track {

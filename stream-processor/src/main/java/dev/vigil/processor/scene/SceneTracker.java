@@ -15,10 +15,10 @@ import java.util.Set;
  * Tracks people across frames of one camera and decides their zones. Pure and deterministic: the
  * same frames give the same track ids, so replays agree.
  *
- * <p>Tracking is greedy IoU matching, highest IoU first. A track missed for up to {@code
- * maxMissed} frames coasts with its last box, so one missed detection neither drops the person
- * from counts nor gives them a new id. Zone membership of a track flips only after the raw
- * membership has disagreed for {@code zoneInertia} consecutive frames.
+ * <p>Tracking is greedy IoU matching, highest IoU first. A track missed for up to {@code maxMissed}
+ * frames coasts with its last box, so one missed detection neither drops the person from counts nor
+ * gives them a new id. Zone membership of a track flips only after the raw membership has disagreed
+ * for {@code zoneInertia} consecutive frames.
  */
 public final class SceneTracker {
   private final double minIou;
@@ -77,15 +77,14 @@ public final class SceneTracker {
       Person det = detections.get(d);
       Integer t = detectionToTrack.get(d);
       CameraState.Track track =
-          t == null
-              ? newTrack(nextId++, det, zones)
-              : continued(previous.get(t), det, zones);
+          t == null ? newTrack(nextId++, det, zones) : continued(previous.get(t), det, zones);
       tracks.add(track);
     }
     for (int t = 0; t < previous.size(); t++) {
       CameraState.Track old = previous.get(t);
       if (!usedTracks.contains(t) && old.missed() < maxMissed) {
-        tracks.add(new CameraState.Track(old.id(), old.person(), old.missed() + 1, old.zoneStreaks()));
+        tracks.add(
+            new CameraState.Track(old.id(), old.person(), old.missed() + 1, old.zoneStreaks()));
       }
     }
     tracks.sort(Comparator.comparingLong(CameraState.Track::id));

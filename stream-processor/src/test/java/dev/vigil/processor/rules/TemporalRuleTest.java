@@ -75,7 +75,8 @@ class TemporalRuleTest {
   @Test
   void shouldResetTimerWhenGapExceedsTolerance() {
     TemporalRule rule = new TemporalRule("cam", "p", new RuleSettings(10, 2, 5, 0));
-    double[][] answers = concat(holding(0, 5, 0.5, 1), holding(5.5, 8, 0.5, 0), holding(8.5, 14, 0.5, 1));
+    double[][] answers =
+        concat(holding(0, 5, 0.5, 1), holding(5.5, 8, 0.5, 0), holding(8.5, 14, 0.5, 1));
     assertThat(run(rule, answers)).isEmpty();
   }
 
@@ -119,16 +120,20 @@ class TemporalRuleTest {
     // After the cooldown it opens again, with a new id.
     double[][] later = concat(answers, holding(34, 35, 1, 1));
     List<TemporalRule.Event> events = run(rule, later);
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly("open", "resolved", "open");
+    assertThat(events)
+        .extracting(TemporalRule.Event::state)
+        .containsExactly("open", "resolved", "open");
     assertThat(events.get(2).episodeId()).isNotEqualTo(events.get(0).episodeId());
   }
 
   @Test
   void shouldProduceSameIdsWhenReplayed() {
     TemporalRule rule = new TemporalRule("cam", "p", new RuleSettings(2, 1, 2, 0));
-    double[][] answers = concat(holding(0, 4, 0.5, 1), holding(4.5, 8, 0.5, 0), holding(9, 12, 0.5, 2));
+    double[][] answers =
+        concat(holding(0, 4, 0.5, 1), holding(4.5, 8, 0.5, 0), holding(9, 12, 0.5, 2));
     List<TemporalRule.Event> first = run(rule, answers);
-    List<TemporalRule.Event> replay = run(new TemporalRule("cam", "p", new RuleSettings(2, 1, 2, 0)), answers);
+    List<TemporalRule.Event> replay =
+        run(new TemporalRule("cam", "p", new RuleSettings(2, 1, 2, 0)), answers);
     assertThat(first).hasSizeGreaterThanOrEqualTo(3);
     assertThat(replay).isEqualTo(first);
   }

@@ -22,7 +22,8 @@ class SceneTrackerTest {
   @Test
   void shouldKeepTrackIdWhenPersonMovesALittle() {
     SceneTracker tracker = SceneTracker.defaults();
-    SceneTracker.Result r1 = tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of());
+    SceneTracker.Result r1 =
+        tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of());
     SceneTracker.Result r2 = tracker.step(r1.state(), 100, List.of(at(0.31, 0.8)), List.of());
     assertThat(r1.people()).extracting(Person::trackId).containsExactly(1L);
     assertThat(r2.people()).extracting(Person::trackId).containsExactly(1L);
@@ -31,7 +32,8 @@ class SceneTrackerTest {
   @Test
   void shouldGiveNewIdsToNewPeople() {
     SceneTracker tracker = SceneTracker.defaults();
-    SceneTracker.Result r1 = tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of());
+    SceneTracker.Result r1 =
+        tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of());
     SceneTracker.Result r2 =
         tracker.step(r1.state(), 100, List.of(at(0.3, 0.8), at(0.8, 0.8)), List.of());
     assertThat(r2.people()).extracting(Person::trackId).containsExactly(1L, 2L);
@@ -40,7 +42,8 @@ class SceneTrackerTest {
   @Test
   void shouldTrackThroughOneMissedFrame() {
     SceneTracker tracker = SceneTracker.defaults();
-    SceneTracker.Result r1 = tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of());
+    SceneTracker.Result r1 =
+        tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of());
     SceneTracker.Result missed = tracker.step(r1.state(), 100, List.of(), List.of());
     SceneTracker.Result back = tracker.step(missed.state(), 200, List.of(at(0.31, 0.8)), List.of());
     // The person coasts through the missed frame and keeps their id when seen again.
@@ -52,7 +55,8 @@ class SceneTrackerTest {
   @Test
   void shouldDropTrackWhenMissedTooLong() {
     SceneTracker tracker = new SceneTracker(0.3, 2, 2);
-    CameraState s = tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of()).state();
+    CameraState s =
+        tracker.step(CameraState.initial(), 0, List.of(at(0.3, 0.8)), List.of()).state();
     for (int i = 1; i <= 3; i++) {
       s = tracker.step(s, i * 100L, List.of(), List.of()).state();
     }
