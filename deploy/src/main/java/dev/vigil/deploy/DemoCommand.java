@@ -1,0 +1,202 @@
+package dev.vigil.deploy;
+
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.deploy.embedded.EmbeddedKafka;
+import dev.vigil.deploy.embedded.EmbeddedMqtt;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil demo}: the whole system in one process on embedded brokers. Prints each violation
+ * event as one JSON line on stdout once the MQTT broker has acknowledged it.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs agent, processor and alerts in one process on an embedded Kafka (KRaft) and MQTT"
+          + " broker, and prints every violation event as one JSON line on stdout.",
+      "Without --source it plays Debian's opencv-doc sample vtest.avi (people walking)."
+    })
+final class DemoCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+  static final String DEFAULT_PROMPT = "How many people are in view?";
+
+  @Option(
+      names = "--source",
+      paramLabel = "FILE|URL",
+      description = "Video file, image folder, or rtsp/http URL. Repeat for more cameras.")
+  List<String> sources = new ArrayList<>();
+
+  @Option(
+      names = "--prompt",
+      paramLabel = "TEXT",
+      description = "A standing prompt. Repeatable. Default: \"" + DEFAULT_PROMPT + "\"")
+  List<String> prompts = new ArrayList<>();
+
+  @Option(
+      names = "--exit-when-done",
+      description = "Exit 0 once every source has ended and every frame is processed and alerted.")
+  boolean exitWhenDone;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Embedded Kafka port (0 = any free port). Default: ${DEFAULT-VALUE}")
+  int kafkaPort;
+
+  @Option(
+      names = "--mqtt-port",
+      defaultValue = "1883",
+      description = "Embedded MQTT port (0 = any free port). Default: ${DEFAULT-VALUE}")
+  int mqttPort;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "5",
+      description = "Frames per second sampled from each source. Default: ${DEFAULT-VALUE}")
+  double fps;
+
+  @Option(
+      names = "--site",
+      defaultValue = "demo",
+      description = "Site name in MQTT topics. Default: ${DEFAULT-VALUE}")
+  String site;
+
+  @Option(
+      names = "--data-dir",
+      description = "Where brokers and state live. Default: a temporary folder, deleted on exit.")
+  Path dataDir;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT15M",
+      description =
+          "With --exit-when-done, give up after this long (ISO-8601). Default: ${DEFAULT-VALUE}")
+  Duration timeout;
+
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  @Override
+  public Integer call() throws Exception {
+    if (fps <= 0 || fps > 60) {
+      throw new VigilCli.UsageException("--fps must be in (0, 60], got " + fps);
+    }
+    List<String> sourceList =
+        sources.isEmpty() ? List.of(SampleFootage.vtest().toString()) : sources;
+    for (String s : sourceList) {
+      if (!s.contains("://") && !Files.exists(Path.of(s))) {
+        throw new VigilCli.UsageException(
+            "--source "
+                + s
+                + ": no such file or folder; give a video file, an image folder or a URL");
+      }
+    }
+    List<String> promptTexts = prompts.isEmpty() ? List.of(DEFAULT_PROMPT) : prompts;
+    List<PromptSpec> specs = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (String text : promptTexts) {
+      VigilParts.checkPrompt(text);
+      specs.add(new PromptSpec(unique(ids, slug(text)), text, List.of(), 60, "warning"));
+    }
+
+    boolean tempDir = dataDir == null;
+    Path dir = tempDir ? Files.createTempDirectory("vigil-demo") : dataDir;
+    Files.createDirectories(dir);
+    long started = System.nanoTime();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, dir.resolve("kafka"));
+        EmbeddedMqtt mqtt = EmbeddedMqtt.start(mqttPort)) {
+      LOG.info("embedded Kafka at {}, MQTT at {}", kafka.bootstrapServers(), mqtt.url());
+      SiteConfig siteConfig = siteConfig(kafka.bootstrapServers(), mqtt.url(), sourceList, specs);
+      try (VigilParts parts = VigilParts.open(siteConfig, dir)) {
+        parts.provisionAndSeed();
+        parts.startProcessor();
+        parts.startAlerts(alert -> printed(alert.json(), started));
+        parts.startAgent();
+        if (exitWhenDone) {
+          parts.awaitDrained(timeout);
+          LOG.info("every source ended and every frame was processed and alerted");
+          return 0;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+        return 0;
+      }
+    } finally {
+      if (tempDir) {
+        VigilParts.deleteRecursively(dir);
+      }
+    }
+  }
+
+  private boolean first = true;
+
+  private synchronized void printed(String json, long startedNanos) {
+    if (first) {
+      first = false;
+      LOG.info(
+          "first alert {} ms after demo start", (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+    out.println(json);
+  }
+
+  SiteConfig siteConfig(
+      String bootstrap, String mqttUrl, List<String> sourceList, List<PromptSpec> specs) {
+    List<SiteConfig.Camera> cameras = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (String source : sourceList) {
+      String id = unique(ids, cameraId(source));
+      cameras.add(new SiteConfig.Camera(id, source, fps, 10, 0, 0, List.of()));
+    }
+    return new SiteConfig(
+        site,
+        new SiteConfig.Kafka(bootstrap, Topics.DEFAULT_PREFIX, Map.of()),
+        new SiteConfig.Mqtt(mqttUrl, null, "vigil-demo-" + site, null, null, null),
+        new SiteConfig.Model(null, 2),
+        cameras,
+        specs);
+  }
+
+  static String cameraId(String source) {
+    String name = source.replaceAll("[/\\\\]+$", "");
+    name = name.substring(name.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      name = name.substring(0, dot);
+    }
+    String id = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+    return id.isEmpty() ? "camera" : id;
+  }
+
+  static String slug(String text) {
+    String s =
+        text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    return s.length() > 48 ? s.substring(0, 48).replaceAll("-+$", "") : s;
+  }
+
+  private static String unique(Set<String> taken, String base) {
+    String id = base;
+    for (int i = 2; !taken.add(id); i++) {
+      id = base + "-" + i;
+    }
+    return id;
+  }
+}

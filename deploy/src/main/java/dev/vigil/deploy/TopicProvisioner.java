@@ -1,0 +1,48 @@
+package dev.vigil.deploy;
+
+import dev.vigil.config.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates Vigil's topics when they are missing; existing topics are left as they are. Frames and
+ * audio get the same partition count, because the processor joins them per camera.
+ */
+final class TopicProvisioner {
+  private TopicProvisioner() {}
+
+  static void ensure(Admin admin, Topics topics, int partitions)
+      throws InterruptedException, ExecutionException {
+    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact");
+    Map<String, String> week = Map.of(TopicConfig.RETENTION_MS_CONFIG, "604800000");
+    Map<String, String> day = Map.of(TopicConfig.RETENTION_MS_CONFIG, "86400000");
+    List<NewTopic> wanted = new ArrayList<>();
+    wanted.add(topic(topics.frames(), partitions, day));
+    wanted.add(topic(topics.audio(), partitions, day));
+    wanted.add(topic(topics.observations(), partitions, day));
+    wanted.add(topic(topics.violations(), partitions, week));
+    wanted.add(topic(topics.dlq(), 1, week));
+    wanted.add(topic(topics.prompts(), 1, compacted));
+    wanted.add(topic(topics.promptStatus(), 1, compacted));
+    for (NewTopic t : wanted) {
+      try {
+        admin.createTopics(List.of(t)).all().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static NewTopic topic(String name, int partitions, Map<String, String> configs) {
+    return new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty())
+        .configs(configs);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.vigil.deploy;
+
+import dev.vigil.config.VigilConfigException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vigil} command line. Every command has {@code --help}; bad input exits non-zero with
+ * one clear line on stderr. Machine-readable output goes to stdout, logs to stderr.
+ */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    version = "vigil 0.1.0",
+    description = "Streaming edge-vision safety monitor.",
+    subcommands = {
+      DemoCommand.class,
+      AgentCommand.class,
+      ProcessorCommand.class,
+      AlertsCommand.class,
+      PromptCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class VigilCli implements Runnable {
+  /** Exit code for input the user can fix: bad flags, bad config, a refused prompt. */
+  public static final int EXIT_USAGE = 2;
+
+  /** Exit code for a runtime failure: a broker unreachable, a source that cannot be read. */
+  public static final int EXIT_FAILURE = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this rather than {@link #main}). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new VigilCli());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          PrintWriter err = cmd.getErr();
+          err.println("vigil " + cmd.getCommandName() + ": " + oneLine(e));
+          err.flush();
+          return e instanceof VigilConfigException || e instanceof UsageException
+              ? EXIT_USAGE
+              : EXIT_FAILURE;
+        });
+    return cli.execute(args);
+  }
+
+  private static String oneLine(Throwable e) {
+    String msg = e.getMessage();
+    if (msg == null || msg.isBlank()) {
+      msg = e.getClass().getSimpleName();
+    }
+    return msg;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing command: try `vigil demo` or `vigil --help`");
+  }
+
+  /** Input the user can fix; exits with {@link #EXIT_USAGE}. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

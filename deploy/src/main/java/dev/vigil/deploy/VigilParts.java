@@ -1,0 +1,210 @@
+package dev.vigil.deploy;
+
+import dev.vigil.agent.EdgeAgent;
+import dev.vigil.alerts.PublishedAlert;
+import dev.vigil.config.Json;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.inference.audio.AudioAnalyzer;
+import dev.vigil.inference.model.ModelStore;
+import dev.vigil.inference.prompt.PromptCompiler;
+import dev.vigil.inference.vision.PersonPerception;
+import dev.vigil.processor.ProcessorApp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Assembles Vigil's parts for one site: model, processor, alerts and agent. Each part starts on
+ * demand, so {@code vigil processor} starts one and {@code vigil demo} all of them. Closing stops
+ * them in reverse data-flow order: agent, processor, alerts, model.
+ */
+final class VigilParts implements AutoCloseable {
+  static final int PARTITIONS = 4;
+
+  private final SiteConfig site;
+  private final Path dataDir;
+  private final Admin admin;
+  private FrameAnalyzer model;
+  private ProcessorApp processor;
+  private AlertsRunner alerts;
+  private EdgeAgent agent;
+
+  private VigilParts(SiteConfig site, Path dataDir) {
+    this.site = site;
+    this.dataDir = dataDir;
+    this.admin = Admin.create(adminProperties(site.kafka()));
+  }
+
+  static VigilParts open(SiteConfig site, Path dataDir) {
+    return new VigilParts(site, dataDir);
+  }
+
+  /** Compiles a prompt offline, so bad prompts fail before anything starts. */
+  static void checkPrompt(String text) {
+    try {
+      PromptCompiler.compile(text);
+    } catch (RuntimeException e) {
+      throw new VigilCli.UsageException("prompt refused: " + e.getMessage());
+    }
+  }
+
+  static Properties adminProperties(SiteConfig.Kafka kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka.properties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return p;
+  }
+
+  static Properties producerProperties(SiteConfig.Kafka kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka.properties());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return p;
+  }
+
+  /** Creates missing topics and writes the site's prompts to {@code vigil.prompts}. */
+  void provisionAndSeed() throws InterruptedException, ExecutionException {
+    TopicProvisioner.ensure(admin, site.topics(), PARTITIONS);
+    seedPrompts(site.kafka(), site.topics(), site.prompts());
+  }
+
+  static void seedPrompts(SiteConfig.Kafka kafka, Topics topics, List<PromptSpec> prompts)
+      throws InterruptedException, ExecutionException {
+    if (prompts.isEmpty()) {
+      return;
+    }
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(
+            producerProperties(kafka), new StringSerializer(), new ByteArraySerializer())) {
+      for (PromptSpec spec : prompts) {
+        p.send(new ProducerRecord<>(topics.prompts(), spec.id(), Json.toBytes(spec))).get();
+      }
+    }
+  }
+
+  void startProcessor() throws IOException {
+    SiteConfig.Model m = site.model();
+    ModelStore store =
+        m == null || m.cacheDir() == null
+            ? new ModelStore()
+            : new ModelStore(Path.of(m.cacheDir()));
+    model = PersonPerception.open(store, m == null ? 2 : m.intraOpThreads());
+    Map<String, SiteConfig.Camera> cameras =
+        site.cameras().stream()
+            .collect(Collectors.toMap(SiteConfig.Camera::id, Function.identity()));
+    Path state = dataDir.resolve("streams");
+    Files.createDirectories(state);
+    processor =
+        new ProcessorApp(
+            site.kafka(),
+            site.topics(),
+            cameras,
+            model,
+            () -> new AudioAnalyzer()::analyze,
+            ProcessorApp.Options.defaults(state));
+    processor.start();
+  }
+
+  void startAlerts(Consumer<PublishedAlert> listener) throws IOException {
+    Path persistence = dataDir.resolve("mqtt");
+    Files.createDirectories(persistence);
+    alerts = new AlertsRunner(site, persistence, listener).start();
+  }
+
+  void startAgent() {
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            producerProperties(site.kafka()), new StringSerializer(), new ByteArraySerializer());
+    agent = new EdgeAgent(site.cameras(), producer, site.topics(), EdgeAgent.Options.defaults());
+    agent.start();
+  }
+
+  /**
+   * Waits until every source has ended, every frame and snippet has been processed and every
+   * violation published.
+   */
+  void awaitDrained(Duration timeout) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!agent.awaitSourcesEnded(timeout)) {
+      throw new IllegalStateException("sources did not end within " + timeout.toSeconds() + " s");
+    }
+    agent.close();
+    Topics t = site.topics();
+    Drain.await(
+        admin,
+        ProcessorApp.Options.defaults(dataDir).applicationId(),
+        Drain.endOffsets(admin, List.of(t.frames(), t.audio())),
+        remaining(deadline));
+    Drain.await(
+        admin,
+        AlertsRunner.GROUP_ID,
+        Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(t.violations())),
+        remaining(deadline));
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+  }
+
+  @Override
+  public void close() {
+    List<AutoCloseable> parts = new ArrayList<>();
+    parts.add(agent);
+    parts.add(processor);
+    parts.add(alerts);
+    parts.add(model);
+    parts.add(admin);
+    for (AutoCloseable part : parts) {
+      if (part == null) {
+        continue;
+      }
+      try {
+        part.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(VigilParts.class).warn("closing {} failed", part, e);
+      }
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // Best effort: a leftover temp file is harmless.
+                }
+              });
+    } catch (IOException e) {
+      // Best effort, as above.
+    }
+  }
+}
