@@ -1,0 +1,1086 @@
+package dev.vigil.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.DoublePredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Loads and validates a site configuration file ({@code site.yaml}).
+ *
+ * <p>Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}; the default applies when
+ * the variable is unset or empty, and {@code $${} writes a literal {@code ${}. A value that is
+ * empty after substitution counts as unset. Keys are snake_case; unknown keys are rejected.
+ *
+ * <p>Every problem in the file is collected and thrown together in one {@link
+ * SiteConfigException}, one per line, as {@code <file>:<line>:<column>: <path>: <what>. <fix>}.
+ * Stateless and thread-safe.
+ */
+public final class SiteConfigLoader {
+  static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+  static final String DEFAULT_MQTT_URL = "tcp://localhost:1883";
+  static final String DEFAULT_CACHE_DIR = "~/.cache/vigil/models";
+  static final int DEFAULT_THREADS = 2;
+  static final double DEFAULT_FPS = 2;
+  static final double DEFAULT_KEYFRAME_S = 10;
+  static final double DEFAULT_COOLDOWN_S = 60;
+  static final String DEFAULT_SEVERITY = "warning";
+  static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+
+  private static final List<String> ROOT_KEYS =
+      List.of("site", "kafka", "mqtt", "model", "cameras", "prompts");
+  private static final List<String> KAFKA_KEYS =
+      List.of("bootstrap_servers", "topic_prefix", "properties");
+  private static final List<String> MQTT_KEYS =
+      List.of("url", "topic_prefix", "client_id", "username", "password", "ca_file");
+  private static final List<String> MODEL_KEYS = List.of("cache_dir", "intra_op_threads");
+  private static final List<String> CAMERA_KEYS =
+      List.of(
+          "id",
+          "source",
+          "fps",
+          "keyframe_interval_s",
+          "motion_threshold",
+          "audio_calibration_db",
+          "zones");
+  private static final List<String> ZONE_KEYS = List.of("name", "polygon");
+  private static final List<String> PROMPT_KEYS =
+      List.of("id", "text", "cameras", "cooldown_s", "severity");
+
+  private static final Pattern SITE = Pattern.compile("[a-z0-9_-]+");
+  private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9_-]+");
+  private static final Pattern PROMPT_ID = Pattern.compile("[a-z0-9._-]+");
+  private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):([0-9]{1,5})");
+  private static final Pattern URL_SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
+  private static final Set<String> SOURCE_SCHEMES = Set.of("rtsp", "rtsps", "http", "https");
+  private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  // YAML-style decimals only: Double.parseDouble would also take "2f", "0x1p3" and "NaN".
+  private static final Pattern NUMBER =
+      Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
+  private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
+
+  private SiteConfigLoader() {}
+
+  /**
+   * Loads {@code file}, substituting variables from the process environment.
+   *
+   * @throws SiteConfigException listing every problem, or when the file cannot be read
+   */
+  public static SiteConfig load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /**
+   * Loads {@code file}, substituting variables from {@code env}.
+   *
+   * @throws SiteConfigException listing every problem, or when the file cannot be read
+   */
+  public static SiteConfig load(Path file, Map<String, String> env) {
+    Objects.requireNonNull(file, "file");
+    String name = file.toString();
+    String where = file.toAbsolutePath().normalize().toString();
+    if (Files.isDirectory(file)) {
+      throw new SiteConfigException(
+          List.of(
+              name
+                  + ": is a directory, not a config file ("
+                  + where
+                  + "). Pass the path of the YAML file itself, such as "
+                  + file.resolve("site.yaml")
+                  + "."));
+    }
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new SiteConfigException(
+          name
+              + ": config file not found (looked at "
+              + where
+              + "). Check the path, or start from config/examples/site.yaml.",
+          e);
+    } catch (CharacterCodingException e) {
+      throw new SiteConfigException(
+          name + ": is not UTF-8 text (" + where + "). Save the file as UTF-8.", e);
+    } catch (IOException e) {
+      throw new SiteConfigException(
+          name + ": cannot read " + where + " (" + e + "). Check that the file is readable.", e);
+    }
+    return parse(yaml, name, env);
+  }
+
+  /**
+   * Parses and validates {@code yaml}.
+   *
+   * @param yaml the file's text
+   * @param fileName the name used in messages, as the user gave it
+   * @param env the variables that {@code ${VAR}} refers to
+   * @throws SiteConfigException listing every problem
+   */
+  public static SiteConfig parse(String yaml, String fileName, Map<String, String> env) {
+    Objects.requireNonNull(yaml, "yaml");
+    Objects.requireNonNull(fileName, "fileName");
+    Objects.requireNonNull(env, "env");
+    return new Reader(fileName, env).read(yaml);
+  }
+
+  /**
+   * Returns {@code config} when it has at least one camera. The edge agent and the stream processor
+   * need one; the alerts service does not.
+   *
+   * @param fileName the config file's name, for the message
+   * @throws SiteConfigException when no camera is configured
+   */
+  public static SiteConfig requireCameras(SiteConfig config, String fileName) {
+    if (config.cameras().isEmpty()) {
+      throw new SiteConfigException(
+          List.of(
+              fileName
+                  + ": cameras: no camera is configured. Add at least one camera with an id and a"
+                  + " source under cameras: (see config/examples/site.yaml)."));
+    }
+    return config;
+  }
+
+  /** The closest of {@code candidates} to {@code word}, or null when none is close. */
+  static String closest(String word, List<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    String plain = squash(word);
+    for (String c : candidates) {
+      // camelCase, kebab-case and dotted spellings of a snake_case key are the same key.
+      int d = squash(c).equals(plain) ? 0 : distance(word.toLowerCase(Locale.ROOT), c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    int limit = Math.max(1, Math.min(3, word.length() / 3));
+    return bestDistance <= limit ? best : null;
+  }
+
+  private static String squash(String s) {
+    return s.replaceAll("[-_.]", "").toLowerCase(Locale.ROOT);
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /** One problem with its position, so problems can be reported in file order. */
+  private record Problem(int line, int column, String message) {}
+
+  /**
+   * A scalar value after substitution.
+   *
+   * @param text the value, or null when absent, YAML null, or empty after substitution
+   * @param ok false when a problem with this value was already reported
+   */
+  private record Val(Node node, String path, String text, boolean ok) {
+    boolean present() {
+      return ok && text != null;
+    }
+  }
+
+  /** The entries of one YAML map, with the node that stands for the map in messages. */
+  private static final class Obj {
+    final Node anchor;
+    final String path;
+    final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+
+    Obj(Node anchor, String path) {
+      this.anchor = anchor;
+      this.path = path;
+    }
+
+    Node value(String key) {
+      NodeTuple t = entries.get(key);
+      return t == null ? null : t.getValueNode();
+    }
+
+    String child(String key) {
+      return path.isEmpty() ? key : path + "." + key;
+    }
+  }
+
+  /** One parse: collects problems, then throws them together. Not thread-safe. */
+  private static final class Reader {
+    private final String fileName;
+    private final Map<String, String> env;
+    private final List<Problem> problems = new ArrayList<>();
+
+    Reader(String fileName, Map<String, String> env) {
+      this.fileName = fileName;
+      this.env = env;
+    }
+
+    SiteConfig read(String yaml) {
+      if (yaml.startsWith("\uFEFF")) {
+        yaml = yaml.substring(1);
+      }
+      Node root;
+      try {
+        LoadSettings settings = LoadSettings.builder().setLabel(fileName).setUseMarks(true).build();
+        root = new Compose(settings).composeString(yaml).orElse(null);
+      } catch (MarkedYamlEngineException e) {
+        Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
+        String what = e.getProblem() == null ? "cannot be parsed" : e.getProblem().trim();
+        addAt(
+            m,
+            "",
+            "invalid YAML: " + what,
+            "Fix the syntax at this position (check indentation, colons, quotes and brackets;"
+                + " indent with spaces, not tabs).");
+        throw failure();
+      } catch (YamlEngineException e) {
+        addAt(
+            null,
+            "",
+            "invalid YAML: " + e.getMessage(),
+            "Fix the syntax (check indentation, colons, quotes and brackets).");
+        throw failure();
+      }
+      if (root == null) {
+        addAt(
+            null,
+            "",
+            "the file is empty",
+            "Add at least \"site: <name>\" and your cameras; see config/examples/site.yaml.");
+        throw failure();
+      }
+      if (!(root instanceof MappingNode)) {
+        error(
+            root,
+            "",
+            "the top level must be a map, got " + describe(root),
+            "Start the file with keys such as \"site: plant-1\"; allowed keys: "
+                + String.join(", ", ROOT_KEYS)
+                + ".");
+        throw failure();
+      }
+      SiteConfig config = site(obj(root, "", ROOT_KEYS));
+      if (!problems.isEmpty()) {
+        throw failure();
+      }
+      return config;
+    }
+
+    private SiteConfigException failure() {
+      // Stable sort: problems found at one position keep the order they were found in.
+      List<Problem> sorted = new ArrayList<>(problems);
+      sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+      return new SiteConfigException(sorted.stream().map(Problem::message).toList());
+    }
+
+    // --- the schema -------------------------------------------------------------------------
+
+    private SiteConfig site(Obj top) {
+      Val siteVal = val(top, "site", "a site name");
+      String site = siteVal.text();
+      if (siteVal.ok() && site == null) {
+        missing(
+            top, "site", "Add \"site: <name>\" such as site: plant-1; it is used in MQTT topics.");
+      } else if (siteVal.present() && !SITE.matcher(site).matches()) {
+        error(
+            siteVal.node(),
+            "site",
+            "must use only lowercase letters, digits, '-' and '_', got " + show(site),
+            "It is used in MQTT topics; use a name such as plant-1.");
+      }
+      SiteConfig.Kafka kafka = kafka(section(top, "kafka", KAFKA_KEYS));
+      SiteConfig.Mqtt mqtt = mqtt(section(top, "mqtt", MQTT_KEYS), site);
+      SiteConfig.Model model = model(section(top, "model", MODEL_KEYS));
+      List<SiteConfig.Camera> cameras = new ArrayList<>();
+      Map<String, Node> cameraIds = new LinkedHashMap<>();
+      List<Node> cameraNodes =
+          list(top, "cameras", "List the cameras, each as a map with at least id and source.");
+      for (int i = 0; i < cameraNodes.size(); i++) {
+        SiteConfig.Camera c = camera(cameraNodes.get(i), "cameras[" + i + "]", cameraIds);
+        if (c != null) {
+          cameras.add(c);
+        }
+      }
+      List<PromptSpec> prompts = new ArrayList<>();
+      Map<String, Node> promptIds = new HashMap<>();
+      List<Node> promptNodes =
+          list(top, "prompts", "List the prompts, each as a map with at least id and text.");
+      for (int i = 0; i < promptNodes.size(); i++) {
+        PromptSpec p =
+            prompt(promptNodes.get(i), "prompts[" + i + "]", promptIds, cameraIds.keySet());
+        if (p != null) {
+          prompts.add(p);
+        }
+      }
+      return new SiteConfig(site, kafka, mqtt, model, cameras, prompts);
+    }
+
+    private SiteConfig.Kafka kafka(Obj k) {
+      String servers =
+          string(
+              k,
+              "bootstrap_servers",
+              DEFAULT_BOOTSTRAP,
+              "Write a comma-separated host:port list such as broker-1:9092,broker-2:9092.");
+      Val serversVal = val(k, "bootstrap_servers", "a host:port list");
+      if (serversVal.present()) {
+        for (String server : servers.split(",", -1)) {
+          Matcher m = HOST_PORT.matcher(server.trim());
+          int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+          if (port < 1 || port > 65535) {
+            error(
+                serversVal.node(),
+                k.child("bootstrap_servers"),
+                "\"" + server.trim() + "\" is not a host:port address",
+                "Write a comma-separated host:port list such as broker-1:9092,broker-2:9092.");
+            break;
+          }
+        }
+      }
+      String prefix =
+          string(k, "topic_prefix", Topics.DEFAULT_PREFIX, "Use a prefix such as vigil.");
+      Val prefixVal = val(k, "topic_prefix", "");
+      if (prefixVal.present() && !TOPIC_PREFIX.matcher(prefix).matches()) {
+        error(
+            prefixVal.node(),
+            k.child("topic_prefix"),
+            "must use only letters, digits, '.', '_' and '-' (Kafka topic names), got "
+                + show(prefix),
+            "Use a prefix such as vigil.");
+      }
+      Map<String, String> properties = new LinkedHashMap<>();
+      Obj props = section(k, "properties", null);
+      for (String key : props.entries.keySet()) {
+        String path = props.child(key);
+        if (key.equals("bootstrap.servers")) {
+          error(
+              props.entries.get(key).getKeyNode(),
+              path,
+              "duplicates kafka.bootstrap_servers",
+              "Set the brokers with kafka.bootstrap_servers and remove this property.");
+          continue;
+        }
+        String v =
+            string(
+                props,
+                key,
+                null,
+                "Write the full Kafka property name as one key, such as security.protocol: SSL.");
+        if (v != null) {
+          properties.put(key, v);
+        }
+      }
+      return new SiteConfig.Kafka(servers, prefix, properties);
+    }
+
+    private SiteConfig.Mqtt mqtt(Obj m, String site) {
+      String urlFix = "Use tcp://host:1883, or ssl://host:8883 for TLS.";
+      String url = string(m, "url", DEFAULT_MQTT_URL, urlFix);
+      Val urlVal = val(m, "url", "");
+      boolean ssl = url.startsWith("ssl://");
+      if (urlVal.present()) {
+        String host = null;
+        try {
+          host = new URI(url).getHost();
+        } catch (URISyntaxException e) {
+          // Reported below as a bad URL.
+        }
+        if (!(url.startsWith("tcp://") || ssl)) {
+          error(
+              urlVal.node(),
+              m.child("url"),
+              "must be a tcp:// or ssl:// URL, got " + show(url),
+              urlFix);
+        } else if (host == null) {
+          error(urlVal.node(), m.child("url"), "has no host name, got " + show(url), urlFix);
+        }
+      }
+      String prefix =
+          string(m, "topic_prefix", "vigil/" + site + "/", "Use a prefix such as vigil/plant-1/.");
+      Val prefixVal = val(m, "topic_prefix", "");
+      if (prefixVal.present()) {
+        if (prefix.contains("+") || prefix.contains("#")) {
+          error(
+              prefixVal.node(),
+              m.child("topic_prefix"),
+              "must not contain the MQTT wildcards + or #, got " + show(prefix),
+              "Use a plain prefix such as vigil/" + site + "/.");
+        } else if (!prefix.endsWith("/")) {
+          error(
+              prefixVal.node(),
+              m.child("topic_prefix"),
+              "must end with '/', got " + show(prefix),
+              "Add a trailing slash: " + prefix + "/");
+        }
+      }
+      String clientId =
+          string(m, "client_id", "vigil-alerts-" + site, "Use a stable id such as vigil-alerts-1.");
+      String username = string(m, "username", null, "Give the MQTT user name as text.");
+      String password =
+          string(m, "password", null, "Give the password as text, such as ${MQTT_PASSWORD}.");
+      if (password != null && username == null) {
+        error(
+            m.value("password"),
+            m.child("password"),
+            "is set but mqtt.username is not",
+            "Add the user name the password belongs to, or remove the password.");
+      }
+      String caFile =
+          string(
+              m,
+              "ca_file",
+              null,
+              "Give the path of the CA's PEM file, or remove ca_file to use the JVM truststore.");
+      if (caFile != null && urlVal.present() && !ssl) {
+        error(
+            m.value("ca_file"),
+            m.child("ca_file"),
+            "is set but mqtt.url " + show(url) + " is not TLS",
+            "Use an ssl:// URL to connect with TLS, or remove ca_file.");
+      }
+      return new SiteConfig.Mqtt(url, prefix, clientId, username, password, expandHome(caFile));
+    }
+
+    private SiteConfig.Model model(Obj m) {
+      String cacheDir =
+          string(m, "cache_dir", DEFAULT_CACHE_DIR, "Give a writable folder for model files.");
+      long threads =
+          integer(
+              m,
+              "intra_op_threads",
+              DEFAULT_THREADS,
+              1,
+              64,
+              "Set the TensorFlow intra-op threads, such as 2 (at most the number of cores).");
+      return new SiteConfig.Model(expandHome(cacheDir), (int) threads);
+    }
+
+    private SiteConfig.Camera camera(Node node, String path, Map<String, Node> ids) {
+      if (!(node instanceof MappingNode)) {
+        error(
+            node,
+            path,
+            "must be a map, got " + describe(node),
+            "Write the camera as a map with at least id and source.");
+        return null;
+      }
+      Obj c = obj(node, path, CAMERA_KEYS);
+      String id =
+          requiredString(c, "id", "Add an id such as dock-1 (letters, digits, '.', '_', '-').");
+      if (id != null) {
+        Node idNode = c.value("id");
+        if (!CAMERA_ID.matcher(id).matches()) {
+          error(
+              idNode,
+              c.child("id"),
+              "must use only letters, digits, '.', '_' and '-', got " + show(id),
+              "It is a Kafka key and part of MQTT topics; use an id such as dock-1.");
+        } else if (ids.containsKey(id)) {
+          error(
+              idNode,
+              c.child("id"),
+              "duplicate camera id " + show(id) + " (first at line " + line(ids.get(id)) + ")",
+              "Give each camera a unique id.");
+        } else {
+          ids.put(id, idNode);
+        }
+      }
+      String source =
+          requiredString(
+              c, "source", "Add a source: a file path, an image folder, or an rtsp:// URL.");
+      if (source != null) {
+        Matcher m = URL_SCHEME.matcher(source);
+        if (m.find() && !SOURCE_SCHEMES.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+          error(
+              c.value("source"),
+              c.child("source"),
+              "unsupported URL scheme " + show(m.group(1)),
+              "Use a file path, an image folder, or an rtsp://, rtsps://, http:// or https:// URL.");
+        }
+      }
+      double fps =
+          number(
+              c,
+              "fps",
+              DEFAULT_FPS,
+              v -> v > 0 && v <= 60,
+              "a number in (0, 60]",
+              "Set a positive frames-per-second such as 2.");
+      double keyframe =
+          number(
+              c,
+              "keyframe_interval_s",
+              DEFAULT_KEYFRAME_S,
+              v -> v > 0,
+              "a number > 0",
+              "Set the seconds between frames sent even without motion, such as 10.");
+      double motion =
+          number(
+              c,
+              "motion_threshold",
+              0,
+              v -> v >= 0 && v <= 1,
+              "a number in [0, 1]",
+              "Use 0 to turn the motion gate off, or a fraction of changed pixels such as 0.02.");
+      double calibration =
+          number(
+              c,
+              "audio_calibration_db",
+              0,
+              v -> Math.abs(v) <= 200,
+              "a number in [-200, 200]",
+              "Set the offset in dB from dBFS to dB SPL for this microphone, or 0.");
+      List<SiteConfig.Zone> zones = new ArrayList<>();
+      Map<String, Node> names = new HashMap<>();
+      List<Node> zoneNodes =
+          list(c, "zones", "List the zones, each as a map with name and polygon.");
+      for (int i = 0; i < zoneNodes.size(); i++) {
+        SiteConfig.Zone z = zone(zoneNodes.get(i), c.child("zones") + "[" + i + "]", names);
+        if (z != null) {
+          zones.add(z);
+        }
+      }
+      return new SiteConfig.Camera(id, source, fps, keyframe, motion, calibration, zones);
+    }
+
+    private SiteConfig.Zone zone(Node node, String path, Map<String, Node> names) {
+      if (!(node instanceof MappingNode)) {
+        error(
+            node,
+            path,
+            "must be a map, got " + describe(node),
+            "Write the zone as a map with name and polygon.");
+        return null;
+      }
+      Obj z = obj(node, path, ZONE_KEYS);
+      String name = requiredString(z, "name", "Add a name such as assembly; prompts refer to it.");
+      if (name != null) {
+        Node nameNode = z.value("name");
+        if (!ZONE_NAME.matcher(name).matches()) {
+          error(
+              nameNode,
+              z.child("name"),
+              "must use only lowercase letters, digits, '_' and '-', got " + show(name),
+              "Prompts refer to zones by name; use a name such as assembly.");
+        } else if (names.containsKey(name)) {
+          error(
+              nameNode,
+              z.child("name"),
+              "duplicate zone name "
+                  + show(name)
+                  + " (first at line "
+                  + line(names.get(name))
+                  + ")",
+              "Give each zone of a camera a unique name.");
+        } else {
+          names.put(name, nameNode);
+        }
+      }
+      String polyFix = "List at least three corners as [[x, y], ...] with x and y in 0..1.";
+      String polyPath = z.child("polygon");
+      Node poly = z.value("polygon");
+      List<Point> points = new ArrayList<>();
+      if (poly == null || isNull(poly)) {
+        missing(z, "polygon", polyFix);
+        return new SiteConfig.Zone(name, points);
+      }
+      if (!(poly instanceof SequenceNode seq)) {
+        error(poly, polyPath, "must be a list of [x, y] points, got " + describe(poly), polyFix);
+        return new SiteConfig.Zone(name, points);
+      }
+      boolean allValid = true;
+      List<Node> corners = seq.getValue();
+      for (int i = 0; i < corners.size(); i++) {
+        Node p = corners.get(i);
+        String pPath = polyPath + "[" + i + "]";
+        if (!(p instanceof SequenceNode pair) || pair.getValue().size() != 2) {
+          error(
+              p,
+              pPath,
+              "must be a point [x, y], got " + describe(p),
+              "Write each corner as [x, y] with x and y in 0..1.");
+          allValid = false;
+          continue;
+        }
+        double[] xy = new double[2];
+        for (int j = 0; j < 2; j++) {
+          Val v = valOf(pair.getValue().get(j), pPath + "[" + j + "]", "a number in [0, 1]");
+          xy[j] =
+              checkNumber(
+                  v,
+                  Double.NaN,
+                  d -> d >= 0 && d <= 1,
+                  "a number in [0, 1]",
+                  "Coordinates are fractions of the image width and height, origin top-left.");
+          allValid &= !Double.isNaN(xy[j]);
+        }
+        points.add(new Point(xy[0], xy[1]));
+      }
+      if (corners.size() < 3) {
+        error(poly, polyPath, "needs at least 3 points, got " + corners.size(), polyFix);
+      } else if (allValid && Math.abs(area(points)) < 1e-9) {
+        error(
+            poly,
+            polyPath,
+            "encloses no area (its points lie on one line)",
+            "Give at least three corners that enclose the zone.");
+      }
+      return new SiteConfig.Zone(name, points);
+    }
+
+    private PromptSpec prompt(
+        Node node, String path, Map<String, Node> ids, Set<String> cameraIds) {
+      if (!(node instanceof MappingNode)) {
+        error(
+            node,
+            path,
+            "must be a map, got " + describe(node),
+            "Write the prompt as a map with at least id and text.");
+        return null;
+      }
+      Obj p = obj(node, path, PROMPT_KEYS);
+      String id = requiredString(p, "id", "Add an id such as no-helmet.");
+      if (id != null) {
+        Node idNode = p.value("id");
+        if (!PROMPT_ID.matcher(id).matches()) {
+          error(
+              idNode,
+              p.child("id"),
+              "must use only lowercase letters, digits, '.', '_' and '-', got " + show(id),
+              "Use an id such as no-helmet.");
+        } else if (ids.containsKey(id)) {
+          error(
+              idNode,
+              p.child("id"),
+              "duplicate prompt id " + show(id) + " (first at line " + line(ids.get(id)) + ")",
+              "Give each prompt a unique id.");
+        } else {
+          ids.put(id, idNode);
+        }
+      }
+      String text =
+          requiredString(
+              p, "text", "Add the question, such as \"How many people are not wearing a helmet?\"");
+      List<String> cameras = new ArrayList<>();
+      Node camerasNode = p.value("cameras");
+      List<Node> cameraNodes =
+          list(p, "cameras", "List camera ids such as [dock-1], or remove cameras: for all.");
+      if (camerasNode instanceof SequenceNode && cameraNodes.isEmpty()) {
+        error(
+            camerasNode,
+            p.child("cameras"),
+            "is empty",
+            "List the camera ids the prompt applies to, or remove cameras: to apply it to every"
+                + " camera.");
+      }
+      for (int i = 0; i < cameraNodes.size(); i++) {
+        String cPath = p.child("cameras") + "[" + i + "]";
+        Val v = valOf(cameraNodes.get(i), cPath, "");
+        if (!v.ok()) {
+          continue;
+        }
+        if (v.text() == null) {
+          error(v.node(), cPath, "is empty", "Give a camera id.");
+        } else if (!cameraIds.contains(v.text())) {
+          String hint = closest(v.text(), List.copyOf(cameraIds));
+          String fix =
+              cameraIds.isEmpty()
+                  ? "No cameras are configured; add it under cameras:, or remove this entry."
+                  : (hint == null ? "" : "Did you mean " + hint + "? ")
+                      + "Configured cameras: "
+                      + String.join(", ", cameraIds)
+                      + ".";
+          error(v.node(), cPath, "unknown camera " + show(v.text()), fix);
+        } else {
+          cameras.add(v.text());
+        }
+      }
+      double cooldown =
+          number(
+              p,
+              "cooldown_s",
+              DEFAULT_COOLDOWN_S,
+              v -> v >= 0,
+              "a number >= 0",
+              "Set the seconds during which a new alert is suppressed after a resolve, such as 60.");
+      String severity =
+          string(
+              p, "severity", DEFAULT_SEVERITY, "Use one of " + String.join(", ", SEVERITIES) + ".");
+      Val sevVal = val(p, "severity", "");
+      if (sevVal.present() && !SEVERITIES.contains(severity)) {
+        error(
+            sevVal.node(),
+            p.child("severity"),
+            "must be one of " + String.join(", ", SEVERITIES) + ", got " + show(severity),
+            "Pick the level subscribers should see, such as warning.");
+      }
+      return new PromptSpec(id, text, cameras, cooldown, severity);
+    }
+
+    // --- typed access -------------------------------------------------------------------------
+
+    /** Reads a mapping, reporting duplicate and unknown keys. {@code allowed} null allows any. */
+    private Obj obj(Node node, String path, List<String> allowed) {
+      Obj o = new Obj(node, path);
+      for (NodeTuple t : ((MappingNode) node).getValue()) {
+        Node keyNode = t.getKeyNode();
+        if (!(keyNode instanceof ScalarNode ks)) {
+          error(
+              keyNode,
+              path,
+              "a key must be a plain name, got " + describe(keyNode),
+              "Write keys as plain snake_case names.");
+          continue;
+        }
+        String key = ks.getValue();
+        NodeTuple first = o.entries.get(key);
+        if (first != null) {
+          error(
+              keyNode,
+              o.child(key),
+              "duplicate key (first at line " + line(first.getKeyNode()) + ")",
+              "Remove one of them; YAML would silently keep only the last.");
+        } else if (allowed != null && !allowed.contains(key)) {
+          String hint = closest(key, allowed);
+          error(
+              keyNode,
+              o.child(key),
+              "unknown key",
+              (hint == null ? "" : "Did you mean " + hint + "? ")
+                  + "Allowed keys: "
+                  + String.join(", ", allowed)
+                  + ".");
+        } else {
+          o.entries.put(key, t);
+        }
+      }
+      return o;
+    }
+
+    /** The map under {@code key}; empty when absent or null, or when not a map (reported). */
+    private Obj section(Obj parent, String key, List<String> allowed) {
+      Node n = parent.value(key);
+      String path = parent.child(key);
+      if (n == null || isNull(n)) {
+        return new Obj(parent.anchor, path);
+      }
+      if (!(n instanceof MappingNode)) {
+        error(
+            n,
+            path,
+            "must be a map, got " + describe(n),
+            allowed == null
+                ? "Write it as a map of names to values, such as security.protocol: SSL."
+                : "Write it as a map with keys " + String.join(", ", allowed) + ".");
+        return new Obj(n, path);
+      }
+      return obj(n, path, allowed);
+    }
+
+    /** The items under {@code key}; empty when absent or null, or when not a list (reported). */
+    private List<Node> list(Obj parent, String key, String fix) {
+      Node n = parent.value(key);
+      if (n == null || isNull(n)) {
+        return List.of();
+      }
+      if (!(n instanceof SequenceNode s)) {
+        error(n, parent.child(key), "must be a list, got " + describe(n), fix);
+        return List.of();
+      }
+      return s.getValue();
+    }
+
+    private Val val(Obj o, String key, String expected) {
+      Node n = o.value(key);
+      if (n == null) {
+        return new Val(null, o.child(key), null, true);
+      }
+      return valOf(n, o.child(key), expected);
+    }
+
+    // Each value is checked and substituted once, so a problem is reported once however many
+    // helpers look at it.
+    private final Map<Node, Val> substituted = new IdentityHashMap<>();
+
+    private Val valOf(Node n, String path, String expected) {
+      Val cached = substituted.get(n);
+      if (cached != null) {
+        return cached;
+      }
+      Val v;
+      if (!(n instanceof ScalarNode s)) {
+        error(
+            n,
+            path,
+            "must be "
+                + (expected.isEmpty() ? "a single value" : expected)
+                + ", got "
+                + describe(n),
+            "Write one value on the same line as the key.");
+        v = new Val(n, path, null, false);
+      } else if (s.isPlain() && NULLS.contains(s.getValue())) {
+        v = new Val(n, path, null, true);
+      } else {
+        String raw = s.getValue();
+        String text = substitute(raw, n, path);
+        if (text == null) {
+          v = new Val(n, path, null, false);
+        } else {
+          // A variable that expands to nothing means "not set", e.g. ${MQTT_USER:-}.
+          v = new Val(n, path, text.isEmpty() && raw.contains("${") ? null : text, true);
+        }
+      }
+      substituted.put(n, v);
+      return v;
+    }
+
+    private String string(Obj o, String key, String def, String fix) {
+      Node n = o.value(key);
+      if (n != null && !(n instanceof ScalarNode) && !substituted.containsKey(n)) {
+        error(n, o.child(key), "must be a text value, got " + describe(n), fix);
+        substituted.put(n, new Val(n, o.child(key), null, false));
+      }
+      Val v = val(o, key, "a text value");
+      return v.present() ? v.text() : def;
+    }
+
+    private String requiredString(Obj o, String key, String fix) {
+      Node n = o.value(key);
+      String s = string(o, key, null, fix);
+      if (s == null && (n == null || substituted.get(n).ok())) {
+        missing(o, key, fix);
+      } else if (s != null && s.isBlank()) {
+        error(n, o.child(key), "must not be blank", fix);
+        return null;
+      }
+      return s;
+    }
+
+    private void missing(Obj o, String key, String fix) {
+      Node n = o.value(key);
+      if (n != null) {
+        error(n, o.child(key), "must not be empty", fix);
+      } else {
+        error(o.anchor, o.child(key), "required key is missing", fix);
+      }
+    }
+
+    private double number(
+        Obj o, String key, double def, DoublePredicate ok, String expected, String fix) {
+      Node n = o.value(key);
+      if (n == null) {
+        return def;
+      }
+      return checkNumber(valOf(n, o.child(key), expected), def, ok, expected, fix);
+    }
+
+    private double checkNumber(Val v, double def, DoublePredicate ok, String expected, String fix) {
+      if (!v.ok()) {
+        return def;
+      }
+      if (v.text() == null) {
+        if (Double.isNaN(def)) {
+          error(v.node(), v.path(), "must be " + expected + ", got nothing", fix);
+        }
+        return def;
+      }
+      String t = v.text().trim();
+      if (!NUMBER.matcher(t).matches() || !ok.test(Double.parseDouble(t))) {
+        error(v.node(), v.path(), "must be " + expected + ", got " + show(v.text()), fix);
+        return Double.NaN;
+      }
+      return Double.parseDouble(t);
+    }
+
+    private long integer(Obj o, String key, long def, long min, long max, String fix) {
+      Node n = o.value(key);
+      String expected = "a whole number in [" + min + ", " + max + "]";
+      if (n == null) {
+        return def;
+      }
+      Val v = valOf(n, o.child(key), expected);
+      if (!v.present()) {
+        return def;
+      }
+      String t = v.text().trim();
+      // A long has 19 digits; anything longer is out of range anyway.
+      if (!INTEGER.matcher(t).matches()
+          || t.length() > 18
+          || Long.parseLong(t) < min
+          || Long.parseLong(t) > max) {
+        error(n, v.path(), "must be " + expected + ", got " + show(v.text()), fix);
+        return def;
+      }
+      return Long.parseLong(t);
+    }
+
+    /** Expands {@code ${VAR}} and {@code ${VAR:-default}}; null after reporting a problem. */
+    private String substitute(String raw, Node node, String path) {
+      StringBuilder out = new StringBuilder(raw.length());
+      int i = 0;
+      while (i < raw.length()) {
+        char c = raw.charAt(i);
+        if (raw.startsWith("$${", i)) {
+          out.append("${");
+          i += 3;
+        } else if (raw.startsWith("${", i)) {
+          int end = raw.indexOf('}', i + 2);
+          if (end < 0) {
+            error(
+                node,
+                path,
+                "unclosed ${ in " + show(raw),
+                "Close it with }, or write $${ for a literal ${.");
+            return null;
+          }
+          String inner = raw.substring(i + 2, end);
+          int sep = inner.indexOf(":-");
+          String name = sep < 0 ? inner : inner.substring(0, sep);
+          String def = sep < 0 ? null : inner.substring(sep + 2);
+          if (!VAR_NAME.matcher(name).matches()) {
+            error(
+                node,
+                path,
+                "bad variable name " + show(name) + " in ${" + inner + "}",
+                "Use letters, digits and '_', as in ${NAME} or ${NAME:-default}.");
+            return null;
+          }
+          String value = env.get(name);
+          if (value == null || (def != null && value.isEmpty())) {
+            if (def == null) {
+              error(
+                  node,
+                  path,
+                  "environment variable " + name + " is not set",
+                  "Export it before starting Vigil (export "
+                      + name
+                      + "=...), or give a default: ${"
+                      + name
+                      + ":-value}.");
+              return null;
+            }
+            value = def;
+          }
+          out.append(value);
+          i = end + 1;
+        } else {
+          out.append(c);
+          i++;
+        }
+      }
+      return out.toString();
+    }
+
+    // --- messages -----------------------------------------------------------------------------
+
+    private void error(Node at, String path, String what, String fix) {
+      addAt(at == null ? null : at.getStartMark().orElse(null), path, what, fix);
+    }
+
+    private void addAt(Mark mark, String path, String what, String fix) {
+      int line = mark == null ? 1 : mark.getLine() + 1;
+      int column = mark == null ? 1 : mark.getColumn() + 1;
+      String message =
+          fileName
+              + ":"
+              + line
+              + ":"
+              + column
+              + ": "
+              + (path.isEmpty() ? "" : path + ": ")
+              + what
+              + ". "
+              + fix;
+      problems.add(new Problem(line, column, message));
+    }
+  }
+
+  private static int line(Node n) {
+    return n.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+  }
+
+  private static boolean isNull(Node n) {
+    return n instanceof ScalarNode s && s.isPlain() && NULLS.contains(s.getValue());
+  }
+
+  private static String describe(Node n) {
+    if (n instanceof SequenceNode s) {
+      int size = s.getValue().size();
+      return "a list of " + size + (size == 1 ? " value" : " values");
+    }
+    if (n instanceof MappingNode) {
+      return "a map";
+    }
+    return show(((ScalarNode) n).getValue());
+  }
+
+  /** Numbers as they are, anything else in quotes. */
+  private static String show(String text) {
+    return NUMBER.matcher(text.trim()).matches() ? text.trim() : "\"" + text + "\"";
+  }
+
+  private static double area(List<Point> p) {
+    double sum = 0;
+    for (int i = 0; i < p.size(); i++) {
+      Point a = p.get(i);
+      Point b = p.get((i + 1) % p.size());
+      sum += a.x() * b.y() - b.x() * a.y();
+    }
+    return sum / 2;
+  }
+
+  private static String expandHome(String path) {
+    if (path == null) {
+      return null;
+    }
+    if (path.equals("~") || path.startsWith("~/")) {
+      return System.getProperty("user.home") + path.substring(1);
+    }
+    return path;
+  }
+}
