@@ -272,10 +272,11 @@ public final class MqttAlertPublisher implements AutoCloseable {
             e);
       case 135:
       case 5:
+        // mosquitto 2 answers a wrong password with 135, not 134.
         return new AlertsException(
             prefix
-                + "not authorized (reason code 135). Check mqtt.username and the broker's"
-                + " access rules.",
+                + "not authorized, most likely a bad user name or password (reason code 135)."
+                + " Check mqtt.username and mqtt.password, and the broker's access rules.",
             e);
       case 133:
         return new AlertsException(
