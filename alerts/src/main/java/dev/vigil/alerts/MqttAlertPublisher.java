@@ -1,0 +1,348 @@
+package dev.vigil.alerts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Json;
+import dev.vigil.config.Violation;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes violations to an MQTT v5 broker at QoS 1.
+ *
+ * <p>It connects with {@code cleanStart=false} and a session expiry, so the broker keeps the
+ * session across short outages, and reconnects automatically. {@code <prefix>status} is a retained
+ * {@code online}/{@code offline} flag whose last will is {@code offline}.
+ *
+ * <p>Ownership and lifecycle: {@link #connect} creates and owns one Paho client and its
+ * persistence; {@link #close} publishes {@code offline}, disconnects and releases both. Thread
+ * safety: {@link #publish} may be called from any thread.
+ */
+public final class MqttAlertPublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttAlertPublisher.class);
+  static final String ONLINE = "online";
+  static final String OFFLINE = "offline";
+  private static final int QOS = 1;
+  private static final long CLOSE_TIMEOUT_MS = 5_000;
+
+  private final PublisherOptions options;
+  private final String prefix;
+  private final MqttAsyncClient client;
+  private volatile boolean closed;
+
+  private MqttAlertPublisher(PublisherOptions options, MqttAsyncClient client) {
+    this.options = options;
+    this.prefix = options.topicPrefix();
+    this.client = client;
+  }
+
+  /**
+   * Connects to the broker and publishes the retained {@code online} status.
+   *
+   * @throws AlertsException when the broker is unreachable, refuses the credentials or the TLS
+   *     handshake fails; the message names the configuration key to check
+   */
+  public static MqttAlertPublisher connect(PublisherOptions options) {
+    String url = options.mqtt().url();
+    MqttConnectionOptions connect = connectionOptions(options);
+    MqttClientPersistence persistence =
+        options.persistenceDir() == null
+            ? new MemoryPersistence()
+            : new MqttDefaultFilePersistence(options.persistenceDir().toString());
+    MqttAsyncClient client;
+    try {
+      client = new MqttAsyncClient(url, options.clientId(), persistence);
+    } catch (MqttException | IllegalArgumentException e) {
+      throw new AlertsException(
+          "invalid MQTT broker URL " + url + " (mqtt.url): " + e.getMessage(), e);
+    }
+    MqttAlertPublisher publisher = new MqttAlertPublisher(options, client);
+    client.setCallback(publisher.new Callback());
+    try {
+      client.connect(connect).waitForCompletion(options.connectTimeout().toMillis());
+    } catch (MqttException e) {
+      closeQuietly(client);
+      throw explain(url, e);
+    }
+    if (!client.isConnected()) {
+      closeQuietly(client);
+      throw new AlertsException(
+          "MQTT broker "
+              + url
+              + " did not accept the connection within "
+              + options.connectTimeout().toSeconds()
+              + " s. Check mqtt.url and that the broker is running.");
+    }
+    return publisher;
+  }
+
+  private static MqttConnectionOptions connectionOptions(PublisherOptions options) {
+    MqttConnectionOptions connect = new MqttConnectionOptions();
+    // A resumed session lets the broker finish QoS 1 exchanges that were cut off.
+    connect.setCleanStart(false);
+    connect.setSessionExpiryInterval(options.sessionExpiry().toSeconds());
+    connect.setAutomaticReconnect(true);
+    connect.setAutomaticReconnectDelay(1, 10);
+    connect.setConnectionTimeout((int) Math.max(1, options.connectTimeout().toSeconds()));
+    connect.setKeepAliveInterval(30);
+    MqttMessage will = new MqttMessage(OFFLINE.getBytes(StandardCharsets.UTF_8));
+    will.setQos(QOS);
+    will.setRetained(true);
+    connect.setWill(options.topicPrefix() + "status", will);
+    if (options.mqtt().username() != null) {
+      connect.setUserName(options.mqtt().username());
+    }
+    if (options.mqtt().password() != null) {
+      connect.setPassword(options.mqtt().password().getBytes(StandardCharsets.UTF_8));
+    }
+    String url = options.mqtt().url();
+    if (url.startsWith("ssl://")) {
+      if (options.mqtt().caFile() != null) {
+        connect.setSocketFactory(PemTrust.socketFactory(options.mqtt().caFile()));
+      }
+    } else if (options.mqtt().caFile() != null) {
+      LOG.warn(
+          "mqtt.ca_file is set but mqtt.url {} is not ssl://; the connection is not encrypted",
+          url);
+    }
+    return connect;
+  }
+
+  /** The topic prefix, ending in {@code /}, e.g. {@code vigil/plant1/}. */
+  public String topicPrefix() {
+    return prefix;
+  }
+
+  /** The retained status topic, {@code <prefix>status}. */
+  public String statusTopic() {
+    return prefix + "status";
+  }
+
+  /** The topic of one camera's violation events, {@code <prefix><camera>/violations}. */
+  public String violationsTopic(String camera) {
+    return prefix + camera + "/violations";
+  }
+
+  /** Whether the client is connected right now (it reconnects by itself when not). */
+  public boolean isConnected() {
+    return client.isConnected();
+  }
+
+  /** The JSON payload for one violation: its snake_case fields plus {@code site}. */
+  public String payload(Violation violation) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("site", options.site());
+    node.setAll((ObjectNode) Json.mapper().valueToTree(violation));
+    try {
+      return Json.mapper().writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new AlertsException("cannot write JSON for violation " + violation.id(), e);
+    }
+  }
+
+  /**
+   * Publishes one violation to {@code <prefix><camera>/violations} at QoS 1.
+   *
+   * @return a future completed when the broker's PUBACK arrives, or completed exceptionally with an
+   *     {@link AlertsException} when the client is not connected, too many messages are in flight
+   *     or the broker rejects the message; the caller retries
+   */
+  public CompletableFuture<PublishedAlert> publish(Violation violation) {
+    Objects.requireNonNull(violation, "violation");
+    String topic = violationsTopic(violation.camera());
+    String json = payload(violation);
+    CompletableFuture<PublishedAlert> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new AlertsException("MQTT publisher is closed"));
+      return result;
+    }
+    MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
+    message.setQos(QOS);
+    try {
+      client.publish(
+          topic,
+          message,
+          null,
+          new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              int[] codes = token.getReasonCodes();
+              // MQTT v5: a PUBACK may still refuse the message (reason code >= 0x80).
+              if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                result.completeExceptionally(
+                    new AlertsException(
+                        "MQTT broker "
+                            + options.mqtt().url()
+                            + " refused the message on "
+                            + topic
+                            + " (reason code "
+                            + codes[0]
+                            + "). Check the broker's ACL for mqtt.username."));
+              } else {
+                result.complete(new PublishedAlert(topic, violation, json));
+              }
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable error) {
+              result.completeExceptionally(
+                  new AlertsException(
+                      "MQTT publish of violation " + violation.id() + " failed: " + error, error));
+            }
+          });
+    } catch (MqttException e) {
+      result.completeExceptionally(
+          new AlertsException(
+              "MQTT publish of violation "
+                  + violation.id()
+                  + " to "
+                  + options.mqtt().url()
+                  + " failed: "
+                  + e.getMessage()
+                  + " (code "
+                  + e.getReasonCode()
+                  + ")",
+              e));
+    }
+    return result;
+  }
+
+  /** Publishes {@code offline} retained, disconnects and releases the client. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (client.isConnected()) {
+        // A clean DISCONNECT suppresses the will, so say offline ourselves.
+        publishStatus(OFFLINE).waitForCompletion(CLOSE_TIMEOUT_MS);
+        client.disconnect(CLOSE_TIMEOUT_MS).waitForCompletion(CLOSE_TIMEOUT_MS);
+      } else {
+        client.disconnectForcibly(0, CLOSE_TIMEOUT_MS, false);
+      }
+    } catch (MqttException e) {
+      LOG.warn("MQTT disconnect from {} failed: {}", options.mqtt().url(), e.toString());
+    }
+    closeQuietly(client);
+  }
+
+  private IMqttToken publishStatus(String status) throws MqttException {
+    MqttMessage message = new MqttMessage(status.getBytes(StandardCharsets.UTF_8));
+    message.setQos(QOS);
+    message.setRetained(true);
+    return client.publish(statusTopic(), message);
+  }
+
+  private static void closeQuietly(MqttAsyncClient client) {
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      LOG.debug("closing MQTT client failed", e);
+    }
+  }
+
+  static AlertsException explain(String url, MqttException e) {
+    int code = e.getReasonCode();
+    String prefix = "MQTT broker " + url + " refused the connection: ";
+    switch (code) {
+      case 134:
+      case 4: // MQTT 3.1.1 return code, in case the broker downgrades
+        return new AlertsException(
+            prefix
+                + "bad user name or password (reason code 134). Check mqtt.username and"
+                + " mqtt.password.",
+            e);
+      case 135:
+      case 5:
+        // mosquitto 2 answers a wrong password with 135, not 134.
+        return new AlertsException(
+            prefix
+                + "not authorized, most likely a bad user name or password (reason code 135)."
+                + " Check mqtt.username and mqtt.password, and the broker's access rules.",
+            e);
+      case 133:
+        return new AlertsException(
+            prefix + "client id rejected (reason code 133). Check mqtt.client_id.", e);
+      default:
+        break;
+    }
+    Throwable cause = e.getCause();
+    while (cause != null && !(cause instanceof SSLException)) {
+      cause = cause.getCause();
+    }
+    if (cause != null) {
+      return new AlertsException(
+          "TLS handshake with MQTT broker "
+              + url
+              + " failed: "
+              + cause.getMessage()
+              + ". Check mqtt.ca_file: it must hold the CA that signed the broker's certificate,"
+              + " and the certificate must name the host in mqtt.url.",
+          e);
+    }
+    return new AlertsException(
+        "cannot connect to MQTT broker "
+            + url
+            + ": "
+            + e.getMessage()
+            + (e.getCause() == null ? "" : " (" + e.getCause() + ")")
+            + " (code "
+            + code
+            + "). Check mqtt.url and that the broker is running.",
+        e);
+  }
+
+  /** Paho callbacks: keeps the retained status {@code online} after every reconnect. */
+  private final class Callback implements MqttCallback {
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+      LOG.info("MQTT {} to {}", reconnect ? "reconnected" : "connected", serverUri);
+      try {
+        publishStatus(ONLINE);
+      } catch (MqttException e) {
+        LOG.warn("cannot publish {} = online: {}", statusTopic(), e.toString());
+      }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+      if (!closed) {
+        LOG.warn("MQTT connection to {} lost: {}", options.mqtt().url(), response);
+      }
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException e) {
+      LOG.warn("MQTT error from {}: {}", options.mqtt().url(), e.toString());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      // The publisher subscribes to nothing.
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {}
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+  }
+}

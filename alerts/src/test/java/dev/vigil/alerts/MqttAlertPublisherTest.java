@@ -1,0 +1,221 @@
+package dev.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.Json;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Violation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MqttAlertPublisher against a real mosquitto on loopback. */
+class MqttAlertPublisherTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void needsMosquitto() {
+    MosquittoBroker.assumeInstalled();
+  }
+
+  private static PublisherOptions options(String url, String clientId) {
+    return PublisherOptions.of(
+        "plant1", new SiteConfig.Mqtt(url, null, clientId, null, null, null));
+  }
+
+  @Test
+  void shouldDeliverViolationJsonOnCameraTopicWhenPublished() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/#");
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                options(broker.url(), "pub").withPersistenceDir(dir.resolve("paho")))) {
+      Violation violation = Violations.open("cam1", 7);
+
+      PublishedAlert alert = publisher.publish(violation).get(10, TimeUnit.SECONDS);
+
+      assertThat(alert.topic()).isEqualTo("vigil/plant1/cam1/violations");
+      TestSubscriber.Received got =
+          sub.await(r -> r.topic().equals("vigil/plant1/cam1/violations"), WAIT);
+      JsonNode json = Json.mapper().readTree(got.payload());
+      assertThat(json.get("site").asText()).isEqualTo("plant1");
+      assertThat(json.get("id").asText()).isEqualTo(violation.id());
+      assertThat(json.get("state").asText()).isEqualTo("open");
+      assertThat(json.get("prompt").get("id").asText()).isEqualTo("p7");
+      assertThat(json.get("evidence").get("counts").get("no_helmet").asInt()).isEqualTo(1);
+      assertThat(json.has("ended")).isTrue();
+      // The payload is the Violation itself plus site: it reads back unchanged.
+      assertThat(Json.fromBytes(got.payload().getBytes(StandardCharsets.UTF_8), Violation.class))
+          .isEqualTo(violation);
+      assertThat(alert.json()).isEqualTo(got.payload());
+      assertThat(dir.resolve("paho")).isDirectory();
+    }
+  }
+
+  @Test
+  void shouldRetainOnlineWhileConnectedAndOfflineWhenClosed() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start()) {
+      try (MqttAlertPublisher publisher =
+          MqttAlertPublisher.connect(options(broker.url(), "pub"))) {
+        assertThat(publisher.statusTopic()).isEqualTo("vigil/plant1/status");
+        try (TestSubscriber late =
+            new TestSubscriber(broker.url(), "late", false, "vigil/plant1/status")) {
+          TestSubscriber.Received status = late.await(r -> true, WAIT);
+          assertThat(status.payload()).isEqualTo("online");
+          assertThat(status.retained()).isTrue();
+        }
+      }
+      try (TestSubscriber after =
+          new TestSubscriber(broker.url(), "after", false, "vigil/plant1/status")) {
+        TestSubscriber.Received status = after.await(r -> true, WAIT);
+        assertThat(status.payload()).isEqualTo("offline");
+        assertThat(status.retained()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void shouldPublishLastWillOfflineAndThenOnlineWhenConnectionDiesAbruptly() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TcpProxy proxy = new TcpProxy(broker.port());
+        TestSubscriber sub =
+            new TestSubscriber(broker.url(), "watch", false, "vigil/plant1/status");
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(options("tcp://127.0.0.1:" + proxy.port(), "pub"))) {
+      sub.await(r -> r.payload().equals("online"), WAIT);
+      sub.clear();
+
+      proxy.cutAll();
+
+      sub.await(r -> r.payload().equals("offline"), WAIT);
+      // Automatic reconnect through the proxy sets the retained status back to online.
+      sub.await(r -> r.payload().equals("online"), Duration.ofSeconds(20));
+      assertThat(publisher.publish(Violations.open("cam2", 1)).get(10, TimeUnit.SECONDS).topic())
+          .isEqualTo("vigil/plant1/cam2/violations");
+    }
+  }
+
+  @Test
+  void shouldUseConfiguredTopicPrefixWhenSet() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, "factory/#");
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1",
+                    new SiteConfig.Mqtt(broker.url(), "factory/a", "pub", null, null, null)))) {
+      publisher.publish(Violations.open("cam1", 1)).get(10, TimeUnit.SECONDS);
+
+      sub.await(r -> r.topic().equals("factory/a/cam1/violations"), WAIT);
+      sub.await(r -> r.topic().equals("factory/a/status") && r.payload().equals("online"), WAIT);
+    }
+  }
+
+  @Test
+  void shouldConnectWhenPasswordIsRight() throws Exception {
+    try (MosquittoBroker broker =
+            MosquittoBroker.in(dir.resolve("broker")).withUser("vigil", "s3cret").start();
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1",
+                    new SiteConfig.Mqtt(broker.url(), null, "pub", "vigil", "s3cret", null)))) {
+      assertThat(publisher.isConnected()).isTrue();
+      assertThat(publisher.publish(Violations.open("cam1", 1)).get(10, TimeUnit.SECONDS))
+          .isNotNull();
+    }
+  }
+
+  @Test
+  void shouldExplainWhenPasswordIsWrong() {
+    try (MosquittoBroker broker =
+        MosquittoBroker.in(dir.resolve("broker")).withUser("vigil", "s3cret").start()) {
+      PublisherOptions bad =
+          PublisherOptions.of(
+              "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", "vigil", "wrong", null));
+
+      assertThatThrownBy(() -> MqttAlertPublisher.connect(bad))
+          .isInstanceOf(AlertsException.class)
+          .hasMessageStartingWith("MQTT broker " + broker.url() + " refused the connection: ")
+          .hasMessageMatching(".*(bad user name or password|not authorized).*reason code 13[45].*")
+          .hasMessageContaining("Check mqtt.username and mqtt.password");
+    }
+  }
+
+  @Test
+  void shouldNameBadCredentialsWhenBrokerAnswersReasonCode134() {
+    AlertsException e = MqttAlertPublisher.explain("tcp://broker:1883", new MqttException(134));
+
+    assertThat(e)
+        .hasMessage(
+            "MQTT broker tcp://broker:1883 refused the connection: bad user name or password"
+                + " (reason code 134). Check mqtt.username and mqtt.password.");
+  }
+
+  @Test
+  void shouldExplainWhenBrokerIsUnreachable() {
+    int port = MosquittoBroker.freePort();
+    PublisherOptions options = options("tcp://127.0.0.1:" + port, "pub");
+
+    assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+        .isInstanceOf(AlertsException.class)
+        .hasMessageStartingWith("cannot connect to MQTT broker tcp://127.0.0.1:" + port)
+        .hasMessageEndingWith("Check mqtt.url and that the broker is running.");
+  }
+
+  @Test
+  void shouldConnectOverTlsWhenCaFileSignedTheBroker() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).withTls().start();
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1",
+                    new SiteConfig.Mqtt(
+                        broker.url(), null, "pub", null, null, broker.caFile().toString())))) {
+      assertThat(broker.url()).startsWith("ssl://");
+      assertThat(publisher.publish(Violations.open("cam1", 1)).get(10, TimeUnit.SECONDS))
+          .isNotNull();
+    }
+  }
+
+  @Test
+  void shouldExplainWhenCaFileIsMissing() {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).withTls().start()) {
+      Path missing = dir.resolve("nope/ca.crt");
+      PublisherOptions options =
+          PublisherOptions.of(
+              "plant1",
+              new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, missing.toString()));
+
+      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+          .isInstanceOf(AlertsException.class)
+          .hasMessageContaining("MQTT CA file " + missing.toAbsolutePath() + " does not exist")
+          .hasMessageContaining("Check mqtt.ca_file");
+    }
+  }
+
+  @Test
+  void shouldExplainWhenCaFileDidNotSignTheBroker() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).withTls().start()) {
+      Path other = MosquittoBroker.otherCa(dir.resolve("other"));
+      PublisherOptions options =
+          PublisherOptions.of(
+              "plant1",
+              new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, other.toString()));
+
+      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+          .isInstanceOf(AlertsException.class)
+          .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
+          .hasMessageContaining("Check mqtt.ca_file");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.vigil.alerts;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * A real Paho v5 subscriber that records every message it receives. With {@code persistent} it
+ * keeps its session on the broker (cleanStart=false, session expiry) and reconnects by itself, so
+ * it also receives what was queued for it while it or the broker was away.
+ */
+final class TestSubscriber implements AutoCloseable {
+  /** One received message. */
+  record Received(String topic, String payload, boolean retained) {}
+
+  private final MqttAsyncClient client;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+
+  TestSubscriber(String url, String clientId, boolean persistent, String topicFilter)
+      throws MqttException {
+    client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+    client.setCallback(
+        new MqttCallback() {
+          @Override
+          public void disconnected(MqttDisconnectResponse response) {}
+
+          @Override
+          public void mqttErrorOccurred(MqttException exception) {}
+
+          @Override
+          public void messageArrived(String topic, MqttMessage message) {
+            received.add(
+                new Received(
+                    topic,
+                    new String(message.getPayload(), StandardCharsets.UTF_8),
+                    message.isRetained()));
+          }
+
+          @Override
+          public void deliveryComplete(IMqttToken token) {}
+
+          @Override
+          public void connectComplete(boolean reconnect, String serverURI) {}
+
+          @Override
+          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(!persistent);
+    if (persistent) {
+      options.setSessionExpiryInterval(3600L);
+      options.setAutomaticReconnect(true);
+      options.setAutomaticReconnectDelay(1, 2);
+    }
+    client.connect(options).waitForCompletion(10_000);
+    client.subscribe(topicFilter, 1).waitForCompletion(10_000);
+  }
+
+  List<Received> received() {
+    return new ArrayList<>(received);
+  }
+
+  List<Received> on(String topic) {
+    return received.stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  /** Waits until some received message matches, and returns it. */
+  Received await(Predicate<Received> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Received r : received) {
+        if (match.test(r)) {
+          return r;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no matching message within " + timeout + "; got " + received);
+  }
+
+  void clear() {
+    received.clear();
+  }
+
+  @Override
+  public void close() throws MqttException {
+    try {
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(5_000);
+      }
+    } finally {
+      client.close(true);
+    }
+  }
+}
