@@ -4,12 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -122,7 +119,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         stopQuietly(server);
       }
       if (ownsDataDir) {
-        deleteRecursively(dataDir);
+        Dirs.deleteRecursively(dataDir);
       }
       if (e instanceof EmbeddedBrokerException ebe) {
         throw ebe;
@@ -331,7 +328,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     long started = System.nanoTime();
     stopQuietly(server);
     if (ownsDataDir) {
-      deleteRecursively(dataDir);
+      Dirs.deleteRecursively(dataDir);
     }
     LOG.info(
         "Embedded Kafka at {} stopped in {} ms",
@@ -345,19 +342,6 @@ public final class EmbeddedKafka implements AutoCloseable {
       server.awaitShutdown();
     } catch (RuntimeException e) {
       LOG.warn("Embedded Kafka did not shut down cleanly", e);
-    }
-  }
-
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("Could not delete {}: {}", dir, e.getMessage());
     }
   }
 }
