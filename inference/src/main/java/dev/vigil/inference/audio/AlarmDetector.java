@@ -13,7 +13,9 @@ import java.util.Arrays;
  * Tonality}), the tonal part is above {@value #MIN_TONAL_DBFS} dBFS, and it is <em>steady</em>: not
  * more than {@value #MAX_DECAY_DB} dB below the strongest tonal level of the preceding 256 ms. The
  * last rule rejects struck resonances (anvils, hammered steel), which ring tonally but decay at
- * 50-100 dB/s, while a sounding alarm holds its level.
+ * 50-100 dB/s, while a sounding alarm holds its level. For the same reason tonal hops are ignored
+ * for 512 ms after a broadband onset (short-frame band energy up {@value #STRIKE_JUMP_DB} dB within
+ * 96 ms while that frame is not tonal): a beep starts tonal, a hammer blow does not.
  *
  * <p>The alarm switches on when tonal hops add up to at least {@value #ON_SECONDS} s within the
  * last {@value #WINDOW_SECONDS} s, and off when no tonal hop occurred for {@value #HOLD_SECONDS} s.
@@ -33,6 +35,10 @@ public final class AlarmDetector {
   static final double HOLD_SECONDS = 2.0;
   private static final double HOP_SECONDS = 0.032;
   private static final int DECAY_HOPS = 8;
+  static final double STRIKE_JUMP_DB = 10.0;
+  private static final int STRIKE_SUPPRESS_HOPS = 16;
+  private final double[] bandHistory = new double[4];
+  private long suppressUntil;
 
   private final int sampleRate;
   private final int hop;
@@ -111,7 +117,15 @@ public final class AlarmDetector {
     for (double v : levelHistory) {
       recentMax = Math.max(recentMax, v);
     }
-    boolean tonal = level >= MIN_TONAL_DBFS && level >= recentMax - MAX_DECAY_DB;
+    double band = 10 * Math.log10(2 * s.bandMeanSquare() + 1e-20);
+    double bandBefore = bandHistory[(int) ((hops + 1) % bandHistory.length)];
+    bandHistory[(int) (hops % bandHistory.length)] = band;
+    if (band >= bandBefore + STRIKE_JUMP_DB && s.tonalRatio() < TONAL_RATIO) {
+      // A broadband onset: whatever rings after it is a struck resonance, not an alarm.
+      suppressUntil = hops + STRIKE_SUPPRESS_HOPS;
+    }
+    boolean tonal =
+        level >= MIN_TONAL_DBFS && level >= recentMax - MAX_DECAY_DB && hops >= suppressUntil;
     levelHistory[(int) (hops % DECAY_HOPS)] = level;
 
     int slot = (int) (hops % tonalHistory.length);
@@ -145,5 +159,7 @@ public final class AlarmDetector {
     tonalInWindow = 0;
     hopsSinceTonal = Integer.MAX_VALUE / 2;
     on = false;
+    suppressUntil = 0;
+    Arrays.fill(bandHistory, 0);
   }
 }
