@@ -1,0 +1,220 @@
+package dev.vigil.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.config.Json;
+import dev.vigil.config.JsonSerde;
+import dev.vigil.config.Observation;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.config.VigilHeaders;
+import dev.vigil.config.Violation;
+import dev.vigil.inference.audio.AudioAnalyzer;
+import dev.vigil.inference.model.ModelStore;
+import dev.vigil.inference.vision.PersonPerception;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole topology on the real person model, in TopologyTestDriver with explicit event
+ * timestamps: frames in, observations, violations and dead letters out.
+ */
+class VigilTopologyTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private static final Topics TOPICS = Topics.defaults();
+  private static final String CAMERA = "dock-1";
+  private static PersonPerception model;
+  private static byte[] worker;
+  private static byte[] empty;
+
+  @TempDir Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> frames;
+  private TestInputTopic<String, byte[]> prompts;
+  private TestOutputTopic<String, Observation> observations;
+  private TestOutputTopic<String, Violation> violations;
+  private TestOutputTopic<String, byte[]> dlq;
+  private TestOutputTopic<String, String> status;
+
+  @BeforeAll
+  static void loadModel() throws Exception {
+    Path data = Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
+    Path frame = data.resolve("frames/intel_worker-zone_01.png");
+    assumeTrue(Files.isRegularFile(frame), "real frames not found at " + data + "; skipping");
+    model = PersonPerception.open(new ModelStore(), 2);
+    worker = jpeg(opencv_imgcodecs.imread(frame.toString()));
+    try (Mat gray = new Mat(432, 768, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(128, 128, 128, 0))) {
+      empty = jpeg(gray);
+    }
+  }
+
+  @AfterAll
+  static void closeModel() {
+    if (model != null) {
+      model.close();
+    }
+  }
+
+  private static byte[] jpeg(Mat image) {
+    try (BytePointer buf = new BytePointer()) {
+      opencv_imgcodecs.imencode(".jpg", image, buf);
+      byte[] out = new byte[(int) buf.limit()];
+      buf.get(out);
+      return out;
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    SiteConfig.Camera camera = new SiteConfig.Camera(CAMERA, "x.mp4", 2, 10, 0, 0, List.of());
+    driver =
+        new TopologyTestDriver(
+            VigilTopology.build(
+                TOPICS, model, Map.of(CAMERA, camera), () -> new AudioAnalyzer()::analyze),
+            props);
+    var strings = Serdes.String();
+    frames = driver.createInputTopic(TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
+    prompts = driver.createInputTopic(TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
+    observations =
+        driver.createOutputTopic(
+            TOPICS.observations(), strings.deserializer(), JsonSerde.observation().deserializer());
+    violations =
+        driver.createOutputTopic(
+            TOPICS.violations(), strings.deserializer(), JsonSerde.violation().deserializer());
+    dlq = driver.createOutputTopic(TOPICS.dlq(), strings.deserializer(), Serdes.ByteArray().deserializer());
+    status = driver.createOutputTopic(TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private void addPrompt(String id, String text) {
+    prompts.pipeInput(id, Json.toBytes(new PromptSpec(id, text, List.of(), 0, "warning")), T0);
+  }
+
+  private void frame(byte[] jpeg, long seq, long ts) {
+    RecordHeaders headers = new RecordHeaders();
+    VigilHeaders.put(headers, VigilHeaders.SEQ, seq);
+    frames.pipeInput(new TestRecord<>(CAMERA, jpeg, headers, ts));
+  }
+
+  @Test
+  void shouldEmitObservationsAndOpenViolationWhenPersonInView() {
+    addPrompt("people", "How many people are in view?");
+    frame(worker, 1, T0);
+    frame(worker, 2, T0 + 500);
+
+    List<Observation> obs = observations.readValuesToList();
+    assertThat(obs).hasSize(2);
+    assertThat(obs.get(0).people()).hasSize(1);
+    assertThat(obs.get(0).seq()).isEqualTo(1);
+    assertThat(obs.get(0).timestamp()).isEqualTo(T0);
+    assertThat(obs.get(0).people().get(0).trackId()).isEqualTo(1L);
+    assertThat(obs.get(0).timingsMs()).containsKeys("decode", "model");
+
+    List<TestRecord<String, Violation>> events = violations.readRecordsToList();
+    assertThat(events).hasSize(1);
+    Violation open = events.get(0).value();
+    assertThat(events.get(0).key()).isEqualTo(CAMERA + "/people");
+    assertThat(open.state()).isEqualTo(Violation.OPEN);
+    assertThat(open.id()).isEqualTo(Violation.episodeId(CAMERA, "people", T0));
+    assertThat(open.answer()).isEqualTo(1.0);
+    assertThat(open.evidence().boxes()).extracting(Violation.LabelledBox::label).contains("person");
+    assertThat(open.evidence().counts()).containsEntry("people", 1);
+  }
+
+  @Test
+  void shouldDeadLetterCorruptJpegAndProcessNextFrame() {
+    addPrompt("people", "How many people are in view?");
+    byte[] corrupt = java.util.Arrays.copyOf(worker, 200);
+    frame(corrupt, 1, T0);
+    frame(worker, 2, T0 + 500);
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).value()).isEqualTo(corrupt);
+    assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_REASON)).contains("decode");
+    assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_TOPIC)).isEqualTo(TOPICS.frames());
+    assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_OFFSET)).isEqualTo("0");
+    List<Observation> obs = observations.readValuesToList();
+    assertThat(obs).extracting(Observation::seq).containsExactly(2L);
+    assertThat(violations.readValuesToList()).extracting(Violation::state).containsExactly("open");
+  }
+
+  @Test
+  void shouldResolveWhenSceneStaysEmpty() {
+    addPrompt("people", "How many people are in view?");
+    frame(worker, 1, T0);
+    for (int i = 1; i <= 16; i++) {
+      frame(empty, 1 + i, T0 + i * 500L);
+    }
+    List<Violation> events = violations.readValuesToList();
+    assertThat(events).extracting(Violation::state).containsExactly("open", "resolved");
+    assertThat(events.get(1).id()).isEqualTo(events.get(0).id());
+    assertThat(events.get(1).ended()).isNotNull();
+  }
+
+  @Test
+  void shouldApplyPromptsAddedAndRemovedAtRuntime() {
+    frame(worker, 1, T0);
+    assertThat(violations.readValuesToList()).isEmpty();
+
+    addPrompt("people", "How many people are in view?");
+    frame(worker, 2, T0 + 1000);
+    assertThat(violations.readValuesToList()).extracting(Violation::state).containsExactly("open");
+
+    prompts.pipeInput("people", (byte[]) null, T0 + 1500);
+    frame(worker, 3, T0 + 3000);
+    // Removing the prompt resolves its open episode at the next stream-time punctuation.
+    assertThat(violations.readValuesToList()).extracting(Violation::state).containsExactly("resolved");
+    frame(worker, 4, T0 + 4000);
+    assertThat(violations.readValuesToList()).isEmpty();
+  }
+
+  @Test
+  void shouldReportPromptStatusForAcceptedAndRefusedPrompts() throws Exception {
+    addPrompt("people", "How many people are in view?");
+    addPrompt("bad", "How many forklifts are in zone dock?");
+    prompts.pipeInput("junk", "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), T0);
+    frame(worker, 1, T0);
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    Map<String, String> byId = status.readKeyValuesToMap();
+    assertThat(Json.mapper().readTree(byId.get("people")).get("status").asText()).isEqualTo("accepted");
+    assertThat(Json.mapper().readTree(byId.get("people")).get("compiled").get("measure").asText())
+        .isEqualTo("count");
+    assertThat(Json.mapper().readTree(byId.get("bad")).get("reason").asText()).contains("forklifts");
+    assertThat(Json.mapper().readTree(byId.get("junk")).get("status").asText()).isEqualTo("rejected");
+  }
+}
