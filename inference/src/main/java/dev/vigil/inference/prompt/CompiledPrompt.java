@@ -264,9 +264,7 @@ public final class CompiledPrompt {
     } else if (measure == Measure.COUNT) {
       s.append("Count people");
       appendHelmet(s);
-      if (zone != null) {
-        s.append(" in zone ").append(zone);
-      }
+      s.append(zone == null ? " in view" : " in zone " + zone);
       if (!soundText.isEmpty()) {
         s.append(" while ").append(soundText);
       }

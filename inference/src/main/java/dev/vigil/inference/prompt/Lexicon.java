@@ -373,8 +373,7 @@ final class Lexicon {
         "no people",
         "no workers",
         "no worker",
-        "no employees",
-        "zero people");
+        "no employees");
     add(Kind.UNIVERSAL, "everyone", "everybody", "all", "every", "each");
     cmp(
         Kind.CMP,
@@ -616,8 +615,7 @@ final class Lexicon {
         "sound pressure level",
         "spl",
         "laeq",
-        "it louder",
-        "louder");
+        "noisier");
   }
 
   private Lexicon() {}

@@ -305,7 +305,6 @@ public final class PromptCompiler {
     private Comparison noiseOp;
     private Double noiseDb;
     private Boolean helmet;
-    private String helmetText;
     private String zone;
     private boolean alarm;
     private boolean impact;
@@ -689,7 +688,6 @@ public final class PromptCompiler {
                 + "; ask about one");
       }
       helmet = p;
-      helmetText = text;
     }
 
     private void sounds() {
@@ -783,7 +781,7 @@ public final class PromptCompiler {
       }
       boolean cue =
           any(Kind.SUBJECT_ANY)
-              || anyUsedOrNot(Kind.EXISTS)
+              || anyUnused(Kind.EXISTS)
               || any(Kind.ALERT)
               || any(Kind.BE)
               || filter
@@ -804,11 +802,6 @@ public final class PromptCompiler {
                 + UNDERSTOOD);
       }
       return new CompiledPrompt(Measure.EXISTS, true, helmet, zone, Comparison.EQ, 1, forS, sound);
-    }
-
-    /** An existence cue, unless it was part of a helmet phrase ("without any helmet"). */
-    private boolean anyUsedOrNot(Kind kind) {
-      return anyUnused(kind);
     }
   }
 }
