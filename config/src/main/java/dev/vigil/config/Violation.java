@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param state {@code open}, {@code update} or {@code resolved}
  * @param camera camera id
  * @param prompt the prompt's id and text
- * @param answer the prompt's answer when this event was emitted
+ * @param answer the prompt's answer when this event was emitted, or null when there was none
+ *     (nobody to divide by, or the sound condition not met)
  * @param started event time the episode's condition began, epoch millis
  * @param ended event time the episode resolved, or null while open
  * @param severity the prompt's severity
@@ -27,7 +28,7 @@ public record Violation(
     String state,
     String camera,
     PromptRef prompt,
-    double answer,
+    Double answer,
     long started,
     Long ended,
     String severity,

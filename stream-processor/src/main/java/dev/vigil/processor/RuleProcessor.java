@@ -187,7 +187,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
             event.state(),
             camera,
             new Violation.PromptRef(prompt.id(), prompt.spec().text()),
-            event.answer(),
+            answerOrNull(event.answer()),
             event.started(),
             event.ended(),
             prompt.spec().severity(),
@@ -205,13 +205,17 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
             e.state(),
             camera,
             new Violation.PromptRef(promptId, null),
-            e.answer(),
+            answerOrNull(e.answer()),
             e.started(),
             e.ended(),
             null,
             Evidence.none());
     context.forward(
         new Record<String, Object>(Violation.key(camera, promptId), v, timestamp), VIOLATIONS_SINK);
+  }
+
+  private static Double answerOrNull(double answer) {
+    return Double.isNaN(answer) ? null : answer;
   }
 
   /** Builds the evidence of a violation from the people that match the prompt. */
