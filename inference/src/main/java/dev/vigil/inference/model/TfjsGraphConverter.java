@@ -96,6 +96,11 @@ public final class TfjsGraphConverter {
   private static void patchOp(NodeDef.Builder node) {
     if (node.getOp().equals("FusedDepthwiseConv2dNative")) {
       node.setOp("_FusedDepthwiseConv2dNative");
+      // TF's op has no explicit_paddings; TFJS always writes an empty one.
+      if (node.containsAttr("explicit_paddings")
+          && node.getAttrOrThrow("explicit_paddings").getList().getICount() == 0) {
+        node.removeAttr("explicit_paddings");
+      }
     }
     // TF's _FusedConv2D and _FusedMatMul type their extra arguments with TArgs; TFJS drops it.
     // (_FusedDepthwiseConv2dNative types them with T and rejects TArgs.)

@@ -1,5 +1,6 @@
 package dev.vigil.inference.vision;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
@@ -70,8 +71,7 @@ public final class PersonPerception implements FrameAnalyzer {
     }
     long t0 = System.nanoTime();
     try (BytePointer bytes = new BytePointer(encodedImage);
-        Mat buf =
-            new Mat(1, encodedImage.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, bytes);
+        Mat buf = new Mat(1, encodedImage.length, CV_8UC1, bytes);
         Mat bgr = imdecode(buf, IMREAD_COLOR)) {
       if (bgr == null || bgr.empty()) {
         throw new UndecodableFrameException(
