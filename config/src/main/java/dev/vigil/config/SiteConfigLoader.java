@@ -283,6 +283,14 @@ public final class SiteConfigLoader {
       } catch (MarkedYamlEngineException e) {
         Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
         String what = e.getProblem() == null ? "cannot be parsed" : e.getProblem().trim();
+        // Some problems only make sense with their context: "expected a single document in the
+        // stream" + "but found another document".
+        if (what.startsWith("but ") && e.getContext() != null) {
+          what = e.getContext().trim() + " " + what;
+        }
+        if (what.endsWith(".")) {
+          what = what.substring(0, what.length() - 1);
+        }
         addAt(
             m,
             "",

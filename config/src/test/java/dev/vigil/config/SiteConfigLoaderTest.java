@@ -531,6 +531,52 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldRejectBrokerSettingsWhenTheyContradictEachOther() {
+    assertThat(
+            problems(
+                """
+                site: plant-1
+                kafka:
+                  topic_prefix: vigil/
+                  properties:
+                    bootstrap.servers: b:9092
+                    security:
+                      protocol: SSL
+                mqtt:
+                  url: tcp://broker:1883
+                  topic_prefix: vigil/#/
+                  ca_file: /etc/vigil/ca.pem
+                """))
+        .containsExactly(
+            "site.yaml:3:17: kafka.topic_prefix: must use only letters, digits, '.', '_' and '-'"
+                + " (Kafka topic names), got \"vigil/\". Use a prefix such as vigil.",
+            "site.yaml:5:5: kafka.properties.bootstrap.servers: duplicates"
+                + " kafka.bootstrap_servers. Set the brokers with kafka.bootstrap_servers and"
+                + " remove this property.",
+            "site.yaml:7:7: kafka.properties.security: must be a text value, got a map. Write"
+                + " the full Kafka property name as one key, such as security.protocol: SSL.",
+            "site.yaml:10:17: mqtt.topic_prefix: must not contain the MQTT wildcards + or #, got"
+                + " \"vigil/#/\". Use a plain prefix such as vigil/plant-1/.",
+            "site.yaml:11:12: mqtt.ca_file: is set but mqtt.url \"tcp://broker:1883\" is plain"
+                + " text. Use an ssl:// URL to connect with TLS, or remove ca_file.");
+  }
+
+  @Test
+  void shouldReportSyntaxPositionsWhenTabsOrSeveralDocumentsAreUsed() {
+    assertThat(problems("site: a\ncameras:\n\t- id: x\n"))
+        .containsExactly(
+            "site.yaml:3:1: invalid YAML: found character '\\t(TAB)' that cannot start any"
+                + " token. (Do not use \\t(TAB) for indentation). Fix the syntax at this position"
+                + " (check indentation, colons, quotes and brackets; indent with spaces, not"
+                + " tabs).");
+    assertThat(problems("site: a\n---\nsite: b\n"))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith(
+            "site.yaml:2:1: invalid YAML: expected a single document in the stream but found"
+                + " another document. Fix the syntax");
+  }
+
+  @Test
   void shouldSuggestTheClosestNameWhenOneIsNear() {
     assertThat(SiteConfigLoader.closest("fsp", List.of("id", "fps", "zones"))).isEqualTo("fps");
     assertThat(SiteConfigLoader.closest("source", List.of("id", "fps"))).isNull();
