@@ -500,6 +500,7 @@ class SiteConfigLoaderTest {
 
     assertThat(c.site()).isEqualTo("plant-1");
     assertThat(c.mqtt().password()).isEqualTo("s3cret");
+    assertThat(c.toString()).doesNotContain("s3cret").contains("password=***");
     assertThat(c.mqtt().username()).isEqualTo("alerts");
     assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(c.cameras()).extracting(SiteConfig.Camera::id).containsExactly("dock-1", "yard");
