@@ -66,7 +66,15 @@ public record SiteConfig(
       String clientId,
       String username,
       String password,
-      String caFile) {}
+      String caFile) {
+
+    /** Hides the password, so logging the config does not leak it. */
+    @Override
+    public String toString() {
+      return "Mqtt[url=%s, topicPrefix=%s, clientId=%s, username=%s, password=%s, caFile=%s]"
+          .formatted(url, topicPrefix, clientId, username, password == null ? null : "***", caFile);
+    }
+  }
 
   /**
    * Model settings.

@@ -173,7 +173,10 @@ public final class SiteConfigLoader {
     return config;
   }
 
-  /** The closest of {@code candidates} to {@code word}, or null when none is close. */
+  /**
+   * The closest of {@code candidates} (edit distance, counting a swap as one edit) to {@code word},
+   * or null when none is close.
+   */
   static String closest(String word, List<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -195,6 +198,7 @@ public final class SiteConfigLoader {
   }
 
   private static int distance(String a, String b) {
+    int[] prevPrev = new int[b.length() + 1];
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -205,8 +209,16 @@ public final class SiteConfigLoader {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        // Swapped neighbours ("fsp" for "fps") are one typo, not two.
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1);
+        }
       }
-      int[] t = prev;
+      int[] t = prevPrev;
+      prevPrev = prev;
       prev = cur;
       cur = t;
     }
@@ -271,6 +283,14 @@ public final class SiteConfigLoader {
       } catch (MarkedYamlEngineException e) {
         Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
         String what = e.getProblem() == null ? "cannot be parsed" : e.getProblem().trim();
+        // Some problems only make sense with their context: "expected a single document in the
+        // stream" + "but found another document".
+        if (what.startsWith("but ") && e.getContext() != null) {
+          what = e.getContext().trim() + " " + what;
+        }
+        if (what.endsWith(".")) {
+          what = what.substring(0, what.length() - 1);
+        }
         addAt(
             m,
             "",
@@ -476,11 +496,11 @@ public final class SiteConfigLoader {
               "ca_file",
               null,
               "Give the path of the CA's PEM file, or remove ca_file to use the JVM truststore.");
-      if (caFile != null && urlVal.present() && !ssl) {
+      if (caFile != null && url.startsWith("tcp://")) {
         error(
             m.value("ca_file"),
             m.child("ca_file"),
-            "is set but mqtt.url " + show(url) + " is not TLS",
+            "is set but mqtt.url " + show(url) + " is plain text",
             "Use an ssl:// URL to connect with TLS, or remove ca_file.");
       }
       return new SiteConfig.Mqtt(url, prefix, clientId, username, password, expandHome(caFile));
@@ -514,20 +534,22 @@ public final class SiteConfigLoader {
           requiredString(c, "id", "Add an id such as dock-1 (letters, digits, '.', '_', '-').");
       if (id != null) {
         Node idNode = c.value("id");
-        if (!CAMERA_ID.matcher(id).matches()) {
-          error(
-              idNode,
-              c.child("id"),
-              "must use only letters, digits, '.', '_' and '-', got " + show(id),
-              "It is a Kafka key and part of MQTT topics; use an id such as dock-1.");
-        } else if (ids.containsKey(id)) {
+        if (ids.containsKey(id)) {
           error(
               idNode,
               c.child("id"),
               "duplicate camera id " + show(id) + " (first at line " + line(ids.get(id)) + ")",
               "Give each camera a unique id.");
         } else {
+          // Kept even when malformed, so prompts naming it get no second, misleading error.
           ids.put(id, idNode);
+          if (!CAMERA_ID.matcher(id).matches()) {
+            error(
+                idNode,
+                c.child("id"),
+                "must use only letters, digits, '.', '_' and '-', got " + show(id),
+                "It is a Kafka key and part of MQTT topics; use an id such as dock-1.");
+          }
         }
       }
       String source =

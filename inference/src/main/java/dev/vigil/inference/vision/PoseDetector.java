@@ -1,0 +1,203 @@
+package dev.vigil.inference.vision;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.CV_32SC3;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import dev.vigil.config.Box;
+import dev.vigil.inference.InferenceException;
+import dev.vigil.inference.model.ModelStore;
+import dev.vigil.inference.model.TfjsGraphConverter;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.IntDataBuffer;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * MoveNet MultiPose Lightning (up to six people with 17 keypoints each) on TensorFlow Java.
+ *
+ * <p>The model takes an int32 RGB image {@code [1, H, W, 3]} whose sides are multiples of 32. A
+ * frame is letterboxed into it: scaled so that its long side is {@link #longSide()} (keeping the
+ * aspect ratio), placed top-left and padded with black, with the short side rounded up to a
+ * multiple of 32. Poses are mapped back to the frame's normalised coordinates.
+ *
+ * <p>Ownership and lifecycle: owns a TensorFlow {@link Graph} and {@link Session}; {@link #close()}
+ * releases them. Thread safety: {@link #detect} may be called from several threads at once (the
+ * session is thread-safe and every call uses its own buffers); {@link #close()} must not race with
+ * it.
+ */
+public final class PoseDetector implements AutoCloseable {
+
+  /** The model's name in {@link ModelStore}. */
+  public static final String MODEL = "movenet-multipose";
+
+  /** Default long side of the model input, in pixels. */
+  public static final int DEFAULT_LONG_SIDE = 256;
+
+  private static final int MAX_POSES = 6;
+  private static final int ROW = BodyPart.COUNT * 3 + 5;
+
+  private final Graph graph;
+  private final Session session;
+  private final int longSide;
+
+  /** The poses found in one frame, with the time each stage took. */
+  public record Detection(List<Pose> poses, double preprocessMs, double modelMs) {
+    public Detection {
+      poses = List.copyOf(poses);
+    }
+  }
+
+  /**
+   * Loads the model from the store and starts a session.
+   *
+   * @param intraOpThreads threads per op; note that TensorFlow sizes its intra-op pool once per
+   *     process, so the first session created wins
+   */
+  public static PoseDetector open(ModelStore store, int intraOpThreads) {
+    GraphDef graphDef = TfjsGraphConverter.convert(store.graphModel(MODEL).get(0));
+    return new PoseDetector(graphDef, intraOpThreads, DEFAULT_LONG_SIDE);
+  }
+
+  /**
+   * Starts a session on an already converted MoveNet MultiPose graph.
+   *
+   * @param intraOpThreads threads per op (process-wide in practice: the first session wins)
+   * @param longSide long side of the model input in pixels; a multiple of 32
+   */
+  public PoseDetector(GraphDef graphDef, int intraOpThreads, int longSide) {
+    if (longSide <= 0 || longSide % 32 != 0) {
+      throw new IllegalArgumentException("longSide must be a positive multiple of 32: " + longSide);
+    }
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException("intraOpThreads must be >= 0: " + intraOpThreads);
+    }
+    this.longSide = longSide;
+    Graph g = new Graph();
+    try {
+      g.importGraphDef(graphDef);
+      ConfigProto config =
+          ConfigProto.newBuilder()
+              .setIntraOpParallelismThreads(intraOpThreads)
+              .setInterOpParallelismThreads(1)
+              .build();
+      this.session = new Session(g, config);
+    } catch (RuntimeException e) {
+      g.close();
+      throw new InferenceException("Cannot load " + MODEL + " into TensorFlow", e);
+    }
+    this.graph = g;
+  }
+
+  public int longSide() {
+    return longSide;
+  }
+
+  /**
+   * Finds the poses in a BGR frame (as OpenCV decodes it).
+   *
+   * @param bgr an 8-bit, 3-channel BGR image; not modified and not retained
+   * @param minScore poses scoring below this are dropped
+   */
+  public Detection detect(Mat bgr, double minScore) {
+    int w = bgr.cols();
+    int h = bgr.rows();
+    if (w <= 0 || h <= 0 || bgr.channels() != 3) {
+      throw new IllegalArgumentException("Expected a non-empty BGR image, got " + bgr);
+    }
+    long t0 = System.nanoTime();
+    double scale = (double) longSide / Math.max(w, h);
+    int rw = Math.max(1, (int) Math.round(w * scale));
+    int rh = Math.max(1, (int) Math.round(h * scale));
+    int inW = roundUp32(rw);
+    int inH = roundUp32(rh);
+    try (TInt32 input = TInt32.tensorOf(Shape.of(1, inH, inW, 3))) {
+      fill(bgr, rw, rh, inW, inH, input);
+      long t1 = System.nanoTime();
+      float[] out = new float[MAX_POSES * ROW];
+      try (Result result = session.runner().feed("input", input).fetch("Identity").run()) {
+        ((TFloat32) result.get(0)).copyTo(DataBuffers.of(out, false, false));
+      }
+      long t2 = System.nanoTime();
+      // The model's coordinates are normalised to the padded input; the frame covers rw x rh of it.
+      List<Pose> poses = decode(out, (double) inW / rw, (double) inH / rh, minScore);
+      return new Detection(poses, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+    }
+  }
+
+  private static void fill(Mat bgr, int rw, int rh, int inW, int inH, TInt32 input) {
+    try (Size size = new Size(rw, rh);
+        Scalar black = new Scalar(0.0);
+        Mat resized = new Mat();
+        Mat padded = new Mat();
+        Mat rgb = new Mat();
+        Mat ints = new Mat()) {
+      int interpolation = rw < bgr.cols() ? INTER_AREA : INTER_LINEAR;
+      resize(bgr, resized, size, 0, 0, interpolation);
+      copyMakeBorder(resized, padded, 0, inH - rh, 0, inW - rw, BORDER_CONSTANT, black);
+      cvtColor(padded, rgb, COLOR_BGR2RGB);
+      rgb.convertTo(ints, CV_32SC3);
+      IntBuffer pixels = ints.createBuffer();
+      IntDataBuffer target = input.asRawTensor().data().asInts();
+      DataBuffers.of(pixels).copyTo(target, (long) inW * inH * 3);
+    }
+  }
+
+  private static List<Pose> decode(float[] out, double sx, double sy, double minScore) {
+    List<Pose> poses = new ArrayList<>(MAX_POSES);
+    for (int p = 0; p < MAX_POSES; p++) {
+      int o = p * ROW;
+      double score = out[o + ROW - 1];
+      if (!(score >= minScore)) {
+        continue;
+      }
+      List<Keypoint> keypoints = new ArrayList<>(BodyPart.COUNT);
+      for (int k = 0; k < BodyPart.COUNT; k++) {
+        int i = o + k * 3;
+        keypoints.add(new Keypoint(clamp(out[i + 1] * sx), clamp(out[i] * sy), out[i + 2]));
+      }
+      int b = o + BodyPart.COUNT * 3;
+      Box box =
+          new Box(
+              clamp(out[b + 1] * sx),
+              clamp(out[b] * sy),
+              clamp(out[b + 3] * sx),
+              clamp(out[b + 2] * sy));
+      poses.add(new Pose(box, score, keypoints));
+    }
+    poses.sort(Comparator.comparingDouble(Pose::score).reversed());
+    return poses;
+  }
+
+  private static double clamp(double v) {
+    return Math.min(1, Math.max(0, v));
+  }
+
+  private static int roundUp32(int v) {
+    return (v + 31) / 32 * 32;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
