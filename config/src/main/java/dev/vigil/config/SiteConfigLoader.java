@@ -35,13 +35,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * Loads and validates a site configuration file ({@code site.yaml}).
  *
- * <p>Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}; the default applies when
- * the variable is unset or empty, and {@code $${} writes a literal {@code ${}. A value that is
- * empty after substitution counts as unset. Keys are snake_case; unknown keys are rejected.
+ * <p>Scalar values may use {@code ${VAR}} and {@code ${VAR:-default}}; the default applies when the
+ * variable is unset or empty, and <code>$${</code> writes a literal <code>${</code>. A value that
+ * is empty after substitution counts as unset. Keys are snake_case; unknown keys are rejected.
  *
- * <p>Every problem in the file is collected and thrown together in one {@link
- * SiteConfigException}, one per line, as {@code <file>:<line>:<column>: <path>: <what>. <fix>}.
- * Stateless and thread-safe.
+ * <p>Every problem in the file is collected and thrown together in one {@link SiteConfigException},
+ * one per line, as {@code <file>:<line>:<column>: <path>: <what>. <fix>}. Stateless and
+ * thread-safe.
  */
 public final class SiteConfigLoader {
   static final String DEFAULT_BOOTSTRAP = "localhost:9092";
