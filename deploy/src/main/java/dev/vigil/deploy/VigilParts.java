@@ -1,5 +1,7 @@
 package dev.vigil.deploy;
 
+import dev.vigil.agent.AgentOptions;
+import dev.vigil.agent.AgentProducer;
 import dev.vigil.agent.EdgeAgent;
 import dev.vigil.alerts.PublishedAlert;
 import dev.vigil.config.Json;
@@ -29,6 +31,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,6 +52,7 @@ final class VigilParts implements AutoCloseable {
   private ProcessorApp processor;
   private AlertsRunner alerts;
   private EdgeAgent agent;
+  private Producer<String, byte[]> agentProducer;
 
   private VigilParts(SiteConfig site, Path dataDir) {
     this.site = site;
@@ -135,10 +139,9 @@ final class VigilParts implements AutoCloseable {
   }
 
   void startAgent() {
-    KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            producerProperties(site.kafka()), new StringSerializer(), new ByteArraySerializer());
-    agent = new EdgeAgent(site.cameras(), producer, site.topics(), EdgeAgent.Options.defaults());
+    agentProducer =
+        AgentProducer.createKafkaProducer(site.kafka().bootstrapServers(), site.kafka().properties());
+    agent = new EdgeAgent(site.cameras(), agentProducer, site.topics(), AgentOptions.defaults());
     agent.start();
   }
 
@@ -152,6 +155,7 @@ final class VigilParts implements AutoCloseable {
       throw new IllegalStateException("sources did not end within " + timeout.toSeconds() + " s");
     }
     agent.close();
+    agentProducer.flush();
     Topics t = site.topics();
     Drain.await(
         admin,
@@ -173,6 +177,7 @@ final class VigilParts implements AutoCloseable {
   public void close() {
     List<AutoCloseable> parts = new ArrayList<>();
     parts.add(agent);
+    parts.add(agentProducer);
     parts.add(processor);
     parts.add(alerts);
     parts.add(model);
