@@ -72,6 +72,9 @@ public final class MqttAlertPublisher implements AutoCloseable {
       throw new AlertsException(
           "invalid MQTT broker URL " + url + " (mqtt.url): " + e.getMessage(), e);
     }
+    if (!PahoTopicAliases.disable(client)) {
+      LOG.warn("MQTT topic aliases stay enabled for {}", url);
+    }
     MqttAlertPublisher publisher = new MqttAlertPublisher(options, client);
     client.setCallback(publisher.new Callback());
     try {

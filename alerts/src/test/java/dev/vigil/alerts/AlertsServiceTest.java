@@ -1,0 +1,263 @@
+package dev.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.Json;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.config.Violation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * AlertsService with a real mosquitto on loopback. Kafka is a MockConsumer: what is under test is
+ * the commit-after-PUBACK contract towards MQTT, not Kafka.
+ */
+class AlertsServiceTest {
+  private static final String TOPIC = Topics.defaults().violations();
+  private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+  private static final String VIOLATIONS = "vigil/plant1/+/violations";
+
+  @TempDir Path dir;
+
+  /** A MockConsumer that does not spin: an empty poll waits a little, as a real one would. */
+  static final class PacedConsumer extends MockConsumer<String, Violation> {
+    final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+
+    PacedConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+      commits.add(Map.copyOf(offsets));
+      super.commitSync(offsets);
+    }
+
+    @Override
+    public synchronized ConsumerRecords<String, Violation> poll(Duration timeout) {
+      ConsumerRecords<String, Violation> records = super.poll(timeout);
+      if (records.isEmpty() && !timeout.isZero()) {
+        try {
+          wait(Math.min(timeout.toMillis(), 20));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return records;
+    }
+  }
+
+  private static PacedConsumer consumerWith(List<List<Violation>> batches) {
+    PacedConsumer consumer = new PacedConsumer();
+    consumer.schedulePollTask(
+        () -> {
+          consumer.updateBeginningOffsets(Map.of(TP, 0L));
+          consumer.rebalance(List.of(TP));
+        });
+    long[] offset = {0};
+    for (List<Violation> batch : batches) {
+      consumer.schedulePollTask(
+          () -> {
+            for (Violation v : batch) {
+              consumer.addRecord(
+                  new ConsumerRecord<>(
+                      TOPIC, 0, offset[0]++, Violation.key(v.camera(), v.prompt().id()), v));
+            }
+          });
+    }
+    return consumer;
+  }
+
+  private static Long committed(MockConsumer<String, Violation> consumer) {
+    OffsetAndMetadata om = consumer.committed(Set.of(TP)).get(TP);
+    return om == null ? null : om.offset();
+  }
+
+  private static PublisherOptions options(String url) {
+    return PublisherOptions.of(
+        "plant1", new SiteConfig.Mqtt(url, null, "alerts", null, null, null));
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static Set<String> violationIds(TestSubscriber sub) {
+    Set<String> ids = new HashSet<>();
+    for (TestSubscriber.Received r : sub.received()) {
+      if (r.topic().endsWith("/violations")) {
+        ids.add(Json.fromBytes(r.payload().getBytes(StandardCharsets.UTF_8), Violation.class).id());
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void shouldSetManualCommitAndReadCommittedWhenBuildingConsumerProperties() {
+    Properties props = AlertsService.consumerProperties("localhost:9092", "vigil-alerts");
+
+    assertThat(props)
+        .containsEntry("bootstrap.servers", "localhost:9092")
+        .containsEntry("group.id", "vigil-alerts")
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("value.deserializer", ViolationDeserializer.class.getName());
+  }
+
+  @Test
+  void shouldCommitNothingWhileBrokerIsDownAndEverythingAfterItRestarts() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    List<Violation> violations = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      violations.add(Violations.open("cam" + (i % 2), i));
+    }
+    List<PublishedAlert> published = new CopyOnWriteArrayList<>();
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub-commit", true, VIOLATIONS);
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
+      broker.stop();
+      PacedConsumer consumer = consumerWith(List.of(violations));
+      try (AlertsService service =
+          new AlertsService(consumer, publisher, TOPIC)
+              .ackTimeout(Duration.ofSeconds(2))
+              .onPublished(published::add)) {
+        Thread thread = new Thread(service, "alerts-service");
+        thread.start();
+
+        Thread.sleep(3_000);
+        assertThat(committed(consumer)).as("offset committed while broker down").isNull();
+        assertThat(published).isEmpty();
+        assertThat(thread.isAlive()).isTrue();
+
+        broker.start();
+
+        await(
+            () -> Long.valueOf(5).equals(committed(consumer)),
+            Duration.ofSeconds(30),
+            "commit of 5");
+        await(() -> violationIds(sub).size() == 5, Duration.ofSeconds(15), "5 ids at subscriber");
+        assertThat(violationIds(sub))
+            .containsExactlyInAnyOrderElementsOf(violations.stream().map(Violation::id).toList());
+        assertThat(published.stream().map(a -> a.violation().id()).distinct())
+            .containsExactlyElementsOf(violations.stream().map(Violation::id).toList());
+        assertThat(service.committedRecords()).isEqualTo(5);
+        assertThat(consumer.commits).containsExactly(Map.of(TP, new OffsetAndMetadata(5)));
+      }
+      assertThat(consumer.closed()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldCommitNothingWhenClosedBeforeBrokerAcknowledged() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
+      broker.stop();
+      PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 1))));
+      AlertsService service = new AlertsService(consumer, publisher, TOPIC);
+      Thread thread = new Thread(service, "alerts-service");
+      thread.start();
+      Thread.sleep(1_500);
+
+      service.close();
+
+      thread.join(10_000);
+      assertThat(thread.isAlive()).isFalse();
+      assertThat(consumer.closed()).isTrue();
+      assertThat(consumer.commits).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldDeliverEveryIdWithSameContentWhenBrokerRestartsMidRun() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    int batches = 12;
+    int perBatch = 25;
+    List<List<Violation>> input = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      List<Violation> batch = new ArrayList<>();
+      for (int i = 0; i < perBatch; i++) {
+        Violation v = Violations.open("cam" + (i % 3), b * perBatch + i);
+        batch.add(v);
+        expected.add(v.id());
+      }
+      input.add(batch);
+    }
+    int total = batches * perBatch;
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub-restart", true, VIOLATIONS);
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                options(broker.url()).withPersistenceDir(dir.resolve("paho")))) {
+      PacedConsumer consumer = consumerWith(input);
+      // Pace the batches so that the restart lands in the middle of the run.
+      for (int i = 0; i < batches; i++) {
+        consumer.schedulePollTask(() -> {});
+      }
+      try (AlertsService service =
+          new AlertsService(consumer, publisher, TOPIC).ackTimeout(Duration.ofSeconds(3))) {
+        Thread thread = new Thread(service, "alerts-service");
+        thread.start();
+        await(() -> sub.received().size() >= 40, Duration.ofSeconds(20), "first violations");
+
+        broker.restart();
+        long committedAtRestart = committed(consumer) == null ? 0 : committed(consumer);
+
+        try {
+          await(
+              () -> Long.valueOf(total).equals(committed(consumer)),
+              Duration.ofSeconds(60),
+              "commit of all " + total);
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "\nbroker log:\n" + broker.log(), e);
+        }
+        await(
+            () -> violationIds(sub).size() == total,
+            Duration.ofSeconds(30),
+            "all " + total + " ids at the subscriber");
+        Map<String, Set<String>> contentById = new HashMap<>();
+        int messages = 0;
+        for (TestSubscriber.Received r : sub.received()) {
+          if (r.topic().endsWith("/violations")) {
+            messages++;
+            Violation v =
+                Json.fromBytes(r.payload().getBytes(StandardCharsets.UTF_8), Violation.class);
+            contentById.computeIfAbsent(v.id(), k -> new HashSet<>()).add(r.payload());
+          }
+        }
+        System.out.printf(
+            "broker restart after %d of %d committed: %d messages for %d ids, %d duplicates%n",
+            committedAtRestart, total, messages, contentById.size(), messages - contentById.size());
+        assertThat(committedAtRestart).isLessThan(total);
+        assertThat(contentById.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(contentById.values()).allSatisfy(payloads -> assertThat(payloads).hasSize(1));
+      }
+    }
+  }
+}
