@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
  * with a password file ({@code mosquitto_passwd -b}) and a TLS listener whose CA and server
  * certificate are generated with the {@code openssl} CLI. One instance per test; close it.
  */
-final class MosquittoBroker implements AutoCloseable {
+public final class MosquittoBroker implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final boolean tls;
@@ -32,7 +32,7 @@ final class MosquittoBroker implements AutoCloseable {
   }
 
   /** Skips the calling test, with a reason, when mosquitto is not installed. */
-  static Path assumeInstalled() {
+  public static Path assumeInstalled() {
     Path binary = find("mosquitto");
     Assumptions.assumeTrue(
         binary != null,
@@ -41,12 +41,12 @@ final class MosquittoBroker implements AutoCloseable {
     return binary;
   }
 
-  static Builder in(Path dir) {
+  public static Builder in(Path dir) {
     return new Builder(dir);
   }
 
   /** Builder: plain by default; add a user or TLS before {@link #start}. */
-  static final class Builder {
+  public static final class Builder {
     private final Path dir;
     private String user;
     private String password;
@@ -56,18 +56,18 @@ final class MosquittoBroker implements AutoCloseable {
       this.dir = dir;
     }
 
-    Builder withUser(String user, String password) {
+    public Builder withUser(String user, String password) {
       this.user = user;
       this.password = password;
       return this;
     }
 
-    Builder withTls() {
+    public Builder withTls() {
       this.tls = true;
       return this;
     }
 
-    MosquittoBroker start() {
+    public MosquittoBroker start() {
       Path binary = assumeInstalled();
       try {
         Files.createDirectories(dir.resolve("data"));
@@ -120,21 +120,21 @@ final class MosquittoBroker implements AutoCloseable {
 
   private Path binary;
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** {@code tcp://127.0.0.1:port}, or {@code ssl://localhost:port} with TLS. */
-  String url() {
+  public String url() {
     return tls ? "ssl://localhost:" + port : "tcp://127.0.0.1:" + port;
   }
 
   /** The PEM CA that signed the server certificate (TLS only). */
-  Path caFile() {
+  public Path caFile() {
     return dir.resolve("ca.crt");
   }
 
-  String log() {
+  public String log() {
     try {
       Path log = dir.resolve("mosquitto.log");
       return Files.exists(log) ? Files.readString(log) : "";
@@ -144,7 +144,7 @@ final class MosquittoBroker implements AutoCloseable {
   }
 
   /** Stops with SIGTERM, so mosquitto saves sessions and queued messages to disk. */
-  void stop() {
+  public void stop() {
     if (process == null) {
       return;
     }
@@ -161,12 +161,12 @@ final class MosquittoBroker implements AutoCloseable {
   }
 
   /** Starts again on the same port with the same config and persistence. */
-  void restart() {
+  public void restart() {
     stop();
     startProcess();
   }
 
-  void start() {
+  public void start() {
     if (process == null) {
       startProcess();
     }
@@ -227,7 +227,7 @@ final class MosquittoBroker implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -289,7 +289,7 @@ final class MosquittoBroker implements AutoCloseable {
   }
 
   /** Generates a second, unrelated CA, to test a CA file that did not sign the broker. */
-  static Path otherCa(Path dir) throws IOException {
+  public static Path otherCa(Path dir) throws IOException {
     Files.createDirectories(dir);
     run(
         dir,

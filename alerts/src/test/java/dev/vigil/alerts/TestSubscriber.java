@@ -21,14 +21,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * keeps its session on the broker (cleanStart=false, session expiry) and reconnects by itself, so
  * it also receives what was queued for it while it or the broker was away.
  */
-final class TestSubscriber implements AutoCloseable {
+public final class TestSubscriber implements AutoCloseable {
   /** One received message. */
-  record Received(String topic, String payload, boolean retained) {}
+  public record Received(String topic, String payload, boolean retained) {}
 
   private final MqttAsyncClient client;
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
-  TestSubscriber(String url, String clientId, boolean persistent, String topicFilter)
+  public TestSubscriber(String url, String clientId, boolean persistent, String topicFilter)
       throws MqttException {
     client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
     client.setCallback(
@@ -68,16 +68,16 @@ final class TestSubscriber implements AutoCloseable {
     client.subscribe(topicFilter, 1).waitForCompletion(10_000);
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return new ArrayList<>(received);
   }
 
-  List<Received> on(String topic) {
+  public List<Received> on(String topic) {
     return received.stream().filter(r -> r.topic().equals(topic)).toList();
   }
 
   /** Waits until some received message matches, and returns it. */
-  Received await(Predicate<Received> match, Duration timeout) throws InterruptedException {
+  public Received await(Predicate<Received> match, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (Received r : received) {
@@ -90,7 +90,7 @@ final class TestSubscriber implements AutoCloseable {
     throw new AssertionError("no matching message within " + timeout + "; got " + received);
   }
 
-  void clear() {
+  public void clear() {
     received.clear();
   }
 
