@@ -308,4 +308,23 @@ class EdgeAgentTest {
     assertThat(header(frames.get(0), VigilHeaders.HEIGHT)).isEqualTo("270");
     assertThat(records(producer, TOPICS.audio())).isEmpty();
   }
+
+  @Test
+  void shouldSleepToMediaClockWhenRealtimeAndNotOtherwise() throws Exception {
+    RecordingClock paced = new RecordingClock();
+    run(
+        List.of(camera("cam", silent, 2, 0)),
+        mockProducer(),
+        AgentOptions.defaults().withRealtime(true).withClock(paced));
+    long sleptMs = paced.sleeps.stream().mapToLong(Duration::toMillis).sum();
+    // 3 s of video, the last frame at 2.9 s; grabbing itself takes some real time
+    assertThat(sleptMs).isBetween(2000L, 2900L);
+
+    RecordingClock fast = new RecordingClock();
+    run(
+        List.of(camera("cam", silent, 2, 0)),
+        mockProducer(),
+        AgentOptions.defaults().withClock(fast));
+    assertThat(fast.sleeps).isEmpty();
+  }
 }
