@@ -1,0 +1,176 @@
+package dev.vigil.agent;
+
+import dev.vigil.agent.pipeline.JpegEncoder;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of an {@link EdgeAgent}. Immutable; start from {@link #defaults()} and use the {@code
+ * with...} methods.
+ *
+ * @param realtime pace files and folders to their media clock; false (default) reads them as fast
+ *     as possible. Live sources are paced by the camera.
+ * @param jpegQuality 1..100
+ * @param sendQueueCapacity records waiting for the producer across all cameras; when full, new
+ *     frames are dropped and counted so capture never waits on Kafka
+ * @param retryInitialDelay first delay before reconnecting a live source
+ * @param retryMaxDelay cap of the doubling delay
+ * @param retryJitter extra random fraction added to each delay (0.2 = up to +20%)
+ * @param maxLiveAttempts give up on a live source after this many failed attempts in a row; 0
+ *     retries forever
+ * @param sourceTimeout socket timeout for network sources
+ * @param audioSnippetSeconds length of one audio snippet
+ * @param clock wall clock and sleeper
+ * @param listener told about ended and failed sources
+ */
+public record AgentOptions(
+    boolean realtime,
+    int jpegQuality,
+    int sendQueueCapacity,
+    Duration retryInitialDelay,
+    Duration retryMaxDelay,
+    double retryJitter,
+    int maxLiveAttempts,
+    Duration sourceTimeout,
+    double audioSnippetSeconds,
+    AgentClock clock,
+    AgentListener listener) {
+
+  public AgentOptions {
+    Objects.requireNonNull(retryInitialDelay, "retryInitialDelay");
+    Objects.requireNonNull(retryMaxDelay, "retryMaxDelay");
+    Objects.requireNonNull(sourceTimeout, "sourceTimeout");
+    clock = clock == null ? AgentClock.SYSTEM : clock;
+    listener = listener == null ? AgentListener.NONE : listener;
+    if (jpegQuality < 1 || jpegQuality > 100) {
+      throw new AgentException("jpegQuality must be 1..100, got " + jpegQuality);
+    }
+    if (sendQueueCapacity < 1) {
+      throw new AgentException("sendQueueCapacity must be at least 1, got " + sendQueueCapacity);
+    }
+    if (audioSnippetSeconds <= 0) {
+      throw new AgentException("audioSnippetSeconds must be positive, got " + audioSnippetSeconds);
+    }
+  }
+
+  /** Files as fast as possible, quality 85, retry 1 s doubling to 30 s with up to 20% jitter. */
+  public static AgentOptions defaults() {
+    return new AgentOptions(
+        false,
+        JpegEncoder.DEFAULT_QUALITY,
+        256,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        0.2,
+        0,
+        Duration.ofSeconds(10),
+        1.0,
+        AgentClock.SYSTEM,
+        AgentListener.NONE);
+  }
+
+  public AgentOptions withRealtime(boolean v) {
+    return new AgentOptions(
+        v,
+        jpegQuality,
+        sendQueueCapacity,
+        retryInitialDelay,
+        retryMaxDelay,
+        retryJitter,
+        maxLiveAttempts,
+        sourceTimeout,
+        audioSnippetSeconds,
+        clock,
+        listener);
+  }
+
+  public AgentOptions withJpegQuality(int v) {
+    return new AgentOptions(
+        realtime,
+        v,
+        sendQueueCapacity,
+        retryInitialDelay,
+        retryMaxDelay,
+        retryJitter,
+        maxLiveAttempts,
+        sourceTimeout,
+        audioSnippetSeconds,
+        clock,
+        listener);
+  }
+
+  public AgentOptions withSendQueueCapacity(int v) {
+    return new AgentOptions(
+        realtime,
+        jpegQuality,
+        v,
+        retryInitialDelay,
+        retryMaxDelay,
+        retryJitter,
+        maxLiveAttempts,
+        sourceTimeout,
+        audioSnippetSeconds,
+        clock,
+        listener);
+  }
+
+  public AgentOptions withRetry(Duration initial, Duration max, double jitter, int maxAttempts) {
+    return new AgentOptions(
+        realtime,
+        jpegQuality,
+        sendQueueCapacity,
+        initial,
+        max,
+        jitter,
+        maxAttempts,
+        sourceTimeout,
+        audioSnippetSeconds,
+        clock,
+        listener);
+  }
+
+  public AgentOptions withSourceTimeout(Duration v) {
+    return new AgentOptions(
+        realtime,
+        jpegQuality,
+        sendQueueCapacity,
+        retryInitialDelay,
+        retryMaxDelay,
+        retryJitter,
+        maxLiveAttempts,
+        v,
+        audioSnippetSeconds,
+        clock,
+        listener);
+  }
+
+  public AgentOptions withClock(AgentClock v) {
+    return new AgentOptions(
+        realtime,
+        jpegQuality,
+        sendQueueCapacity,
+        retryInitialDelay,
+        retryMaxDelay,
+        retryJitter,
+        maxLiveAttempts,
+        sourceTimeout,
+        audioSnippetSeconds,
+        v,
+        listener);
+  }
+
+  public AgentOptions withListener(AgentListener v) {
+    return new AgentOptions(
+        realtime,
+        jpegQuality,
+        sendQueueCapacity,
+        retryInitialDelay,
+        retryMaxDelay,
+        retryJitter,
+        maxLiveAttempts,
+        sourceTimeout,
+        audioSnippetSeconds,
+        clock,
+        v);
+  }
+}

@@ -1,0 +1,456 @@
+package dev.vigil.agent;
+
+import dev.vigil.agent.capture.Capture;
+import dev.vigil.agent.capture.FfmpegSource;
+import dev.vigil.agent.capture.FrameSource;
+import dev.vigil.agent.capture.FrameSources;
+import dev.vigil.agent.pipeline.AudioChunker;
+import dev.vigil.agent.pipeline.FrameSampler;
+import dev.vigil.agent.pipeline.JpegEncoder;
+import dev.vigil.agent.pipeline.MotionGate;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the edge agent: one capture thread per camera (open, grab, sample, motion-gate, encode, cut
+ * audio) and one sender thread that hands records to Kafka, so a slow broker never stalls capture:
+ * when the bounded send queue is full, frames are dropped and counted.
+ *
+ * <p>Files and image folders are read once and then end ({@link AgentListener#onSourceEnded},
+ * {@link #awaitSourcesEnded}); they are not retried when they fail. Live sources (rtsp, http, V4L2)
+ * are reopened after any failure or end of stream, with exponential backoff and jitter.
+ *
+ * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} once. Ownership: the producer
+ * belongs to the caller and is not closed here. Thread safety: {@link #stats()}, {@link
+ * #awaitSourcesEnded} and {@link #close()} may be called from any thread.
+ *
+ * <p>Missing: records are not spooled to disk while Kafka is unreachable; send failures are only
+ * logged and counted.
+ */
+public final class EdgeAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EdgeAgent.class);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(15);
+  // A trailing audio remainder shorter than this is noise for the audio models; drop it.
+  private static final double MIN_TAIL_AUDIO_S = 0.5;
+
+  private final List<SiteConfig.Camera> cameras;
+  private final AgentProducer producer;
+  private final AgentOptions options;
+  private final Map<String, Worker> workers = new LinkedHashMap<>();
+  private final BlockingQueue<Outgoing> queue;
+  private final AtomicLong pending = new AtomicLong();
+  private final CountDownLatch allEnded;
+  private volatile boolean running;
+  private volatile boolean senderRunning;
+  private Thread sender;
+  private boolean started;
+  private boolean closed;
+
+  /**
+   * @param cameras cameras to run; ids must be unique
+   * @param producer the Kafka producer; not closed by the agent
+   * @param topics topic names
+   * @param options tuning, e.g. {@link AgentOptions#defaults()}
+   */
+  public EdgeAgent(
+      List<SiteConfig.Camera> cameras,
+      Producer<String, byte[]> producer,
+      Topics topics,
+      AgentOptions options) {
+    this.cameras = List.copyOf(cameras);
+    this.producer = new AgentProducer(producer, topics);
+    this.options = Objects.requireNonNull(options, "options");
+    this.queue = new ArrayBlockingQueue<>(options.sendQueueCapacity());
+    Set<String> ids = new HashSet<>();
+    for (SiteConfig.Camera c : this.cameras) {
+      if (c.id() == null || c.id().isBlank() || c.source() == null || c.source().isBlank()) {
+        throw new AgentException("Every camera needs an id and a source, got " + c);
+      }
+      if (!ids.add(c.id())) {
+        throw new AgentException("Duplicate camera id " + c.id());
+      }
+      workers.put(c.id(), new Worker(c));
+    }
+    this.allEnded = new CountDownLatch(this.cameras.size());
+  }
+
+  /** Starts one capture thread per camera and the sender thread. */
+  public synchronized void start() {
+    if (started) {
+      throw new IllegalStateException("EdgeAgent already started");
+    }
+    started = true;
+    running = true;
+    senderRunning = true;
+    sender = new Thread(this::sendLoop, "vigil-agent-sender");
+    sender.setDaemon(true);
+    sender.start();
+    for (Worker w : workers.values()) {
+      w.thread = new Thread(w::run, "vigil-agent-" + w.camera.id());
+      w.thread.setDaemon(true);
+      w.thread.start();
+    }
+    log.info("Edge agent started with {} camera(s)", workers.size());
+  }
+
+  /**
+   * Waits until every camera loop has finished (files and folders end; live sources only end when
+   * their retries are exhausted), every record has been handed to the producer and the producer has
+   * been flushed, so {@link CameraStats#framesSent()} is final.
+   *
+   * @return true when all of that happened within {@code timeout}
+   */
+  public boolean awaitSourcesEnded(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!allEnded.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    while (pending.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    producer.flush();
+    return true;
+  }
+
+  /** Per-camera counters, in camera order. */
+  public Map<String, CameraStats> stats() {
+    Map<String, CameraStats> m = new LinkedHashMap<>();
+    for (Worker w : workers.values()) {
+      m.put(w.camera.id(), w.snapshot());
+    }
+    return m;
+  }
+
+  /** Stops capture, sends what is queued, and waits for the threads. The producer stays open. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    running = false;
+    for (Worker w : workers.values()) {
+      if (w.thread != null) {
+        w.thread.interrupt(); // wakes retry sleeps; native grabs end by their socket timeout
+      }
+    }
+    for (Worker w : workers.values()) {
+      join(w.thread);
+    }
+    senderRunning = false;
+    join(sender);
+    log.info("Edge agent stopped: {}", stats().values());
+  }
+
+  private static void join(Thread t) {
+    if (t == null) {
+      return;
+    }
+    try {
+      t.join(JOIN_TIMEOUT.toMillis());
+      if (t.isAlive()) {
+        log.warn("Thread {} did not stop within {}", t.getName(), JOIN_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void sendLoop() {
+    while (senderRunning || !queue.isEmpty()) {
+      Outgoing o;
+      try {
+        o = queue.poll(50, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        continue; // drain what is left; the flag ends the loop
+      }
+      if (o == null) {
+        continue;
+      }
+      try {
+        producer.send(
+            o.record,
+            (meta, error) -> {
+              if (error == null) {
+                (o.audio ? o.worker.audioSent : o.worker.framesSent).incrementAndGet();
+              } else {
+                o.worker.sendFailed(error);
+              }
+            });
+      } catch (RuntimeException e) {
+        o.worker.sendFailed(e);
+      } finally {
+        pending.decrementAndGet();
+      }
+    }
+  }
+
+  private record Outgoing(Worker worker, ProducerRecord<String, byte[]> record, boolean audio) {}
+
+  /** One camera's capture loop and counters. */
+  private final class Worker {
+    final SiteConfig.Camera camera;
+    final boolean live;
+    final AtomicLong grabbed = new AtomicLong();
+    final AtomicLong sampledOut = new AtomicLong();
+    final AtomicLong skipped = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong framesSent = new AtomicLong();
+    final AtomicLong audioSent = new AtomicLong();
+    final AtomicLong sendErrors = new AtomicLong();
+    final AtomicInteger attempts = new AtomicInteger();
+    final AtomicLong lastRetryDelayMs = new AtomicLong();
+    volatile CameraStats.State state = CameraStats.State.NEW;
+    volatile String lastError;
+    long frameSeq;
+    long audioSeq;
+    Thread thread;
+
+    Worker(SiteConfig.Camera camera) {
+      this.camera = camera;
+      this.live = FrameSources.isLive(camera.source());
+    }
+
+    CameraStats snapshot() {
+      return new CameraStats(
+          camera.id(),
+          camera.source(),
+          state,
+          grabbed.get(),
+          sampledOut.get(),
+          skipped.get(),
+          dropped.get(),
+          framesSent.get(),
+          audioSent.get(),
+          sendErrors.get(),
+          attempts.get(),
+          lastRetryDelayMs.get(),
+          lastError);
+    }
+
+    void sendFailed(Exception e) {
+      long n = sendErrors.incrementAndGet();
+      lastError = "send: " + e;
+      // One line per failure would flood the log while Kafka is down.
+      if (n == 1 || n % 100 == 0) {
+        log.warn("Camera {}: Kafka send failed ({} so far): {}", camera.id(), n, e.toString());
+      }
+    }
+
+    void run() {
+      try (MotionGate gate = new MotionGate(camera.motionThreshold(), camera.keyframeIntervalS());
+          JpegEncoder encoder = new JpegEncoder(options.jpegQuality())) {
+        FrameSampler sampler = new FrameSampler(camera.fps());
+        AudioChunker chunker =
+            new AudioChunker(FfmpegSource.AUDIO_RATE, options.audioSnippetSeconds());
+        loop(sampler, gate, encoder, chunker);
+      } catch (RuntimeException e) {
+        state = CameraStats.State.FAILED;
+        lastError = e.toString();
+        log.error("Camera {}: capture loop crashed", camera.id(), e);
+      } finally {
+        if (!state.terminal()) {
+          state = CameraStats.State.STOPPED;
+        }
+        allEnded.countDown();
+      }
+    }
+
+    private void loop(
+        FrameSampler sampler, MotionGate gate, JpegEncoder encoder, AudioChunker chunker) {
+      long delayMs = options.retryInitialDelay().toMillis();
+      int failuresInRow = 0;
+      while (running) {
+        attempts.incrementAndGet();
+        state = CameraStats.State.CONNECTING;
+        long grabbedBefore = grabbed.get();
+        Exception failure;
+        try (FrameSource src =
+            FrameSources.open(
+                camera.source(),
+                camera.fps(),
+                options.realtime(),
+                options.clock(),
+                options.sourceTimeout())) {
+          src.start();
+          state = CameraStats.State.RUNNING;
+          log.info("Camera {}: capturing from {}", camera.id(), src.description());
+          pump(src, sampler, gate, encoder, chunker);
+          if (!running) {
+            return;
+          }
+          if (!live) {
+            state = CameraStats.State.ENDED;
+            CameraStats s = snapshot();
+            log.info(
+                "Camera {}: source {} ended after {} frames grabbed, {} queued for sending",
+                camera.id(),
+                camera.source(),
+                s.framesGrabbed(),
+                frameSeq);
+            notifyListener(() -> options.listener().onSourceEnded(camera.id(), s));
+            return;
+          }
+          failure = new AgentException("Live source " + camera.source() + " ended its stream");
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+        chunker.flush(Double.MAX_VALUE); // a gap follows: never glue audio across it
+        if (!running) {
+          return;
+        }
+        lastError = failure.getMessage();
+        if (grabbed.get() > grabbedBefore) {
+          failuresInRow = 0;
+          delayMs = options.retryInitialDelay().toMillis();
+        }
+        failuresInRow++;
+        if (!live
+            || (options.maxLiveAttempts() > 0 && failuresInRow >= options.maxLiveAttempts())) {
+          state = CameraStats.State.FAILED;
+          log.error(
+              "Camera {}: source {} failed{}: {}",
+              camera.id(),
+              camera.source(),
+              live ? " " + failuresInRow + " times, giving up" : "",
+              failure.getMessage(),
+              failure);
+          Exception f = failure;
+          notifyListener(() -> options.listener().onSourceFailed(camera.id(), f, null));
+          return;
+        }
+        long jitter =
+            (long) (delayMs * options.retryJitter() * ThreadLocalRandom.current().nextDouble());
+        Duration wait = Duration.ofMillis(delayMs + jitter);
+        lastRetryDelayMs.set(wait.toMillis());
+        state = CameraStats.State.RETRYING;
+        log.warn(
+            "Camera {}: source {} failed (attempt {}), retrying in {} ms: {}",
+            camera.id(),
+            camera.source(),
+            failuresInRow,
+            wait.toMillis(),
+            failure.getMessage());
+        Exception f = failure;
+        notifyListener(() -> options.listener().onSourceFailed(camera.id(), f, wait));
+        try {
+          options.clock().sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        delayMs = Math.min(delayMs * 2, options.retryMaxDelay().toMillis());
+      }
+    }
+
+    private void pump(
+        FrameSource src,
+        FrameSampler sampler,
+        MotionGate gate,
+        JpegEncoder encoder,
+        AudioChunker chunker) {
+      Capture c;
+      while (running && (c = src.grab()) != null) {
+        if (c.hasAudio()) {
+          for (AudioChunker.Snippet s : chunker.add(c.audio(), c.captureTimeMs())) {
+            enqueueAudio(s);
+          }
+        }
+        if (!c.hasImage()) {
+          continue;
+        }
+        grabbed.incrementAndGet();
+        long ts = c.captureTimeMs();
+        if (!sampler.accept(ts)) {
+          sampledOut.incrementAndGet();
+          continue;
+        }
+        Mat img = c.image();
+        MotionGate.Decision d = gate.evaluate(img, ts);
+        if (!d.send()) {
+          skipped.incrementAndGet();
+          continue;
+        }
+        byte[] jpeg = encoder.encode(img);
+        enqueue(
+            AgentProducer.frameRecord(
+                producer.topics(),
+                camera.id(),
+                frameSeq++,
+                jpeg,
+                img.cols(),
+                img.rows(),
+                d.motion(),
+                d.keyframe(),
+                ts),
+            false);
+      }
+      AudioChunker.Snippet tail = chunker.flush(MIN_TAIL_AUDIO_S);
+      if (tail != null && running) {
+        enqueueAudio(tail);
+      }
+    }
+
+    private void enqueueAudio(AudioChunker.Snippet s) {
+      enqueue(
+          AgentProducer.audioRecord(
+              producer.topics(),
+              camera.id(),
+              audioSeq++,
+              s.pcm(),
+              s.sampleRate(),
+              s.captureTimeMs()),
+          true);
+    }
+
+    private void enqueue(ProducerRecord<String, byte[]> record, boolean audio) {
+      pending.incrementAndGet();
+      if (!queue.offer(new Outgoing(this, record, audio))) {
+        pending.decrementAndGet();
+        long n = dropped.incrementAndGet();
+        if (n == 1 || n % 100 == 0) {
+          log.warn("Camera {}: send queue full, dropped {} record(s) so far", camera.id(), n);
+        }
+      }
+    }
+
+    private void notifyListener(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        log.warn("Camera {}: listener failed", camera.id(), e);
+      }
+    }
+  }
+
+  /** Cameras this agent runs, in order. */
+  public List<SiteConfig.Camera> cameras() {
+    return new ArrayList<>(cameras);
+  }
+}

@@ -1,0 +1,330 @@
+package dev.vigil.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.config.VigilHeaders;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EdgeAgentTest {
+  private static final Topics TOPICS = Topics.defaults();
+
+  @TempDir static Path dir;
+  static Path withAudio;
+  static Path silent;
+  static Path still;
+
+  @BeforeAll
+  static void recordVideos() throws Exception {
+    withAudio = TestVideos.record(dir.resolve("moving-tone.mp4"), 10, 3, true, true);
+    silent = TestVideos.record(dir.resolve("moving-silent.mp4"), 10, 3, true, false);
+    still = TestVideos.record(dir.resolve("still.mp4"), 10, 3, false, false);
+  }
+
+  static SiteConfig.Camera camera(String id, Path source, double fps, double threshold) {
+    return camera(id, source.toString(), fps, threshold);
+  }
+
+  static SiteConfig.Camera camera(String id, String source, double fps, double threshold) {
+    return new SiteConfig.Camera(id, source, fps, 10, threshold, 0, List.of());
+  }
+
+  static MockProducer<String, byte[]> mockProducer() {
+    return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Runs the agent until its file sources end and returns its stats. */
+  static Map<String, CameraStats> run(
+      List<SiteConfig.Camera> cams, MockProducer<String, byte[]> producer, AgentOptions options)
+      throws InterruptedException {
+    try (EdgeAgent agent = new EdgeAgent(cams, producer, TOPICS, options)) {
+      agent.start();
+      assertThat(agent.awaitSourcesEnded(Duration.ofSeconds(60))).isTrue();
+      return agent.stats();
+    }
+  }
+
+  static List<ProducerRecord<String, byte[]>> records(
+      MockProducer<String, byte[]> producer, String topic) {
+    return producer.history().stream()
+        .filter(r -> r.topic().equals(topic))
+        .collect(Collectors.toList());
+  }
+
+  static String header(ProducerRecord<String, byte[]> r, String name) {
+    return VigilHeaders.get(r.headers(), name);
+  }
+
+  @Test
+  void shouldSendTwoFramesPerMediaSecondWhenFpsIsTwo() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    Map<String, CameraStats> stats =
+        run(List.of(camera("cam", withAudio, 2, 0)), producer, AgentOptions.defaults());
+
+    assertThat(records(producer, TOPICS.frames())).hasSize(6);
+    CameraStats s = stats.get("cam");
+    assertThat(s.state()).isEqualTo(CameraStats.State.ENDED);
+    assertThat(s.framesGrabbed()).isEqualTo(30);
+    assertThat(s.framesSent()).isEqualTo(6);
+    assertThat(s.framesSampledOut()).isEqualTo(24);
+  }
+
+  @Test
+  void shouldSendFiveFramesPerMediaSecondWhenFpsIsFive() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    run(List.of(camera("cam", silent, 5, 0)), producer, AgentOptions.defaults());
+
+    assertThat(records(producer, TOPICS.frames())).hasSize(15);
+  }
+
+  @Test
+  void shouldStampHeadersAndMediaTimestampsWhenProducingFrames() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    long before = System.currentTimeMillis();
+    run(List.of(camera("gate-1", withAudio, 2, 0)), producer, AgentOptions.defaults());
+
+    List<ProducerRecord<String, byte[]>> frames = records(producer, TOPICS.frames());
+    assertThat(frames).hasSize(6);
+    for (int i = 0; i < frames.size(); i++) {
+      ProducerRecord<String, byte[]> r = frames.get(i);
+      assertThat(r.key()).isEqualTo("gate-1");
+      assertThat(header(r, VigilHeaders.CAMERA)).isEqualTo("gate-1");
+      assertThat(header(r, VigilHeaders.SEQ)).isEqualTo(Integer.toString(i));
+      assertThat(header(r, VigilHeaders.WIDTH)).isEqualTo("320");
+      assertThat(header(r, VigilHeaders.HEIGHT)).isEqualTo("240");
+      assertThat(header(r, VigilHeaders.SCHEMA)).isEqualTo("1");
+      double motion = VigilHeaders.getDouble(r.headers(), VigilHeaders.MOTION, -1);
+      assertThat(motion).isBetween(0.0, 1.0);
+      if (i > 0) {
+        // the shapes move between samples, so some pixels changed
+        assertThat(motion).isGreaterThan(0.0);
+        // event time advances at video speed: one sample every 500 ms of media
+        assertThat(r.timestamp() - frames.get(i - 1).timestamp()).isBetween(490L, 510L);
+      }
+    }
+    assertThat(header(frames.get(0), VigilHeaders.KEYFRAME)).isEqualTo("1");
+    assertThat(header(frames.get(1), VigilHeaders.KEYFRAME)).isEqualTo("0");
+    assertThat(frames.get(0).timestamp()).isBetween(before, System.currentTimeMillis());
+  }
+
+  @Test
+  void shouldProduceDecodableJpegOfSourceSizeWhenFramesAreSent() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    run(List.of(camera("cam", silent, 2, 0)), producer, AgentOptions.defaults());
+
+    for (ProducerRecord<String, byte[]> r : records(producer, TOPICS.frames())) {
+      byte[] jpeg = r.value();
+      assertThat(jpeg[0] & 0xff).isEqualTo(0xFF);
+      assertThat(jpeg[1] & 0xff).isEqualTo(0xD8);
+      try (Mat buf = new Mat(new BytePointer(jpeg));
+          Mat img = imdecode(buf, IMREAD_COLOR)) {
+        assertThat(img.cols()).isEqualTo(320);
+        assertThat(img.rows()).isEqualTo(240);
+      }
+    }
+  }
+
+  @Test
+  void shouldCutOneSecondSnippetsOf16kHzMonoWhenSourceHasAudio() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    Map<String, CameraStats> stats =
+        run(List.of(camera("cam", withAudio, 2, 0)), producer, AgentOptions.defaults());
+
+    List<ProducerRecord<String, byte[]>> audio = records(producer, TOPICS.audio());
+    assertThat(audio).hasSizeBetween(3, 4);
+    assertThat(stats.get("cam").audioSnippetsSent()).isEqualTo(audio.size());
+    for (int i = 0; i < audio.size(); i++) {
+      ProducerRecord<String, byte[]> r = audio.get(i);
+      assertThat(r.key()).isEqualTo("cam");
+      assertThat(header(r, VigilHeaders.CAMERA)).isEqualTo("cam");
+      assertThat(header(r, VigilHeaders.SEQ)).isEqualTo(Integer.toString(i));
+      assertThat(header(r, VigilHeaders.RATE)).isEqualTo("16000");
+      assertThat(header(r, VigilHeaders.SCHEMA)).isEqualTo("1");
+      if (i < audio.size() - 1) {
+        assertThat(r.value()).hasSize(32_000);
+        assertThat(audio.get(i + 1).timestamp() - r.timestamp()).isBetween(990L, 1010L);
+      } else {
+        assertThat(r.value().length).isBetween(16_000, 32_000);
+      }
+    }
+    // the 1 kHz tone survives resampling: about 2000 zero crossings per second at 16 kHz
+    short[] pcm = pcm(audio.get(1).value());
+    int crossings = 0;
+    for (int k = 1; k < pcm.length; k++) {
+      if ((pcm[k - 1] < 0) != (pcm[k] < 0)) {
+        crossings++;
+      }
+    }
+    assertThat(crossings).isBetween(1950, 2050);
+  }
+
+  private static short[] pcm(byte[] le) {
+    short[] s = new short[le.length / 2];
+    ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
+    return s;
+  }
+
+  @Test
+  void shouldProduceNoAudioWhenSourceHasNoAudioTrack() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    Map<String, CameraStats> stats =
+        run(List.of(camera("cam", silent, 2, 0)), producer, AgentOptions.defaults());
+
+    assertThat(records(producer, TOPICS.audio())).isEmpty();
+    assertThat(stats.get("cam").audioSnippetsSent()).isZero();
+    assertThat(records(producer, TOPICS.frames())).hasSize(6);
+  }
+
+  @Test
+  void shouldSendOnlyKeyframesWhenVideoIsStatic() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    SiteConfig.Camera cam =
+        new SiteConfig.Camera("still", still.toString(), 10, 1.0, 0.01, 0, null);
+    Map<String, CameraStats> stats = run(List.of(cam), producer, AgentOptions.defaults());
+
+    List<ProducerRecord<String, byte[]>> frames = records(producer, TOPICS.frames());
+    // 30 frames over 3 s with a keyframe at least every 1 s: t = 0, 1000, 2000 ms
+    assertThat(frames).hasSize(3);
+    assertThat(frames).allSatisfy(r -> assertThat(header(r, VigilHeaders.KEYFRAME)).isEqualTo("1"));
+    assertThat(frames.get(1).timestamp() - frames.get(0).timestamp()).isBetween(990L, 1010L);
+    assertThat(stats.get("still").framesSkippedByMotion()).isEqualTo(27);
+  }
+
+  @Test
+  void shouldSendEveryMovingFrameWhenMotionExceedsThreshold() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    SiteConfig.Camera cam =
+        new SiteConfig.Camera("moving", silent.toString(), 10, 60, 0.01, 0, null);
+    Map<String, CameraStats> stats = run(List.of(cam), producer, AgentOptions.defaults());
+
+    assertThat(stats.get("moving").framesSkippedByMotion()).isZero();
+    assertThat(records(producer, TOPICS.frames())).hasSize(30);
+  }
+
+  @Test
+  void shouldReportFailureNamingPathWhenFileIsMissing() throws Exception {
+    Path missing = dir.resolve("no-such-video.mp4");
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Duration> retries = new CopyOnWriteArrayList<>();
+    AgentOptions options =
+        AgentOptions.defaults()
+            .withListener(
+                new AgentListener() {
+                  @Override
+                  public void onSourceFailed(String cameraId, Throwable cause, Duration retryIn) {
+                    failures.add(cause);
+                    if (retryIn != null) {
+                      retries.add(retryIn);
+                    }
+                  }
+                });
+    Map<String, CameraStats> stats =
+        run(List.of(camera("cam", missing, 2, 0)), mockProducer(), options);
+
+    CameraStats s = stats.get("cam");
+    assertThat(s.state()).isEqualTo(CameraStats.State.FAILED);
+    assertThat(s.attempts()).isEqualTo(1);
+    assertThat(s.lastError()).contains("not found").contains(missing.toString());
+    assertThat(failures).hasSize(1);
+    assertThat(retries).isEmpty();
+  }
+
+  @Test
+  void shouldTellListenerWhenFileSourcesEnd() throws Exception {
+    List<CameraStats> ended = new CopyOnWriteArrayList<>();
+    AgentOptions options =
+        AgentOptions.defaults()
+            .withListener(
+                new AgentListener() {
+                  @Override
+                  public void onSourceEnded(String cameraId, CameraStats stats) {
+                    ended.add(stats);
+                  }
+                });
+    run(List.of(camera("a", silent, 2, 0), camera("b", withAudio, 5, 0)), mockProducer(), options);
+
+    assertThat(ended).extracting(CameraStats::cameraId).containsExactlyInAnyOrder("a", "b");
+    assertThat(ended).allSatisfy(s -> assertThat(s.framesGrabbed()).isEqualTo(30));
+  }
+
+  @Test
+  void shouldRetryLiveUrlWithGrowingDelayWhenPortIsClosed() throws Exception {
+    RecordingClock clock = new RecordingClock();
+    AgentOptions options =
+        AgentOptions.defaults()
+            .withClock(clock)
+            .withSourceTimeout(Duration.ofSeconds(2))
+            .withRetry(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2, 4);
+    Map<String, CameraStats> stats =
+        run(List.of(camera("rtsp", "rtsp://127.0.0.1:1/x", 2, 0)), mockProducer(), options);
+
+    CameraStats s = stats.get("rtsp");
+    assertThat(s.state()).isEqualTo(CameraStats.State.FAILED);
+    assertThat(s.attempts()).isEqualTo(4);
+    assertThat(s.lastError()).contains("rtsp://127.0.0.1:1/x");
+    assertThat(clock.sleeps).hasSize(3);
+    assertThat(clock.sleeps.get(0).toMillis()).isBetween(1000L, 1200L);
+    assertThat(clock.sleeps.get(1).toMillis()).isBetween(2000L, 2400L);
+    assertThat(clock.sleeps.get(2).toMillis()).isBetween(4000L, 4800L);
+  }
+
+  @Test
+  void shouldSendFivePerSecondOfRealClipWhenFpsIsFive() throws Exception {
+    String shared = System.getProperty("vigil.shared.data");
+    Path clip = shared == null ? null : Path.of(shared, "video", "face-demographics-walking.mp4");
+    assumeTrue(
+        clip != null && Files.isRegularFile(clip),
+        "real footage ../shared/data/video/face-demographics-walking.mp4 absent; skipping");
+    MockProducer<String, byte[]> producer = mockProducer();
+    Map<String, CameraStats> stats =
+        run(List.of(camera("walk", clip, 5, 0)), producer, AgentOptions.defaults());
+
+    // 12 fps for 2.9 s: 35 frames, sampled at 0, 250, 416, 666, 833, 1000 ... 2833 ms
+    assertThat(stats.get("walk").framesGrabbed()).isEqualTo(35);
+    List<ProducerRecord<String, byte[]>> frames = records(producer, TOPICS.frames());
+    assertThat(frames).hasSize(15);
+    assertThat(header(frames.get(0), VigilHeaders.WIDTH)).isEqualTo("480");
+    assertThat(header(frames.get(0), VigilHeaders.HEIGHT)).isEqualTo("270");
+    assertThat(records(producer, TOPICS.audio())).isEmpty();
+  }
+
+  @Test
+  void shouldSleepToMediaClockWhenRealtimeAndNotOtherwise() throws Exception {
+    RecordingClock paced = new RecordingClock();
+    run(
+        List.of(camera("cam", silent, 2, 0)),
+        mockProducer(),
+        AgentOptions.defaults().withRealtime(true).withClock(paced));
+    long sleptMs = paced.sleeps.stream().mapToLong(Duration::toMillis).sum();
+    // 3 s of video, the last frame at 2.9 s; grabbing itself takes some real time
+    assertThat(sleptMs).isBetween(2000L, 2900L);
+
+    RecordingClock fast = new RecordingClock();
+    run(
+        List.of(camera("cam", silent, 2, 0)),
+        mockProducer(),
+        AgentOptions.defaults().withClock(fast));
+    assertThat(fast.sleeps).isEmpty();
+  }
+}

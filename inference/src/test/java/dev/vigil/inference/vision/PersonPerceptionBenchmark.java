@@ -1,0 +1,90 @@
+package dev.vigil.inference.vision;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import dev.vigil.inference.FrameAnalysis;
+import dev.vigil.inference.model.ModelStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Decode, detector (preprocess + model) and whole-frame latency of person perception on a real
+ * frame. Not run by the build. Run from the IDE, or with the JMH main on the test classpath:
+ *
+ * <pre>
+ * java -Dvigil.shared.data=../shared/data -cp "inference/target/test-classes:inference/target/classes:$(cat cp.txt)" \
+ *     org.openjdk.jmh.Main PersonPerceptionBenchmark
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class PersonPerceptionBenchmark {
+
+  @Param({"intel_worker-zone_03.png", "intel_one-by-one_03.jpg"})
+  public String frame;
+
+  private byte[] encoded;
+  private Mat decoded;
+  private PoseDetector detector;
+  private PersonPerception perception;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    Path file = Path.of(System.getProperty("vigil.shared.data", "../shared/data"), "frames", frame);
+    encoded = Files.readAllBytes(file);
+    decoded = imread(file.toString());
+    ModelStore store = new ModelStore();
+    detector = PoseDetector.open(store, 2);
+    perception = PersonPerception.open(store, 2);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    perception.close();
+    detector.close();
+    decoded.close();
+  }
+
+  @Benchmark
+  public int decode() {
+    try (BytePointer bytes = new BytePointer(encoded);
+        Mat buf =
+            new Mat(1, encoded.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, bytes);
+        Mat bgr = imdecode(buf, IMREAD_COLOR)) {
+      return bgr.cols();
+    }
+  }
+
+  @Benchmark
+  public PoseDetector.Detection preprocessAndModel() {
+    return detector.detect(decoded, PersonPerception.DEFAULT_MIN_SCORE);
+  }
+
+  @Benchmark
+  public FrameAnalysis analyze() {
+    return perception.analyze(encoded);
+  }
+}
