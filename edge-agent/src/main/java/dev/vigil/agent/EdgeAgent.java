@@ -11,7 +11,6 @@ import dev.vigil.agent.pipeline.MotionGate;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -451,6 +450,6 @@ public final class EdgeAgent implements AutoCloseable {
 
   /** Cameras this agent runs, in order. */
   public List<SiteConfig.Camera> cameras() {
-    return new ArrayList<>(cameras);
+    return cameras;
   }
 }
