@@ -32,6 +32,9 @@ public final class VigilCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Several jars ship a logback.xml; logback's notice about that must not reach stdout.
+    System.setProperty(
+        "logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
     System.exit(execute(args));
   }
 

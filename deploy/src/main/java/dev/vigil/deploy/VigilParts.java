@@ -140,7 +140,8 @@ final class VigilParts implements AutoCloseable {
 
   void startAgent() {
     agentProducer =
-        AgentProducer.createKafkaProducer(site.kafka().bootstrapServers(), site.kafka().properties());
+        AgentProducer.createKafkaProducer(
+            site.kafka().bootstrapServers(), site.kafka().properties());
     agent = new EdgeAgent(site.cameras(), agentProducer, site.topics(), AgentOptions.defaults());
     agent.start();
   }

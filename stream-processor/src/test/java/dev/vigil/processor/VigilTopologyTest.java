@@ -32,9 +32,9 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +66,12 @@ class VigilTopologyTest {
     assumeTrue(Files.isRegularFile(frame), "real frames not found at " + data + "; skipping");
     model = PersonPerception.open(new ModelStore(), 2);
     worker = jpeg(opencv_imgcodecs.imread(frame.toString()));
-    try (Mat gray = new Mat(432, 768, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(128, 128, 128, 0))) {
+    try (Mat gray =
+        new Mat(
+            432,
+            768,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+            new Scalar(128, 128, 128, 0))) {
       empty = jpeg(gray);
     }
   }
@@ -101,16 +106,24 @@ class VigilTopologyTest {
                 TOPICS, model, Map.of(CAMERA, camera), () -> new AudioAnalyzer()::analyze),
             props);
     var strings = Serdes.String();
-    frames = driver.createInputTopic(TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
-    prompts = driver.createInputTopic(TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
+    frames =
+        driver.createInputTopic(
+            TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
+    prompts =
+        driver.createInputTopic(
+            TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
     observations =
         driver.createOutputTopic(
             TOPICS.observations(), strings.deserializer(), JsonSerde.observation().deserializer());
     violations =
         driver.createOutputTopic(
             TOPICS.violations(), strings.deserializer(), JsonSerde.violation().deserializer());
-    dlq = driver.createOutputTopic(TOPICS.dlq(), strings.deserializer(), Serdes.ByteArray().deserializer());
-    status = driver.createOutputTopic(TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
+    dlq =
+        driver.createOutputTopic(
+            TOPICS.dlq(), strings.deserializer(), Serdes.ByteArray().deserializer());
+    status =
+        driver.createOutputTopic(
+            TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
   }
 
   @AfterEach
@@ -166,7 +179,8 @@ class VigilTopologyTest {
     assertThat(dead).hasSize(1);
     assertThat(dead.get(0).value()).isEqualTo(corrupt);
     assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_REASON)).contains("decode");
-    assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_TOPIC)).isEqualTo(TOPICS.frames());
+    assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_TOPIC))
+        .isEqualTo(TOPICS.frames());
     assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_OFFSET)).isEqualTo("0");
     List<Observation> obs = observations.readValuesToList();
     assertThat(obs).extracting(Observation::seq).containsExactly(2L);
@@ -198,7 +212,9 @@ class VigilTopologyTest {
     prompts.pipeInput("people", (byte[]) null, T0 + 1500);
     frame(worker, 3, T0 + 3000);
     // Removing the prompt resolves its open episode at the next stream-time punctuation.
-    assertThat(violations.readValuesToList()).extracting(Violation::state).containsExactly("resolved");
+    assertThat(violations.readValuesToList())
+        .extracting(Violation::state)
+        .containsExactly("resolved");
     frame(worker, 4, T0 + 4000);
     assertThat(violations.readValuesToList()).isEmpty();
   }
@@ -211,10 +227,13 @@ class VigilTopologyTest {
     frame(worker, 1, T0);
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     Map<String, String> byId = status.readKeyValuesToMap();
-    assertThat(Json.mapper().readTree(byId.get("people")).get("status").asText()).isEqualTo("accepted");
+    assertThat(Json.mapper().readTree(byId.get("people")).get("status").asText())
+        .isEqualTo("accepted");
     assertThat(Json.mapper().readTree(byId.get("people")).get("compiled").get("measure").asText())
         .isEqualTo("count");
-    assertThat(Json.mapper().readTree(byId.get("bad")).get("reason").asText()).contains("forklifts");
-    assertThat(Json.mapper().readTree(byId.get("junk")).get("status").asText()).isEqualTo("rejected");
+    assertThat(Json.mapper().readTree(byId.get("bad")).get("reason").asText())
+        .contains("forklifts");
+    assertThat(Json.mapper().readTree(byId.get("junk")).get("status").asText())
+        .isEqualTo("rejected");
   }
 }
