@@ -69,6 +69,13 @@ final class DemoCommand implements Callable<Integer> {
   int mqttPort;
 
   @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description =
+          "Dashboard, REST API and /metrics port (0 = any free port). Default: ${DEFAULT-VALUE}")
+  int httpPort;
+
+  @Option(
       names = "--fps",
       defaultValue = "5",
       description = "Frames per second sampled from each source. Default: ${DEFAULT-VALUE}")

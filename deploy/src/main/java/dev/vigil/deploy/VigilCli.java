@@ -32,14 +32,16 @@ public final class VigilCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    // Several jars ship a logback.xml; logback's notice about that must not reach stdout.
-    System.setProperty(
-        "logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
     System.exit(execute(args));
   }
 
   /** Runs the CLI and returns its exit code (tests call this rather than {@link #main}). */
   public static int execute(String... args) {
+    // Several jars ship a logback.xml; logback's notice about that must not reach stdout.
+    if (System.getProperty("logback.statusListenerClass") == null) {
+      System.setProperty(
+          "logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+    }
     CommandLine cli = new CommandLine(new VigilCli());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {

@@ -1,0 +1,74 @@
+package dev.vigil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.alerts.MosquittoBroker;
+import dev.vigil.alerts.TestSubscriber;
+import dev.vigil.config.Json;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.deploy.embedded.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole chain in-process on real footage: edge agent, embedded Kafka (KRaft), the stream
+ * processor on the real person model, and alerts to a real mosquitto on loopback, watched by a real
+ * MQTT subscriber.
+ */
+class PipelineIT {
+  private static final Path DATA =
+      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldDeliverViolationToMqttSubscriberWhenPeopleWalkIntoView() throws Exception {
+    Path video = DATA.resolve("video/face-demographics-walking.mp4");
+    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    MosquittoBroker.assumeInstalled();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+        MosquittoBroker mosquitto = MosquittoBroker.in(dir.resolve("mosquitto")).start();
+        TestSubscriber subscriber =
+            new TestSubscriber(mosquitto.url(), "it-subscriber", false, "vigil/#")) {
+      SiteConfig site =
+          new SiteConfig(
+              "it",
+              new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
+              new SiteConfig.Mqtt(mosquitto.url(), null, "vigil-it", null, null, null),
+              new SiteConfig.Model(null, 2),
+              List.of(new SiteConfig.Camera("walk", video.toString(), 5, 10, 0, 0, List.of())),
+              List.of(
+                  new PromptSpec(
+                      "people", "How many people are in view?", List.of(), 60, "warning")));
+      try (VigilParts parts = VigilParts.open(site, dir.resolve("state"))) {
+        parts.provisionAndSeed();
+        parts.startProcessor();
+        parts.startAlerts(alert -> {});
+        parts.startAgent();
+        parts.awaitDrained(Duration.ofMinutes(5));
+      }
+      TestSubscriber.Received received =
+          subscriber.await(
+              r -> r.topic().equals("vigil/it/walk/violations"), Duration.ofSeconds(30));
+      assertThat(received).as("violation on vigil/it/walk/violations").isNotNull();
+      JsonNode v = Json.mapper().readTree(received.payload());
+      assertThat(v.get("state").asText()).isEqualTo("open");
+      assertThat(v.get("site").asText()).isEqualTo("it");
+      assertThat(v.get("prompt").get("id").asText()).isEqualTo("people");
+      assertThat(v.get("answer").asDouble()).isGreaterThanOrEqualTo(1);
+      assertThat(v.get("evidence").get("boxes").size()).isGreaterThanOrEqualTo(1);
+      TestSubscriber.Received status =
+          subscriber.await(r -> r.topic().equals("vigil/it/status"), Duration.ofSeconds(5));
+      assertThat(status).isNotNull();
+    }
+  }
+}
