@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProcessorCommand.class,
       AlertsCommand.class,
       PromptCommand.class,
+      AnalyzeAudioCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCli implements Runnable {

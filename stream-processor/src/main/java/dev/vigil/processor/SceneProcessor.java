@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class SceneProcessor implements Processor<String, DetectedFrame, String, Object> {
   static final String NAME = "scene";
   static final String OBSERVATIONS_SINK = "observations-sink";
-  static final long AUDIO_TOLERANCE_MS = 500;
+  // A snippet is produced only once its second of audio is complete, so a frame may be processed
+  // before the snippet it falls in; it then sees the previous one (alarms last for seconds).
+  static final long AUDIO_TOLERANCE_MS = 1000;
 
   private final Map<String, SiteConfig.Camera> cameras;
   private final SceneTracker tracker = SceneTracker.defaults();
