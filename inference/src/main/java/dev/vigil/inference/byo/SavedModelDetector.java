@@ -48,19 +48,19 @@ import org.tensorflow.types.TUint8;
  * A site's own object detector: a TensorFlow SavedModel with the TF Object Detection API signature,
  * run on each frame in place of the built-in person and helmet models.
  *
- * <p>The signature takes one RGB image {@code [1, H, W, 3]} (uint8, or float32 with values
- * 0..255) and returns {@code detection_boxes} {@code [1, N, 4]} (normalised ymin, xmin, ymax,
- * xmax), {@code detection_classes} {@code [1, N]}, {@code detection_scores} {@code [1, N]} and,
- * optionally, {@code num_detections} {@code [1]}: only the first {@code num_detections} rows
- * count. The frame is decoded with OpenCV, converted to RGB and, when {@code input_size} is set,
- * resized so that its long side has that many pixels (no padding, so the boxes stay normalised to
- * the frame). Detections scoring at least {@code min_score} are mapped by class id to person, head
- * and helmet and assembled into people as {@link PeopleAssembler} describes.
+ * <p>The signature takes one RGB image {@code [1, H, W, 3]} (uint8, or float32 with values 0..255)
+ * and returns {@code detection_boxes} {@code [1, N, 4]} (normalised ymin, xmin, ymax, xmax), {@code
+ * detection_classes} {@code [1, N]}, {@code detection_scores} {@code [1, N]} and, optionally,
+ * {@code num_detections} {@code [1]}: only the first {@code num_detections} rows count. The frame
+ * is decoded with OpenCV, converted to RGB and, when {@code input_size} is set, resized so that its
+ * long side has that many pixels (no padding, so the boxes stay normalised to the frame).
+ * Detections scoring at least {@code min_score} are mapped by class id to person, head and helmet
+ * and assembled into people as {@link PeopleAssembler} describes.
  *
- * <p>Ownership and lifecycle: owns its {@link SavedModelBundle} (graph and session) and releases
- * it in {@link #close()}. Thread safety: {@link #analyze} may be called from several threads at
- * once (the session is thread-safe and every call uses its own tensors and buffers); {@link
- * #close()} must not race with it.
+ * <p>Ownership and lifecycle: owns its {@link SavedModelBundle} (graph and session) and releases it
+ * in {@link #close()}. Thread safety: {@link #analyze} may be called from several threads at once
+ * (the session is thread-safe and every call uses its own tensors and buffers); {@link #close()}
+ * must not race with it.
  */
 public final class SavedModelDetector implements FrameAnalyzer {
 
@@ -148,10 +148,7 @@ public final class SavedModelDetector implements FrameAnalyzer {
     SavedModelBundle bundle;
     try {
       bundle =
-          SavedModelBundle.loader(config.savedModel())
-              .withTags(TAG)
-              .withConfigProto(proto)
-              .load();
+          SavedModelBundle.loader(config.savedModel()).withTags(TAG).withConfigProto(proto).load();
     } catch (RuntimeException e) {
       throw new InferenceException(
           "TensorFlow cannot load the SavedModel in "
@@ -351,8 +348,7 @@ public final class SavedModelDetector implements FrameAnalyzer {
         }
         int b = 4 * i;
         Box box =
-            new Box(
-                clamp(boxes[b + 1]), clamp(boxes[b]), clamp(boxes[b + 3]), clamp(boxes[b + 2]));
+            new Box(clamp(boxes[b + 1]), clamp(boxes[b]), clamp(boxes[b + 3]), clamp(boxes[b + 2]));
         if (box.area() > 0) {
           detections.add(new Detection(box, role, score));
         }
