@@ -1,7 +1,10 @@
 package dev.vigil.config;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One site's configuration, as loaded from {@code site.yaml} by {@link SiteConfigLoader}.
@@ -10,7 +13,7 @@ import java.util.Map;
  * @param site site name, used in MQTT topics ({@code vigil/<site>/...})
  * @param kafka Kafka connection and topic prefix
  * @param mqtt MQTT connection and topic prefix
- * @param model model cache and threading
+ * @param model model cache, threading and the optional site-specific detector
  * @param cameras the cameras, each with its source and zones
  * @param prompts standing prompts seeded into {@code vigil.prompts} at start
  */
@@ -81,8 +84,83 @@ public record SiteConfig(
    *
    * @param cacheDir where downloaded models are cached, default {@code ~/.cache/vigil/models}
    * @param intraOpThreads TensorFlow intra-op threads (process-wide)
+   * @param detector the site's own detector, or null for the built-in person and helmet models
    */
-  public record Model(String cacheDir, int intraOpThreads) {}
+  public record Model(String cacheDir, int intraOpThreads, Detector detector) {
+
+    /** Model settings with the built-in detector. */
+    public Model(String cacheDir, int intraOpThreads) {
+      this(cacheDir, intraOpThreads, null);
+    }
+  }
+
+  /**
+   * A site's own object detector: a TensorFlow SavedModel with the TF Object Detection API
+   * signature ({@code detection_boxes}, {@code detection_classes}, {@code detection_scores}, {@code
+   * num_detections}) whose class ids are mapped to what Vigil looks for.
+   *
+   * @param savedModel the folder that holds {@code saved_model.pb}, home-expanded
+   * @param signature the signature to run, default {@code serving_default}
+   * @param input the element type of the {@code [1, H, W, 3]} RGB input, default uint8
+   * @param inputSize long side in pixels the frame is resized to before it is fed, keeping the
+   *     aspect ratio; 0 feeds the frame as it is (the default)
+   * @param minScore detections scoring below this are dropped, in [0, 1], default 0.5
+   * @param classes the role of each class id; ids not listed are ignored. At least one id is a
+   *     person or a head.
+   */
+  public record Detector(
+      String savedModel,
+      String signature,
+      Input input,
+      int inputSize,
+      double minScore,
+      Map<Integer, Role> classes) {
+
+    /** Default signature key of a SavedModel. */
+    public static final String DEFAULT_SIGNATURE = "serving_default";
+
+    /** Default minimum detection score. */
+    public static final double DEFAULT_MIN_SCORE = 0.5;
+
+    public Detector {
+      signature = signature == null ? DEFAULT_SIGNATURE : signature;
+      input = input == null ? Input.UINT8 : input;
+      classes =
+          classes == null
+              ? Map.of()
+              : Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(classes)));
+    }
+
+    /** The element type the model takes its image in. */
+    public enum Input {
+      /** Bytes 0..255. */
+      UINT8,
+      /** Floats 0..255 (not rescaled). */
+      FLOAT32;
+
+      /** The name used in {@code site.yaml}. */
+      public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+      }
+    }
+
+    /** What a class id of the detector stands for. */
+    public enum Role {
+      /** A whole person: becomes a {@link Person}. */
+      PERSON,
+      /** A bare head: the head of a person who wears no helmet. */
+      HEAD,
+      /** A head with a hard hat: the head of a person who wears a helmet. */
+      HELMET,
+      /** Anything else the model finds: dropped. */
+      IGNORE;
+
+      /** The name used in {@code site.yaml}. */
+      public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+      }
+    }
+  }
 
   /**
    * One camera.

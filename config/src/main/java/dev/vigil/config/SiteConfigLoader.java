@@ -60,7 +60,11 @@ public final class SiteConfigLoader {
       List.of("bootstrap_servers", "topic_prefix", "properties");
   private static final List<String> MQTT_KEYS =
       List.of("url", "topic_prefix", "client_id", "username", "password", "ca_file");
-  private static final List<String> MODEL_KEYS = List.of("cache_dir", "intra_op_threads");
+  private static final List<String> MODEL_KEYS =
+      List.of("cache_dir", "intra_op_threads", "detector");
+  private static final List<String> DETECTOR_KEYS =
+      List.of("saved_model", "signature", "input", "input_size", "min_score", "classes");
+  private static final String CLASSES_EXAMPLE = "{1: person, 2: head, 3: helmet}";
   private static final List<String> CAMERA_KEYS =
       List.of(
           "id",
@@ -171,6 +175,69 @@ public final class SiteConfigLoader {
                   + " source under cameras: (see config/examples/site.yaml)."));
     }
     return config;
+  }
+
+  /**
+   * Returns {@code config} when its {@code model.detector}, if any, names a folder that holds a
+   * SavedModel. The stream processor needs the files; the edge agent and the alerts service, which
+   * share the file, do not, so {@link #load} leaves this check to the processor.
+   *
+   * @param fileName the config file's name, for the message
+   * @throws SiteConfigException when the folder or its {@code saved_model.pb} is missing
+   */
+  public static SiteConfig requireDetectorFiles(SiteConfig config, String fileName) {
+    SiteConfig.Detector d = config.model() == null ? null : config.model().detector();
+    if (d != null) {
+      String problem = savedModelProblem(d);
+      if (problem != null) {
+        throw new SiteConfigException(List.of(fileName + ": " + problem));
+      }
+    }
+    return config;
+  }
+
+  /**
+   * What is wrong with the SavedModel folder of {@code detector}, as {@code
+   * model.detector.saved_model: <what>. <fix>}; null when it holds a {@code saved_model.pb}.
+   */
+  public static String savedModelProblem(SiteConfig.Detector detector) {
+    String path = "model.detector.saved_model: ";
+    Path dir = Path.of(detector.savedModel());
+    String where = dir.toAbsolutePath().normalize().toString();
+    if (!Files.exists(dir)) {
+      return path
+          + "no such folder "
+          + where
+          + ". Copy the exported SavedModel there, or fix the path.";
+    }
+    if (!Files.isDirectory(dir)) {
+      return path
+          + where
+          + " is a file, not a folder. Give the folder that holds saved_model.pb and variables/.";
+    }
+    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      String hint =
+          Files.isRegularFile(dir.resolve("saved_model").resolve("saved_model.pb"))
+              ? "Did you mean " + dir.resolve("saved_model") + "? "
+              : "";
+      return path
+          + where
+          + " holds no saved_model.pb. "
+          + hint
+          + "Give the folder that tf.saved_model.save (or the Object Detection API's"
+          + " exporter_main_v2.py, in its saved_model/ subfolder) wrote: it holds saved_model.pb"
+          + " and variables/.";
+    }
+    return null;
+  }
+
+  private static <E extends Enum<E>> E enumValue(E[] values, String text) {
+    for (E e : values) {
+      if (e.name().equalsIgnoreCase(text.trim())) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /**
@@ -517,7 +584,175 @@ public final class SiteConfigLoader {
               1,
               64,
               "Set the TensorFlow intra-op threads, such as 2 (at most the number of cores).");
-      return new SiteConfig.Model(expandHome(cacheDir), (int) threads);
+      return new SiteConfig.Model(expandHome(cacheDir), (int) threads, detector(m));
+    }
+
+    /** The {@code model.detector} section, or null when absent. */
+    private SiteConfig.Detector detector(Obj m) {
+      Node node = m.value("detector");
+      if (node == null || isNull(node)) {
+        return null;
+      }
+      Obj d = section(m, "detector", DETECTOR_KEYS);
+      if (!(node instanceof MappingNode)) {
+        return null;
+      }
+      String savedModel =
+          requiredString(
+              d,
+              "saved_model",
+              "Give the folder of the exported SavedModel (the one that holds saved_model.pb),"
+                  + " such as /opt/plant/ppe_detector.");
+      String signature =
+          string(
+              d,
+              "signature",
+              SiteConfig.Detector.DEFAULT_SIGNATURE,
+              "Give the signature key to run, such as serving_default.");
+      Val sigVal = val(d, "signature", "");
+      if (sigVal.present() && signature.isBlank()) {
+        error(
+            sigVal.node(),
+            d.child("signature"),
+            "must not be blank",
+            "Give the signature key to run, such as serving_default, or remove signature.");
+      }
+      String inputFix =
+          "Use the element type of the model's image input: uint8 (TF Object Detection API"
+              + " exports) or float32.";
+      String inputText = string(d, "input", null, inputFix);
+      SiteConfig.Detector.Input input = SiteConfig.Detector.Input.UINT8;
+      if (inputText != null) {
+        input = enumValue(SiteConfig.Detector.Input.values(), inputText);
+        if (input == null) {
+          error(
+              d.value("input"),
+              d.child("input"),
+              "must be uint8 or float32, got " + show(inputText),
+              inputFix);
+        }
+      }
+      long inputSize =
+          integer(
+              d,
+              "input_size",
+              0,
+              32,
+              4096,
+              "Set the long side in pixels the frame is resized to, such as 640, or remove"
+                  + " input_size to feed frames as they are.");
+      double minScore =
+          number(
+              d,
+              "min_score",
+              SiteConfig.Detector.DEFAULT_MIN_SCORE,
+              v -> v >= 0 && v <= 1,
+              "a number in [0, 1]",
+              "Set the score from which a detection counts, such as 0.5.");
+      Map<Integer, SiteConfig.Detector.Role> classes = classes(d);
+      return new SiteConfig.Detector(
+          expandHome(savedModel),
+          signature,
+          input,
+          (int) inputSize,
+          Double.isNaN(minScore) ? SiteConfig.Detector.DEFAULT_MIN_SCORE : minScore,
+          classes);
+    }
+
+    private Map<Integer, SiteConfig.Detector.Role> classes(Obj d) {
+      String fix =
+          "Map the model's class ids to person, head, helmet or ignore, such as "
+              + CLASSES_EXAMPLE
+              + ".";
+      Node node = d.value("classes");
+      if (node == null || isNull(node)) {
+        missing(d, "classes", fix);
+        return Map.of();
+      }
+      Obj c = section(d, "classes", null);
+      if (!(node instanceof MappingNode)) {
+        return Map.of();
+      }
+      List<String> roles = new ArrayList<>();
+      for (SiteConfig.Detector.Role r : SiteConfig.Detector.Role.values()) {
+        roles.add(r.yamlName());
+      }
+      Map<Integer, SiteConfig.Detector.Role> classes = new LinkedHashMap<>();
+      Map<Integer, Node> idNodes = new HashMap<>();
+      boolean counts = false;
+      boolean allValid = true;
+      for (String key : c.entries.keySet()) {
+        Node keyNode = c.entries.get(key).getKeyNode();
+        String path = c.child(key);
+        String t = key.trim();
+        if (!INTEGER.matcher(t).matches() || t.length() > 10 || Long.parseLong(t) < 0) {
+          error(
+              keyNode,
+              path,
+              "must be a class id (a whole number >= 0), got " + show(key),
+              "Write the model's class ids as keys, such as " + CLASSES_EXAMPLE + ".");
+          allValid = false;
+          continue;
+        }
+        long id = Long.parseLong(t);
+        if (id > Integer.MAX_VALUE) {
+          error(keyNode, path, "class id " + t + " is too large", "Use the model's class ids.");
+          allValid = false;
+          continue;
+        }
+        String roleText = string(c, key, null, "Use one of " + String.join(", ", roles) + ".");
+        Val roleVal = val(c, key, "");
+        if (!roleVal.ok()) {
+          allValid = false;
+          continue;
+        }
+        if (roleText == null) {
+          error(
+              c.value(key),
+              path,
+              "has no role",
+              "Use one of " + String.join(", ", roles) + "; ignore drops the class.");
+          allValid = false;
+          continue;
+        }
+        SiteConfig.Detector.Role role = enumValue(SiteConfig.Detector.Role.values(), roleText);
+        if (role == null) {
+          String hint = closest(roleText, roles);
+          error(
+              c.value(key),
+              path,
+              "unknown role " + show(roleText),
+              (hint == null ? "" : "Did you mean " + hint + "? ")
+                  + "Use one of "
+                  + String.join(", ", roles)
+                  + ".");
+          allValid = false;
+          continue;
+        }
+        Node first = idNodes.putIfAbsent((int) id, keyNode);
+        if (first != null) {
+          error(
+              keyNode,
+              path,
+              "duplicate class id " + id + " (first at line " + line(first) + ")",
+              "Give each class id one role.");
+          allValid = false;
+          continue;
+        }
+        classes.put((int) id, role);
+        counts |= role == SiteConfig.Detector.Role.PERSON || role == SiteConfig.Detector.Role.HEAD;
+      }
+      if (classes.isEmpty() && allValid) {
+        error(node, d.child("classes"), "is empty", fix);
+      } else if (!counts && allValid) {
+        error(
+            node,
+            d.child("classes"),
+            "maps no class id to person or head",
+            "Vigil counts people from person and head boxes: map at least one class id to"
+                + " person or head.");
+      }
+      return classes;
     }
 
     private SiteConfig.Camera camera(Node node, String path, Map<String, Node> ids) {

@@ -584,4 +584,165 @@ class SiteConfigLoaderTest {
     assertThat(SiteConfigLoader.closest("topic-prefix", List.of("url", "topic_prefix")))
         .isEqualTo("topic_prefix");
   }
+
+  @Test
+  void shouldLeaveTheDetectorUnsetWhenNotConfigured() {
+    assertThat(parse("site: a\nmodel:\n  intra_op_threads: 3\n").model().detector()).isNull();
+    assertThat(new SiteConfig.Model("/m", 2)).isEqualTo(new SiteConfig.Model("/m", 2, null));
+  }
+
+  @Test
+  void shouldReadTheDetectorWhenConfigured() {
+    SiteConfig c =
+        parse(
+            """
+            site: a
+            model:
+              detector:
+                saved_model: ~/ppe
+                signature: detect
+                input: float32
+                input_size: 640
+                min_score: 0.25
+                classes: {1: person, 2: head, 3: helmet, 7: ignore}
+            """);
+
+    assertThat(c.model().intraOpThreads()).isEqualTo(2);
+    assertThat(c.model().detector())
+        .isEqualTo(
+            new SiteConfig.Detector(
+                System.getProperty("user.home") + "/ppe",
+                "detect",
+                SiteConfig.Detector.Input.FLOAT32,
+                640,
+                0.25,
+                Map.of(
+                    1, SiteConfig.Detector.Role.PERSON,
+                    2, SiteConfig.Detector.Role.HEAD,
+                    3, SiteConfig.Detector.Role.HELMET,
+                    7, SiteConfig.Detector.Role.IGNORE)));
+  }
+
+  @Test
+  void shouldApplyDetectorDefaultsWhenOnlyTheFolderAndClassesAreGiven() {
+    SiteConfig.Detector d =
+        parse(
+                """
+                site: a
+                model:
+                  detector:
+                    saved_model: /opt/ppe
+                    classes:
+                      5: head
+                """)
+            .model()
+            .detector();
+
+    assertThat(d)
+        .isEqualTo(
+            new SiteConfig.Detector(
+                "/opt/ppe",
+                "serving_default",
+                SiteConfig.Detector.Input.UINT8,
+                0,
+                0.5,
+                Map.of(5, SiteConfig.Detector.Role.HEAD)));
+  }
+
+  @Test
+  void shouldRejectBadDetectorSettingsWhenGiven() {
+    assertThat(
+            problems(
+                """
+                site: a
+                model:
+                  detector:
+                    signature: serving_default
+                    input: int32
+                    input_size: 10
+                    min_score: 1.5
+                    classes:
+                      1: persn
+                      x: head
+                      2: helmet
+                      02: person
+                      3: [head]
+                """))
+        .containsExactly(
+            "site.yaml:4:5: model.detector.saved_model: required key is missing. Give the folder"
+                + " of the exported SavedModel (the one that holds saved_model.pb), such as"
+                + " /opt/plant/ppe_detector.",
+            "site.yaml:5:12: model.detector.input: must be uint8 or float32, got \"int32\". Use"
+                + " the element type of the model's image input: uint8 (TF Object Detection API"
+                + " exports) or float32.",
+            "site.yaml:6:17: model.detector.input_size: must be a whole number in [32, 4096], got"
+                + " 10. Set the long side in pixels the frame is resized to, such as 640, or"
+                + " remove input_size to feed frames as they are.",
+            "site.yaml:7:16: model.detector.min_score: must be a number in [0, 1], got 1.5. Set"
+                + " the score from which a detection counts, such as 0.5.",
+            "site.yaml:9:10: model.detector.classes.1: unknown role \"persn\". Did you mean"
+                + " person? Use one of person, head, helmet, ignore.",
+            "site.yaml:10:7: model.detector.classes.x: must be a class id (a whole number >= 0),"
+                + " got \"x\". Write the model's class ids as keys, such as {1: person, 2: head,"
+                + " 3: helmet}.",
+            "site.yaml:12:7: model.detector.classes.02: duplicate class id 2 (first at line 11)."
+                + " Give each class id one role.",
+            "site.yaml:13:10: model.detector.classes.3: must be a text value, got a list of 1"
+                + " value. Use one of person, head, helmet, ignore.");
+  }
+
+  @Test
+  void shouldRejectClassesWhenNoneCountsAsAPerson() {
+    assertThat(
+            problems(
+                """
+                site: a
+                model:
+                  detector:
+                    saved_model: /opt/ppe
+                    classes: {3: helmet, 4: ignore}
+                """))
+        .containsExactly(
+            "site.yaml:5:14: model.detector.classes: maps no class id to person or head. Vigil"
+                + " counts people from person and head boxes: map at least one class id to person"
+                + " or head.");
+    assertThat(problems("site: a\nmodel:\n  detector:\n    saved_model: /x\n"))
+        .containsExactly(
+            "site.yaml:4:5: model.detector.classes: required key is missing. Map the model's"
+                + " class ids to person, head, helmet or ignore, such as {1: person, 2: head, 3:"
+                + " helmet}.");
+    assertThat(problems("site: a\nmodel:\n  detector: /opt/ppe\n"))
+        .containsExactly(
+            "site.yaml:3:13: model.detector: must be a map, got \"/opt/ppe\". Write it as a map"
+                + " with keys saved_model, signature, input, input_size, min_score, classes.");
+  }
+
+  @Test
+  void shouldNameTheFolderWhenTheSavedModelIsMissing(@TempDir Path dir) throws Exception {
+    String yaml = "site: a\nmodel:\n  detector:\n    saved_model: %s\n    classes: {1: person}\n";
+    SiteConfig missing = parse(yaml.formatted(dir.resolve("nope")));
+    SiteConfig empty = parse(yaml.formatted(dir));
+    Files.createDirectories(dir.resolve("saved_model"));
+    Files.write(dir.resolve("saved_model/saved_model.pb"), new byte[] {1});
+
+    assertThatThrownBy(() -> SiteConfigLoader.requireDetectorFiles(missing, "site.yaml"))
+        .isInstanceOf(SiteConfigException.class)
+        .hasMessage(
+            "site.yaml: model.detector.saved_model: no such folder "
+                + dir.resolve("nope")
+                + ". Copy the exported SavedModel there, or fix the path.");
+    assertThatThrownBy(() -> SiteConfigLoader.requireDetectorFiles(empty, "site.yaml"))
+        .hasMessage(
+            "site.yaml: model.detector.saved_model: "
+                + dir
+                + " holds no saved_model.pb. Did you mean "
+                + dir.resolve("saved_model")
+                + "? Give the folder that tf.saved_model.save (or the Object Detection API's"
+                + " exporter_main_v2.py, in its saved_model/ subfolder) wrote: it holds"
+                + " saved_model.pb and variables/.");
+    SiteConfig good = parse(yaml.formatted(dir.resolve("saved_model")));
+    assertThat(SiteConfigLoader.requireDetectorFiles(good, "site.yaml")).isSameAs(good);
+    SiteConfig builtIn = parse("site: a\n");
+    assertThat(SiteConfigLoader.requireDetectorFiles(builtIn, "site.yaml")).isSameAs(builtIn);
+  }
 }
