@@ -1,6 +1,7 @@
 package dev.vigil.deploy;
 
 import dev.vigil.config.SiteConfig;
+import dev.vigil.config.SiteConfigLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,7 @@ final class ProcessorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SiteConfig site = options.load();
+    SiteConfigLoader.requireDetectorFiles(site, options.config.toString());
     try (VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.provisionAndSeed();
       parts.startProcessor();

@@ -10,6 +10,7 @@ import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.audio.AudioAnalyzer;
+import dev.vigil.inference.byo.Detectors;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.prompt.PromptCompiler;
 import dev.vigil.inference.vision.PersonPerception;
@@ -115,7 +116,9 @@ final class VigilParts implements AutoCloseable {
         m == null || m.cacheDir() == null
             ? new ModelStore()
             : new ModelStore(Path.of(m.cacheDir()));
-    model = PersonPerception.open(store, m == null ? 2 : m.intraOpThreads());
+    int threads = m == null ? 2 : m.intraOpThreads();
+    // A plant's own SavedModel detector when configured, else the built-in person perception.
+    model = Detectors.open(m, () -> PersonPerception.open(store, threads));
     Map<String, SiteConfig.Camera> cameras =
         site.cameras().stream()
             .collect(Collectors.toMap(SiteConfig.Camera::id, Function.identity()));
