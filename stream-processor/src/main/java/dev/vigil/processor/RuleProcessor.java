@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,13 +27,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Answers every standing prompt on every observation and applies the temporal rules, keeping one
- * {@link RuleState} per camera x prompt in a state store. Emits violation lifecycle events keyed
- * {@code camera/prompt}, and the compiled form or refusal of each prompt to {@code
- * vigil.prompt-status}.
+ * {@link RuleState} per camera x prompt in a state store. Emits the observation with its answers,
+ * violation lifecycle events keyed {@code camera/prompt}, and the compiled form or refusal of each
+ * prompt to {@code vigil.prompt-status}.
  */
 final class RuleProcessor implements Processor<String, Observation, String, Object> {
   static final String NAME = "rules";
   static final String VIOLATIONS_SINK = "violations-sink";
+  static final String OBSERVATIONS_SINK = "observations-sink";
   static final String PROMPT_STATUS_SINK = "prompt-status-sink";
   static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
 
@@ -65,6 +67,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     String camera = record.key();
     Scene scene = new Scene(camera, record.timestamp(), obs.people(), obs.audio());
     double calibration = calibrationDb(camera);
+    Map<String, Observation.PromptAnswer> answers = new TreeMap<>();
     for (PromptCatalog.Entry prompt : acceptedPrompts()) {
       if (!prompt.spec().appliesTo(camera)) {
         continue;
@@ -79,7 +82,13 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
       if (step.event() != null) {
         emit(camera, prompt, step.event(), Evidence.of(compiled, scene), record.timestamp());
       }
+      String violation = step.state().phase() == RuleState.Phase.OPEN ? "open" : "none";
+      answers.put(
+          prompt.id(),
+          new Observation.PromptAnswer(
+              prompt.spec().text(), answerOrNull(answer), holds, violation));
     }
+    context.forward(record.withValue((Object) obs.withAnswers(answers)), OBSERVATIONS_SINK);
   }
 
   private List<PromptCatalog.Entry> acceptedPrompts() {

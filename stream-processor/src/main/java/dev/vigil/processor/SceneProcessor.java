@@ -15,11 +15,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Turns a detected frame into an {@link Observation}: tracks people, decides zones and joins the
- * camera's audio around the frame. Emits the observation to its topic and to the rules.
+ * camera's audio around the frame, and hands the observation to the rules.
  */
 final class SceneProcessor implements Processor<String, DetectedFrame, String, Object> {
   static final String NAME = "scene";
-  static final String OBSERVATIONS_SINK = "observations-sink";
   // A snippet is produced only once its second of audio is complete, so a frame may be processed
   // before the snippet it falls in; it then sees the previous one (alarms last for seconds).
   static final long AUDIO_TOLERANCE_MS = 1000;
@@ -67,9 +66,9 @@ final class SceneProcessor implements Processor<String, DetectedFrame, String, O
             frame.height(),
             result.people(),
             around,
-            frame.timingsMs());
-    Record<String, Object> out = record.withValue((Object) observation);
-    context.forward(out, OBSERVATIONS_SINK);
-    context.forward(out, RuleProcessor.NAME);
+            frame.timingsMs(),
+            null);
+    // The rules add each prompt's answer and emit the observation.
+    context.forward(record.withValue((Object) observation), RuleProcessor.NAME);
   }
 }

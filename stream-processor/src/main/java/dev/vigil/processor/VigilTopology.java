@@ -20,10 +20,10 @@ import org.apache.kafka.streams.state.Stores;
  * with no broker.
  *
  * <pre>
- * vigil.frames ─► perceive ─► scene ─► rules ─► vigil.violations, vigil.prompt-status
- *                    │          │ ▲
- *                    ▼          ▼ └── audio ◄─ vigil.audio
- *                vigil.dlq   vigil.observations        (prompts: global store of vigil.prompts)
+ * vigil.frames ─► perceive ─► scene ─► rules ─► vigil.observations, vigil.violations,
+ *                    │            ▲                vigil.prompt-status
+ *                    ▼            └── audio ◄─ vigil.audio
+ *                vigil.dlq       (prompts: global store of vigil.prompts)
  * </pre>
  *
  * Frames and audio share stores, so their topics must have the same partition count (both are keyed
@@ -70,11 +70,11 @@ public final class VigilTopology {
         PerceiveProcessor.NAME,
         AudioProcessor.NAME);
     t.addSink(
-        SceneProcessor.OBSERVATIONS_SINK,
+        RuleProcessor.OBSERVATIONS_SINK,
         topics.observations(),
         strings.serializer(),
         anyValue(),
-        SceneProcessor.NAME);
+        RuleProcessor.NAME);
     t.addSink(
         RuleProcessor.VIOLATIONS_SINK,
         topics.violations(),

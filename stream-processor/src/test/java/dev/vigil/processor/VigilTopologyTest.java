@@ -156,6 +156,11 @@ class VigilTopologyTest {
     assertThat(obs.get(0).timestamp()).isEqualTo(T0);
     assertThat(obs.get(0).people().get(0).trackId()).isEqualTo(1L);
     assertThat(obs.get(0).timingsMs()).containsKeys("decode", "model");
+    Observation.PromptAnswer answer = obs.get(0).answers().get("people");
+    assertThat(answer.answer()).isEqualTo(1.0);
+    assertThat(answer.holds()).isTrue();
+    assertThat(answer.violation()).isEqualTo("open");
+    assertThat(answer.text()).isEqualTo("How many people are in view?");
 
     List<TestRecord<String, Violation>> events = violations.readRecordsToList();
     assertThat(events).hasSize(1);
