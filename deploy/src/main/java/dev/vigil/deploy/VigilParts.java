@@ -155,6 +155,17 @@ final class VigilParts implements AutoCloseable {
    */
   void awaitDrained(Duration timeout) throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    awaitProcessed(timeout);
+    Drain.await(
+        admin,
+        AlertsRunner.GROUP_ID,
+        Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(site.topics().violations())),
+        remaining(deadline));
+  }
+
+  /** Waits until every source has ended and the processor has consumed all it produced. */
+  void awaitProcessed(Duration timeout) throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (!agent.awaitSourcesEnded(timeout)) {
       throw new IllegalStateException("sources did not end within " + timeout.toSeconds() + " s");
     }
@@ -165,11 +176,6 @@ final class VigilParts implements AutoCloseable {
         admin,
         ProcessorApp.Options.defaults(dataDir).applicationId(),
         Drain.endOffsets(admin, List.of(t.frames(), t.audio())),
-        remaining(deadline));
-    Drain.await(
-        admin,
-        AlertsRunner.GROUP_ID,
-        Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(t.violations())),
         remaining(deadline));
   }
 

@@ -55,6 +55,8 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     this.ruleStates = context.getStateStore(VigilTopology.RULE_STATE_STORE);
     this.prompts = context.getStateStore(VigilTopology.PROMPTS_STORE);
     context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::advanceRules);
+    // Prompt changes are control-plane events: act on them even when a camera sends nothing.
+    context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> dropRemovedPrompts());
     // Every task sees the same global prompts; one task reports their status.
     if (context.taskId().partition() == 0) {
       context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> reportStatus());
@@ -120,41 +122,75 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     return c == null ? 0 : c.audioCalibrationDb();
   }
 
-  /** Stream-time housekeeping: close stale pending runs, resolve episodes, drop removed prompts. */
+  /** Stream-time housekeeping: close stale pending runs and resolve episodes. */
   private void advanceRules(long streamTime) {
-    Map<String, PromptCatalog.Entry> active = new HashMap<>();
-    for (PromptCatalog.Entry e : acceptedPrompts()) {
-      active.put(e.id(), e);
-    }
-    List<KeyValue<String, RuleState>> states = new ArrayList<>();
-    try (KeyValueIterator<String, RuleState> it = ruleStates.all()) {
-      it.forEachRemaining(states::add);
-    }
-    for (KeyValue<String, RuleState> kv : states) {
-      int slash = kv.key.lastIndexOf('/');
-      String camera = kv.key.substring(0, slash);
-      String promptId = kv.key.substring(slash + 1);
-      PromptCatalog.Entry prompt = active.get(promptId);
-      RuleState state = kv.value;
+    Map<String, PromptCatalog.Entry> active = activeById();
+    for (KeyValue<String, RuleState> kv : ruleStates()) {
+      PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
+      String camera = cameraOf(kv.key);
       if (prompt == null || !prompt.spec().appliesTo(camera)) {
-        // The prompt was removed or narrowed: an open episode ends now rather than never.
-        if (state.phase() == RuleState.Phase.OPEN) {
-          TemporalRule.Event resolved =
-              new TemporalRule.Event(
-                  Violation.RESOLVED, state.episodeId(), state.since(), streamTime, state.answer());
-          emitRemoved(camera, promptId, resolved, streamTime);
-        }
-        ruleStates.delete(kv.key);
         continue;
       }
-      TemporalRule.Step step = rule(camera, prompt).advance(state, streamTime);
-      if (!step.state().equals(state)) {
+      TemporalRule.Step step = rule(camera, prompt).advance(kv.value, streamTime);
+      if (!step.state().equals(kv.value)) {
         ruleStates.put(kv.key, step.state());
       }
       if (step.event() != null) {
         emit(camera, prompt, step.event(), Evidence.none(), streamTime);
       }
     }
+  }
+
+  /**
+   * Drops the rule state of prompts that were removed, or no longer apply to a camera. An open
+   * episode resolves at the last event time its rule saw, rather than staying open forever.
+   */
+  private void dropRemovedPrompts() {
+    Map<String, PromptCatalog.Entry> active = activeById();
+    for (KeyValue<String, RuleState> kv : ruleStates()) {
+      String camera = cameraOf(kv.key);
+      String promptId = promptIdOf(kv.key);
+      PromptCatalog.Entry prompt = active.get(promptId);
+      if (prompt != null && prompt.spec().appliesTo(camera)) {
+        continue;
+      }
+      RuleState state = kv.value;
+      if (state.phase() == RuleState.Phase.OPEN) {
+        TemporalRule.Event resolved =
+            new TemporalRule.Event(
+                Violation.RESOLVED,
+                state.episodeId(),
+                state.since(),
+                state.lastSeen(),
+                state.answer());
+        emitRemoved(camera, promptId, resolved, state.lastSeen());
+      }
+      ruleStates.delete(kv.key);
+    }
+  }
+
+  private Map<String, PromptCatalog.Entry> activeById() {
+    Map<String, PromptCatalog.Entry> active = new HashMap<>();
+    for (PromptCatalog.Entry e : acceptedPrompts()) {
+      active.put(e.id(), e);
+    }
+    return active;
+  }
+
+  private List<KeyValue<String, RuleState>> ruleStates() {
+    List<KeyValue<String, RuleState>> states = new ArrayList<>();
+    try (KeyValueIterator<String, RuleState> it = ruleStates.all()) {
+      it.forEachRemaining(states::add);
+    }
+    return states;
+  }
+
+  private static String cameraOf(String key) {
+    return key.substring(0, key.lastIndexOf('/'));
+  }
+
+  private static String promptIdOf(String key) {
+    return key.substring(key.lastIndexOf('/') + 1);
   }
 
   private void reportStatus() {
