@@ -53,7 +53,8 @@ class ViolationSchemaTest {
             open,
             withState(open, Violation.UPDATE, null, 3.0),
             withState(open, Violation.RESOLVED, open.started() + 12_000, 0.0));
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker =
+            MosquittoBroker.in(dir.resolve("broker")).withoutTopicAliases().start();
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/violations");
         MqttAlertPublisher publisher =
