@@ -63,6 +63,14 @@ public final class DashboardTopology {
    * @return {@code topology}
    */
   public static Topology addTo(Topology topology, Topics topics, VigilMetrics metrics) {
+    return addTo(topology, topics, metrics, HISTORY_LIMIT);
+  }
+
+  /** As {@link #addTo(Topology, Topics, VigilMetrics)}, keeping at most {@code historyLimit}. */
+  static Topology addTo(Topology topology, Topics topics, VigilMetrics metrics, int historyLimit) {
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit must be at least 1, not " + historyLimit);
+    }
     var strings = Serdes.String();
     topology.addSource(
         OBSERVATIONS_SOURCE,
@@ -77,7 +85,7 @@ public final class DashboardTopology {
     topology.addProcessor(
         OBSERVATIONS_PROCESSOR, () -> new ObservationTracker(metrics), OBSERVATIONS_SOURCE);
     topology.addProcessor(
-        VIOLATIONS_PROCESSOR, () -> new ViolationTracker(metrics), VIOLATIONS_SOURCE);
+        VIOLATIONS_PROCESSOR, () -> new ViolationTracker(metrics, historyLimit), VIOLATIONS_SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(LATEST_STORE), strings, JsonSerde.observation()),

@@ -16,12 +16,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Keeps the open violations and the violation events of the current UTC day. */
 final class ViolationTracker implements Processor<String, Violation, Void, Void> {
   private final VigilMetrics metrics;
+  private final int historyLimit;
   private KeyValueStore<String, Violation> open;
   private KeyValueStore<String, HistoryEvent> history;
   private int historySize = -1;
 
-  ViolationTracker(VigilMetrics metrics) {
+  ViolationTracker(VigilMetrics metrics, int historyLimit) {
     this.metrics = metrics;
+    this.historyLimit = historyLimit;
   }
 
   @Override
@@ -68,7 +70,7 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
       historySize++;
     }
     history.put(key, new HistoryEvent(ts, v));
-    while (historySize > DashboardTopology.HISTORY_LIMIT) {
+    while (historySize > historyLimit) {
       String oldest = firstKey();
       if (oldest == null) {
         break;

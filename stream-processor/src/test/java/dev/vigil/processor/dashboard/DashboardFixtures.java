@@ -30,7 +30,11 @@ final class DashboardFixtures {
   private DashboardFixtures() {}
 
   static TopologyTestDriver driver(VigilMetrics metrics) {
-    Topology t = DashboardTopology.addTo(new Topology(), TOPICS, metrics);
+    return driver(metrics, DashboardTopology.HISTORY_LIMIT);
+  }
+
+  static TopologyTestDriver driver(VigilMetrics metrics, int historyLimit) {
+    Topology t = DashboardTopology.addTo(new Topology(), TOPICS, metrics, historyLimit);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dashboard-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -144,9 +144,10 @@ class DashboardTopologyTest {
 
   @Test
   void shouldBoundTheHistoryWhenADayHasManyEvents() throws Exception {
-    try (TopologyTestDriver d = DashboardFixtures.driver(null)) {
+    int limit = 20;
+    try (TopologyTestDriver d = DashboardFixtures.driver(null, limit)) {
       TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);
-      int n = DashboardTopology.HISTORY_LIMIT + 5;
+      int n = limit + 5;
       for (int i = 0; i < n; i++) {
         in.pipeInput("cam-1/p1", violation("cam-1", "p" + i, "open", 1.0, T0 + i), T0 + i);
       }
@@ -156,7 +157,7 @@ class DashboardTopologyTest {
 
       JsonNode events =
           json(new DashboardApi(d::getKeyValueStore).get("/api/history")).get("events");
-      assertThat(events).hasSize(DashboardTopology.HISTORY_LIMIT);
+      assertThat(events).hasSize(limit);
       assertThat(events.get(0).get("timestamp").asLong()).isEqualTo(T0 + 5);
       assertThat(events.get(events.size() - 1).get("timestamp").asLong()).isEqualTo(T0 + n - 1);
     }
