@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,17 @@ public final class DashboardServer implements AutoCloseable {
     server.start();
     broadcaster.scheduleWithFixedDelay(this::broadcast, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     LOG.info("dashboard at http://{}:{}/", host, port());
+  }
+
+  /**
+   * Serves the dashboard of a running Vigil streams app: the API reads {@code streams} through
+   * interactive queries, and {@code metrics} starts reading its consumer lag from {@code streams}.
+   * The caller still owns {@code streams} and closes this server before it.
+   */
+  public static DashboardServer forStreams(
+      KafkaStreams streams, String host, int port, VigilMetrics metrics) {
+    metrics.lagFromStreams(streams);
+    return new DashboardServer(host, port, new DashboardApi(StoreAccess.of(streams)), metrics);
   }
 
   /** The port the server listens on. */

@@ -4,6 +4,7 @@ import dev.vigil.config.JsonSerde;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
+import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -114,6 +115,6 @@ public final class DashboardTopology {
    * and a replayed event overwrites itself instead of appearing twice.
    */
   public static String historyKey(long timestamp, Violation v) {
-    return String.format("%015d/%s/%s", Math.max(0, timestamp), v.id(), v.state());
+    return String.format(Locale.ROOT, "%015d/%s/%s", Math.max(0, timestamp), v.id(), v.state());
   }
 }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,6 +31,7 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
   public void init(ProcessorContext<Void, Void> context) {
     open = context.getStateStore(DashboardTopology.OPEN_VIOLATIONS_STORE);
     history = context.getStateStore(DashboardTopology.HISTORY_STORE);
+    historySize = -1; // counted from the store on first use, as it may have been restored
   }
 
   @Override
@@ -62,7 +64,7 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
       }
       if (day > newestDay) {
         // A new UTC day began (by stream time): yesterday's events leave the history.
-        deleteBefore(String.format("%015d", day));
+        deleteBefore(String.format(Locale.ROOT, "%015d", day));
       }
     }
     String key = DashboardTopology.historyKey(ts, v);
