@@ -142,6 +142,11 @@ public final class MqttAlertPublisher implements AutoCloseable {
     return prefix + camera + "/violations";
   }
 
+  /** The retained state topic of one camera, {@code <prefix><camera>/state}. */
+  public String stateTopic(String camera) {
+    return prefix + camera + "/state";
+  }
+
   /** Whether the client is connected right now (it reconnects by itself when not). */
   public boolean isConnected() {
     return client.isConnected();
@@ -224,6 +229,74 @@ public final class MqttAlertPublisher implements AutoCloseable {
               e));
     }
     return result;
+  }
+
+  /**
+   * Publishes a retained message at QoS 1, for the state topic and Home Assistant discovery.
+   *
+   * @return a future completed when the broker's PUBACK arrives, or completed exceptionally with an
+   *     {@link AlertsException} when the client is not connected or the broker refuses it; the
+   *     caller retries
+   */
+  CompletableFuture<Void> publishRetained(String topic, String payload) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(payload, "payload");
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new AlertsException("MQTT publisher is closed"));
+      return result;
+    }
+    MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+    message.setQos(QOS);
+    message.setRetained(true);
+    try {
+      client.publish(
+          topic,
+          message,
+          null,
+          new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              int[] codes = token.getReasonCodes();
+              if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                result.completeExceptionally(
+                    new AlertsException(
+                        "MQTT broker "
+                            + options.mqtt().url()
+                            + " refused the retained message on "
+                            + topic
+                            + " (reason code "
+                            + codes[0]
+                            + "). Check the broker's ACL for mqtt.username."));
+              } else {
+                result.complete(null);
+              }
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable error) {
+              result.completeExceptionally(
+                  new AlertsException("MQTT publish to " + topic + " failed: " + error, error));
+            }
+          });
+    } catch (MqttException e) {
+      result.completeExceptionally(
+          new AlertsException(
+              "MQTT publish to "
+                  + topic
+                  + " failed: "
+                  + e.getMessage()
+                  + " (code "
+                  + e.getReasonCode()
+                  + ")",
+              e));
+    }
+    return result;
+  }
+
+  /** The site name, as given in the options. */
+  String site() {
+    return options.site();
   }
 
   /** Publishes {@code offline} retained, disconnects and releases the client. Idempotent. */

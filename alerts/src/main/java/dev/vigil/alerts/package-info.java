@@ -1,8 +1,11 @@
 /**
- * Alerts: consumes {@code vigil.violations} from Kafka and publishes them over MQTT v5 (Eclipse
- * Paho) at QoS 1 with a persistent session and a retained {@code status} topic whose last will is
- * {@code offline}. Kafka offsets are committed only after the broker's PUBACK, so nothing is lost;
- * duplicates are possible (at-least-once) and carry the same deterministic violation id.
+ * Alerts: Kafka to MQTT v5 (Eclipse Paho). {@link dev.vigil.alerts.AlertsService} consumes {@code
+ * vigil.violations} and publishes them at QoS 1 with a persistent session and a retained {@code
+ * status} topic whose last will is {@code offline}; Kafka offsets are committed only after the
+ * broker's PUBACK, so nothing is lost, and duplicates (at-least-once) carry the same deterministic
+ * violation id. {@link dev.vigil.alerts.StatePublisher} consumes {@code vigil.observations} and
+ * keeps each camera's retained {@code state} topic current, optionally with Home Assistant MQTT
+ * discovery. The contract is in {@code docs/MQTT.md}.
  *
  * <p>This is the only package that imports {@code org.eclipse.paho}.
  */

@@ -20,7 +20,7 @@ final class Violations {
         1.0 + n,
         started,
         null,
-        "high",
+        "critical",
         new Violation.Evidence(List.of(), Map.of("people", 2, "no_helmet", 1), null, null));
   }
 }

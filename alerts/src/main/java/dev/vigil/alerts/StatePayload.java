@@ -1,0 +1,77 @@
+package dev.vigil.alerts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Json;
+import dev.vigil.config.Observation;
+import dev.vigil.config.Person;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The retained state of one camera, built from its latest {@link Observation}: people counts and
+ * the current answer of every standing prompt. {@link #content} leaves out the timestamp, so two
+ * states compare equal when nothing a subscriber cares about has changed.
+ */
+final class StatePayload {
+  /** Version of the state payload; bump it on an incompatible change. */
+  static final int SCHEMA = 1;
+
+  private StatePayload() {}
+
+  /**
+   * The state without {@code schema}, {@code site}, {@code camera} and {@code timestamp}: {@code
+   * counts} and {@code prompts}, prompts sorted by id so equal content compares equal.
+   */
+  static ObjectNode content(Observation observation) {
+    ObjectNode content = Json.mapper().createObjectNode();
+    int helmet = 0;
+    int noHelmet = 0;
+    int unknown = 0;
+    for (Person p : observation.people()) {
+      if (p.helmet() == null) {
+        unknown++;
+      } else if (p.helmet()) {
+        helmet++;
+      } else {
+        noHelmet++;
+      }
+    }
+    ObjectNode counts = content.putObject("counts");
+    counts.put("people", observation.people().size());
+    counts.put("helmet", helmet);
+    counts.put("no_helmet", noHelmet);
+    counts.put("unknown", unknown);
+    ObjectNode prompts = content.putObject("prompts");
+    for (Map.Entry<String, Observation.PromptAnswer> e :
+        new TreeMap<>(observation.answers()).entrySet()) {
+      Observation.PromptAnswer a = e.getValue();
+      ObjectNode prompt = prompts.putObject(e.getKey());
+      prompt.put("text", a.text());
+      if (a.answer() == null || a.answer().isNaN() || a.answer().isInfinite()) {
+        prompt.putNull("answer");
+      } else {
+        // -0.0 and 0.0 are the same answer; keep the JSON and the comparison stable.
+        prompt.put("answer", a.answer() == 0.0 ? 0.0 : a.answer());
+      }
+      prompt.put("holds", a.holds());
+      prompt.put("violation", a.violation() == null ? "none" : a.violation());
+    }
+    return content;
+  }
+
+  /** The full JSON payload of {@code <prefix><camera>/state}. */
+  static String json(String site, String camera, long timestamp, ObjectNode content) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("schema", SCHEMA);
+    node.put("site", site);
+    node.put("camera", camera);
+    node.put("timestamp", timestamp);
+    node.setAll(content);
+    try {
+      return Json.mapper().writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new AlertsException("cannot write the state JSON of camera " + camera, e);
+    }
+  }
+}

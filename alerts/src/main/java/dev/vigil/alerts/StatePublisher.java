@@ -1,0 +1,403 @@
+package dev.vigil.alerts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Observation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code <prefix><camera>/state} current: it consumes {@code vigil.observations} and
+ * publishes each camera's counts and prompt answers as a retained QoS 1 message, only when they
+ * change and at most once per {@link Options#minInterval} per camera, always ending on the latest
+ * state. With {@link Options#homeAssistant} it also publishes retained Home Assistant discovery
+ * configs the first time it sees a camera or a prompt on it.
+ *
+ * <p>Delivery: state is idempotent (the latest message replaces the retained one), so this service
+ * may skip observations. Offsets are committed asynchronously after each poll, before the PUBACKs
+ * arrive. After a crash the retained state can lag until the camera's next observation: a restart
+ * forgets what it published, so the first observation of each camera is published again. A publish
+ * that fails is retried with the latest state. Observations older than the last one seen for a
+ * camera (a replay after a rebalance) are ignored.
+ *
+ * <p>Ownership and lifecycle: the service owns the Kafka consumer (it closes it when {@link #run}
+ * returns) but not the publisher, which it may share with an {@link AlertsService}. Run it on one
+ * thread; {@link #close} from any thread publishes what is pending (waiting up to 5 s for the
+ * PUBACKs), stops it and waits for {@link #run} to return. Not otherwise thread-safe.
+ */
+public final class StatePublisher implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatePublisher.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final long IN_FLIGHT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long FLUSH_TIMEOUT_MS = 5_000;
+  private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * What the state publisher does besides the state topic. Immutable.
+   *
+   * @param minInterval the shortest time between two state messages of one camera; a change within
+   *     it is held back and published when it ends (the latest one wins)
+   * @param homeAssistant whether to publish Home Assistant MQTT discovery configs
+   * @param discoveryPrefix Home Assistant's discovery prefix, without a trailing {@code /}
+   */
+  public record Options(Duration minInterval, boolean homeAssistant, String discoveryPrefix) {
+    public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(1);
+    public static final String DEFAULT_DISCOVERY_PREFIX = "homeassistant";
+
+    public Options {
+      minInterval = minInterval == null ? DEFAULT_MIN_INTERVAL : minInterval;
+      if (minInterval.isNegative()) {
+        throw new AlertsException(
+            "the state topic's minimum interval must be >= 0: " + minInterval);
+      }
+      discoveryPrefix =
+          discoveryPrefix == null || discoveryPrefix.isBlank()
+              ? DEFAULT_DISCOVERY_PREFIX
+              : discoveryPrefix.replaceAll("/+$", "");
+    }
+
+    /** At most one state message per camera per second; no Home Assistant discovery. */
+    public static Options defaults() {
+      return new Options(DEFAULT_MIN_INTERVAL, false, DEFAULT_DISCOVERY_PREFIX);
+    }
+
+    /** A copy that publishes (or not) Home Assistant discovery configs. */
+    public Options withHomeAssistant(boolean enabled) {
+      return new Options(minInterval, enabled, discoveryPrefix);
+    }
+
+    /** A copy with another Home Assistant discovery prefix (default {@code homeassistant}). */
+    public Options withDiscoveryPrefix(String prefix) {
+      return new Options(minInterval, homeAssistant, prefix);
+    }
+
+    /** A copy with another minimum interval between two state messages of one camera. */
+    public Options withMinInterval(Duration interval) {
+      return new Options(interval, homeAssistant, discoveryPrefix);
+    }
+  }
+
+  private final Consumer<String, Observation> consumer;
+  private final MqttAlertPublisher publisher;
+  private final String topic;
+  private final Options options;
+  private final LongSupplier nanoClock;
+  private final HomeAssistantDiscovery discovery;
+  private final Map<String, Camera> cameras = new HashMap<>();
+
+  /** Discovery configs not yet acknowledged, by topic; a later config for a topic replaces it. */
+  private final Map<String, Retained> discoveryOutbox = new LinkedHashMap<>();
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closed;
+  private volatile boolean started;
+  private volatile long publishedStates;
+  private volatile long publishedDiscoveries;
+
+  /**
+   * @param consumer a consumer configured like {@link #consumerProperties}; not yet subscribed
+   * @param publisher a connected publisher, closed by the caller after this service
+   * @param topic the observations topic, usually {@code Topics.observations()}
+   * @param options interval and Home Assistant discovery
+   */
+  public StatePublisher(
+      Consumer<String, Observation> consumer,
+      MqttAlertPublisher publisher,
+      String topic,
+      Options options) {
+    this(consumer, publisher, topic, options, System::nanoTime);
+  }
+
+  StatePublisher(
+      Consumer<String, Observation> consumer,
+      MqttAlertPublisher publisher,
+      String topic,
+      Options options,
+      LongSupplier nanoClock) {
+    this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.publisher = Objects.requireNonNull(publisher, "publisher");
+    this.topic = Objects.requireNonNull(topic, "topic");
+    this.options = Objects.requireNonNull(options, "options");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.discovery =
+        options.homeAssistant()
+            ? new HomeAssistantDiscovery(options.discoveryPrefix(), publisher.site(), publisher)
+            : null;
+  }
+
+  /**
+   * Consumer properties: read_committed, manual (asynchronous) commits, {@code latest} for a new
+   * group (state is about now, so a first start does not replay history), String keys and {@code
+   * Observation} JSON values. Use a group of its own, not the violations' group. Add security
+   * settings on top.
+   */
+  public static Properties consumerProperties(String bootstrapServers, String groupId) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ObservationDeserializer.class.getName());
+    return props;
+  }
+
+  /** How many state messages the broker has acknowledged so far (for tests and metrics). */
+  public long publishedStates() {
+    return publishedStates;
+  }
+
+  /** How many discovery configs the broker has acknowledged so far (for tests and metrics). */
+  public long publishedDiscoveries() {
+    return publishedDiscoveries;
+  }
+
+  @Override
+  public void run() {
+    started = true;
+    try {
+      consumer.subscribe(List.of(topic));
+      while (!closed) {
+        ConsumerRecords<String, Observation> records;
+        try {
+          records = consumer.poll(POLL_TIMEOUT);
+        } catch (RecordDeserializationException e) {
+          LOG.error(
+              "skipping undecodable observation {} at offset {}: {}",
+              e.topicPartition(),
+              e.offset(),
+              e.getMessage());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+          continue;
+        }
+        for (ConsumerRecord<String, Observation> record : records) {
+          if (record.value() != null) {
+            observe(record.value());
+          }
+        }
+        tick(false);
+        if (!records.isEmpty()) {
+          // State is idempotent: losing the tail of a batch costs one frame, so do not wait.
+          consumer.commitAsync(
+              (offsets, error) -> {
+                if (error != null) {
+                  LOG.debug("observation offset commit failed: {}", error.toString());
+                }
+              });
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closed) {
+        throw e;
+      }
+    } finally {
+      try {
+        flush();
+        consumer.commitSync(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.debug("final observation offset commit failed: {}", e.toString());
+      } finally {
+        try {
+          consumer.close();
+        } finally {
+          stopped.countDown();
+        }
+      }
+    }
+  }
+
+  /** Takes one observation in: remembers its state and queues discovery for what is new. */
+  void observe(Observation o) {
+    if (o.camera() == null || o.camera().isBlank()) {
+      return;
+    }
+    Camera camera = cameras.computeIfAbsent(o.camera(), Camera::new);
+    if (camera.latest != null && o.timestamp() < camera.timestamp) {
+      return; // replayed or out of order: the retained state is already newer
+    }
+    camera.latest = StatePayload.content(o);
+    camera.timestamp = o.timestamp();
+    if (discovery != null) {
+      if (!camera.countsAnnounced) {
+        camera.countsAnnounced = true;
+        for (String count : HomeAssistantDiscovery.COUNTS) {
+          announce(
+              discovery.countTopic(o.camera(), count), discovery.countConfig(o.camera(), count));
+        }
+      }
+      for (Map.Entry<String, Observation.PromptAnswer> e : o.answers().entrySet()) {
+        String text = e.getValue().text();
+        // Announced again when the text changes, so the entity's name follows the prompt.
+        if (!camera.announcedPrompts.containsKey(e.getKey())
+            || !Objects.equals(camera.announcedPrompts.get(e.getKey()), text)) {
+          camera.announcedPrompts.put(e.getKey(), text);
+          announce(
+              discovery.promptTopic(o.camera(), e.getKey()),
+              discovery.promptConfig(o.camera(), e.getKey(), text));
+        }
+      }
+    }
+  }
+
+  private void announce(String topic, String payload) {
+    discoveryOutbox.put(topic, new Retained(payload));
+  }
+
+  /**
+   * Sends what is due: discovery configs not yet acknowledged, and each camera's latest state when
+   * it differs from the one last sent and its interval has passed ({@code force} ignores the
+   * interval).
+   */
+  void tick(boolean force) {
+    long now = nanoClock.getAsLong();
+    for (Map.Entry<String, Retained> e : new ArrayList<>(discoveryOutbox.entrySet())) {
+      Retained r = e.getValue();
+      if (r.future != null && r.future.isDone()) {
+        if (r.future.isCompletedExceptionally()) {
+          if (now - r.sentAt < RETRY_NANOS && !force) {
+            continue;
+          }
+          r.future = null; // resent below
+        } else {
+          discoveryOutbox.remove(e.getKey());
+          publishedDiscoveries++;
+          continue;
+        }
+      }
+      if (r.future == null || now - r.sentAt > IN_FLIGHT_TIMEOUT_NANOS) {
+        r.future = publisher.publishRetained(e.getKey(), r.payload);
+        r.sentAt = now;
+      }
+    }
+    for (Camera camera : cameras.values()) {
+      camera.tick(now, force);
+    }
+  }
+
+  /** Publishes every pending state and discovery config and waits up to 5 s for the PUBACKs. */
+  private void flush() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_TIMEOUT_MS);
+    tick(true);
+    while (System.nanoTime() < deadline && pending()) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      tick(true);
+    }
+    if (pending()) {
+      LOG.warn("closing with state or discovery messages not acknowledged by the MQTT broker");
+    }
+  }
+
+  private boolean pending() {
+    if (!discoveryOutbox.isEmpty()) {
+      return true;
+    }
+    for (Camera c : cameras.values()) {
+      if (c.inFlight != null || !Objects.equals(c.latest, c.sent)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stops {@link #run}, after it has flushed, and waits up to 10 s for it to return. */
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+    if (started) {
+      try {
+        if (!stopped.await(10, TimeUnit.SECONDS)) {
+          LOG.warn("state publisher did not stop within 10 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** One discovery config and its publish. */
+  private static final class Retained {
+    final String payload;
+    CompletableFuture<Void> future;
+    long sentAt;
+
+    Retained(String payload) {
+      this.payload = payload;
+    }
+  }
+
+  /** What is known and sent of one camera. */
+  private final class Camera {
+    final String id;
+    final Map<String, String> announcedPrompts = new HashMap<>();
+    boolean countsAnnounced;
+    ObjectNode latest;
+    long timestamp;
+
+    /** The content last sent; null when nothing was sent or the last send failed. */
+    ObjectNode sent;
+
+    CompletableFuture<Void> inFlight;
+    long sentAt;
+    boolean everSent;
+
+    Camera(String id) {
+      this.id = id;
+    }
+
+    void tick(long now, boolean force) {
+      if (inFlight != null) {
+        if (inFlight.isDone()) {
+          if (inFlight.isCompletedExceptionally()) {
+            sent = null; // send the latest again
+          } else {
+            publishedStates++;
+          }
+          inFlight = null;
+        } else if (now - sentAt > IN_FLIGHT_TIMEOUT_NANOS) {
+          sent = null;
+          inFlight = null;
+        } else {
+          return;
+        }
+      }
+      if (latest == null || latest.equals(sent)) {
+        return;
+      }
+      if (!force && everSent && now - sentAt < options.minInterval().toNanos()) {
+        return;
+      }
+      String json = StatePayload.json(publisher.site(), id, timestamp, latest);
+      inFlight = publisher.publishRetained(publisher.stateTopic(id), json);
+      sent = latest;
+      sentAt = now;
+      everSent = true;
+    }
+  }
+}

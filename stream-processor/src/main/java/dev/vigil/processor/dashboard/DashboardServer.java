@@ -1,0 +1,277 @@
+package dev.vigil.processor.dashboard;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's HTTP server (the JDK's {@code com.sun.net.httpserver}):
+ *
+ * <ul>
+ *   <li>{@code /}: the dashboard page, one static HTML file with inline CSS and JavaScript
+ *   <li>{@code /api/*}: the JSON API of {@link DashboardApi}
+ *   <li>{@code /events}: Server-Sent Events; each event is the JSON of {@code /api/snapshot},
+ *       pushed on connect, within {@value #POLL_MS} ms of a change and at least every second
+ *   <li>{@code /metrics}: {@link VigilMetrics} in the Prometheus text format
+ * </ul>
+ *
+ * <p>Lifecycle: the constructor binds and starts serving; {@link #close()} stops the server, ends
+ * open event streams and releases its threads. It owns its threads, not the {@link DashboardApi} or
+ * {@link VigilMetrics} it serves. Thread-safe.
+ */
+public final class DashboardServer implements AutoCloseable {
+  /** How often the event stream checks for a change. */
+  public static final long POLL_MS = 250;
+
+  /** The most event-stream clients served at once; more get 503. */
+  public static final int MAX_EVENT_CLIENTS = 64;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final long HEARTBEAT_MS = 1000;
+
+  private final HttpServer server;
+  private final ExecutorService handlers;
+  private final ScheduledExecutorService broadcaster;
+  private final DashboardApi api;
+  private final VigilMetrics metrics;
+  private final byte[] page;
+  private final Set<EventClient> clients = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Binds {@code host:port} and starts serving.
+   *
+   * @param port the TCP port, or 0 for a free one (see {@link #port()})
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public DashboardServer(String host, int port, DashboardApi api, VigilMetrics metrics) {
+    this.api = api;
+    this.metrics = metrics;
+    this.page = loadPage();
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot serve the dashboard on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    this.handlers = Executors.newFixedThreadPool(4, daemonThreads("vigil-dashboard-http"));
+    this.broadcaster =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads("vigil-dashboard-events"));
+    server.setExecutor(handlers);
+    server.createContext("/", this::handlePage);
+    server.createContext("/api/", this::handleApi);
+    server.createContext("/metrics", this::handleMetrics);
+    server.createContext("/events", this::handleEvents);
+    server.start();
+    broadcaster.scheduleWithFixedDelay(this::broadcast, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+    LOG.info("dashboard at http://{}:{}/", host, port());
+  }
+
+  /**
+   * Serves the dashboard of a running Vigil streams app: the API reads {@code streams} through
+   * interactive queries, and {@code metrics} starts reading its consumer lag from {@code streams}.
+   * The caller still owns {@code streams} and closes this server before it.
+   */
+  public static DashboardServer forStreams(
+      KafkaStreams streams, String host, int port, VigilMetrics metrics) {
+    metrics.lagFromStreams(streams);
+    return new DashboardServer(host, port, new DashboardApi(StoreAccess.of(streams)), metrics);
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    broadcaster.shutdownNow();
+    for (EventClient c : clients) {
+      c.close();
+    }
+    clients.clear();
+    server.stop(0);
+    handlers.shutdownNow();
+  }
+
+  private void handlePage(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!allowGet(ex)) {
+        return;
+      }
+      String path = ex.getRequestURI().getPath();
+      if (path.equals("/") || path.equals("/index.html")) {
+        send(ex, 200, "text/html; charset=utf-8", page);
+      } else {
+        send(ex, 404, JSON, DashboardApi.Response.error(404, "no such resource " + path));
+      }
+    }
+  }
+
+  private void handleApi(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!allowGet(ex)) {
+        return;
+      }
+      DashboardApi.Response r;
+      try {
+        r = api.get(ex.getRequestURI().getPath());
+      } catch (RuntimeException e) {
+        LOG.warn("dashboard API failed on {}", ex.getRequestURI(), e);
+        r = DashboardApi.Response.error(500, "internal error: " + e);
+      }
+      if (r.status() == 503) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+      }
+      send(ex, r.status(), JSON, r);
+    }
+  }
+
+  private void handleMetrics(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (allowGet(ex)) {
+        send(ex, 200, VigilMetrics.CONTENT_TYPE, metrics.render().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private void handleEvents(HttpExchange ex) throws IOException {
+    if (!allowGet(ex)) {
+      ex.close();
+      return;
+    }
+    if (clients.size() >= MAX_EVENT_CLIENTS) {
+      try (ex) {
+        send(ex, 503, JSON, DashboardApi.Response.error(503, "too many event-stream clients"));
+      }
+      return;
+    }
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    ex.sendResponseHeaders(200, 0);
+    EventClient client = new EventClient(ex);
+    // The first event goes out before the client is shared, so only one thread ever writes to it.
+    if (client.send("retry: 2000\n", snapshotJson())) {
+      clients.add(client);
+    }
+    // The exchange stays open: the broadcaster writes to it until the client leaves or close().
+  }
+
+  private void broadcast() {
+    try {
+      if (clients.isEmpty()) {
+        return;
+      }
+      String json = snapshotJson();
+      long now = System.currentTimeMillis();
+      for (EventClient c : clients) {
+        if (!json.equals(c.lastJson) || now - c.lastSentMs >= HEARTBEAT_MS) {
+          if (!c.send("", json)) {
+            clients.remove(c);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      // A failed tick must not cancel the schedule.
+      LOG.warn("dashboard event broadcast failed", e);
+    }
+  }
+
+  private String snapshotJson() {
+    return api.get("/api/snapshot").body();
+  }
+
+  private static boolean allowGet(HttpExchange ex) throws IOException {
+    String m = ex.getRequestMethod();
+    if (m.equals("GET") || m.equals("HEAD")) {
+      return true;
+    }
+    ex.getResponseHeaders().set("Allow", "GET, HEAD");
+    send(ex, 405, JSON, DashboardApi.Response.error(405, "method " + m + " not allowed; use GET"));
+    return false;
+  }
+
+  private static void send(HttpExchange ex, int status, String type, DashboardApi.Response r)
+      throws IOException {
+    send(ex, status, type, r.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, byte[] body)
+      throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private static byte[] loadPage() {
+    try (InputStream in = DashboardServer.class.getResourceAsStream("index.html")) {
+      if (in == null) {
+        throw new IllegalStateException("index.html is missing beside DashboardServer");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the dashboard page", e);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** One open event stream. Written by one thread at a time (see handleEvents). */
+  private static final class EventClient {
+    private final HttpExchange exchange;
+    private final OutputStream out;
+    private volatile String lastJson;
+    private volatile long lastSentMs;
+
+    EventClient(HttpExchange exchange) {
+      this.exchange = exchange;
+      this.out = exchange.getResponseBody();
+    }
+
+    /** Sends one event; false (and closed) when the client has gone. */
+    boolean send(String prefix, String json) {
+      try {
+        out.write((prefix + "data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        lastJson = json;
+        lastSentMs = System.currentTimeMillis();
+        return true;
+      } catch (IOException e) {
+        close();
+        return false;
+      }
+    }
+
+    void close() {
+      exchange.close();
+    }
+  }
+}

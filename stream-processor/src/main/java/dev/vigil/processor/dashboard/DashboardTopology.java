@@ -1,0 +1,120 @@
+package dev.vigil.processor.dashboard;
+
+import dev.vigil.config.JsonSerde;
+import dev.vigil.config.Observation;
+import dev.vigil.config.Topics;
+import dev.vigil.config.Violation;
+import java.util.Locale;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Adds the dashboard's sub-topologies to a Vigil topology. They read {@code vigil.observations} and
+ * {@code vigil.violations} and keep the state stores that {@link DashboardApi} queries:
+ *
+ * <pre>
+ * vigil.observations ─► dashboard-observations ─► {@value #LATEST_STORE}, {@value #COMPLIANCE_STORE}
+ * vigil.violations   ─► dashboard-violations   ─► {@value #OPEN_VIOLATIONS_STORE}, {@value #HISTORY_STORE}
+ * </pre>
+ *
+ * Everything runs on event time (record timestamps), so replays rebuild the same state. The two
+ * inputs are keyed differently (camera vs {@code camera/prompt}), so each has its own sub-topology
+ * and no co-partitioning is needed. Static and stateless: call it while building the topology.
+ */
+public final class DashboardTopology {
+  /** Camera id → its newest {@link Observation}. */
+  public static final String LATEST_STORE = "dashboard-latest";
+
+  /** Camera id → {@link ComplianceWindow}, per-minute helmet counts of the last hour. */
+  public static final String COMPLIANCE_STORE = "dashboard-compliance";
+
+  /** Violation id → its latest open or update event; removed when it resolves. */
+  public static final String OPEN_VIOLATIONS_STORE = "dashboard-open-violations";
+
+  /**
+   * {@link #historyKey} → {@link HistoryEvent}: the violation events of the current UTC day (by
+   * stream time), at most {@link #HISTORY_LIMIT} per partition, oldest dropped first.
+   */
+  public static final String HISTORY_STORE = "dashboard-history";
+
+  /** The most history events kept per partition of {@code vigil.violations}. */
+  public static final int HISTORY_LIMIT = 1000;
+
+  static final String OBSERVATIONS_SOURCE = "dashboard-observations-source";
+  static final String VIOLATIONS_SOURCE = "dashboard-violations-source";
+  static final String OBSERVATIONS_PROCESSOR = "dashboard-observations";
+  static final String VIOLATIONS_PROCESSOR = "dashboard-violations";
+
+  private DashboardTopology() {}
+
+  /** Adds the dashboard to {@code topology}, recording no metrics. */
+  public static Topology addTo(Topology topology, Topics topics) {
+    return addTo(topology, topics, null);
+  }
+
+  /**
+   * Adds the dashboard to {@code topology}.
+   *
+   * @param metrics when not null, records from the output topics: model latency ({@code
+   *     timings_ms.model} of each observation), end-to-end latency (wall clock now minus capture
+   *     time, when the observation becomes visible here) and violation events by state. Do not also
+   *     call {@link VigilMetrics#modelLatency}, {@link VigilMetrics#endToEnd} or {@link
+   *     VigilMetrics#violation} elsewhere, or they count twice.
+   * @return {@code topology}
+   */
+  public static Topology addTo(Topology topology, Topics topics, VigilMetrics metrics) {
+    return addTo(topology, topics, metrics, HISTORY_LIMIT);
+  }
+
+  /** As {@link #addTo(Topology, Topics, VigilMetrics)}, keeping at most {@code historyLimit}. */
+  static Topology addTo(Topology topology, Topics topics, VigilMetrics metrics, int historyLimit) {
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit must be at least 1, not " + historyLimit);
+    }
+    var strings = Serdes.String();
+    topology.addSource(
+        OBSERVATIONS_SOURCE,
+        strings.deserializer(),
+        JsonSerde.observation().deserializer(),
+        topics.observations());
+    topology.addSource(
+        VIOLATIONS_SOURCE,
+        strings.deserializer(),
+        JsonSerde.violation().deserializer(),
+        topics.violations());
+    topology.addProcessor(
+        OBSERVATIONS_PROCESSOR, () -> new ObservationTracker(metrics), OBSERVATIONS_SOURCE);
+    topology.addProcessor(
+        VIOLATIONS_PROCESSOR, () -> new ViolationTracker(metrics, historyLimit), VIOLATIONS_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(LATEST_STORE), strings, JsonSerde.observation()),
+        OBSERVATIONS_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(COMPLIANCE_STORE),
+            strings,
+            new JsonSerde<>(ComplianceWindow.class)),
+        OBSERVATIONS_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(OPEN_VIOLATIONS_STORE), strings, JsonSerde.violation()),
+        VIOLATIONS_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(HISTORY_STORE),
+            strings,
+            new JsonSerde<>(HistoryEvent.class)),
+        VIOLATIONS_PROCESSOR);
+    return topology;
+  }
+
+  /**
+   * The history key of an event: zero-padded event time, then id and state, so keys sort by time
+   * and a replayed event overwrites itself instead of appearing twice.
+   */
+  public static String historyKey(long timestamp, Violation v) {
+    return String.format(Locale.ROOT, "%015d/%s/%s", Math.max(0, timestamp), v.id(), v.state());
+  }
+}

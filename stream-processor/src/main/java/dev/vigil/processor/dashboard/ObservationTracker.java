@@ -1,0 +1,68 @@
+package dev.vigil.processor.dashboard;
+
+import dev.vigil.config.Observation;
+import dev.vigil.config.Person;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Keeps the newest observation and the per-minute helmet counts of each camera. */
+final class ObservationTracker implements Processor<String, Observation, Void, Void> {
+  private final VigilMetrics metrics;
+  private KeyValueStore<String, Observation> latest;
+  private KeyValueStore<String, ComplianceWindow> compliance;
+
+  ObservationTracker(VigilMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    latest = context.getStateStore(DashboardTopology.LATEST_STORE);
+    compliance = context.getStateStore(DashboardTopology.COMPLIANCE_STORE);
+  }
+
+  @Override
+  public void process(Record<String, Observation> record) {
+    Observation obs = record.value();
+    if (obs == null) {
+      return;
+    }
+    String camera = record.key() != null ? record.key() : obs.camera();
+    if (camera == null) {
+      return;
+    }
+    long ts = record.timestamp();
+    Observation previous = latest.get(camera);
+    long previousTs = previous == null ? Long.MIN_VALUE : previous.timestamp();
+    // Late frames still count towards their minute, but never replace a newer snapshot.
+    if (obs.timestamp() >= previousTs) {
+      latest.put(camera, obs);
+    }
+    long newest = Math.max(ts, previous == null ? ts : previousTs);
+    long helmet = 0;
+    long noHelmet = 0;
+    long unknown = 0;
+    for (Person p : obs.people()) {
+      if (Boolean.TRUE.equals(p.helmet())) {
+        helmet++;
+      } else if (Boolean.FALSE.equals(p.helmet())) {
+        noHelmet++;
+      } else {
+        unknown++;
+      }
+    }
+    ComplianceWindow window =
+        Objects.requireNonNullElse(compliance.get(camera), new ComplianceWindow(null));
+    compliance.put(camera, window.add(ts, newest, helmet, noHelmet, unknown));
+    if (metrics != null) {
+      Double modelMs = obs.timingsMs().get("model");
+      if (modelMs != null) {
+        metrics.modelLatency(modelMs / 1000.0);
+      }
+      metrics.endToEnd(Math.max(0, System.currentTimeMillis() - obs.timestamp()) / 1000.0);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.vigil.processor.dashboard;
+
+import dev.vigil.config.Violation;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** Keeps the open violations and the violation events of the current UTC day. */
+final class ViolationTracker implements Processor<String, Violation, Void, Void> {
+  private final VigilMetrics metrics;
+  private final int historyLimit;
+  private KeyValueStore<String, Violation> open;
+  private KeyValueStore<String, HistoryEvent> history;
+  private int historySize = -1;
+
+  ViolationTracker(VigilMetrics metrics, int historyLimit) {
+    this.metrics = metrics;
+    this.historyLimit = historyLimit;
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    open = context.getStateStore(DashboardTopology.OPEN_VIOLATIONS_STORE);
+    history = context.getStateStore(DashboardTopology.HISTORY_STORE);
+    historySize = -1; // counted from the store on first use, as it may have been restored
+  }
+
+  @Override
+  public void process(Record<String, Violation> record) {
+    Violation v = record.value();
+    if (v == null || v.id() == null || v.state() == null) {
+      return;
+    }
+    if (metrics != null) {
+      metrics.violation(v.state());
+    }
+    if (Violation.RESOLVED.equals(v.state())) {
+      open.delete(v.id());
+    } else {
+      open.put(v.id(), v);
+    }
+    record(record.timestamp(), v);
+  }
+
+  private void record(long ts, Violation v) {
+    if (historySize < 0) {
+      historySize = count();
+    }
+    long day = startOfUtcDay(ts);
+    long newest = newestTimestamp();
+    if (newest != Long.MIN_VALUE) {
+      long newestDay = startOfUtcDay(newest);
+      if (day < newestDay) {
+        return; // a late event of a day that is no longer today
+      }
+      if (day > newestDay) {
+        // A new UTC day began (by stream time): yesterday's events leave the history.
+        deleteBefore(String.format(Locale.ROOT, "%015d", day));
+      }
+    }
+    String key = DashboardTopology.historyKey(ts, v);
+    if (history.get(key) == null) {
+      historySize++;
+    }
+    history.put(key, new HistoryEvent(ts, v));
+    while (historySize > historyLimit) {
+      String oldest = firstKey();
+      if (oldest == null) {
+        break;
+      }
+      history.delete(oldest);
+      historySize--;
+    }
+  }
+
+  private long newestTimestamp() {
+    try (KeyValueIterator<String, HistoryEvent> it = history.reverseAll()) {
+      return it.hasNext() ? it.next().value.timestamp() : Long.MIN_VALUE;
+    }
+  }
+
+  private String firstKey() {
+    try (KeyValueIterator<String, HistoryEvent> it = history.all()) {
+      return it.hasNext() ? it.next().key : null;
+    }
+  }
+
+  private void deleteBefore(String prefix) {
+    List<String> doomed = new ArrayList<>();
+    try (KeyValueIterator<String, HistoryEvent> it = history.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, HistoryEvent> kv = it.next();
+        if (kv.key.compareTo(prefix) >= 0) {
+          break;
+        }
+        doomed.add(kv.key);
+      }
+    }
+    doomed.forEach(history::delete);
+    historySize -= doomed.size();
+  }
+
+  private int count() {
+    int n = 0;
+    try (KeyValueIterator<String, HistoryEvent> it = history.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static long startOfUtcDay(long ts) {
+    if (ts == Long.MIN_VALUE) {
+      return Long.MIN_VALUE;
+    }
+    LocalDate day = Instant.ofEpochMilli(ts).atZone(ZoneOffset.UTC).toLocalDate();
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+  }
+}

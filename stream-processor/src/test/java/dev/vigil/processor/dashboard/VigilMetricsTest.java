@@ -1,0 +1,65 @@
+package dev.vigil.processor.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.Metrics;
+import org.junit.jupiter.api.Test;
+
+class VigilMetricsTest {
+
+  private static void lagMetric(Metrics registry, String client, String partition, double lag) {
+    MetricName name =
+        registry.metricName(
+            "records-lag",
+            "consumer-fetch-manager-metrics",
+            "",
+            Map.of("client-id", client, "topic", "vigil.frames", "partition", partition));
+    registry.addMetric(name, (Gauge<Double>) (config, now) -> lag);
+  }
+
+  @Test
+  void shouldTakeTheLargestMainConsumerLagWhenClientsReportOnePartition() {
+    try (Metrics registry = new Metrics()) {
+      lagMetric(registry, "app-StreamThread-1-consumer", "0", 5);
+      lagMetric(registry, "app-StreamThread-2-consumer", "0", 7);
+      lagMetric(registry, "app-StreamThread-1-restore-consumer", "0", 100);
+      lagMetric(registry, "app-StreamThread-1-consumer", "1", Double.NaN);
+      registry.addMetric(
+          registry.metricName("records-lag-max", "consumer-fetch-manager-metrics"),
+          (Gauge<Double>) (config, now) -> 9.0);
+
+      assertThat(VigilMetrics.streamsLag(registry.metrics()))
+          .isEqualTo(Map.of(List.of("vigil.frames", "0"), 7.0));
+
+      VigilMetrics metrics = new VigilMetrics();
+      metrics.lag("vigil.frames", 0, 1);
+      metrics.lagSource(() -> VigilMetrics.streamsLag(registry.metrics()));
+      assertThat(metrics.render())
+          .contains("vigil_consumer_lag{topic=\"vigil.frames\",partition=\"0\"} 7\n");
+    }
+  }
+
+  @Test
+  void shouldEscapeLabelValuesWhenTheyHoldQuotesOrNewlines() {
+    VigilMetrics metrics = new VigilMetrics();
+    metrics.frameDropped("cam \"a\"", "bad\\jpeg\nreally");
+    assertThat(metrics.render())
+        .contains(
+            "vigil_frames_dropped_total{camera=\"cam \\\"a\\\"\",reason=\"bad\\\\jpeg\\nreally\"} 1\n");
+  }
+
+  @Test
+  void shouldKeepScrapingWhenALagSourceFails() {
+    VigilMetrics metrics = new VigilMetrics();
+    metrics.framesIn("cam-1");
+    metrics.lagSource(
+        () -> {
+          throw new IllegalStateException("streams closed");
+        });
+    assertThat(metrics.render()).contains("vigil_frames_in_total{camera=\"cam-1\"} 1\n");
+  }
+}
