@@ -11,6 +11,7 @@ import dev.vigil.config.Violation;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
@@ -55,6 +56,9 @@ final class AlertsRunner implements AutoCloseable {
       Properties stateProps =
           StatePublisher.consumerProperties(site.kafka().bootstrapServers(), STATE_GROUP_ID);
       stateProps.putAll(site.kafka().properties());
+      // A new state group starts from the retained observations, so the retained state is the
+      // newest answer rather than whatever arrives after the first assignment.
+      stateProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       KafkaConsumer<String, Observation> stateConsumer = new KafkaConsumer<>(stateProps);
       this.state =
           new StatePublisher(stateConsumer, publisher, site.topics().observations(), stateOptions);

@@ -135,6 +135,8 @@ final class DemoCommand implements Callable<Integer> {
       try (VigilParts parts = VigilParts.open(siteConfig, dir)) {
         parts.provisionAndSeed();
         parts.startProcessor();
+        int http = parts.startDashboard(httpPort);
+        LOG.info("dashboard at http://127.0.0.1:{}/ (metrics at /metrics)", http);
         parts.startAlerts(alert -> printed(alert.json(), started));
         parts.startAgent();
         if (exitWhenDone) {

@@ -135,6 +135,11 @@ final class VigilParts implements AutoCloseable {
     processor.start();
   }
 
+  /** Serves the dashboard, REST API and metrics of the running processor. */
+  int startDashboard(int port) {
+    return processor.startDashboard("0.0.0.0", port).port();
+  }
+
   void startAlerts(Consumer<PublishedAlert> listener) throws IOException {
     Path persistence = dataDir.resolve("mqtt");
     Files.createDirectories(persistence);
@@ -160,6 +165,12 @@ final class VigilParts implements AutoCloseable {
         admin,
         AlertsRunner.GROUP_ID,
         Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(site.topics().violations())),
+        remaining(deadline));
+    Drain.await(
+        admin,
+        AlertsRunner.STATE_GROUP_ID,
+        Drain.lastRecordEnds(
+            site.kafka().bootstrapServers(), List.of(site.topics().observations())),
         remaining(deadline));
   }
 

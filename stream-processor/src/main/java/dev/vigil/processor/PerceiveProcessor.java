@@ -4,6 +4,7 @@ import dev.vigil.config.VigilHeaders;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.processor.dashboard.VigilMetrics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,10 +16,12 @@ import org.apache.kafka.streams.processor.api.Record;
 final class PerceiveProcessor implements Processor<String, byte[], String, Object> {
   static final String NAME = "perceive";
   private final FrameAnalyzer analyzer;
+  private final VigilMetrics metrics;
   private ProcessorContext<String, Object> context;
 
-  PerceiveProcessor(FrameAnalyzer analyzer) {
+  PerceiveProcessor(FrameAnalyzer analyzer, VigilMetrics metrics) {
     this.analyzer = analyzer;
+    this.metrics = metrics;
   }
 
   @Override
@@ -28,12 +31,15 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
 
   @Override
   public void process(Record<String, byte[]> record) {
-    String camera = record.key() != null ? record.key() : null;
+    String camera = record.key();
+    metrics.framesIn(camera == null ? "" : camera);
     if (camera == null || camera.isBlank()) {
+      metrics.frameDropped("", "no-camera");
       DeadLetters.send(context, record, "frame has no camera id: the record key is empty");
       return;
     }
     if (record.value() == null || record.value().length == 0) {
+      metrics.frameDropped(camera, "empty");
       DeadLetters.send(context, record, "frame is empty: the value holds no JPEG bytes");
       return;
     }
@@ -41,6 +47,7 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
     try {
       analysis = analyzer.analyze(record.value());
     } catch (UndecodableFrameException e) {
+      metrics.frameDropped(camera, "undecodable");
       DeadLetters.send(context, record, "frame cannot be decoded: " + e.getMessage());
       return;
     }

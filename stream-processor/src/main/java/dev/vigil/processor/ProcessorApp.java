@@ -3,6 +3,9 @@ package dev.vigil.processor;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.processor.dashboard.DashboardServer;
+import dev.vigil.processor.dashboard.DashboardTopology;
+import dev.vigil.processor.dashboard.VigilMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
   private final KafkaStreams streams;
+  private final VigilMetrics metrics = new VigilMetrics();
+  private DashboardServer dashboard;
 
   /**
    * Tunables of the streams app.
@@ -49,7 +54,9 @@ public final class ProcessorApp implements AutoCloseable {
       Options options) {
     this.streams =
         new KafkaStreams(
-            VigilTopology.build(topics, analyzer, cameras, audio), streamsConfig(kafka, options));
+            DashboardTopology.addTo(
+                VigilTopology.build(topics, analyzer, cameras, audio, metrics), topics, metrics),
+            streamsConfig(kafka, options));
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);
@@ -85,8 +92,24 @@ public final class ProcessorApp implements AutoCloseable {
     return streams;
   }
 
+  public VigilMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Serves the dashboard at {@code /}, the REST API at {@code /api/*} and Prometheus metrics at
+   * {@code /metrics}; closed with this app.
+   */
+  public DashboardServer startDashboard(String host, int port) {
+    dashboard = DashboardServer.forStreams(streams, host, port, metrics);
+    return dashboard;
+  }
+
   @Override
   public void close() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
     streams.close(Duration.ofSeconds(30));
   }
 }

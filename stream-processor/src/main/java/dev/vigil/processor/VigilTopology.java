@@ -5,6 +5,7 @@ import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.scene.AudioWindow;
 import dev.vigil.processor.scene.CameraState;
@@ -51,13 +52,26 @@ public final class VigilTopology {
       FrameAnalyzer analyzer,
       Map<String, SiteConfig.Camera> cameras,
       Supplier<AudioSnippetAnalyzer> audioAnalyzers) {
+    return build(topics, analyzer, cameras, audioAnalyzers, new VigilMetrics());
+  }
+
+  /**
+   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier)}, counting frames in {@code metrics}.
+   */
+  public static Topology build(
+      Topics topics,
+      FrameAnalyzer analyzer,
+      Map<String, SiteConfig.Camera> cameras,
+      Supplier<AudioSnippetAnalyzer> audioAnalyzers,
+      VigilMetrics metrics) {
     Topology t = new Topology();
     var strings = Serdes.String();
     var bytes = Serdes.ByteArray();
 
     t.addSource("frames-source", strings.deserializer(), bytes.deserializer(), topics.frames());
     t.addSource("audio-source", strings.deserializer(), bytes.deserializer(), topics.audio());
-    t.addProcessor(PerceiveProcessor.NAME, () -> new PerceiveProcessor(analyzer), "frames-source");
+    t.addProcessor(
+        PerceiveProcessor.NAME, () -> new PerceiveProcessor(analyzer, metrics), "frames-source");
     t.addProcessor(AudioProcessor.NAME, () -> new AudioProcessor(audioAnalyzers), "audio-source");
     t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
     t.addProcessor(RuleProcessor.NAME, () -> new RuleProcessor(cameras), SceneProcessor.NAME);

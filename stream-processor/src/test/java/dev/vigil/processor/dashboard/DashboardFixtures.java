@@ -74,7 +74,7 @@ final class DashboardFixtures {
               .withTrackId((long) i));
     }
     return new Observation(
-        Observation.SCHEMA, camera, seq, ts, 640, 480, people, null, Map.of("model", 40.0));
+        Observation.SCHEMA, camera, seq, ts, 640, 480, people, null, Map.of("model", 40.0), null);
   }
 
   static Violation violation(
