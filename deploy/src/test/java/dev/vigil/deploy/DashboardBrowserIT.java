@@ -1,0 +1,112 @@
+package dev.vigil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.deploy.embedded.EmbeddedKafka;
+import dev.vigil.deploy.embedded.EmbeddedMqtt;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver): live counts
+ * and an open violation appear while real footage is processed. Keeps a screenshot in
+ * target/dashboard.png.
+ */
+class DashboardBrowserIT {
+  private static final Path DATA =
+      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldShowLiveCountsAndOpenViolationInBrowser() throws Exception {
+    Path video = DATA.resolve("video/face-demographics-walking.mp4");
+    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "chromium and chromium-driver are not installed (apt-get install -y chromium"
+            + " chromium-driver); skipping");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+        EmbeddedMqtt mqtt = EmbeddedMqtt.start(0)) {
+      SiteConfig site =
+          new SiteConfig(
+              "web",
+              new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
+              new SiteConfig.Mqtt(mqtt.url(), null, "vigil-web", null, null, null),
+              new SiteConfig.Model(null, 2),
+              List.of(new SiteConfig.Camera("walk", video.toString(), 5, 10, 0, 0, List.of())),
+              List.of(
+                  new PromptSpec("people", "How many people are in view?", List.of(), 60, "warning")));
+      try (VigilParts parts = VigilParts.open(site, dir.resolve("state"))) {
+        parts.provisionAndSeed();
+        parts.startProcessor();
+        int port = parts.startDashboard(0);
+        parts.startAlerts(alert -> {});
+        parts.startAgent();
+        parts.awaitDrained(Duration.ofMinutes(5));
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,900",
+            "--user-data-dir=" + dir.resolve("chrome"));
+        ChromeDriverService service =
+            new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+          browser.get("http://127.0.0.1:" + port + "/");
+          WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+          wait.until(
+              b -> !b.findElements(By.cssSelector(".camera[data-camera='walk'] .count-people"))
+                  .isEmpty());
+          String people =
+              wait.until(
+                  b -> {
+                    String t =
+                        b.findElement(By.cssSelector(".camera[data-camera='walk'] .count-people"))
+                            .getText()
+                            .trim();
+                    return t.matches("\\d+") ? t : null;
+                  });
+          assertThat(Integer.parseInt(people)).isGreaterThanOrEqualTo(1);
+          wait.until(b -> !b.findElements(By.cssSelector("#open-violations .violation")).isEmpty());
+          assertThat(browser.findElement(By.cssSelector("#open-violations")).getText())
+              .contains("walk");
+          assertThat(browser.findElements(By.cssSelector("#timeline .event"))).isNotEmpty();
+          Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+          Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+          browser.quit();
+        }
+      }
+    }
+  }
+}
