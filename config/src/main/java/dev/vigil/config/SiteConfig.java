@@ -62,6 +62,7 @@ public record SiteConfig(
    * @param username user name, or null
    * @param password password, or null
    * @param caFile PEM file of the CA that signed the broker's certificate, for {@code ssl://}
+   * @param homeAssistant publish Home Assistant MQTT discovery configs for every camera and prompt
    */
   public record Mqtt(
       String url,
@@ -69,13 +70,33 @@ public record SiteConfig(
       String clientId,
       String username,
       String password,
-      String caFile) {
+      String caFile,
+      boolean homeAssistant) {
+
+    /** Without Home Assistant discovery. */
+    public Mqtt(
+        String url,
+        String topicPrefix,
+        String clientId,
+        String username,
+        String password,
+        String caFile) {
+      this(url, topicPrefix, clientId, username, password, caFile, false);
+    }
 
     /** Hides the password, so logging the config does not leak it. */
     @Override
     public String toString() {
-      return "Mqtt[url=%s, topicPrefix=%s, clientId=%s, username=%s, password=%s, caFile=%s]"
-          .formatted(url, topicPrefix, clientId, username, password == null ? null : "***", caFile);
+      return ("Mqtt[url=%s, topicPrefix=%s, clientId=%s, username=%s, password=%s, caFile=%s,"
+              + " homeAssistant=%s]")
+          .formatted(
+              url,
+              topicPrefix,
+              clientId,
+              username,
+              password == null ? null : "***",
+              caFile,
+              homeAssistant);
     }
   }
 

@@ -59,7 +59,8 @@ public final class SiteConfigLoader {
   private static final List<String> KAFKA_KEYS =
       List.of("bootstrap_servers", "topic_prefix", "properties");
   private static final List<String> MQTT_KEYS =
-      List.of("url", "topic_prefix", "client_id", "username", "password", "ca_file");
+      List.of(
+          "url", "topic_prefix", "client_id", "username", "password", "ca_file", "home_assistant");
   private static final List<String> MODEL_KEYS =
       List.of("cache_dir", "intra_op_threads", "detector");
   private static final List<String> DETECTOR_KEYS =
@@ -570,7 +571,14 @@ public final class SiteConfigLoader {
             "is set but mqtt.url " + show(url) + " is plain text",
             "Use an ssl:// URL to connect with TLS, or remove ca_file.");
       }
-      return new SiteConfig.Mqtt(url, prefix, clientId, username, password, expandHome(caFile));
+      boolean homeAssistant =
+          bool(
+              m,
+              "home_assistant",
+              false,
+              "Write true to publish Home Assistant discovery configs, or false (the default).");
+      return new SiteConfig.Mqtt(
+          url, prefix, clientId, username, password, expandHome(caFile), homeAssistant);
     }
 
     private SiteConfig.Model model(Obj m) {
@@ -1144,6 +1152,22 @@ public final class SiteConfigLoader {
       }
       Val v = val(o, key, "a text value");
       return v.present() ? v.text() : def;
+    }
+
+    private boolean bool(Obj o, String key, boolean def, String fix) {
+      String s = string(o, key, null, fix);
+      if (s == null) {
+        return def;
+      }
+      switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "true":
+          return true;
+        case "false":
+          return false;
+        default:
+          error(o.value(key), o.child(key), "must be true or false, got " + s, fix);
+          return def;
+      }
     }
 
     private String requiredString(Obj o, String key, String fix) {

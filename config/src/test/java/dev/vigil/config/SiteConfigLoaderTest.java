@@ -33,6 +33,16 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldReadHomeAssistantFlagWhenGiven() {
+    assertThat(parse("site: p\nmqtt:\n  home_assistant: true\n").mqtt().homeAssistant()).isTrue();
+    assertThat(parse("site: p\n").mqtt().homeAssistant()).isFalse();
+    assertThat(problems("site: p\nmqtt:\n  home_assistant: maybe\n"))
+        .containsExactly(
+            "site.yaml:3:19: mqtt.home_assistant: must be true or false, got maybe. Write true to"
+                + " publish Home Assistant discovery configs, or false (the default).");
+  }
+
+  @Test
   void shouldApplyDefaultsWhenOnlySiteIsGiven() {
     SiteConfig c = parse("site: plant-1\n");
 

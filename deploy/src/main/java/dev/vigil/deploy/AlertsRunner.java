@@ -29,7 +29,11 @@ final class AlertsRunner implements AutoCloseable {
   private final Thread stateThread;
 
   AlertsRunner(SiteConfig site, Path persistenceDir, Consumer<PublishedAlert> listener) {
-    this(site, persistenceDir, listener, StatePublisher.Options.defaults());
+    this(
+        site,
+        persistenceDir,
+        listener,
+        StatePublisher.Options.defaults().withHomeAssistant(site.mqtt().homeAssistant()));
   }
 
   /**

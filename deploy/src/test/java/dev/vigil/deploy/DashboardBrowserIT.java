@@ -8,6 +8,10 @@ import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,7 +60,8 @@ class DashboardBrowserIT {
               new SiteConfig.Model(null, 2),
               List.of(new SiteConfig.Camera("walk", video.toString(), 5, 10, 0, 0, List.of())),
               List.of(
-                  new PromptSpec("people", "How many people are in view?", List.of(), 60, "warning")));
+                  new PromptSpec(
+                      "people", "How many people are in view?", List.of(), 60, "warning")));
       try (VigilParts parts = VigilParts.open(site, dir.resolve("state"))) {
         parts.provisionAndSeed();
         parts.startProcessor();
@@ -85,8 +90,9 @@ class DashboardBrowserIT {
           browser.get("http://127.0.0.1:" + port + "/");
           WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
           wait.until(
-              b -> !b.findElements(By.cssSelector(".camera[data-camera='walk'] .count-people"))
-                  .isEmpty());
+              b ->
+                  !b.findElements(By.cssSelector(".camera[data-camera='walk'] .count-people"))
+                      .isEmpty());
           String people =
               wait.until(
                   b -> {
@@ -101,6 +107,18 @@ class DashboardBrowserIT {
           assertThat(browser.findElement(By.cssSelector("#open-violations")).getText())
               .contains("walk");
           assertThat(browser.findElements(By.cssSelector("#timeline .event"))).isNotEmpty();
+          // The latest frame is served with faces pixelated and boxes drawn.
+          HttpResponse<byte[]> snapshot =
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + port + "/snapshots/walk.jpg"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofByteArray());
+          assertThat(snapshot.statusCode()).isEqualTo(200);
+          assertThat(snapshot.headers().firstValue("content-type")).hasValue("image/jpeg");
+          assertThat(snapshot.body()).startsWith((byte) 0xFF, (byte) 0xD8);
+          Thread.sleep(1500); // let the page fetch and paint the snapshot before the screenshot
           Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
           Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -4,6 +4,7 @@ import dev.vigil.config.VigilHeaders;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,11 +18,13 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
   static final String NAME = "perceive";
   private final FrameAnalyzer analyzer;
   private final VigilMetrics metrics;
+  private final SnapshotStore snapshots;
   private ProcessorContext<String, Object> context;
 
-  PerceiveProcessor(FrameAnalyzer analyzer, VigilMetrics metrics) {
+  PerceiveProcessor(FrameAnalyzer analyzer, VigilMetrics metrics, SnapshotStore snapshots) {
     this.analyzer = analyzer;
     this.metrics = metrics;
+    this.snapshots = snapshots;
   }
 
   @Override
@@ -51,6 +54,7 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
       DeadLetters.send(context, record, "frame cannot be decoded: " + e.getMessage());
       return;
     }
+    snapshots.offer(camera, record.value(), analysis.people(), record.timestamp());
     long seq = VigilHeaders.getLong(record.headers(), VigilHeaders.SEQ, -1);
     DetectedFrame frame =
         new DetectedFrame(

@@ -5,6 +5,7 @@ import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.processor.dashboard.DashboardServer;
 import dev.vigil.processor.dashboard.DashboardTopology;
+import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class ProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
   private final KafkaStreams streams;
   private final VigilMetrics metrics = new VigilMetrics();
+  private final SnapshotStore snapshots = new SnapshotStore();
   private DashboardServer dashboard;
 
   /**
@@ -55,7 +57,9 @@ public final class ProcessorApp implements AutoCloseable {
     this.streams =
         new KafkaStreams(
             DashboardTopology.addTo(
-                VigilTopology.build(topics, analyzer, cameras, audio, metrics), topics, metrics),
+                VigilTopology.build(topics, analyzer, cameras, audio, metrics, snapshots),
+                topics,
+                metrics),
             streamsConfig(kafka, options));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -101,7 +105,7 @@ public final class ProcessorApp implements AutoCloseable {
    * {@code /metrics}; closed with this app.
    */
   public DashboardServer startDashboard(String host, int port) {
-    dashboard = DashboardServer.forStreams(streams, host, port, metrics);
+    dashboard = DashboardServer.forStreams(streams, host, port, metrics).withSnapshots(snapshots);
     return dashboard;
   }
 

@@ -5,6 +5,7 @@ import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.scene.AudioWindow;
@@ -52,18 +53,21 @@ public final class VigilTopology {
       FrameAnalyzer analyzer,
       Map<String, SiteConfig.Camera> cameras,
       Supplier<AudioSnippetAnalyzer> audioAnalyzers) {
-    return build(topics, analyzer, cameras, audioAnalyzers, new VigilMetrics());
+    return build(
+        topics, analyzer, cameras, audioAnalyzers, new VigilMetrics(), new SnapshotStore());
   }
 
   /**
-   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier)}, counting frames in {@code metrics}.
+   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier)}, counting frames in {@code metrics} and
+   * keeping each camera's latest frame in {@code snapshots} for the dashboard.
    */
   public static Topology build(
       Topics topics,
       FrameAnalyzer analyzer,
       Map<String, SiteConfig.Camera> cameras,
       Supplier<AudioSnippetAnalyzer> audioAnalyzers,
-      VigilMetrics metrics) {
+      VigilMetrics metrics,
+      SnapshotStore snapshots) {
     Topology t = new Topology();
     var strings = Serdes.String();
     var bytes = Serdes.ByteArray();
@@ -71,7 +75,9 @@ public final class VigilTopology {
     t.addSource("frames-source", strings.deserializer(), bytes.deserializer(), topics.frames());
     t.addSource("audio-source", strings.deserializer(), bytes.deserializer(), topics.audio());
     t.addProcessor(
-        PerceiveProcessor.NAME, () -> new PerceiveProcessor(analyzer, metrics), "frames-source");
+        PerceiveProcessor.NAME,
+        () -> new PerceiveProcessor(analyzer, metrics, snapshots),
+        "frames-source");
     t.addProcessor(AudioProcessor.NAME, () -> new AudioProcessor(audioAnalyzers), "audio-source");
     t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
     t.addProcessor(RuleProcessor.NAME, () -> new RuleProcessor(cameras), SceneProcessor.NAME);

@@ -50,6 +50,7 @@ public final class DashboardServer implements AutoCloseable {
   private final ScheduledExecutorService broadcaster;
   private final DashboardApi api;
   private final VigilMetrics metrics;
+  private volatile SnapshotStore snapshots;
   private final byte[] page;
   private final Set<EventClient> clients = ConcurrentHashMap.newKeySet();
 
@@ -77,6 +78,7 @@ public final class DashboardServer implements AutoCloseable {
     server.createContext("/api/", this::handleApi);
     server.createContext("/metrics", this::handleMetrics);
     server.createContext("/events", this::handleEvents);
+    server.createContext("/snapshots/", this::handleSnapshot);
     server.start();
     broadcaster.scheduleWithFixedDelay(this::broadcast, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     LOG.info("dashboard at http://{}:{}/", host, port());
@@ -91,6 +93,36 @@ public final class DashboardServer implements AutoCloseable {
       KafkaStreams streams, String host, int port, VigilMetrics metrics) {
     metrics.lagFromStreams(streams);
     return new DashboardServer(host, port, new DashboardApi(StoreAccess.of(streams)), metrics);
+  }
+
+  /**
+   * Serves each camera's latest frame at {@code /snapshots/<camera>.jpg}, faces pixelated and boxes
+   * drawn. Without it, the page draws boxes on a grey frame.
+   */
+  public DashboardServer withSnapshots(SnapshotStore snapshots) {
+    this.snapshots = snapshots;
+    return this;
+  }
+
+  private void handleSnapshot(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!allowGet(ex)) {
+        return;
+      }
+      String path = ex.getRequestURI().getPath();
+      String name = path.substring("/snapshots/".length());
+      SnapshotStore store = snapshots;
+      byte[] jpeg =
+          store == null || !name.endsWith(".jpg")
+              ? null
+              : store.render(name.substring(0, name.length() - ".jpg".length()));
+      if (jpeg == null) {
+        send(ex, 404, JSON, DashboardApi.Response.error(404, "no snapshot at " + path));
+      } else {
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        send(ex, 200, "image/jpeg", jpeg);
+      }
+    }
   }
 
   /** The port the server listens on. */
