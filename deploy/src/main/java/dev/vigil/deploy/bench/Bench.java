@@ -152,7 +152,7 @@ public final class Bench {
     Files.createDirectories(o.workDir());
     details.put("machine", machine());
     details.put("options", optionsMap());
-    details.put("footage", clips.stream().map(p -> p.getFileName().toString()).toList());
+    details.put("clip", clips.get(0).getFileName().toString());
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, o.workDir().resolve("kafka"));
         EmbeddedMqtt mqtt = EmbeddedMqtt.start(0)) {
       site =
