@@ -1,0 +1,87 @@
+package dev.vigil.deploy.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one {@code vigil bench} run measured. The headline keys of the issue come first in {@link
+ * #headline()}; {@link #details()} holds everything else (trials, tuning, timings).
+ */
+public record BenchReport(
+    double bareModelFps,
+    double pipelineFps,
+    double alertLatencyP50Ms,
+    double alertLatencyP99Ms,
+    int camerasAt2Fps,
+    double motionSkipFraction,
+    double rssMb,
+    Map<String, Object> details) {
+
+  public double pipelineVsBareRatio() {
+    return bareModelFps > 0 ? pipelineFps / bareModelFps : Double.NaN;
+  }
+
+  /** The eight keys of the issue, in its order. */
+  public Map<String, Object> headline() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("bare_model_fps", round(bareModelFps, 2));
+    m.put("pipeline_fps", round(pipelineFps, 2));
+    m.put("pipeline_vs_bare_ratio", round(pipelineVsBareRatio(), 3));
+    m.put("alert_latency_p50_ms", round(alertLatencyP50Ms, 0));
+    m.put("alert_latency_p99_ms", round(alertLatencyP99Ms, 0));
+    m.put("cameras_at_2fps", camerasAt2Fps);
+    m.put("motion_skip_fraction", round(motionSkipFraction, 3));
+    m.put("rss_mb", round(rssMb, 0));
+    return m;
+  }
+
+  /** The headline keys followed by {@code details}. */
+  public Map<String, Object> all() {
+    Map<String, Object> m = headline();
+    m.put("details", details);
+    return m;
+  }
+
+  /** Rounds for output; NaN and infinities become null (JSON has no NaN). */
+  static Object round(double v, int digits) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return null;
+    }
+    double f = Math.pow(10, digits);
+    double r = Math.round(v * f) / f;
+    return digits == 0 ? (Object) (long) r : (Object) r;
+  }
+
+  /** One trial of the camera search. */
+  record Trial(
+      int cameras,
+      double fps,
+      double offeredFps,
+      double processedFps,
+      double lagSlope,
+      long finalLag,
+      long dropped,
+      double cpuCores,
+      double skipFraction,
+      boolean keptUp) {
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("cameras", cameras);
+      m.put("fps", fps);
+      m.put("offered_fps", round(offeredFps, 2));
+      m.put("processed_fps", round(processedFps, 2));
+      m.put("lag_slope_frames_per_s", round(lagSlope, 3));
+      m.put("final_lag", finalLag);
+      m.put("dropped", dropped);
+      m.put("cpu_cores", round(cpuCores, 2));
+      m.put("motion_skip_fraction", round(skipFraction, 3));
+      m.put("kept_up", keptUp);
+      return m;
+    }
+
+    static List<Map<String, Object>> toMaps(List<Trial> trials) {
+      return trials.stream().map(Trial::toMap).toList();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.vigil.deploy.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Pure statistics of the bench: percentiles, trend of a series, and the lag-bounded decision. */
+public final class BenchStats {
+  private BenchStats() {}
+
+  /**
+   * The nearest-rank percentile of {@code values}.
+   *
+   * @param p percentile in [0, 100]
+   * @return NaN when there are no values
+   */
+  public static double percentile(List<? extends Number> values, double p) {
+    if (p < 0 || p > 100) {
+      throw new IllegalArgumentException("percentile must be in [0, 100], got " + p);
+    }
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  /**
+   * Least-squares slope of {@code y} over {@code x} (units of y per unit of x); 0 for fewer than
+   * two points or no spread in x.
+   */
+  public static double slope(double[] x, double[] y) {
+    if (x.length != y.length) {
+      throw new IllegalArgumentException("x and y differ in length");
+    }
+    int n = x.length;
+    if (n < 2) {
+      return 0;
+    }
+    double mx = Arrays.stream(x).average().orElse(0);
+    double my = Arrays.stream(y).average().orElse(0);
+    double sxy = 0;
+    double sxx = 0;
+    for (int i = 0; i < n; i++) {
+      sxy += (x[i] - mx) * (y[i] - my);
+      sxx += (x[i] - mx) * (x[i] - mx);
+    }
+    return sxx == 0 ? 0 : sxy / sxx;
+  }
+
+  /**
+   * Whether a trial kept up: no frame dropped by the agent, consumer lag not growing (its trend
+   * below 5% of the offered rate, plus a small floor for noise), and the lag at the end of the
+   * trial worth at most {@code maxLagSeconds} of offered frames (with a floor of a few frames, for
+   * the frames in flight of one commit interval).
+   *
+   * @param seconds sample times, seconds since the trial started (after warm-up)
+   * @param lag consumer lag in frames at those times
+   * @param offeredFps frames per second the agent sent during the trial
+   * @param droppedFrames frames the agent dropped because its send queue was full
+   * @param maxLagSeconds allowed lag at the end, in seconds of offered frames
+   */
+  public static boolean keptUp(
+      double[] seconds, double[] lag, double offeredFps, long droppedFrames, double maxLagSeconds) {
+    if (droppedFrames > 0) {
+      return false;
+    }
+    if (lag.length == 0) {
+      return false;
+    }
+    double trend = slope(seconds, lag);
+    double finalLag = lag[lag.length - 1];
+    boolean notGrowing = trend <= 0.05 * offeredFps + 0.1;
+    boolean smallAtEnd = finalLag <= Math.max(4, maxLagSeconds * offeredFps);
+    return notGrowing && smallAtEnd;
+  }
+
+  /** Mean of the values, NaN when empty. */
+  public static double mean(List<? extends Number> values) {
+    return values.stream().mapToDouble(Number::doubleValue).average().orElse(Double.NaN);
+  }
+}
