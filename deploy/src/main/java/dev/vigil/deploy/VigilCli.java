@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       AlertsCommand.class,
       PromptCommand.class,
       AnalyzeAudioCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCli implements Runnable {

@@ -43,7 +43,7 @@ public final class ProcessorApp implements AutoCloseable {
   public record Options(
       String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
     public static Options defaults(Path stateDir) {
-      return new Options("vigil-processor", stateDir, 1, 100);
+      return new Options("vigil-processor", stateDir, 1, 30);
     }
   }
 
