@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--commit-interval-ms",
-      defaultValue = "100",
+      defaultValue = "30",
       description = "Processor commit interval. Default: ${DEFAULT-VALUE}")
   long commitIntervalMs;
 

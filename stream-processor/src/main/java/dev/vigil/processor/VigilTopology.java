@@ -110,20 +110,18 @@ public final class VigilTopology {
 
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CAMERA_STATE_STORE),
+            Stores.inMemoryKeyValueStore(CAMERA_STATE_STORE),
             strings,
             new JsonSerde<>(CameraState.class)),
         SceneProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(AUDIO_STORE),
-            strings,
-            new JsonSerde<>(AudioWindow.class)),
+            Stores.inMemoryKeyValueStore(AUDIO_STORE), strings, new JsonSerde<>(AudioWindow.class)),
         AudioProcessor.NAME,
         SceneProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(RULE_STATE_STORE),
+            Stores.inMemoryKeyValueStore(RULE_STATE_STORE),
             strings,
             new JsonSerde<>(RuleState.class)),
         RuleProcessor.NAME);

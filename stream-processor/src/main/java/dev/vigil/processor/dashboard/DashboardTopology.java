@@ -89,7 +89,7 @@ public final class DashboardTopology {
         VIOLATIONS_PROCESSOR, () -> new ViolationTracker(metrics, historyLimit), VIOLATIONS_SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(LATEST_STORE), strings, JsonSerde.observation()),
+            Stores.inMemoryKeyValueStore(LATEST_STORE), strings, JsonSerde.observation()),
         OBSERVATIONS_PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
