@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.config.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -60,37 +55,7 @@ class AlarmFusionIT {
   }
 
   private List<JsonNode> demo(Path source) throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit =
-          VigilCli.execute(
-              "demo",
-              "--source",
-              source.toString(),
-              "--prompt",
-              PROMPT,
-              "--exit-when-done",
-              "--kafka-port",
-              "0",
-              "--mqtt-port",
-              "0",
-              "--http-port",
-              "0");
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as("exit code; stdout:%n%s", out).isZero();
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : out.split("\n")) {
-      if (!line.isBlank()) {
-        events.add(Json.mapper().readTree(line));
-      }
-    }
-    return events;
+    return TestSites.demo("--source", source.toString(), "--prompt", PROMPT);
   }
 
   @Test

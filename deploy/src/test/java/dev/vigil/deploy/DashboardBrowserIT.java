@@ -3,9 +3,7 @@ package dev.vigil.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
-import dev.vigil.config.Topics;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
 import java.net.URI;
@@ -16,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -53,15 +49,7 @@ class DashboardBrowserIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
         EmbeddedMqtt mqtt = EmbeddedMqtt.start(0)) {
       SiteConfig site =
-          new SiteConfig(
-              "web",
-              new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
-              new SiteConfig.Mqtt(mqtt.url(), null, "vigil-web", null, null, null),
-              new SiteConfig.Model(null, 2),
-              List.of(new SiteConfig.Camera("walk", video.toString(), 5, 10, 0, 0, List.of())),
-              List.of(
-                  new PromptSpec(
-                      "people", "How many people are in view?", List.of(), 60, "warning")));
+          TestSites.oneCamera("web", kafka.bootstrapServers(), mqtt.url(), "walk", video);
       try (VigilParts parts = VigilParts.open(site, dir.resolve("state"))) {
         parts.provisionAndSeed();
         parts.startProcessor();

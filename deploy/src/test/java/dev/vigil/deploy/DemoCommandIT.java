@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.config.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,36 +21,8 @@ class DemoCommandIT {
   void shouldPrintOpenViolationAndExitZeroWhenSourceEnds() throws Exception {
     Path video = DATA.resolve("video/face-demographics-walking.mp4");
     assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit =
-          VigilCli.execute(
-              "demo",
-              "--source",
-              video.toString(),
-              "--prompt",
-              "How many people are in view?",
-              "--exit-when-done",
-              "--kafka-port",
-              "0",
-              "--mqtt-port",
-              "0",
-              "--http-port",
-              "0");
-    } finally {
-      System.setOut(original);
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as("exit code; stdout was:%n%s", out).isZero();
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : out.split("\n")) {
-      if (!line.isBlank()) {
-        events.add(Json.mapper().readTree(line));
-      }
-    }
+    List<JsonNode> events =
+        TestSites.demo("--source", video.toString(), "--prompt", TestSites.PEOPLE_PROMPT);
     assertThat(events).isNotEmpty();
     JsonNode open = events.get(0);
     assertThat(open.get("state").asText()).isEqualTo("open");

@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alerts.MosquittoBroker;
 import dev.vigil.alerts.TestSubscriber;
 import dev.vigil.config.Json;
-import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
-import dev.vigil.config.Topics;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,15 +36,7 @@ class PipelineIT {
         TestSubscriber subscriber =
             new TestSubscriber(mosquitto.url(), "it-subscriber", false, "vigil/#")) {
       SiteConfig site =
-          new SiteConfig(
-              "it",
-              new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
-              new SiteConfig.Mqtt(mosquitto.url(), null, "vigil-it", null, null, null),
-              new SiteConfig.Model(null, 2),
-              List.of(new SiteConfig.Camera("walk", video.toString(), 5, 10, 0, 0, List.of())),
-              List.of(
-                  new PromptSpec(
-                      "people", "How many people are in view?", List.of(), 60, "warning")));
+          TestSites.oneCamera("it", kafka.bootstrapServers(), mosquitto.url(), "walk", video);
       try (VigilParts parts = VigilParts.open(site, dir.resolve("state"))) {
         parts.provisionAndSeed();
         parts.startProcessor();

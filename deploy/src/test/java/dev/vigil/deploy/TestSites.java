@@ -1,0 +1,73 @@
+package dev.vigil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.Json;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Shared set-up of the deploy module's integration tests. */
+final class TestSites {
+  static final String PEOPLE_PROMPT = "How many people are in view?";
+
+  private TestSites() {}
+
+  /** A site with one camera replaying {@code video} at 5 fps and the "people in view" prompt. */
+  static SiteConfig oneCamera(
+      String site, String bootstrap, String mqttUrl, String camera, Path video) {
+    return new SiteConfig(
+        site,
+        new SiteConfig.Kafka(bootstrap, Topics.DEFAULT_PREFIX, Map.of()),
+        new SiteConfig.Mqtt(mqttUrl, null, "vigil-" + site, null, null, null),
+        new SiteConfig.Model(null, 2),
+        List.of(new SiteConfig.Camera(camera, video.toString(), 5, 10, 0, 0, List.of())),
+        List.of(new PromptSpec("people", PEOPLE_PROMPT, List.of(), 60, "warning")));
+  }
+
+  /**
+   * Runs {@code vigil demo} on free ports with {@code args} added, asserts it exits 0, and returns
+   * the violation events it printed on stdout.
+   */
+  static List<JsonNode> demo(String... args) throws IOException {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "demo",
+                "--exit-when-done",
+                "--kafka-port",
+                "0",
+                "--mqtt-port",
+                "0",
+                "--http-port",
+                "0"));
+    all.addAll(List.of(args));
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = VigilCli.execute(all.toArray(String[]::new));
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as("exit code; stdout was:%n%s", out).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (!line.isBlank()) {
+        events.add(Json.mapper().readTree(line));
+      }
+    }
+    return events;
+  }
+}
