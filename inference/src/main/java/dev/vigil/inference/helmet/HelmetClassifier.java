@@ -28,6 +28,15 @@ import org.tensorflow.types.TFloat32;
  */
 public final class HelmetClassifier implements AutoCloseable {
 
+  /** Probabilities from here up to {@link #HELMET_FROM} are too close to call: unknown. */
+  public static final double NO_HELMET_BELOW = 0.35;
+
+  /** Probability from which a head is judged to wear a hard hat. */
+  public static final double HELMET_FROM = 0.65;
+
+  /** Heads smaller than this many pixels (longer side) are not judged. */
+  public static final int MIN_HEAD_PIXELS = 8;
+
   private final Graph graph;
   private final Session session;
   private final Placeholder<TFloat32> input;
@@ -78,6 +87,20 @@ public final class HelmetClassifier implements AutoCloseable {
   /** The classifier whose weights {@link HelmetTrainer} wrote into a folder. */
   public static HelmetClassifier open(Path weightsDir) {
     return new HelmetClassifier(HelmetWeights.read(weightsDir));
+  }
+
+  /**
+   * The judgement for a probability: true from {@link #HELMET_FROM}, false below {@link
+   * #NO_HELMET_BELOW}, null (unknown) between.
+   */
+  public static Boolean decide(double probability) {
+    if (probability >= HELMET_FROM) {
+      return Boolean.TRUE;
+    }
+    if (probability < NO_HELMET_BELOW) {
+      return Boolean.FALSE;
+    }
+    return null;
   }
 
   /** Side of the square crop the model sees, in pixels. */

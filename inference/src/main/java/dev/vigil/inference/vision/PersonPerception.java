@@ -4,12 +4,15 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
+import dev.vigil.config.Box;
 import dev.vigil.config.Person;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.model.ModelStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
@@ -18,9 +21,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Person perception for one frame: decodes the image with OpenCV (libjpeg-turbo), finds people with
  * {@link PoseDetector}, and reports each as a {@link Person} with body box, score and foot point.
+ * With a {@link HelmetClassifier}, each person whose face keypoints are confident also gets a head
+ * box ({@link HeadLocator}), a helmet probability and a helmet judgement ({@link
+ * HelmetClassifier#decide}); the others keep a null head and an unknown helmet.
  *
- * <p>Ownership and lifecycle: owns its {@link PoseDetector} (a TensorFlow session) and closes it in
- * {@link #close()}. Thread safety: {@link #analyze} may be called from several threads at once.
+ * <p>Ownership and lifecycle: owns its {@link PoseDetector} and {@link HelmetClassifier}
+ * (TensorFlow sessions) and closes them in {@link #close()}. Thread safety: {@link #analyze} may be
+ * called from several threads at once.
  */
 public final class PersonPerception implements FrameAnalyzer {
 
@@ -32,19 +39,41 @@ public final class PersonPerception implements FrameAnalyzer {
 
   private final PoseDetector detector;
   private final double minScore;
+  private final HelmetClassifier helmets;
 
-  /** Wraps a detector, which this object then owns. */
+  /** Wraps a detector, which this object then owns; people get no heads. */
   public PersonPerception(PoseDetector detector, double minScore) {
-    this.detector = detector;
-    this.minScore = minScore;
+    this(detector, minScore, null);
   }
 
   /**
-   * Loads MoveNet MultiPose from the store.
+   * Wraps a detector and a helmet classifier, which this object then owns.
+   *
+   * @param helmets the classifier, or null to leave heads out
+   */
+  public PersonPerception(PoseDetector detector, double minScore, HelmetClassifier helmets) {
+    this.detector = detector;
+    this.minScore = minScore;
+    this.helmets = helmets;
+  }
+
+  /**
+   * Loads MoveNet MultiPose from the store and the helmet classifier from the classpath.
    *
    * @param intraOpThreads TensorFlow intra-op threads (process-wide: the first session wins)
    */
   public static PersonPerception open(ModelStore store, int intraOpThreads) {
+    PoseDetector detector = PoseDetector.open(store, intraOpThreads);
+    try {
+      return new PersonPerception(detector, DEFAULT_MIN_SCORE, HelmetClassifier.open());
+    } catch (RuntimeException e) {
+      detector.close();
+      throw e;
+    }
+  }
+
+  /** Like {@link #open} but without heads and helmets: the bare person model. */
+  public static PersonPerception openBare(ModelStore store, int intraOpThreads) {
     return new PersonPerception(PoseDetector.open(store, intraOpThreads), DEFAULT_MIN_SCORE);
   }
 
@@ -87,15 +116,16 @@ public final class PersonPerception implements FrameAnalyzer {
       for (Pose pose : detection.poses()) {
         people.add(pose.toPerson());
       }
-      FrameAnalysis analysis =
-          new FrameAnalysis(
-              bgr.cols(),
-              bgr.rows(),
-              people,
-              Map.of(
-                  "decode", decodeMs,
-                  "preprocess", detection.preprocessMs(),
-                  "model", detection.modelMs()));
+      Map<String, Double> timings = new HashMap<>();
+      timings.put("decode", decodeMs);
+      timings.put("preprocess", detection.preprocessMs());
+      timings.put("model", detection.modelMs());
+      if (helmets != null) {
+        long h0 = System.nanoTime();
+        people = withHeads(bgr, detection.poses(), people);
+        timings.put("helmet", (System.nanoTime() - h0) / 1e6);
+      }
+      FrameAnalysis analysis = new FrameAnalysis(bgr.cols(), bgr.rows(), people, timings);
       return new PoseAnalysis(analysis, detection.poses());
     } catch (RuntimeException e) {
       if (e instanceof UndecodableFrameException || !isOpenCvError(e)) {
@@ -104,6 +134,35 @@ public final class PersonPerception implements FrameAnalyzer {
       throw new UndecodableFrameException(
           "Frame of " + encodedImage.length + " bytes cannot be decoded: " + e.getMessage());
     }
+  }
+
+  /** Gives each person whose head can be placed a head box and a helmet judgement. */
+  private List<Person> withHeads(Mat bgr, List<Pose> poses, List<Person> people) {
+    List<Box> heads = new ArrayList<>();
+    List<Integer> judged = new ArrayList<>();
+    Box[] byPerson = new Box[poses.size()];
+    for (int i = 0; i < poses.size(); i++) {
+      Box head = HeadLocator.locate(poses.get(i), bgr.cols(), bgr.rows());
+      byPerson[i] = head;
+      if (head != null
+          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())
+              >= HelmetClassifier.MIN_HEAD_PIXELS) {
+        heads.add(head);
+        judged.add(i);
+      }
+    }
+    float[] p = helmets.predict(bgr, heads);
+    List<Person> out = new ArrayList<>(people);
+    for (int i = 0; i < poses.size(); i++) {
+      if (byPerson[i] != null) {
+        out.set(i, out.get(i).withHead(byPerson[i], null, null));
+      }
+    }
+    for (int j = 0; j < judged.size(); j++) {
+      int i = judged.get(j);
+      out.set(i, out.get(i).withHead(byPerson[i], (double) p[j], HelmetClassifier.decide(p[j])));
+    }
+    return out;
   }
 
   private static boolean isOpenCvError(RuntimeException e) {
@@ -122,6 +181,12 @@ public final class PersonPerception implements FrameAnalyzer {
 
   @Override
   public void close() {
-    detector.close();
+    try {
+      detector.close();
+    } finally {
+      if (helmets != null) {
+        helmets.close();
+      }
+    }
   }
 }
