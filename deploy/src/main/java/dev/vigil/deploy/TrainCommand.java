@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.inference.helmet.HeadDetectorTrainer;
 import dev.vigil.inference.helmet.HelmetTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Trains a model from labelled data.",
-    subcommands = {TrainCommand.Helmet.class})
+    subcommands = {TrainCommand.Helmet.class, TrainCommand.Heads.class})
 final class TrainCommand implements Runnable {
   @Override
   public void run() {
@@ -75,6 +76,45 @@ final class TrainCommand implements Runnable {
           out,
           HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages),
           System.out);
+      return 0;
+    }
+  }
+
+  /** {@code vigil train heads}: the head detector for crowds, from a Pascal VOC folder. */
+  @Command(
+      name = "heads",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Trains the head detector (CenterNet-style, 320 px) on the helmet/head boxes of a Pascal",
+        "VOC folder, holding out the images whose name's CRC-32 % 5 == 0.",
+        "Prints progress and validation figures; writes head-detector.json/.bin."
+      })
+  static final class Heads implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "VOC folder.")
+    Path dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--epochs",
+        defaultValue = "24",
+        description = "Passes over the training images (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Override
+    public Integer call() {
+      if (!Files.isDirectory(dataset)) {
+        throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+      }
+      if (epochs < 1) {
+        throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
+      }
+      HeadDetectorTrainer.train(
+          dataset, out, HeadDetectorTrainer.defaults(seed, epochs), System.out);
       return 0;
     }
   }

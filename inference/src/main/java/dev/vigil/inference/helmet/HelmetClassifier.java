@@ -81,12 +81,12 @@ public final class HelmetClassifier implements AutoCloseable {
    * The classifier whose weights ship on the classpath, as {@code vigil train helmet} made them.
    */
   public static HelmetClassifier open() {
-    return new HelmetClassifier(HelmetWeights.readResource());
+    return new HelmetClassifier(HelmetWeights.readResource(HelmetWeights.Kind.CLASSIFIER));
   }
 
   /** The classifier whose weights {@link HelmetTrainer} wrote into a folder. */
   public static HelmetClassifier open(Path weightsDir) {
-    return new HelmetClassifier(HelmetWeights.read(weightsDir));
+    return new HelmetClassifier(HelmetWeights.read(HelmetWeights.Kind.CLASSIFIER, weightsDir));
   }
 
   /**

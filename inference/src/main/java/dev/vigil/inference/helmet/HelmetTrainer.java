@@ -292,7 +292,9 @@ public final class HelmetTrainer {
     info.put("validation_accuracy", r.validationAccuracy());
     info.put("validation_loss", r.validationLoss());
     try {
-      new HelmetWeights(o.inputSize(), HeadCrop.DEFAULT_MARGIN, params, info).write(outDir);
+      new HelmetWeights(
+              HelmetWeights.Kind.CLASSIFIER, o.inputSize(), HeadCrop.DEFAULT_MARGIN, params, info)
+          .write(outDir);
     } catch (IOException e) {
       throw new InferenceException("Cannot write helmet weights to " + outDir + ": " + e, e);
     }

@@ -16,26 +16,47 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The helmet classifier's weights on disk: {@value #MANIFEST} (JSON: format, input size, margin,
- * parameter names and shapes, and how they were trained) beside {@value #WEIGHTS} (the parameters'
- * float32 values, little-endian, concatenated in manifest order). Immutable once built.
+ * Weights of the helmet classifier (or the head detector) on disk: {@code <base>.json} (JSON:
+ * format, input size, margin, parameter names and shapes, and how they were trained) beside {@code
+ * <base>.bin} (the parameters' float32 values, little-endian, concatenated in manifest order).
  *
- * @param inputSize side of the square crop in pixels
+ * @param kind which network
+ * @param inputSize side of the square input in pixels
  * @param margin context margin of the crop (see {@link HeadCrop})
  * @param params values by parameter name, in {@link HelmetNet#shapes()} order
  * @param info free-form training facts kept in the manifest
  */
-record HelmetWeights(int inputSize, double margin, Map<String, float[]> params, JsonNode info) {
+record HelmetWeights(
+    Kind kind, int inputSize, double margin, Map<String, float[]> params, JsonNode info) {
 
-  static final String MANIFEST = "helmet-classifier.json";
-  static final String WEIGHTS = "helmet-classifier.bin";
-  static final String FORMAT = "vigil-helmet-cnn-v1";
+  /** The two networks stored this way, each with its own file names and format tag. */
+  enum Kind {
+    CLASSIFIER("helmet-classifier", "vigil-helmet-cnn-v1"),
+    DETECTOR("head-detector", "vigil-head-detector-v1");
+
+    final String manifest;
+    final String weights;
+    final String format;
+
+    Kind(String base, String format) {
+      this.manifest = base + ".json";
+      this.weights = base + ".bin";
+      this.format = format;
+    }
+
+    Map<String, long[]> shapes() {
+      return this == CLASSIFIER ? HelmetNet.shapes() : HeadNet.shapes();
+    }
+  }
+
+  static final String MANIFEST = Kind.CLASSIFIER.manifest;
+  static final String WEIGHTS = Kind.CLASSIFIER.weights;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   HelmetWeights {
     params = new LinkedHashMap<>(params);
-    Map<String, long[]> shapes = HelmetNet.shapes();
+    Map<String, long[]> shapes = kind.shapes();
     if (!params.keySet().equals(shapes.keySet())) {
       throw new InferenceException(
           "Helmet weights hold " + params.keySet() + " but the network needs " + shapes.keySet());
@@ -51,12 +72,12 @@ record HelmetWeights(int inputSize, double margin, Map<String, float[]> params, 
   void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     ObjectNode manifest = JSON.createObjectNode();
-    manifest.put("format", FORMAT);
+    manifest.put("format", kind.format);
     manifest.put("input_size", inputSize);
     manifest.put("margin", margin);
     ArrayNode list = manifest.putArray("params");
     int total = 0;
-    for (Map.Entry<String, long[]> e : HelmetNet.shapes().entrySet()) {
+    for (Map.Entry<String, long[]> e : kind.shapes().entrySet()) {
       ObjectNode p = list.addObject();
       p.put("name", e.getKey());
       ArrayNode shape = p.putArray("shape");
@@ -67,53 +88,55 @@ record HelmetWeights(int inputSize, double margin, Map<String, float[]> params, 
     }
     manifest.set("info", info == null ? JSON.createObjectNode() : info);
     ByteBuffer bytes = ByteBuffer.allocate(total * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (String name : HelmetNet.shapes().keySet()) {
+    for (String name : kind.shapes().keySet()) {
       for (float f : params.get(name)) {
         bytes.putFloat(f);
       }
     }
-    Files.write(dir.resolve(WEIGHTS), bytes.array());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(MANIFEST).toFile(), manifest);
+    Files.write(dir.resolve(kind.weights), bytes.array());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(kind.manifest).toFile(), manifest);
   }
 
-  static HelmetWeights read(Path dir) {
-    try (InputStream manifest = Files.newInputStream(dir.resolve(MANIFEST));
-        InputStream weights = Files.newInputStream(dir.resolve(WEIGHTS))) {
-      return read(manifest, weights, dir.toString());
+  static HelmetWeights read(Kind kind, Path dir) {
+    try (InputStream manifest = Files.newInputStream(dir.resolve(kind.manifest));
+        InputStream weights = Files.newInputStream(dir.resolve(kind.weights))) {
+      return read(kind, manifest, weights, dir.toString());
     } catch (IOException e) {
       throw new InferenceException(
           "Cannot read helmet weights from "
               + dir
               + " (expected "
-              + MANIFEST
+              + kind.manifest
               + " and "
-              + WEIGHTS
+              + kind.weights
               + "): "
               + e.getMessage(),
           e);
     }
   }
 
-  static HelmetWeights readResource() {
-    try (InputStream manifest = HelmetWeights.class.getResourceAsStream(MANIFEST);
-        InputStream weights = HelmetWeights.class.getResourceAsStream(WEIGHTS)) {
+  static HelmetWeights readResource(Kind kind) {
+    try (InputStream manifest = HelmetWeights.class.getResourceAsStream(kind.manifest);
+        InputStream weights = HelmetWeights.class.getResourceAsStream(kind.weights)) {
       if (manifest == null || weights == null) {
         throw new InferenceException(
-            "The helmet classifier's weights are not on the classpath: train them with `vigil"
-                + " train helmet` (see dev/vigil/inference/helmet/README.md)");
+            "The weights "
+                + kind.manifest
+                + " are not on the classpath: train them with `vigil train` (see"
+                + " dev/vigil/inference/helmet/README.md)");
       }
-      return read(manifest, weights, "classpath");
+      return read(kind, manifest, weights, "classpath");
     } catch (IOException e) {
       throw new InferenceException("Cannot read helmet weights: " + e.getMessage(), e);
     }
   }
 
-  private static HelmetWeights read(InputStream manifestIn, InputStream weightsIn, String where)
-      throws IOException {
+  private static HelmetWeights read(
+      Kind kind, InputStream manifestIn, InputStream weightsIn, String where) throws IOException {
     JsonNode manifest = JSON.readTree(manifestIn);
-    if (!FORMAT.equals(manifest.path("format").asText())) {
+    if (!kind.format.equals(manifest.path("format").asText())) {
       throw new InferenceException(
-          "Helmet weights in " + where + " are not in format " + FORMAT + ": " + manifest);
+          "Weights in " + where + " are not in format " + kind.format + ": " + manifest);
     }
     ByteBuffer bytes = ByteBuffer.wrap(weightsIn.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
     Map<String, float[]> params = new LinkedHashMap<>();
@@ -134,6 +157,7 @@ record HelmetWeights(int inputSize, double margin, Map<String, float[]> params, 
       throw new InferenceException("Helmet weights in " + where + " have trailing bytes");
     }
     return new HelmetWeights(
+        kind,
         manifest.path("input_size").asInt(),
         manifest.path("margin").asDouble(),
         params,

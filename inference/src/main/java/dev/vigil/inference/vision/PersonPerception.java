@@ -6,9 +6,12 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
 import dev.vigil.config.Box;
 import dev.vigil.config.Person;
+import dev.vigil.config.Point;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.inference.helmet.HeadDetector;
+import dev.vigil.inference.helmet.HeadPrediction;
 import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.model.ModelStore;
 import java.util.ArrayList;
@@ -40,10 +43,11 @@ public final class PersonPerception implements FrameAnalyzer {
   private final PoseDetector detector;
   private final double minScore;
   private final HelmetClassifier helmets;
+  private final HeadDetector heads;
 
   /** Wraps a detector, which this object then owns; people get no heads. */
   public PersonPerception(PoseDetector detector, double minScore) {
-    this(detector, minScore, null);
+    this(detector, minScore, null, null);
   }
 
   /**
@@ -52,9 +56,28 @@ public final class PersonPerception implements FrameAnalyzer {
    * @param helmets the classifier, or null to leave heads out
    */
   public PersonPerception(PoseDetector detector, double minScore, HelmetClassifier helmets) {
+    this(detector, minScore, helmets, null);
+  }
+
+  /**
+   * Wraps a pose detector, a helmet classifier and a head detector, which this object then owns.
+   * Heads come from the pose keypoints and from the head detector: a detected head that overlaps a
+   * pose's keypoint head (IoU at least 0.3) becomes that person's head; any other detected head is
+   * a person whose body is not seen, with the head box as their box, the detector's score, and a
+   * foot point estimated six head heights below the head.
+   *
+   * @param helmets the classifier, or null to leave heads out
+   * @param heads the head detector, or null to take heads from keypoints only
+   */
+  public PersonPerception(
+      PoseDetector detector, double minScore, HelmetClassifier helmets, HeadDetector heads) {
+    if (heads != null && helmets == null) {
+      throw new IllegalArgumentException("A head detector needs a helmet classifier beside it");
+    }
     this.detector = detector;
     this.minScore = minScore;
     this.helmets = helmets;
+    this.heads = heads;
   }
 
   /**
@@ -82,7 +105,10 @@ public final class PersonPerception implements FrameAnalyzer {
     return analyzePoses(encodedImage).analysis();
   }
 
-  /** An analysis together with the poses behind its people (same order). */
+  /**
+   * An analysis together with the poses behind its people: the first {@code poses.size()} people,
+   * in the same order; any further people are heads found without a pose.
+   */
   public record PoseAnalysis(FrameAnalysis analysis, List<Pose> poses) {
     public PoseAnalysis {
       poses = List.copyOf(poses);
@@ -122,7 +148,7 @@ public final class PersonPerception implements FrameAnalyzer {
       timings.put("model", detection.modelMs());
       if (helmets != null) {
         long h0 = System.nanoTime();
-        people = withHeads(bgr, detection.poses(), people);
+        people = withHeads(bgr, detection.poses(), people, timings);
         timings.put("helmet", (System.nanoTime() - h0) / 1e6);
       }
       FrameAnalysis analysis = new FrameAnalysis(bgr.cols(), bgr.rows(), people, timings);
@@ -137,13 +163,65 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   /** Gives each person whose head can be placed a head box and a helmet judgement. */
-  private List<Person> withHeads(Mat bgr, List<Pose> poses, List<Person> people) {
+  private List<Person> withHeads(
+      Mat bgr, List<Pose> poses, List<Person> people, Map<String, Double> timings) {
     List<Box> heads = new ArrayList<>();
     List<Integer> judged = new ArrayList<>();
-    Box[] byPerson = new Box[poses.size()];
-    for (int i = 0; i < poses.size(); i++) {
-      Box head = HeadLocator.locate(poses.get(i), bgr.cols(), bgr.rows());
-      byPerson[i] = head;
+    List<Box> byPerson = new ArrayList<>();
+    List<Person> out = new ArrayList<>(people);
+    for (Pose pose : poses) {
+      byPerson.add(HeadLocator.locate(pose, bgr.cols(), bgr.rows()));
+    }
+    if (this.heads != null) {
+      long d0 = System.nanoTime();
+      List<HeadPrediction> found = this.heads.detect(bgr, HeadDetector.DEFAULT_MIN_SCORE);
+      timings.put("heads", (System.nanoTime() - d0) / 1e6);
+      boolean[] used = new boolean[found.size()];
+      for (int i = 0; i < poses.size(); i++) {
+        Box k = byPerson.get(i);
+        int best = -1;
+        double bestIou = 0.3;
+        for (int d = 0; k != null && d < found.size(); d++) {
+          double iou = found.get(d).box().iou(k);
+          if (!used[d] && iou >= bestIou) {
+            best = d;
+            bestIou = iou;
+          }
+        }
+        if (best >= 0) {
+          used[best] = true;
+          byPerson.set(i, found.get(best).box());
+        }
+      }
+      // A person whose face is not seen (from behind, say) takes the detected head at the top of
+      // their body box, so one person is not counted twice.
+      for (int i = 0; i < poses.size(); i++) {
+        Box body = poses.get(i).box();
+        for (int d = 0; byPerson.get(i) == null && d < found.size(); d++) {
+          Box h = found.get(d).box();
+          double cx = (h.x1() + h.x2()) / 2;
+          double cy = (h.y1() + h.y2()) / 2;
+          if (!used[d]
+              && cx >= body.x1()
+              && cx <= body.x2()
+              && cy >= body.y1()
+              && cy <= body.y1() + 0.3 * body.height()) {
+            used[d] = true;
+            byPerson.set(i, h);
+          }
+        }
+      }
+      for (int d = 0; d < found.size(); d++) {
+        if (!used[d]) {
+          Box h = found.get(d).box();
+          Point foot = new Point((h.x1() + h.x2()) / 2, Math.min(1, h.y2() + 6 * h.height()));
+          out.add(Person.detected(h, found.get(d).score(), foot));
+          byPerson.add(h);
+        }
+      }
+    }
+    for (int i = 0; i < out.size(); i++) {
+      Box head = byPerson.get(i);
       if (head != null
           && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())
               >= HelmetClassifier.MIN_HEAD_PIXELS) {
@@ -152,15 +230,15 @@ public final class PersonPerception implements FrameAnalyzer {
       }
     }
     float[] p = helmets.predict(bgr, heads);
-    List<Person> out = new ArrayList<>(people);
-    for (int i = 0; i < poses.size(); i++) {
-      if (byPerson[i] != null) {
-        out.set(i, out.get(i).withHead(byPerson[i], null, null));
+    for (int i = 0; i < out.size(); i++) {
+      if (byPerson.get(i) != null) {
+        out.set(i, out.get(i).withHead(byPerson.get(i), null, null));
       }
     }
     for (int j = 0; j < judged.size(); j++) {
       int i = judged.get(j);
-      out.set(i, out.get(i).withHead(byPerson[i], (double) p[j], HelmetClassifier.decide(p[j])));
+      out.set(
+          i, out.get(i).withHead(byPerson.get(i), (double) p[j], HelmetClassifier.decide(p[j])));
     }
     return out;
   }
@@ -186,6 +264,9 @@ public final class PersonPerception implements FrameAnalyzer {
     } finally {
       if (helmets != null) {
         helmets.close();
+      }
+      if (heads != null) {
+        heads.close();
       }
     }
   }
