@@ -2,6 +2,7 @@ package dev.vigil.deploy;
 
 import dev.vigil.inference.helmet.DetectionMetrics;
 import dev.vigil.inference.helmet.Evaluator;
+import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.helmet.VocImage;
@@ -48,6 +49,22 @@ final class EvalCommand implements Callable<Integer> {
   Path helmetWeights;
 
   @Option(
+      names = "--head-detector",
+      paramLabel = "DIR|builtin|none",
+      defaultValue = "builtin",
+      description =
+          "Head detector weights from `vigil train heads`, `builtin`, or `none` for heads from"
+              + " body keypoints only (default ${DEFAULT-VALUE}).")
+  String headDetector;
+
+  @Option(
+      names = "--head-size",
+      defaultValue = "320",
+      description =
+          "Head detector input size in pixels, a multiple of 8 (default ${DEFAULT-VALUE}).")
+  int headSize;
+
+  @Option(
       names = "--model-cache",
       paramLabel = "DIR",
       description = "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
@@ -88,13 +105,26 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private PersonPerception open(ModelStore store) {
+    if (headSize <= 0 || headSize % 8 != 0) {
+      throw new VigilCli.UsageException("--head-size must be a positive multiple of 8");
+    }
     HelmetClassifier helmets =
         helmetWeights == null ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
+    HeadDetector heads = null;
     try {
+      heads =
+          switch (headDetector) {
+            case "none" -> null;
+            case "builtin" -> HeadDetector.open(threads, headSize);
+            default -> HeadDetector.open(Path.of(headDetector), threads, headSize);
+          };
       return new PersonPerception(
-          PoseDetector.open(store, threads), PersonPerception.DEFAULT_MIN_SCORE, helmets);
+          PoseDetector.open(store, threads), PersonPerception.DEFAULT_MIN_SCORE, helmets, heads);
     } catch (RuntimeException e) {
       helmets.close();
+      if (heads != null) {
+        heads.close();
+      }
       throw e;
     }
   }

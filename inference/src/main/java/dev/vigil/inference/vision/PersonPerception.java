@@ -81,16 +81,33 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   /**
-   * Loads MoveNet MultiPose from the store and the helmet classifier from the classpath.
+   * Loads MoveNet MultiPose from the store, and the helmet classifier and (when its weights ship)
+   * the head detector from the classpath.
    *
    * @param intraOpThreads TensorFlow intra-op threads (process-wide: the first session wins)
    */
   public static PersonPerception open(ModelStore store, int intraOpThreads) {
+    return open(store, intraOpThreads, HeadDetector.isBundled());
+  }
+
+  /**
+   * Loads MoveNet MultiPose from the store and the helmet classifier from the classpath.
+   *
+   * @param withHeadDetector whether to add the bundled head detector for crowds
+   */
+  public static PersonPerception open(
+      ModelStore store, int intraOpThreads, boolean withHeadDetector) {
     PoseDetector detector = PoseDetector.open(store, intraOpThreads);
+    HelmetClassifier helmets = null;
     try {
-      return new PersonPerception(detector, DEFAULT_MIN_SCORE, HelmetClassifier.open());
+      helmets = HelmetClassifier.open();
+      HeadDetector heads = withHeadDetector ? HeadDetector.open(intraOpThreads) : null;
+      return new PersonPerception(detector, DEFAULT_MIN_SCORE, helmets, heads);
     } catch (RuntimeException e) {
       detector.close();
+      if (helmets != null) {
+        helmets.close();
+      }
       throw e;
     }
   }

@@ -34,11 +34,13 @@ class EvaluatorTest {
     assertThat(second.helmetAccuracy()).isEqualTo(first.helmetAccuracy());
     assertThat(second.countMaeHelmet()).isEqualTo(first.countMaeHelmet());
     assertThat(second.countMaeNoHelmet()).isEqualTo(first.countMaeNoHelmet());
-    assertThat(first.headPrecision()).isEqualTo(7.0 / 10);
-    assertThat(first.headRecall()).isEqualTo(7.0 / 23);
-    assertThat(first.headF1()).isCloseTo(2 * 0.7 * (7.0 / 23) / (0.7 + 7.0 / 23), within(1e-12));
+    // Keypoint heads plus the head detector, with the committed weights.
+    assertThat(first.headPrecision()).isEqualTo(11.0 / 16);
+    assertThat(first.headRecall()).isEqualTo(11.0 / 23);
+    assertThat(first.headF1())
+        .isCloseTo(2 * (11.0 / 16) * (11.0 / 23) / (11.0 / 16 + 11.0 / 23), within(1e-12));
     assertThat(first.helmetAccuracy()).isEqualTo(1.0);
-    assertThat(first.countMaeHelmet()).isEqualTo(13.0 / 8);
-    assertThat(first.countMaeNoHelmet()).isZero();
+    assertThat(first.countMaeHelmet()).isEqualTo(10.0 / 8);
+    assertThat(first.countMaeNoHelmet()).isEqualTo(1.0 / 8);
   }
 }

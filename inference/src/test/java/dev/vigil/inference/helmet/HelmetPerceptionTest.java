@@ -113,4 +113,24 @@ class HelmetPerceptionTest {
     }
     assertThat(judgedBare).isGreaterThanOrEqualTo(faces.size() - 1);
   }
+
+  @Test
+  void shouldFindMoreHeadsThanThePoseModelCanWhenCrowdsAreShown() throws IOException {
+    List<VocImage> crowds =
+        VocDataset.read(SharedData.hardhat(), VocDataset.Split.VALIDATION).stream()
+            .filter(i -> i.heads().size() > 8)
+            .toList();
+    assertThat(crowds).hasSizeGreaterThan(10);
+
+    // MoveNet MultiPose reports at most six people; the head detector must add the rest.
+    int beyondSix = 0;
+    for (VocImage crowd : crowds) {
+      List<HeadPrediction> heads =
+          Evaluator.predictions(perception.analyze(Files.readAllBytes(crowd.image())));
+      if (HeadMatcher.match(heads, crowd.heads()).size() > 6) {
+        beyondSix++;
+      }
+    }
+    assertThat(beyondSix).isGreaterThanOrEqualTo(crowds.size() / 2);
+  }
 }
