@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.helmet.DetectionMetrics;
 import dev.vigil.inference.helmet.Evaluator;
 import dev.vigil.inference.helmet.HeadDetector;
@@ -81,7 +82,12 @@ final class EvalCommand implements Callable<Integer> {
     if (!Files.isDirectory(dataset)) {
       throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
     }
-    List<VocImage> images = VocDataset.read(dataset, split);
+    List<VocImage> images;
+    try {
+      images = VocDataset.read(dataset, split);
+    } catch (InferenceException e) {
+      throw new VigilCli.UsageException(e.getMessage());
+    }
     ModelStore store = modelCache == null ? new ModelStore() : new ModelStore(modelCache);
     PrintStream err = System.err;
     DetectionMetrics.Report report;

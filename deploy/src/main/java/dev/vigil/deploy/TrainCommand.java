@@ -26,7 +26,7 @@ final class TrainCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Trains the helmet classifier on the helmet/head boxes of a Pascal VOC folder",
-        "(images/ + annotations/), holding out the images whose name's CRC-32 % 5 == 0.",
+        "(images/ + annotations/), holding out the images whose name's CRC-32 %% 5 == 0.",
         "Prints progress and validation figures; writes helmet-classifier.json/.bin."
       })
   static final class Helmet implements Callable<Integer> {
@@ -86,7 +86,7 @@ final class TrainCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Trains the head detector (CenterNet-style, 320 px) on the helmet/head boxes of a Pascal",
-        "VOC folder, holding out the images whose name's CRC-32 % 5 == 0.",
+        "VOC folder, holding out the images whose name's CRC-32 %% 5 == 0.",
         "Prints progress and validation figures; writes head-detector.json/.bin."
       })
   static final class Heads implements Callable<Integer> {
