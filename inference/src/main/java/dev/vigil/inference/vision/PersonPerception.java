@@ -4,12 +4,18 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
+import dev.vigil.config.Box;
 import dev.vigil.config.Person;
+import dev.vigil.config.Point;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.inference.helmet.HeadDetector;
+import dev.vigil.inference.helmet.HeadPrediction;
+import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.model.ModelStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
@@ -18,9 +24,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Person perception for one frame: decodes the image with OpenCV (libjpeg-turbo), finds people with
  * {@link PoseDetector}, and reports each as a {@link Person} with body box, score and foot point.
+ * With a {@link HelmetClassifier}, each person whose face keypoints are confident also gets a head
+ * box ({@link HeadLocator}), a helmet probability and a helmet judgement ({@link
+ * HelmetClassifier#decide}); the others keep a null head and an unknown helmet.
  *
- * <p>Ownership and lifecycle: owns its {@link PoseDetector} (a TensorFlow session) and closes it in
- * {@link #close()}. Thread safety: {@link #analyze} may be called from several threads at once.
+ * <p>Ownership and lifecycle: owns its {@link PoseDetector} and {@link HelmetClassifier}
+ * (TensorFlow sessions) and closes them in {@link #close()}. Thread safety: {@link #analyze} may be
+ * called from several threads at once.
  */
 public final class PersonPerception implements FrameAnalyzer {
 
@@ -32,19 +42,78 @@ public final class PersonPerception implements FrameAnalyzer {
 
   private final PoseDetector detector;
   private final double minScore;
+  private final HelmetClassifier helmets;
+  private final HeadDetector heads;
 
-  /** Wraps a detector, which this object then owns. */
+  /** Wraps a detector, which this object then owns; people get no heads. */
   public PersonPerception(PoseDetector detector, double minScore) {
-    this.detector = detector;
-    this.minScore = minScore;
+    this(detector, minScore, null, null);
   }
 
   /**
-   * Loads MoveNet MultiPose from the store.
+   * Wraps a detector and a helmet classifier, which this object then owns.
+   *
+   * @param helmets the classifier, or null to leave heads out
+   */
+  public PersonPerception(PoseDetector detector, double minScore, HelmetClassifier helmets) {
+    this(detector, minScore, helmets, null);
+  }
+
+  /**
+   * Wraps a pose detector, a helmet classifier and a head detector, which this object then owns.
+   * Heads come from the pose keypoints and from the head detector: a detected head that overlaps a
+   * pose's keypoint head (IoU at least 0.3) becomes that person's head; any other detected head is
+   * a person whose body is not seen, with the head box as their box, the detector's score, and a
+   * foot point estimated six head heights below the head.
+   *
+   * @param helmets the classifier, or null to leave heads out
+   * @param heads the head detector, or null to take heads from keypoints only
+   */
+  public PersonPerception(
+      PoseDetector detector, double minScore, HelmetClassifier helmets, HeadDetector heads) {
+    if (heads != null && helmets == null) {
+      throw new IllegalArgumentException("A head detector needs a helmet classifier beside it");
+    }
+    this.detector = detector;
+    this.minScore = minScore;
+    this.helmets = helmets;
+    this.heads = heads;
+  }
+
+  /**
+   * Loads MoveNet MultiPose from the store, and the helmet classifier and (when its weights ship)
+   * the head detector from the classpath.
    *
    * @param intraOpThreads TensorFlow intra-op threads (process-wide: the first session wins)
    */
   public static PersonPerception open(ModelStore store, int intraOpThreads) {
+    return open(store, intraOpThreads, HeadDetector.isBundled());
+  }
+
+  /**
+   * Loads MoveNet MultiPose from the store and the helmet classifier from the classpath.
+   *
+   * @param withHeadDetector whether to add the bundled head detector for crowds
+   */
+  public static PersonPerception open(
+      ModelStore store, int intraOpThreads, boolean withHeadDetector) {
+    PoseDetector detector = PoseDetector.open(store, intraOpThreads);
+    HelmetClassifier helmets = null;
+    try {
+      helmets = HelmetClassifier.open();
+      HeadDetector heads = withHeadDetector ? HeadDetector.open(intraOpThreads) : null;
+      return new PersonPerception(detector, DEFAULT_MIN_SCORE, helmets, heads);
+    } catch (RuntimeException e) {
+      detector.close();
+      if (helmets != null) {
+        helmets.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Like {@link #open} but without heads and helmets: the bare person model. */
+  public static PersonPerception openBare(ModelStore store, int intraOpThreads) {
     return new PersonPerception(PoseDetector.open(store, intraOpThreads), DEFAULT_MIN_SCORE);
   }
 
@@ -53,7 +122,10 @@ public final class PersonPerception implements FrameAnalyzer {
     return analyzePoses(encodedImage).analysis();
   }
 
-  /** An analysis together with the poses behind its people (same order). */
+  /**
+   * An analysis together with the poses behind its people: the first {@code poses.size()} people,
+   * in the same order; any further people are heads found without a pose.
+   */
   public record PoseAnalysis(FrameAnalysis analysis, List<Pose> poses) {
     public PoseAnalysis {
       poses = List.copyOf(poses);
@@ -87,15 +159,16 @@ public final class PersonPerception implements FrameAnalyzer {
       for (Pose pose : detection.poses()) {
         people.add(pose.toPerson());
       }
-      FrameAnalysis analysis =
-          new FrameAnalysis(
-              bgr.cols(),
-              bgr.rows(),
-              people,
-              Map.of(
-                  "decode", decodeMs,
-                  "preprocess", detection.preprocessMs(),
-                  "model", detection.modelMs()));
+      Map<String, Double> timings = new HashMap<>();
+      timings.put("decode", decodeMs);
+      timings.put("preprocess", detection.preprocessMs());
+      timings.put("model", detection.modelMs());
+      if (helmets != null) {
+        long h0 = System.nanoTime();
+        people = withHeads(bgr, detection.poses(), people, timings);
+        timings.put("helmet", (System.nanoTime() - h0) / 1e6);
+      }
+      FrameAnalysis analysis = new FrameAnalysis(bgr.cols(), bgr.rows(), people, timings);
       return new PoseAnalysis(analysis, detection.poses());
     } catch (RuntimeException e) {
       if (e instanceof UndecodableFrameException || !isOpenCvError(e)) {
@@ -104,6 +177,87 @@ public final class PersonPerception implements FrameAnalyzer {
       throw new UndecodableFrameException(
           "Frame of " + encodedImage.length + " bytes cannot be decoded: " + e.getMessage());
     }
+  }
+
+  /** Gives each person whose head can be placed a head box and a helmet judgement. */
+  private List<Person> withHeads(
+      Mat bgr, List<Pose> poses, List<Person> people, Map<String, Double> timings) {
+    List<Box> heads = new ArrayList<>();
+    List<Integer> judged = new ArrayList<>();
+    List<Box> byPerson = new ArrayList<>();
+    List<Person> out = new ArrayList<>(people);
+    for (Pose pose : poses) {
+      byPerson.add(HeadLocator.locate(pose, bgr.cols(), bgr.rows()));
+    }
+    if (this.heads != null) {
+      long d0 = System.nanoTime();
+      List<HeadPrediction> found = this.heads.detect(bgr, HeadDetector.DEFAULT_MIN_SCORE);
+      timings.put("heads", (System.nanoTime() - d0) / 1e6);
+      boolean[] used = new boolean[found.size()];
+      for (int i = 0; i < poses.size(); i++) {
+        Box k = byPerson.get(i);
+        int best = -1;
+        double bestIou = 0.3;
+        for (int d = 0; k != null && d < found.size(); d++) {
+          double iou = found.get(d).box().iou(k);
+          if (!used[d] && iou >= bestIou) {
+            best = d;
+            bestIou = iou;
+          }
+        }
+        if (best >= 0) {
+          used[best] = true;
+          byPerson.set(i, found.get(best).box());
+        }
+      }
+      // A person whose face is not seen (from behind, say) takes the detected head at the top of
+      // their body box, so one person is not counted twice.
+      for (int i = 0; i < poses.size(); i++) {
+        Box body = poses.get(i).box();
+        for (int d = 0; byPerson.get(i) == null && d < found.size(); d++) {
+          Box h = found.get(d).box();
+          double cx = (h.x1() + h.x2()) / 2;
+          double cy = (h.y1() + h.y2()) / 2;
+          if (!used[d]
+              && cx >= body.x1()
+              && cx <= body.x2()
+              && cy >= body.y1()
+              && cy <= body.y1() + 0.3 * body.height()) {
+            used[d] = true;
+            byPerson.set(i, h);
+          }
+        }
+      }
+      for (int d = 0; d < found.size(); d++) {
+        if (!used[d]) {
+          Box h = found.get(d).box();
+          Point foot = new Point((h.x1() + h.x2()) / 2, Math.min(1, h.y2() + 6 * h.height()));
+          out.add(Person.detected(h, found.get(d).score(), foot));
+          byPerson.add(h);
+        }
+      }
+    }
+    for (int i = 0; i < out.size(); i++) {
+      Box head = byPerson.get(i);
+      if (head != null
+          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())
+              >= HelmetClassifier.MIN_HEAD_PIXELS) {
+        heads.add(head);
+        judged.add(i);
+      }
+    }
+    float[] p = helmets.predict(bgr, heads);
+    for (int i = 0; i < out.size(); i++) {
+      if (byPerson.get(i) != null) {
+        out.set(i, out.get(i).withHead(byPerson.get(i), null, null));
+      }
+    }
+    for (int j = 0; j < judged.size(); j++) {
+      int i = judged.get(j);
+      out.set(
+          i, out.get(i).withHead(byPerson.get(i), (double) p[j], HelmetClassifier.decide(p[j])));
+    }
+    return out;
   }
 
   private static boolean isOpenCvError(RuntimeException e) {
@@ -122,6 +276,15 @@ public final class PersonPerception implements FrameAnalyzer {
 
   @Override
   public void close() {
-    detector.close();
+    try {
+      detector.close();
+    } finally {
+      if (helmets != null) {
+        helmets.close();
+      }
+      if (heads != null) {
+        heads.close();
+      }
+    }
   }
 }

@@ -1,0 +1,137 @@
+package dev.vigil.deploy;
+
+import dev.vigil.inference.InferenceException;
+import dev.vigil.inference.helmet.DetectionMetrics;
+import dev.vigil.inference.helmet.Evaluator;
+import dev.vigil.inference.helmet.HeadDetector;
+import dev.vigil.inference.helmet.HelmetClassifier;
+import dev.vigil.inference.helmet.VocDataset;
+import dev.vigil.inference.helmet.VocImage;
+import dev.vigil.inference.model.ModelStore;
+import dev.vigil.inference.vision.PersonPerception;
+import dev.vigil.inference.vision.PoseDetector;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil eval}: runs full perception on every image of a Pascal VOC folder and reports head
+ * and helmet accuracy. Progress goes to stderr; with {@code --json} the last stdout line is one
+ * JSON object.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs full perception on a Pascal VOC folder (images/ + annotations/ with helmet/head boxes)",
+      "and reports head precision/recall/F1 (IoU >= 0.3), helmet accuracy, count errors and speed."
+    })
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "VOC folder.")
+  Path dataset;
+
+  @Option(names = "--json", description = "End stdout with one line of JSON.")
+  boolean json;
+
+  @Option(
+      names = "--split",
+      defaultValue = "ALL",
+      description = "Images to use: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  VocDataset.Split split;
+
+  @Option(
+      names = "--helmet-weights",
+      paramLabel = "DIR",
+      description = "Helmet classifier weights from `vigil train helmet` (default: built in).")
+  Path helmetWeights;
+
+  @Option(
+      names = "--head-detector",
+      paramLabel = "DIR|builtin|none",
+      defaultValue = "builtin",
+      description =
+          "Head detector weights from `vigil train heads`, `builtin`, or `none` for heads from"
+              + " body keypoints only (default ${DEFAULT-VALUE}).")
+  String headDetector;
+
+  @Option(
+      names = "--head-size",
+      defaultValue = "320",
+      description =
+          "Head detector input size in pixels, a multiple of 8 (default ${DEFAULT-VALUE}).")
+  int headSize;
+
+  @Option(
+      names = "--model-cache",
+      paramLabel = "DIR",
+      description = "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
+  Path modelCache;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() {
+    if (!Files.isDirectory(dataset)) {
+      throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+    }
+    List<VocImage> images;
+    try {
+      images = VocDataset.read(dataset, split);
+    } catch (InferenceException e) {
+      throw new VigilCli.UsageException(e.getMessage());
+    }
+    ModelStore store = modelCache == null ? new ModelStore() : new ModelStore(modelCache);
+    PrintStream err = System.err;
+    DetectionMetrics.Report report;
+    try (PersonPerception perception = open(store)) {
+      report =
+          new Evaluator(perception)
+              .evaluate(
+                  images,
+                  (image, predictions, done, total) -> {
+                    if (done % 50 == 0 || done == total) {
+                      err.println("eval: " + done + "/" + total + " images");
+                    }
+                  });
+    }
+    System.out.print(report.toText());
+    if (json) {
+      System.out.println(report.toJson());
+    }
+    System.out.flush();
+    return 0;
+  }
+
+  private PersonPerception open(ModelStore store) {
+    if (headSize <= 0 || headSize % 8 != 0) {
+      throw new VigilCli.UsageException("--head-size must be a positive multiple of 8");
+    }
+    HelmetClassifier helmets =
+        helmetWeights == null ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
+    HeadDetector heads = null;
+    try {
+      heads =
+          switch (headDetector) {
+            case "none" -> null;
+            case "builtin" -> HeadDetector.open(threads, headSize);
+            default -> HeadDetector.open(Path.of(headDetector), threads, headSize);
+          };
+      return new PersonPerception(
+          PoseDetector.open(store, threads), PersonPerception.DEFAULT_MIN_SCORE, helmets, heads);
+    } catch (RuntimeException e) {
+      helmets.close();
+      if (heads != null) {
+        heads.close();
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.vigil.deploy;
+
+import dev.vigil.inference.helmet.HeadDetectorTrainer;
+import dev.vigil.inference.helmet.HelmetTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil train}: trains the project's own models from labelled data. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Trains a model from labelled data.",
+    subcommands = {TrainCommand.Helmet.class, TrainCommand.Heads.class})
+final class TrainCommand implements Runnable {
+  @Override
+  public void run() {
+    throw new VigilCli.UsageException("missing model: try `vigil train helmet --help`");
+  }
+
+  /** {@code vigil train helmet}: the helmet classifier, from a Pascal VOC folder. */
+  @Command(
+      name = "helmet",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Trains the helmet classifier on the helmet/head boxes of a Pascal VOC folder",
+        "(images/ + annotations/), holding out the images whose name's CRC-32 %% 5 == 0.",
+        "Prints progress and validation figures; writes helmet-classifier.json/.bin."
+      })
+  static final class Helmet implements Callable<Integer> {
+    @Option(
+        names = "--dataset",
+        required = true,
+        paramLabel = "DIR",
+        description = "Pascal VOC folder, e.g. ../shared/data/hardhat.")
+    Path dataset;
+
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Folder to write the weights into.")
+    Path out;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description =
+            "Seed for initialisation, shuffling, augmentation (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--epochs",
+        defaultValue = "40",
+        description = "Passes over the training crops (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+        names = "--max-images",
+        defaultValue = "0",
+        description = "Use at most this many images of each split; 0 for all (default).")
+    int maxImages;
+
+    @Override
+    public Integer call() {
+      if (!Files.isDirectory(dataset)) {
+        throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+      }
+      if (epochs < 1) {
+        throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
+      }
+      HelmetTrainer.train(
+          dataset,
+          out,
+          HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages),
+          System.out);
+      return 0;
+    }
+  }
+
+  /** {@code vigil train heads}: the head detector for crowds, from a Pascal VOC folder. */
+  @Command(
+      name = "heads",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Trains the head detector (CenterNet-style, 320 px) on the helmet/head boxes of a Pascal",
+        "VOC folder, holding out the images whose name's CRC-32 %% 5 == 0.",
+        "Prints progress and validation figures; writes head-detector.json/.bin."
+      })
+  static final class Heads implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "VOC folder.")
+    Path dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+        names = "--epochs",
+        defaultValue = "24",
+        description = "Passes over the training images (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Override
+    public Integer call() {
+      if (!Files.isDirectory(dataset)) {
+        throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+      }
+      if (epochs < 1) {
+        throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
+      }
+      HeadDetectorTrainer.train(
+          dataset, out, HeadDetectorTrainer.defaults(seed, epochs), System.out);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.vigil.inference.helmet;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Box;
+import dev.vigil.inference.InferenceException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Trains the {@link HeadDetector} on the head and helmet boxes of a Pascal VOC folder's {@link
+ * VocDataset.Split#TRAIN} images, in TensorFlow Java graph mode with Adam (the last quarter of the
+ * epochs at a tenth of the rate). Each epoch re-draws every image at a random scale, position and
+ * mirror. Seeded, like {@link HelmetTrainer}. Stateless; each call owns its graph and session.
+ */
+public final class HeadDetectorTrainer {
+
+  private HeadDetectorTrainer() {}
+
+  /** The settings the committed detector was trained with, but for seed and epochs. */
+  public static HelmetTrainer.Options defaults(long seed, int epochs) {
+    return new HelmetTrainer.Options(seed, epochs, 16, 2e-3f, 320, 0, 2);
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param epochLosses mean training loss of each epoch
+   * @param validation the detector alone on the validation split (heads only, helmets unknown)
+   */
+  public record Outcome(List<Double> epochLosses, DetectionMetrics.Report validation) {
+    public Outcome {
+      epochLosses = List.copyOf(epochLosses);
+    }
+  }
+
+  /** Trains and writes {@code head-detector.json/.bin} into {@code outDir}. */
+  public static Outcome train(Path vocDir, Path outDir, HelmetTrainer.Options o, PrintStream log) {
+    long t0 = System.nanoTime();
+    List<VocImage> train = limit(VocDataset.read(vocDir, VocDataset.Split.TRAIN), o.maxImages());
+    List<VocImage> val = limit(VocDataset.read(vocDir, VocDataset.Split.VALIDATION), o.maxImages());
+    int s = o.inputSize();
+    int g = s / HeadNet.STRIDE;
+    log.printf(
+        Locale.ROOT,
+        "heads: training on %d images, validating on %d, input %d px%n",
+        train.size(),
+        val.size(),
+        s);
+    Random random = new Random(o.seed());
+    Map<String, float[]> init = HeadNet.initial(o.seed());
+    List<Double> epochLosses = new ArrayList<>();
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> x =
+          tf.withName("image")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
+      Placeholder<TFloat32> targets =
+          tf.withName("targets")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, g, g, 7)));
+      Placeholder<TFloat32> heads =
+          tf.withName("heads").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
+      for (Map.Entry<String, long[]> e : HeadNet.shapes().entrySet()) {
+        vars.put(
+            e.getKey(),
+            tf.withName(e.getKey().replace('/', '_'))
+                .variable(
+                    tf.constant(
+                        Shape.of(e.getValue()),
+                        DataBuffers.of(init.get(e.getKey()), true, false))));
+      }
+      Operand<TFloat32> out = HeadNet.output(tf, x, vars::get);
+      Operand<TFloat32> loss = HeadNet.loss(tf, out, targets, heads);
+      Adam adam = new Adam(graph, o.learningRate());
+      List<Optimizer.GradAndVar<? extends TType>> grads = new ArrayList<>();
+      for (Optimizer.GradAndVar<?> gv : adam.computeGradients(loss)) {
+        grads.add(gv);
+      }
+      Op step = adam.applyGradients(grads, "step");
+      Op fineStep =
+          new Adam(graph, "AdamFine", o.learningRate() / 10).applyGradients(grads, "fine");
+      int fineFrom = o.epochs() - o.epochs() / 4 + 1;
+      try (Session session =
+          new Session(
+              graph,
+              ConfigProto.newBuilder()
+                  .setIntraOpParallelismThreads(o.threads())
+                  .setInterOpParallelismThreads(1)
+                  .build())) {
+        session.initialize();
+        int per = s * s * 3;
+        int tper = g * g * 7;
+        List<Double> losses = epochLosses;
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+          long e0 = System.nanoTime();
+          List<Integer> order = new ArrayList<>();
+          for (int i = 0; i < train.size(); i++) {
+            order.add(i);
+          }
+          Collections.shuffle(order, random);
+          double sum = 0;
+          int steps = 0;
+          for (int b = 0; b < order.size(); b += o.batchSize()) {
+            List<Integer> idx = order.subList(b, Math.min(order.size(), b + o.batchSize()));
+            float[] px = new float[idx.size() * per];
+            float[] tg = new float[idx.size() * tper];
+            int n = 0;
+            for (int k = 0; k < idx.size(); k++) {
+              n += draw(train.get(idx.get(k)), s, random, px, k * per, tg, k * tper);
+            }
+            try (TFloat32 xs =
+                    TFloat32.tensorOf(
+                        Shape.of(idx.size(), s, s, 3), DataBuffers.of(px, true, false));
+                TFloat32 ts =
+                    TFloat32.tensorOf(
+                        Shape.of(idx.size(), g, g, 7), DataBuffers.of(tg, true, false));
+                TFloat32 hs = TFloat32.scalarOf(Math.max(1, n));
+                Result r =
+                    session
+                        .runner()
+                        .feed(x, xs)
+                        .feed(targets, ts)
+                        .feed(heads, hs)
+                        .addTarget(epoch >= fineFrom ? fineStep : step)
+                        .fetch(loss)
+                        .run()) {
+              sum += ((TFloat32) r.get(0)).getFloat();
+              steps++;
+            }
+          }
+          losses.add(sum / steps);
+          log.printf(
+              Locale.ROOT,
+              "heads: epoch %d/%d loss %.4f (%.1f s)%n",
+              epoch,
+              o.epochs(),
+              sum / steps,
+              (System.nanoTime() - e0) / 1e9);
+        }
+        Map<String, float[]> trained = new LinkedHashMap<>();
+        for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet()) {
+          try (Result r = session.runner().fetch(e.getValue()).run()) {
+            float[] values = new float[init.get(e.getKey()).length];
+            ((TFloat32) r.get(0)).copyTo(DataBuffers.of(values, false, false));
+            trained.put(e.getKey(), values);
+          }
+        }
+        ObjectNode info = new ObjectMapper().createObjectNode();
+        info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
+        info.put("split", "train = images whose name's CRC-32 % 5 != 0");
+        info.put("seed", o.seed());
+        info.put("epochs", o.epochs());
+        info.put("batch_size", o.batchSize());
+        info.put("learning_rate", o.learningRate());
+        info.put("max_images", o.maxImages());
+        try {
+          new HelmetWeights(HelmetWeights.Kind.DETECTOR, s, 0, trained, info).write(outDir);
+        } catch (IOException e) {
+          throw new InferenceException("Cannot write head detector to " + outDir + ": " + e, e);
+        }
+      }
+    }
+    DetectionMetrics metrics = new DetectionMetrics();
+    List<Double> losses = epochLosses;
+    try (HeadDetector detector = HeadDetector.open(outDir, o.threads(), s)) {
+      for (VocImage image : val) {
+        try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
+          metrics.add(detector.detect(bgr, HeadDetector.DEFAULT_MIN_SCORE), image.heads());
+        }
+      }
+    }
+    DetectionMetrics.Report report = metrics.report(0);
+    log.printf(
+        Locale.ROOT,
+        "heads: done in %.0f s; validation head precision %.3f recall %.3f F1 %.3f; weights in"
+            + " %s%n",
+        (System.nanoTime() - t0) / 1e9,
+        report.headPrecision(),
+        report.headRecall(),
+        report.headF1(),
+        outDir);
+    return new Outcome(losses, report);
+  }
+
+  /**
+   * Draws one image at a random scale, place and mirror into the batch, with its targets.
+   *
+   * @return the number of labelled heads drawn
+   */
+  private static int draw(
+      VocImage image, int s, Random random, float[] px, int pOff, float[] tg, int tOff) {
+    int g = s / HeadNet.STRIDE;
+    try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
+      if (bgr == null || bgr.empty()) {
+        throw new InferenceException("Cannot decode " + image.image());
+      }
+      int w = bgr.cols();
+      int h = bgr.rows();
+      double a = (double) s / Math.max(w, h) * (0.6 + 0.6 * random.nextDouble());
+      double sw = a * w;
+      double sh = a * h;
+      double tx = Math.min(0, s - sw) + random.nextDouble() * Math.abs(s - sw);
+      double ty = Math.min(0, s - sh) + random.nextDouble() * Math.abs(s - sh);
+      boolean mirror = random.nextBoolean();
+      HeadDetector.warp(bgr, s, a, mirror, tx, ty, px, pOff);
+      int n = 0;
+      float[] heat = new float[g * g];
+      for (LabelledHead head : image.heads()) {
+        Box b = head.box();
+        double x1 = mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
+        double x2 = x1 + a * b.width() * w;
+        double y1 = ty + a * b.y1() * h;
+        double y2 = y1 + a * b.height() * h;
+        double cx = (x1 + x2) / 2 / HeadNet.STRIDE;
+        double cy = (y1 + y2) / 2 / HeadNet.STRIDE;
+        if (cx < 0 || cy < 0 || cx >= g || cy >= g) {
+          continue;
+        }
+        double bw = (x2 - x1) / HeadNet.STRIDE;
+        double bh = (y2 - y1) / HeadNet.STRIDE;
+        int ci = (int) cx;
+        int cj = (int) cy;
+        double sigma = Math.max(0.5, Math.min(bw, bh) / 4);
+        int r = (int) Math.ceil(3 * sigma);
+        for (int j = Math.max(0, cj - r); j <= Math.min(g - 1, cj + r); j++) {
+          for (int i = Math.max(0, ci - r); i <= Math.min(g - 1, ci + r); i++) {
+            double d2 = (i - ci) * (i - ci) + (j - cj) * (j - cj);
+            heat[j * g + i] =
+                (float) Math.max(heat[j * g + i], Math.exp(-d2 / (2 * sigma * sigma)));
+          }
+        }
+        int c = tOff + (cj * g + ci) * 7;
+        tg[c] = 1;
+        tg[c + 2] = 1;
+        tg[c + 3] = (float) Math.log(Math.max(0.25, bw));
+        tg[c + 4] = (float) Math.log(Math.max(0.25, bh));
+        tg[c + 5] = (float) (cx - ci);
+        tg[c + 6] = (float) (cy - cj);
+        n++;
+      }
+      for (int k = 0; k < g * g; k++) {
+        int c = tOff + k * 7;
+        float q = 1 - heat[k];
+        tg[c + 1] = tg[c] > 0 ? 0 : q * q * q * q;
+      }
+      return n;
+    }
+  }
+
+  private static List<VocImage> limit(List<VocImage> images, int max) {
+    return max > 0 && images.size() > max ? images.subList(0, max) : images;
+  }
+}

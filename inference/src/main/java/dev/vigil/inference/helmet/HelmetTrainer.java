@@ -1,0 +1,442 @@
+package dev.vigil.inference.helmet;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.inference.InferenceException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Trains the helmet classifier on the head and helmet boxes of a Pascal VOC folder (the {@code
+ * hardhat} dataset), in TensorFlow Java graph mode with Adam; the last quarter of the epochs runs
+ * at a tenth of the learning rate.
+ *
+ * <p>Crops come from the {@link VocDataset.Split#TRAIN} images only, re-cut every epoch with random
+ * shift, scale, mirror, brightness and contrast; the {@link VocDataset.Split#VALIDATION} images are
+ * only scored. Weights start from a seeded generator, batches are shuffled by the same seed, so a
+ * run is reproducible up to floating-point summation order.
+ *
+ * <p>Stateless; each {@link #train} call owns its own graph and session and closes them.
+ */
+public final class HelmetTrainer {
+
+  private HelmetTrainer() {}
+
+  /**
+   * How to train.
+   *
+   * @param seed seed of weight initialisation, shuffling and augmentation
+   * @param epochs passes over the training crops
+   * @param batchSize crops per step
+   * @param learningRate Adam's learning rate
+   * @param inputSize side of the square crops in pixels
+   * @param maxImages use at most this many images of each split (0: all), for quick runs
+   * @param threads TensorFlow intra-op threads
+   */
+  public record Options(
+      long seed,
+      int epochs,
+      int batchSize,
+      float learningRate,
+      int inputSize,
+      int maxImages,
+      int threads) {
+
+    /** The settings the committed weights were trained with, but for seed and epochs. */
+    public Options {
+      if (epochs < 0 || batchSize <= 0 || inputSize < 16 || maxImages < 0 || threads < 0) {
+        throw new IllegalArgumentException(
+            "Bad helmet training options: epochs "
+                + epochs
+                + ", batch "
+                + batchSize
+                + ", input "
+                + inputSize
+                + ", max images "
+                + maxImages
+                + ", threads "
+                + threads);
+      }
+    }
+
+    public static Options defaults(long seed, int epochs) {
+      return new Options(seed, epochs, 64, 2e-3f, 48, 0, 2);
+    }
+
+    public Options withMaxImages(int n) {
+      return new Options(seed, epochs, batchSize, learningRate, inputSize, n, threads);
+    }
+
+    public Options withBatchSize(int n) {
+      return new Options(seed, epochs, n, learningRate, inputSize, maxImages, threads);
+    }
+  }
+
+  /**
+   * What a training run did.
+   *
+   * @param trainCrops labelled heads in the training images
+   * @param validationCrops labelled heads in the validation images
+   * @param epochLosses mean (augmented) training loss of each epoch
+   * @param trainLossBefore loss on the un-augmented training crops before the first step
+   * @param trainLossAfter the same after the last step
+   * @param validationLoss loss on the validation crops after training
+   * @param validationAccuracy share of validation crops classified right at 0.5
+   * @param validationHelmetRecall share of validation helmets judged helmet
+   * @param validationHeadRecall share of validation bare heads judged bare
+   * @param seconds wall time of the run
+   */
+  public record Report(
+      int trainCrops,
+      int validationCrops,
+      List<Double> epochLosses,
+      double trainLossBefore,
+      double trainLossAfter,
+      double validationLoss,
+      double validationAccuracy,
+      double validationHelmetRecall,
+      double validationHeadRecall,
+      double seconds) {
+    public Report {
+      epochLosses = List.copyOf(epochLosses);
+    }
+  }
+
+  private record Sample(int image, LabelledHead head) {}
+
+  /** Crops with their labels, ready to feed. */
+  private record CropSet(float[] pixels, float[] labels, int n) {}
+
+  /**
+   * Trains on {@code vocDir} and writes the weights into {@code outDir}.
+   *
+   * @param log receives one progress line per epoch and a summary
+   */
+  public static Report train(Path vocDir, Path outDir, Options o, PrintStream log) {
+    long t0 = System.nanoTime();
+    List<VocImage> train = limit(VocDataset.read(vocDir, VocDataset.Split.TRAIN), o.maxImages());
+    List<VocImage> val = limit(VocDataset.read(vocDir, VocDataset.Split.VALIDATION), o.maxImages());
+    List<Sample> trainSamples = samples(train);
+    List<Sample> valSamples = samples(val);
+    if (trainSamples.isEmpty()) {
+      throw new InferenceException("No helmet or head boxes to train on in " + vocDir);
+    }
+    log.printf(
+        Locale.ROOT,
+        "helmet: training on %d heads in %d images, validating on %d heads in %d images%n",
+        trainSamples.size(),
+        train.size(),
+        valSamples.size(),
+        val.size());
+    Random random = new Random(o.seed());
+    int s = o.inputSize();
+    CropSet cleanTrain = crops(train, trainSamples, s, null);
+    CropSet cleanVal = crops(val, valSamples, s, null);
+    Map<String, float[]> init = HelmetNet.initial(o.seed());
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x =
+          tf.withName("crops")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
+      Placeholder<TFloat32> y =
+          tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+      Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
+      for (Map.Entry<String, long[]> e : HelmetNet.shapes().entrySet()) {
+        vars.put(
+            e.getKey(),
+            tf.withName(e.getKey().replace('/', '_'))
+                .variable(
+                    tf.constant(
+                        Shape.of(e.getValue()),
+                        DataBuffers.of(init.get(e.getKey()), true, false))));
+      }
+      Operand<TFloat32> logits = HelmetNet.logits(tf, x, vars::get);
+      Operand<TFloat32> loss = HelmetNet.loss(tf, logits, y);
+      // A two-stage schedule: the last quarter of the epochs at a tenth of the learning rate
+      // (a second Adam with its own moments), which settles the weights.
+      Adam adam = new Adam(g, o.learningRate());
+      List<Optimizer.GradAndVar<? extends TType>> grads = new ArrayList<>();
+      for (Optimizer.GradAndVar<?> gv : adam.computeGradients(loss)) {
+        grads.add(gv);
+      }
+      Op step = adam.applyGradients(grads, "step");
+      Op fineStep = new Adam(g, "AdamFine", o.learningRate() / 10).applyGradients(grads, "fine");
+      int fineFrom = o.epochs() - o.epochs() / 4 + 1;
+      ConfigProto config =
+          ConfigProto.newBuilder()
+              .setIntraOpParallelismThreads(o.threads())
+              .setInterOpParallelismThreads(1)
+              .build();
+      try (Session session = new Session(g, config)) {
+        session.initialize();
+        Scores before = score(session, x, y, logits, loss, cleanTrain, s);
+        log.printf(Locale.ROOT, "helmet: initial train loss %.4f%n", before.loss());
+        List<Double> epochLosses = new ArrayList<>();
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+          long e0 = System.nanoTime();
+          CropSet set = crops(train, trainSamples, s, random);
+          List<Integer> order = new ArrayList<>();
+          for (int i = 0; i < set.n(); i++) {
+            order.add(i);
+          }
+          Collections.shuffle(order, random);
+          double sum = 0;
+          for (int b = 0; b < order.size(); b += o.batchSize()) {
+            List<Integer> idx = order.subList(b, Math.min(order.size(), b + o.batchSize()));
+            try (TFloat32 xs = batchPixels(set, idx, s);
+                TFloat32 ys = batchLabels(set, idx);
+                Result r =
+                    session
+                        .runner()
+                        .feed(x, xs)
+                        .feed(y, ys)
+                        .addTarget(epoch >= fineFrom ? fineStep : step)
+                        .fetch(loss)
+                        .run()) {
+              sum += ((TFloat32) r.get(0)).getFloat() * idx.size();
+            }
+          }
+          double epochLoss = sum / set.n();
+          epochLosses.add(epochLoss);
+          Scores v = score(session, x, y, logits, loss, cleanVal, s);
+          log.printf(
+              Locale.ROOT,
+              "helmet: epoch %d/%d train loss %.4f, validation loss %.4f accuracy %.3f"
+                  + " (%.1f s)%n",
+              epoch,
+              o.epochs(),
+              epochLoss,
+              v.loss(),
+              v.accuracy(),
+              (System.nanoTime() - e0) / 1e9);
+        }
+        Scores after = score(session, x, y, logits, loss, cleanTrain, s);
+        Scores v = score(session, x, y, logits, loss, cleanVal, s);
+        Map<String, float[]> trained = new LinkedHashMap<>();
+        for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet()) {
+          try (Result r = session.runner().fetch(e.getValue()).run()) {
+            float[] values = new float[init.get(e.getKey()).length];
+            ((TFloat32) r.get(0)).copyTo(DataBuffers.of(values, false, false));
+            trained.put(e.getKey(), values);
+          }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Report report =
+            new Report(
+                trainSamples.size(),
+                valSamples.size(),
+                epochLosses,
+                before.loss(),
+                after.loss(),
+                v.loss(),
+                v.accuracy(),
+                v.helmetRecall(),
+                v.headRecall(),
+                seconds);
+        write(outDir, o, trained, report);
+        log.printf(
+            Locale.ROOT,
+            "helmet: done in %.0f s: train loss %.4f -> %.4f; validation loss %.4f, accuracy %.3f,"
+                + " helmet recall %.3f, bare-head recall %.3f; weights in %s%n",
+            seconds,
+            before.loss(),
+            after.loss(),
+            v.loss(),
+            v.accuracy(),
+            v.helmetRecall(),
+            v.headRecall(),
+            outDir);
+        return report;
+      }
+    }
+  }
+
+  private static void write(Path outDir, Options o, Map<String, float[]> params, Report r) {
+    ObjectNode info = new ObjectMapper().createObjectNode();
+    info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
+    info.put("split", "train = images whose name's CRC-32 % 5 != 0");
+    info.put("seed", o.seed());
+    info.put("epochs", o.epochs());
+    info.put("batch_size", o.batchSize());
+    info.put("learning_rate", o.learningRate());
+    info.put("max_images", o.maxImages());
+    info.put("train_crops", r.trainCrops());
+    info.put("validation_crops", r.validationCrops());
+    info.put("validation_accuracy", r.validationAccuracy());
+    info.put("validation_loss", r.validationLoss());
+    try {
+      new HelmetWeights(
+              HelmetWeights.Kind.CLASSIFIER, o.inputSize(), HeadCrop.DEFAULT_MARGIN, params, info)
+          .write(outDir);
+    } catch (IOException e) {
+      throw new InferenceException("Cannot write helmet weights to " + outDir + ": " + e, e);
+    }
+  }
+
+  private record Scores(double loss, double accuracy, double helmetRecall, double headRecall) {}
+
+  private static Scores score(
+      Session session,
+      Placeholder<TFloat32> x,
+      Placeholder<TFloat32> y,
+      Operand<TFloat32> logits,
+      Operand<TFloat32> loss,
+      CropSet set,
+      int s) {
+    if (set.n() == 0) {
+      return new Scores(0, 0, 0, 0);
+    }
+    double sum = 0;
+    int right = 0;
+    int helmets = 0;
+    int helmetsRight = 0;
+    int headsRight = 0;
+    for (int b = 0; b < set.n(); b += 256) {
+      List<Integer> idx = new ArrayList<>();
+      for (int i = b; i < Math.min(set.n(), b + 256); i++) {
+        idx.add(i);
+      }
+      try (TFloat32 xs = batchPixels(set, idx, s);
+          TFloat32 ys = batchLabels(set, idx);
+          Result r = session.runner().feed(x, xs).feed(y, ys).fetch(loss).fetch(logits).run()) {
+        sum += ((TFloat32) r.get(0)).getFloat() * idx.size();
+        float[] z = new float[idx.size()];
+        ((TFloat32) r.get(1)).copyTo(DataBuffers.of(z, false, false));
+        for (int i = 0; i < z.length; i++) {
+          boolean truth = set.labels()[idx.get(i)] > 0.5f;
+          boolean said = z[i] > 0;
+          if (truth) {
+            helmets++;
+          }
+          if (truth == said) {
+            right++;
+            if (truth) {
+              helmetsRight++;
+            } else {
+              headsRight++;
+            }
+          }
+        }
+      }
+    }
+    int heads = set.n() - helmets;
+    return new Scores(
+        sum / set.n(),
+        (double) right / set.n(),
+        helmets == 0 ? 0 : (double) helmetsRight / helmets,
+        heads == 0 ? 0 : (double) headsRight / heads);
+  }
+
+  private static TFloat32 batchPixels(CropSet set, List<Integer> idx, int s) {
+    int per = s * s * 3;
+    float[] buf = new float[idx.size() * per];
+    for (int i = 0; i < idx.size(); i++) {
+      System.arraycopy(set.pixels(), idx.get(i) * per, buf, i * per, per);
+    }
+    return TFloat32.tensorOf(Shape.of(idx.size(), s, s, 3), DataBuffers.of(buf, true, false));
+  }
+
+  private static TFloat32 batchLabels(CropSet set, List<Integer> idx) {
+    float[] buf = new float[idx.size()];
+    for (int i = 0; i < idx.size(); i++) {
+      buf[i] = set.labels()[idx.get(i)];
+    }
+    return TFloat32.tensorOf(Shape.of(idx.size(), 1), DataBuffers.of(buf, true, false));
+  }
+
+  private static List<VocImage> limit(List<VocImage> images, int max) {
+    return max > 0 && images.size() > max ? images.subList(0, max) : images;
+  }
+
+  private static List<Sample> samples(List<VocImage> images) {
+    List<Sample> out = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      for (LabelledHead h : images.get(i).heads()) {
+        out.add(new Sample(i, h));
+      }
+    }
+    return out;
+  }
+
+  /** Cuts every sample's crop; augments when given a generator. Decodes each image once. */
+  private static CropSet crops(List<VocImage> images, List<Sample> samples, int s, Random aug) {
+    int per = s * s * 3;
+    float[] pixels = new float[samples.size() * per];
+    float[] labels = new float[samples.size()];
+    int k = 0;
+    int image = -1;
+    Mat bgr = null;
+    try {
+      for (Sample sample : samples) {
+        if (sample.image() != image) {
+          if (bgr != null) {
+            bgr.close();
+          }
+          image = sample.image();
+          bgr = imread(images.get(image).image().toString(), IMREAD_COLOR);
+          if (bgr == null || bgr.empty()) {
+            throw new InferenceException("Cannot decode " + images.get(image).image());
+          }
+        }
+        cut(bgr, sample.head(), s, aug, pixels, k * per);
+        labels[k] = sample.head().helmet() ? 1f : 0f;
+        k++;
+      }
+    } finally {
+      if (bgr != null) {
+        bgr.close();
+      }
+    }
+    return new CropSet(pixels, labels, samples.size());
+  }
+
+  private static void cut(Mat bgr, LabelledHead head, int s, Random aug, float[] dst, int off) {
+    if (aug == null) {
+      HeadCrop.extract(bgr, head.box(), HeadCrop.DEFAULT_MARGIN, s, dst, off);
+      return;
+    }
+    double w = head.box().width() * bgr.cols();
+    double h = head.box().height() * bgr.rows();
+    double side = Math.max(w, h) * (1 + 2 * HeadCrop.DEFAULT_MARGIN);
+    // Heads found from body keypoints sit less neatly than labelled boxes: shift and scale.
+    double cx = (head.box().x1() + head.box().x2()) / 2 * bgr.cols();
+    double cy = (head.box().y1() + head.box().y2()) / 2 * bgr.rows();
+    cx += (aug.nextDouble() * 2 - 1) * 0.12 * side;
+    cy += (aug.nextDouble() * 2 - 1) * 0.12 * side;
+    side *= Math.exp((aug.nextDouble() * 2 - 1) * 0.25);
+    HeadCrop.extract(bgr, cx, cy, side, aug.nextBoolean(), s, dst, off);
+    float gain = (float) (0.75 + 0.5 * aug.nextDouble());
+    float bias = (float) ((aug.nextDouble() * 2 - 1) * 0.1);
+    int n = s * s * 3;
+    for (int i = off; i < off + n; i++) {
+      dst[i] = Math.min(1f, Math.max(0f, dst[i] * gain + bias));
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.vigil.inference.helmet;
+
+import dev.vigil.config.Box;
+import dev.vigil.inference.InferenceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * Reads a Pascal VOC folder: {@code images/} beside {@code annotations/*.xml}. Only the {@code
+ * helmet} and {@code head} classes are kept; {@code person} and anything else is ignored.
+ *
+ * <p>Also defines the project's fixed validation split of such a folder: an image belongs to the
+ * validation split when the CRC-32 of its file name is divisible by {@value #VALIDATION_MODULUS}
+ * (about 20%). Training never sees those images.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class VocDataset {
+
+  /** One image in this many (by name hash) is held out for validation. */
+  public static final int VALIDATION_MODULUS = 5;
+
+  /** Which images of a folder to use. */
+  public enum Split {
+    /** Every image. */
+    ALL,
+    /** The images not in the validation split: the only ones training may see. */
+    TRAIN,
+    /** The held-out images, about 20%. */
+    VALIDATION;
+
+    /** Whether an image of this name belongs to this split. */
+    public boolean contains(String imageName) {
+      return switch (this) {
+        case ALL -> true;
+        case TRAIN -> !isValidation(imageName);
+        case VALIDATION -> isValidation(imageName);
+      };
+    }
+  }
+
+  private VocDataset() {}
+
+  /** Whether an image, by file name, is in the held-out validation split. */
+  public static boolean isValidation(String imageName) {
+    CRC32 crc = new CRC32();
+    crc.update(imageName.getBytes(StandardCharsets.UTF_8));
+    return crc.getValue() % VALIDATION_MODULUS == 0;
+  }
+
+  /** Reads every image of the folder, sorted by name. */
+  public static List<VocImage> read(Path dir) {
+    return read(dir, Split.ALL);
+  }
+
+  /**
+   * Reads the images of one split, sorted by file name.
+   *
+   * @throws InferenceException when the folder is not a VOC folder or an annotation is malformed
+   */
+  public static List<VocImage> read(Path dir, Split split) {
+    Path annotations = dir.resolve("annotations");
+    Path images = dir.resolve("images");
+    if (!Files.isDirectory(annotations) || !Files.isDirectory(images)) {
+      throw new InferenceException(
+          "Not a Pascal VOC folder: "
+              + dir
+              + " must hold images/ and annotations/ (one .xml per image)");
+    }
+    List<Path> xmls;
+    try (Stream<Path> files = Files.list(annotations)) {
+      xmls = files.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().toList();
+    } catch (IOException e) {
+      throw new InferenceException("Cannot list " + annotations + ": " + e.getMessage(), e);
+    }
+    DocumentBuilder builder = newBuilder();
+    List<VocImage> out = new ArrayList<>();
+    for (Path xml : xmls) {
+      VocImage image = parse(builder, xml, images);
+      if (split.contains(image.name())) {
+        out.add(image);
+      }
+    }
+    out.sort(Comparator.comparing(VocImage::name));
+    return List.copyOf(out);
+  }
+
+  private static VocImage parse(DocumentBuilder builder, Path xml, Path images) {
+    Document doc;
+    try (InputStream in = Files.newInputStream(xml)) {
+      doc = builder.parse(in);
+    } catch (IOException | SAXException e) {
+      throw new InferenceException("Cannot parse " + xml + ": " + e.getMessage(), e);
+    }
+    Element root = doc.getDocumentElement();
+    String fileName = text(root, "filename", xml);
+    Element size = child(root, "size", xml);
+    int width = (int) number(size, "width", xml);
+    int height = (int) number(size, "height", xml);
+    if (width <= 0 || height <= 0) {
+      throw new InferenceException(xml + ": <size> must give a positive width and height");
+    }
+    List<LabelledHead> heads = new ArrayList<>();
+    NodeList objects = root.getElementsByTagName("object");
+    for (int i = 0; i < objects.getLength(); i++) {
+      Element object = (Element) objects.item(i);
+      String name = text(object, "name", xml).trim();
+      if (!name.equals("helmet") && !name.equals("head")) {
+        continue;
+      }
+      Element bb = child(object, "bndbox", xml);
+      Box box =
+          new Box(
+              clamp(number(bb, "xmin", xml) / width),
+              clamp(number(bb, "ymin", xml) / height),
+              clamp(number(bb, "xmax", xml) / width),
+              clamp(number(bb, "ymax", xml) / height));
+      heads.add(new LabelledHead(box, name.equals("helmet")));
+    }
+    Path image = images.resolve(fileName);
+    if (!Files.isRegularFile(image)) {
+      throw new InferenceException(xml + " names " + fileName + ", which is not in " + images);
+    }
+    return new VocImage(fileName, image, width, height, heads);
+  }
+
+  private static DocumentBuilder newBuilder() {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setExpandEntityReferences(false);
+      return f.newDocumentBuilder();
+    } catch (ParserConfigurationException e) {
+      throw new InferenceException("No safe XML parser available: " + e.getMessage(), e);
+    }
+  }
+
+  private static Element child(Element parent, String tag, Path xml) {
+    NodeList nodes = parent.getElementsByTagName(tag);
+    if (nodes.getLength() == 0) {
+      throw new InferenceException(xml + ": <" + parent.getTagName() + "> lacks <" + tag + ">");
+    }
+    return (Element) nodes.item(0);
+  }
+
+  private static String text(Element parent, String tag, Path xml) {
+    return child(parent, tag, xml).getTextContent();
+  }
+
+  private static double number(Element parent, String tag, Path xml) {
+    String s = text(parent, tag, xml).trim();
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw new InferenceException(xml + ": <" + tag + "> is not a number: '" + s + "'", e);
+    }
+  }
+
+  private static double clamp(double v) {
+    return Math.min(1, Math.max(0, v));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.vigil.inference.helmet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.vigil.inference.vision.PersonPerception;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+
+  /** The first eight images of the validation split: a small, fixed slice. */
+  private static List<VocImage> slice() {
+    return VocDataset.read(SharedData.hardhat(), VocDataset.Split.VALIDATION).subList(0, 8);
+  }
+
+  @Test
+  void shouldGiveExactFiguresWhenEvaluatingFixedSlice() {
+    List<VocImage> images = slice();
+    DetectionMetrics.Report first;
+    DetectionMetrics.Report second;
+    try (PersonPerception perception = Perception.full()) {
+      Evaluator evaluator = new Evaluator(perception);
+      first = evaluator.evaluate(images);
+      second = evaluator.evaluate(images);
+    }
+
+    System.out.println("EvaluatorTest slice: " + first.toJson());
+    assertThat(first.images()).isEqualTo(8);
+    assertThat(first.imagesPerSecond()).isPositive();
+    // Perception is deterministic: a second pass gives the same figures, speed aside.
+    assertThat(second.headPrecision()).isEqualTo(first.headPrecision());
+    assertThat(second.headRecall()).isEqualTo(first.headRecall());
+    assertThat(second.helmetAccuracy()).isEqualTo(first.helmetAccuracy());
+    assertThat(second.countMaeHelmet()).isEqualTo(first.countMaeHelmet());
+    assertThat(second.countMaeNoHelmet()).isEqualTo(first.countMaeNoHelmet());
+    // Keypoint heads plus the head detector, with the committed weights.
+    assertThat(first.headPrecision()).isEqualTo(11.0 / 16);
+    assertThat(first.headRecall()).isEqualTo(11.0 / 23);
+    assertThat(first.headF1())
+        .isCloseTo(2 * (11.0 / 16) * (11.0 / 23) / (11.0 / 16 + 11.0 / 23), within(1e-12));
+    assertThat(first.helmetAccuracy()).isEqualTo(1.0);
+    assertThat(first.countMaeHelmet()).isEqualTo(10.0 / 8);
+    assertThat(first.countMaeNoHelmet()).isEqualTo(1.0 / 8);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.vigil.inference.helmet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.Box;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HelmetTrainerTest {
+
+  @Test
+  void shouldLowerLossAndWriteLoadableWeightsWhenTrainedOnTinySlice(@TempDir Path out) {
+    Path hardhat = SharedData.hardhat();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    HelmetTrainer.Report report;
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      report =
+          HelmetTrainer.train(
+              hardhat,
+              out,
+              HelmetTrainer.Options.defaults(7, 10).withMaxImages(20).withBatchSize(16),
+              ps);
+    }
+
+    assertThat(report.trainCrops()).isGreaterThan(10);
+    assertThat(report.validationCrops()).isGreaterThan(0);
+    assertThat(report.epochLosses()).hasSize(10);
+    assertThat(report.trainLossAfter()).isLessThan(report.trainLossBefore() * 0.85);
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("epoch 10/10", "validation");
+    VocImage first = VocDataset.read(hardhat, VocDataset.Split.VALIDATION).get(0);
+    List<Box> boxes = first.heads().stream().map(LabelledHead::box).toList();
+    try (HelmetClassifier classifier = HelmetClassifier.open(out);
+        Mat bgr = opencv_imgcodecs.imread(first.image().toString())) {
+      float[] p = classifier.predict(bgr, boxes);
+      assertThat(p).hasSize(boxes.size());
+      for (float v : p) {
+        assertThat(v).isBetween(0f, 1f);
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.vigil.inference.helmet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.vigil.config.Box;
+import dev.vigil.inference.InferenceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VocDatasetTest {
+
+  private static final String XML =
+      """
+      <annotation>
+        <filename>a.jpg</filename>
+        <size><width>200</width><height>100</height><depth>3</depth></size>
+        <object><name>helmet</name>
+          <bndbox><xmin>10</xmin><ymin>20</ymin><xmax>50</xmax><ymax>60</ymax></bndbox></object>
+        <object><name>person</name>
+          <bndbox><xmin>0</xmin><ymin>0</ymin><xmax>200</xmax><ymax>100</ymax></bndbox></object>
+        <object><name>head</name>
+          <bndbox><xmin>100</xmin><ymin>0</ymin><xmax>300</xmax><ymax>50</ymax></bndbox></object>
+      </annotation>
+      """;
+
+  @Test
+  void shouldReadHeadsAndIgnorePersonsWhenGivenVocFolder(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("annotations"));
+    Files.createDirectories(dir.resolve("images"));
+    Files.writeString(dir.resolve("annotations/a.xml"), XML);
+    Files.write(dir.resolve("images/a.jpg"), new byte[] {1});
+
+    List<VocImage> images = VocDataset.read(dir);
+
+    assertThat(images).hasSize(1);
+    VocImage a = images.get(0);
+    assertThat(a.name()).isEqualTo("a.jpg");
+    assertThat(a.width()).isEqualTo(200);
+    assertThat(a.heads())
+        .containsExactly(
+            new LabelledHead(new Box(0.05, 0.2, 0.25, 0.6), true),
+            new LabelledHead(new Box(0.5, 0, 1, 0.5), false));
+    assertThat(a.helmets()).isEqualTo(1);
+    assertThat(a.bareHeads()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNameTheFolderWhenItIsNotVoc(@TempDir Path dir) {
+    assertThatThrownBy(() -> VocDataset.read(dir))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("annotations/");
+  }
+
+  @Test
+  void shouldNameTheFileWhenImageIsMissing(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("annotations"));
+    Files.createDirectories(dir.resolve("images"));
+    Files.writeString(dir.resolve("annotations/a.xml"), XML);
+
+    assertThatThrownBy(() -> VocDataset.read(dir))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining("a.jpg");
+  }
+
+  @Test
+  void shouldSplitHardhatIntoDisjointTrainAndValidationWhenReadBySplit() {
+    Path hardhat = SharedData.hardhat();
+
+    List<VocImage> all = VocDataset.read(hardhat);
+    List<VocImage> train = VocDataset.read(hardhat, VocDataset.Split.TRAIN);
+    List<VocImage> validation = VocDataset.read(hardhat, VocDataset.Split.VALIDATION);
+
+    assertThat(all).hasSize(560);
+    assertThat(train.size() + validation.size()).isEqualTo(560);
+    assertThat(validation.size() / 560.0).isCloseTo(0.2, within(0.04));
+    assertThat(train).doesNotContainAnyElementsOf(validation);
+    assertThat(all.stream().mapToInt(VocImage::helmets).sum()).isEqualTo(2024);
+    assertThat(all.stream().mapToInt(VocImage::bareHeads).sum()).isEqualTo(645);
+  }
+}
