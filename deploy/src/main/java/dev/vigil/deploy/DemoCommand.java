@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
-  static final String DEFAULT_PROMPT = "How many people are in view?";
+  static final String DEFAULT_PROMPT = "How many people are not wearing a helmet?";
 
   @Option(
       names = "--source",

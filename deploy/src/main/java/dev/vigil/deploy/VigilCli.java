@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       PromptCommand.class,
       AnalyzeAudioCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCli implements Runnable {

@@ -8,9 +8,10 @@ package dev.vigil.processor.rules;
  * @param since event time the current run of the condition began; the episode's start
  * @param lastTrue event time the condition last held
  * @param lastSeen event time of the last answer, true or false
- * @param answer the last answer reported in an event
+ * @param answer while open, the answer last reported in an event; otherwise the last answer
  * @param resolvedAt event time the last episode resolved, for cooldown; -1 when none
  * @param episodeId id of the open episode, or null
+ * @param reportedAt event time of the last open or update event of the episode; -1 when none
  */
 public record RuleState(
     Phase phase,
@@ -19,7 +20,8 @@ public record RuleState(
     long lastSeen,
     double answer,
     long resolvedAt,
-    String episodeId) {
+    String episodeId,
+    long reportedAt) {
 
   /** Where a rule stands. */
   public enum Phase {
@@ -29,6 +31,6 @@ public record RuleState(
   }
 
   public static RuleState initial() {
-    return new RuleState(Phase.IDLE, -1, -1, -1, 0, -1, null);
+    return new RuleState(Phase.IDLE, -1, -1, -1, 0, -1, null, -1);
   }
 }

@@ -13,6 +13,9 @@ import dev.vigil.processor.rules.RuleState.Phase;
  * open -> idle (resolved) once it has been false for the resolve delay.
  */
 public final class TemporalRule {
+  /** The least event time between two events of one open episode that report a new answer. */
+  public static final long MIN_UPDATE_INTERVAL_MS = 5_000;
+
   private final String camera;
   private final String promptId;
   private final RuleSettings settings;
@@ -79,14 +82,14 @@ public final class TemporalRule {
     if (s.resolvedAt() >= 0 && ts - s.resolvedAt() < settings.cooldownMs()) {
       return new Step(seen(s, ts), null);
     }
-    RuleState pending = new RuleState(Phase.PENDING, ts, ts, ts, answer, s.resolvedAt(), null);
+    RuleState pending = new RuleState(Phase.PENDING, ts, ts, ts, answer, s.resolvedAt(), null, -1);
     return maybeOpen(pending, ts, answer);
   }
 
   private Step fromPending(RuleState s, long ts, boolean holds, double answer) {
     if (holds) {
       RuleState next =
-          new RuleState(Phase.PENDING, s.since(), ts, ts, answer, s.resolvedAt(), null);
+          new RuleState(Phase.PENDING, s.since(), ts, ts, answer, s.resolvedAt(), null, -1);
       return maybeOpen(next, ts, answer);
     }
     if (ts - s.lastTrue() > settings.gapToleranceMs()) {
@@ -100,18 +103,27 @@ public final class TemporalRule {
       return new Step(s, null);
     }
     String id = Violation.episodeId(camera, promptId, s.since());
-    RuleState open = new RuleState(Phase.OPEN, s.since(), ts, ts, answer, s.resolvedAt(), id);
+    RuleState open = new RuleState(Phase.OPEN, s.since(), ts, ts, answer, s.resolvedAt(), id, ts);
     return new Step(open, new Event(Violation.OPEN, id, s.since(), null, answer));
   }
 
   private Step fromOpen(RuleState s, long ts, boolean holds, double answer) {
     if (holds) {
+      // A changed answer is reported at most every MIN_UPDATE_INTERVAL_MS, so a count that
+      // flickers between frames does not flood subscribers; the newest answer wins.
+      boolean report = answer != s.answer() && ts - s.reportedAt() >= MIN_UPDATE_INTERVAL_MS;
       RuleState next =
-          new RuleState(Phase.OPEN, s.since(), ts, ts, answer, s.resolvedAt(), s.episodeId());
+          new RuleState(
+              Phase.OPEN,
+              s.since(),
+              ts,
+              ts,
+              report ? answer : s.answer(),
+              s.resolvedAt(),
+              s.episodeId(),
+              report ? ts : s.reportedAt());
       Event update =
-          answer != s.answer()
-              ? new Event(Violation.UPDATE, s.episodeId(), s.since(), null, answer)
-              : null;
+          report ? new Event(Violation.UPDATE, s.episodeId(), s.since(), null, answer) : null;
       return new Step(next, update);
     }
     if (ts - s.lastTrue() >= settings.resolveDelayMs()) {
@@ -124,10 +136,17 @@ public final class TemporalRule {
 
   private static RuleState seen(RuleState s, long ts) {
     return new RuleState(
-        s.phase(), s.since(), s.lastTrue(), ts, s.answer(), s.resolvedAt(), s.episodeId());
+        s.phase(),
+        s.since(),
+        s.lastTrue(),
+        ts,
+        s.answer(),
+        s.resolvedAt(),
+        s.episodeId(),
+        s.reportedAt());
   }
 
   private static RuleState idle(RuleState s, long resolvedAt, long ts) {
-    return new RuleState(Phase.IDLE, -1, -1, ts, 0, resolvedAt, null);
+    return new RuleState(Phase.IDLE, -1, -1, ts, 0, resolvedAt, null, -1);
   }
 }

@@ -103,9 +103,24 @@ class TemporalRuleTest {
   @Test
   void shouldEmitUpdateWhenAnswerChangesWhileOpen() {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(0, 0));
-    List<TemporalRule.Event> events = run(rule, new double[][] {{0, 1}, {1, 1}, {2, 3}, {3, 3}});
+    List<TemporalRule.Event> events = run(rule, new double[][] {{0, 1}, {1, 1}, {6, 3}, {7, 3}});
     assertThat(events).extracting(TemporalRule.Event::state).containsExactly("open", "update");
     assertThat(events.get(1).answer()).isEqualTo(3.0);
+  }
+
+  @Test
+  void shouldNotFloodUpdatesWhenCountFlickers() {
+    TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(0, 0));
+    // 2, 1, 2, 1 ... every half second for 4 s, then steady at 1: one update, with the newest.
+    double[][] flicker = new double[12][];
+    for (int i = 0; i < 10; i++) {
+      flicker[i] = new double[] {i * 0.5, i % 2 == 0 ? 2 : 1};
+    }
+    flicker[10] = new double[] {5.5, 1};
+    flicker[11] = new double[] {6.0, 1};
+    List<TemporalRule.Event> events = run(rule, flicker);
+    assertThat(events).extracting(TemporalRule.Event::state).containsExactly("open", "update");
+    assertThat(events.get(1).answer()).isEqualTo(1.0);
   }
 
   @Test
