@@ -26,11 +26,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * {@link PoseDetector}, and reports each as a {@link Person} with body box, score and foot point.
  * With a {@link HelmetClassifier}, each person whose face keypoints are confident also gets a head
  * box ({@link HeadLocator}), a helmet probability and a helmet judgement ({@link
- * HelmetClassifier#decide}); the others keep a null head and an unknown helmet.
+ * HelmetClassifier#decide}); the others keep a null head and an unknown helmet. With a {@link
+ * HeadDetector} as well, detected heads refine those boxes, give heads to people seen from behind,
+ * and add the people of a crowd whose bodies the pose model does not report.
  *
- * <p>Ownership and lifecycle: owns its {@link PoseDetector} and {@link HelmetClassifier}
- * (TensorFlow sessions) and closes them in {@link #close()}. Thread safety: {@link #analyze} may be
- * called from several threads at once.
+ * <p>Ownership and lifecycle: owns its {@link PoseDetector}, {@link HelmetClassifier} and {@link
+ * HeadDetector} (TensorFlow sessions) and closes them in {@link #close()}. Thread safety: {@link
+ * #analyze} may be called from several threads at once.
  */
 public final class PersonPerception implements FrameAnalyzer {
 
@@ -182,7 +184,7 @@ public final class PersonPerception implements FrameAnalyzer {
   /** Gives each person whose head can be placed a head box and a helmet judgement. */
   private List<Person> withHeads(
       Mat bgr, List<Pose> poses, List<Person> people, Map<String, Double> timings) {
-    List<Box> heads = new ArrayList<>();
+    List<Box> toJudge = new ArrayList<>();
     List<Integer> judged = new ArrayList<>();
     List<Box> byPerson = new ArrayList<>();
     List<Person> out = new ArrayList<>(people);
@@ -242,11 +244,11 @@ public final class PersonPerception implements FrameAnalyzer {
       if (head != null
           && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())
               >= HelmetClassifier.MIN_HEAD_PIXELS) {
-        heads.add(head);
+        toJudge.add(head);
         judged.add(i);
       }
     }
-    float[] p = helmets.predict(bgr, heads);
+    float[] p = helmets.predict(bgr, toJudge);
     for (int i = 0; i < out.size(); i++) {
       if (byPerson.get(i) != null) {
         out.set(i, out.get(i).withHead(byPerson.get(i), null, null));
