@@ -42,6 +42,9 @@ public final class PersonPerception implements FrameAnalyzer {
    */
   public static final double DEFAULT_MIN_SCORE = 0.15;
 
+  /** The head-detector score from which a head with no body seen counts as a person. */
+  public static final double HEAD_ONLY_MIN_SCORE = 0.55;
+
   private final PoseDetector detector;
   private final double minScore;
   private final HelmetClassifier helmets;
@@ -182,6 +185,26 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   /** Gives each person whose head can be placed a head box and a helmet judgement. */
+  /**
+   * Whether a detected head lies inside a seen body below its head zone (top third). A person's
+   * body holds one head, at the top; a "head" on someone's torso is a hand, a bag or a hat being
+   * carried, not another person, and counting it would invent one.
+   */
+  private static boolean belowTheHeadOfSomeone(Box head, List<Pose> poses) {
+    double cx = (head.x1() + head.x2()) / 2;
+    double cy = (head.y1() + head.y2()) / 2;
+    for (Pose pose : poses) {
+      Box body = pose.box();
+      if (cx >= body.x1()
+          && cx <= body.x2()
+          && cy > body.y1() + body.height() / 3
+          && cy <= body.y2()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private List<Person> withHeads(
       Mat bgr, List<Pose> poses, List<Person> people, Map<String, Double> timings) {
     List<Box> toJudge = new ArrayList<>();
@@ -231,7 +254,11 @@ public final class PersonPerception implements FrameAnalyzer {
         }
       }
       for (int d = 0; d < found.size(); d++) {
-        if (!used[d]) {
+        // A head with no body seen is a person only on stronger evidence than a head that
+        // refines a seen person.
+        if (!used[d]
+            && found.get(d).score() >= HEAD_ONLY_MIN_SCORE
+            && !belowTheHeadOfSomeone(found.get(d).box(), poses)) {
           Box h = found.get(d).box();
           Point foot = new Point((h.x1() + h.x2()) / 2, Math.min(1, h.y2() + 6 * h.height()));
           out.add(Person.detected(h, found.get(d).score(), foot));
