@@ -1,0 +1,159 @@
+package dev.vigil.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.Box;
+import dev.vigil.config.Json;
+import dev.vigil.config.Observation;
+import dev.vigil.config.Person;
+import dev.vigil.config.Point;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.Violation;
+import dev.vigil.processor.rules.RuleState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rule processor alone, in the Kafka Streams style: a MockProcessorContext with in-memory
+ * stores, explicit record timestamps and punctuators fired by hand.
+ */
+class RuleProcessorTest {
+  private static final long T0 = 1_700_000_000_000L;
+  private MockProcessorContext<String, Object> context;
+  private KeyValueStore<String, byte[]> prompts;
+  private KeyValueStore<String, RuleState> states;
+  private RuleProcessor processor;
+
+  @BeforeEach
+  void setUp() {
+    context = new MockProcessorContext<>();
+    prompts =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(VigilTopology.PROMPTS_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
+    states =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(VigilTopology.RULE_STATE_STORE),
+                Serdes.String(),
+                new dev.vigil.config.JsonSerde<>(RuleState.class))
+            .withLoggingDisabled()
+            .build();
+    prompts.init(context.getStateStoreContext(), prompts);
+    states.init(context.getStateStoreContext(), states);
+    context.addStateStore(prompts);
+    context.addStateStore(states);
+    processor = new RuleProcessor(Map.of());
+    processor.init(context);
+  }
+
+  private void prompt(String id, String text, double cooldown) {
+    prompts.put(id, Json.toBytes(new PromptSpec(id, text, List.of(), cooldown, "warning")));
+  }
+
+  private void frame(long ts, int people) {
+    List<Person> ps =
+        java.util.stream.IntStream.range(0, people)
+            .mapToObj(
+                i ->
+                    Person.detected(
+                        new Box(0.1 * i, 0.2, 0.1 * i + 0.08, 0.9), 0.8, new Point(0.1 * i, 0.9)))
+            .toList();
+    Observation o = new Observation(1, "cam", ts, ts, 640, 480, ps, null, Map.of(), null);
+    processor.process(new Record<>("cam", o, ts));
+  }
+
+  private List<Violation> violations() {
+    List<Violation> out =
+        context.forwarded().stream()
+            .filter(f -> f.childName().orElse("").equals(RuleProcessor.VIOLATIONS_SINK))
+            .map(f -> (Violation) f.record().value())
+            .toList();
+    context.resetForwards();
+    return out;
+  }
+
+  private CapturedPunctuator punctuator(PunctuationType type) {
+    return context.scheduledPunctuators().stream()
+        .filter(p -> p.getType() == type && p.getInterval().equals(Duration.ofSeconds(1)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void shouldOpenAfterForAndEmitObservationWithAnswer() {
+    prompt("people", "Are there more than 1 people in view for 2 seconds?", 0);
+    frame(T0, 2);
+    frame(T0 + 1000, 2);
+    assertThat(violations()).isEmpty();
+    frame(T0 + 2000, 2);
+    Observation last =
+        (Observation)
+            context.forwarded().stream()
+                .filter(f -> f.childName().orElse("").equals(RuleProcessor.OBSERVATIONS_SINK))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .record()
+                .value();
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly("open");
+    assertThat(v.get(0).id()).isEqualTo(Violation.episodeId("cam", "people", T0));
+    assertThat(last.answers().get("people").violation()).isEqualTo("open");
+  }
+
+  @Test
+  void shouldResolveWhenStreamTimePunctuatorFiresAfterResolveDelay() {
+    prompt("people", "How many people are in view?", 0);
+    frame(T0, 1);
+    frame(T0 + 1000, 0);
+    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(T0 + 3000);
+    assertThat(violations()).isEmpty();
+    punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(T0 + 6500);
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v.get(0).ended()).isEqualTo(T0 + 6500);
+  }
+
+  @Test
+  void shouldSuppressNewEpisodeDuringCooldown() {
+    prompt("people", "How many people are in view?", 30);
+    frame(T0, 1);
+    for (int s = 1; s <= 6; s++) {
+      frame(T0 + s * 1000L, 0);
+    }
+    assertThat(violations()).extracting(Violation::state).containsExactly("open", "resolved");
+    frame(T0 + 10_000, 1);
+    assertThat(violations()).isEmpty();
+    frame(T0 + 40_000, 1);
+    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+  }
+
+  @Test
+  void shouldResolveOpenEpisodeWhenPromptIsRemovedAndWallClockPunctuatorFires() {
+    prompt("people", "How many people are in view?", 0);
+    frame(T0, 1);
+    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    prompts.delete("people");
+    for (CapturedPunctuator p : context.scheduledPunctuators()) {
+      if (p.getType() == PunctuationType.WALL_CLOCK_TIME) {
+        p.getPunctuator().punctuate(System.currentTimeMillis());
+      }
+    }
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(states.get("cam/people")).isNull();
+  }
+}
