@@ -38,6 +38,9 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
   static final String PROMPT_STATUS_SINK = "prompt-status-sink";
   static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
 
+  /** Separates the prompt id from the track id in the state keys of per-person rules. */
+  static final char TRACK_SEPARATOR = '#';
+
   private final Map<String, SiteConfig.Camera> cameras;
   private final PromptCatalog catalog = new PromptCatalog();
   private final Map<String, Map<String, Object>> statusSent = new HashMap<>();
@@ -75,6 +78,10 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
         continue;
       }
       CompiledPrompt compiled = prompt.compiled();
+      if (compiled.perPerson()) {
+        answers.put(prompt.id(), perPerson(camera, prompt, scene, calibration, record.timestamp()));
+        continue;
+      }
       double answer = compiled.answer(scene, calibration);
       boolean holds = compiled.holds(answer);
       String key = Violation.key(camera, prompt.id());
@@ -91,6 +98,64 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
               prompt.spec().text(), answerOrNull(answer), holds, violation));
     }
     context.forward(record.withValue((Object) obs.withAnswers(answers)), OBSERVATIONS_SINK);
+  }
+
+  /**
+   * Runs a per-person prompt ("the same person without a helmet for 10 s"): one rule per track,
+   * keyed {@code camera/prompt#track}, so the condition must hold for one person throughout and
+   * each person gets their own episode. A track that leaves the scene counts as false.
+   */
+  private Observation.PromptAnswer perPerson(
+      String camera, PromptCatalog.Entry prompt, Scene scene, double calibration, long ts) {
+    CompiledPrompt compiled = prompt.compiled();
+    boolean soundHolds =
+        !compiled.sound().isPresent() || compiled.sound().test(scene.audio(), calibration);
+    Map<Long, Person> matching = new HashMap<>();
+    for (Person p : compiled.matching(scene)) {
+      if (p.trackId() != null && soundHolds) {
+        matching.put(p.trackId(), p);
+      }
+    }
+    String prefix = Violation.key(camera, prompt.id()) + TRACK_SEPARATOR;
+    Map<Long, RuleState> known = new HashMap<>();
+    try (KeyValueIterator<String, RuleState> it = ruleStates.range(prefix, prefix + '\uffff')) {
+      it.forEachRemaining(kv -> known.put(trackOf(kv.key), kv.value));
+    }
+    java.util.Set<Long> tracks = new java.util.TreeSet<>(known.keySet());
+    tracks.addAll(matching.keySet());
+    boolean open = false;
+    for (long track : tracks) {
+      Person person = matching.get(track);
+      boolean holds = person != null;
+      RuleState state = known.getOrDefault(track, RuleState.initial());
+      TemporalRule rule =
+          new TemporalRule(
+              camera,
+              prompt.id() + TRACK_SEPARATOR + track,
+              RuleSettings.of(compiled.forSeconds(), prompt.spec().cooldownS()));
+      TemporalRule.Step step = rule.step(state, ts, holds, holds ? 1 : 0);
+      if (!holds && step.state().phase() == RuleState.Phase.IDLE && step.event() == null) {
+        // The person left and nothing is pending or open: forget their track.
+        ruleStates.delete(prefix + track);
+      } else {
+        ruleStates.put(prefix + track, step.state());
+      }
+      if (step.event() != null) {
+        Scene one =
+            new Scene(camera, ts, person == null ? List.of() : List.of(person), scene.audio());
+        emit(camera, prompt, step.event(), Evidence.of(compiled, one), ts);
+      }
+      open |= step.state().phase() == RuleState.Phase.OPEN;
+    }
+    return new Observation.PromptAnswer(
+        prompt.spec().text(),
+        (double) matching.size(),
+        !matching.isEmpty(),
+        open ? "open" : "none");
+  }
+
+  private static long trackOf(String key) {
+    return Long.parseLong(key.substring(key.lastIndexOf(TRACK_SEPARATOR) + 1));
   }
 
   private List<PromptCatalog.Entry> acceptedPrompts() {
@@ -190,7 +255,9 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
   }
 
   private static String promptIdOf(String key) {
-    return key.substring(key.lastIndexOf('/') + 1);
+    String id = key.substring(key.lastIndexOf('/') + 1);
+    int track = id.indexOf(TRACK_SEPARATOR);
+    return track < 0 ? id : id.substring(0, track);
   }
 
   private void reportStatus() {

@@ -156,4 +156,39 @@ class RuleProcessorTest {
     assertThat(v).extracting(Violation::state).containsExactly("resolved");
     assertThat(states.get("cam/people")).isNull();
   }
+
+  private void tracked(long ts, Boolean... helmets) {
+    List<Person> ps = new java.util.ArrayList<>();
+    for (int i = 0; i < helmets.length; i++) {
+      Box body = new Box(0.2 * i, 0.2, 0.2 * i + 0.1, 0.9);
+      ps.add(
+          Person.detected(body, 0.8, new Point(0.2 * i + 0.05, 0.9))
+              .withHead(new Box(0.2 * i, 0.2, 0.2 * i + 0.05, 0.3), 0.5, helmets[i])
+              .withTrackId((long) i + 1));
+    }
+    Observation o = new Observation(1, "cam", ts, ts, 640, 480, ps, null, Map.of(), null);
+    processor.process(new Record<>("cam", o, ts));
+  }
+
+  @Test
+  void shouldOpenPerPersonOnlyWhenTheSamePersonHoldsForTheDuration() {
+    prompt("same", "Is the same person without a helmet in view for 3 seconds?", 0);
+    // Track 1 is bare-headed throughout; track 2 is bare for 2 s, then wears a helmet; each
+    // second somebody is without a helmet, but only track 1 for 3 s.
+    tracked(T0, false, false);
+    tracked(T0 + 1000, false, false);
+    tracked(T0 + 2000, false, true);
+    tracked(T0 + 3000, false, true);
+    tracked(T0 + 4000, false, true);
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly("open");
+    assertThat(v.get(0).id()).isEqualTo(Violation.episodeId("cam", "same#1", T0));
+    assertThat(v.get(0).evidence().boxes())
+        .extracting(Violation.LabelledBox::label)
+        .containsExactly("person", "no_helmet");
+    // Track 1 leaves: after the resolve delay its episode resolves.
+    tracked(T0 + 5000);
+    tracked(T0 + 11000);
+    assertThat(violations()).extracting(Violation::state).containsExactly("resolved");
+  }
 }

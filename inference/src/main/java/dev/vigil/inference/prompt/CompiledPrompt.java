@@ -46,6 +46,7 @@ public final class CompiledPrompt {
   private final double threshold;
   private final double forSeconds;
   private final SoundCondition sound;
+  private final boolean perPerson;
   private final String canonical;
 
   CompiledPrompt(
@@ -57,6 +58,20 @@ public final class CompiledPrompt {
       double threshold,
       double forSeconds,
       SoundCondition sound) {
+    this(measure, people, helmet, zone, op, threshold, forSeconds, sound, false);
+  }
+
+  CompiledPrompt(
+      Measure measure,
+      boolean people,
+      Boolean helmet,
+      String zone,
+      Comparison op,
+      double threshold,
+      double forSeconds,
+      SoundCondition sound,
+      boolean perPerson) {
+    this.perPerson = perPerson;
     this.measure = Objects.requireNonNull(measure);
     this.people = people;
     this.helmet = helmet;
@@ -66,6 +81,14 @@ public final class CompiledPrompt {
     this.forSeconds = forSeconds;
     this.sound = Objects.requireNonNull(sound);
     this.canonical = describe();
+  }
+
+  /**
+   * Whether the rule runs per tracked person ("the same person without a helmet for 10 s"): the
+   * condition must hold for one track, not for the scene, and each person has their own episode.
+   */
+  public boolean perPerson() {
+    return perPerson;
   }
 
   /** What is measured. */
@@ -229,6 +252,9 @@ public final class CompiledPrompt {
     m.put("op", op.symbol());
     m.put("threshold", threshold);
     m.put("for_s", forSeconds);
+    if (perPerson) {
+      m.put("per_person", true);
+    }
     if (sound.isPresent()) {
       m.put("alarm", sound.alarm());
       m.put("noise_op", sound.noiseOp() == null ? null : sound.noiseOp().symbol());
@@ -254,7 +280,7 @@ public final class CompiledPrompt {
     if (!people) {
       s.append("Check whether ").append(soundText).append("; alert when true");
     } else if (measure == Measure.EXISTS) {
-      s.append("Check whether anyone");
+      s.append(perPerson ? "Check whether the same person" : "Check whether anyone");
       appendHelmet(s);
       s.append(zone == null ? " is in view" : " is in zone " + zone);
       if (!soundText.isEmpty()) {

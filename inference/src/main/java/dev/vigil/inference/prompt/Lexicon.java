@@ -22,6 +22,8 @@ final class Lexicon {
     SUBJECT,
     /** People, asking whether any exist ("anyone", "someone"). */
     SUBJECT_ANY,
+    /** One person, followed by their track ("the same person"): the rule runs per person. */
+    SAME_PERSON,
     /** Asks for a count ("how many"). */
     HOW_MANY,
     /** Asks for a share ("what fraction"). */
@@ -319,6 +321,16 @@ final class Lexicon {
         "technicians",
         "technician");
     add(Kind.SUBJECT_ANY, "anyone", "anybody", "someone", "somebody", "any one", "any person");
+    add(
+        Kind.SAME_PERSON,
+        "the same person",
+        "same person",
+        "the same worker",
+        "same worker",
+        "the same individual",
+        "same individual",
+        "the same employee",
+        "same employee");
     add(
         Kind.HOW_MANY,
         "how many",

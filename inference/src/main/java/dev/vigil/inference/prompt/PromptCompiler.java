@@ -729,7 +729,9 @@ public final class PromptCompiler {
     private CompiledPrompt resolve() {
       boolean share = shareCue || any(Kind.FRACTION);
       boolean howMany = any(Kind.HOW_MANY);
-      boolean subject = any(Kind.SUBJECT) || any(Kind.SUBJECT_ANY) || any(Kind.NONE) || howMany;
+      boolean same = any(Kind.SAME_PERSON);
+      boolean subject =
+          any(Kind.SUBJECT) || any(Kind.SUBJECT_ANY) || any(Kind.NONE) || howMany || same;
       boolean filter = helmet != null || zone != null;
       boolean people = subject || filter || countValue != null || share;
       SoundCondition sound =
@@ -740,6 +742,12 @@ public final class PromptCompiler {
           throw reject(null, "the prompt asks nothing I can check: " + UNDERSTOOD);
         }
         return new CompiledPrompt(Measure.EXISTS, false, null, null, Comparison.EQ, 1, forS, sound);
+      }
+      if (same && (share || countValue != null || howMany || any(Kind.NONE))) {
+        throw reject(
+            "same",
+            "\"the same person\" asks whether one person breaks the rule, as in \"is the same"
+                + " person without a helmet for 10 seconds?\"; it cannot be counted or shared");
       }
       if (share) {
         if (helmet == null && zone == null) {
@@ -780,7 +788,8 @@ public final class PromptCompiler {
         return new CompiledPrompt(Measure.COUNT, true, helmet, zone, op, threshold, forS, sound);
       }
       boolean cue =
-          any(Kind.SUBJECT_ANY)
+          same
+              || any(Kind.SUBJECT_ANY)
               || anyUnused(Kind.EXISTS)
               || any(Kind.ALERT)
               || any(Kind.BE)
@@ -801,7 +810,8 @@ public final class PromptCompiler {
                 + " e.g. \"how many people are in zone dock?\"; "
                 + UNDERSTOOD);
       }
-      return new CompiledPrompt(Measure.EXISTS, true, helmet, zone, Comparison.EQ, 1, forS, sound);
+      return new CompiledPrompt(
+          Measure.EXISTS, true, helmet, zone, Comparison.EQ, 1, forS, sound, same);
     }
   }
 }

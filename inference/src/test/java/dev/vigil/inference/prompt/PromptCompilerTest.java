@@ -374,4 +374,35 @@ class PromptCompilerTest {
     assertThat(PromptCompiler.compile(text).toJson())
         .isEqualTo(PromptCompiler.compile(text).toJson());
   }
+
+  @Test
+  void shouldCompilePerPersonRuleWhenTheSamePersonIsNamed() {
+    CompiledPrompt p =
+        PromptCompiler.compile(
+            "Is the same person without a hard hat in zone press for 10 seconds?");
+    assertThat(p.perPerson()).isTrue();
+    assertThat(p.measure()).isEqualTo(Measure.EXISTS);
+    assertThat(p.helmet()).isFalse();
+    assertThat(p.zone()).isEqualTo("press");
+    assertThat(p.forSeconds()).isEqualTo(10);
+    assertThat(p.toMap()).containsEntry("per_person", true);
+    assertThat(p.canonical())
+        .isEqualTo(
+            "Check whether the same person without a helmet is in zone press; alert when true for"
+                + " 10 s.");
+    assertThat(
+            PromptCompiler.compile(
+                    "Alert if the same worker is in zone press without a helmet for 10 s")
+                .canonical())
+        .isEqualTo(p.canonical());
+    assertThat(PromptCompiler.compile("Is anyone without a helmet for 10 seconds?").perPerson())
+        .isFalse();
+  }
+
+  @Test
+  void shouldRefuseCountingTheSamePerson() {
+    assertThatThrownBy(() -> PromptCompiler.compile("How many of the same person wear no helmet?"))
+        .isInstanceOf(PromptRejectedException.class)
+        .hasMessageContaining("the same person");
+  }
 }
