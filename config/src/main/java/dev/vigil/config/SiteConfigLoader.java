@@ -47,7 +47,7 @@ public final class SiteConfigLoader {
   static final String DEFAULT_BOOTSTRAP = "localhost:9092";
   static final String DEFAULT_MQTT_URL = "tcp://localhost:1883";
   static final String DEFAULT_CACHE_DIR = "~/.cache/vigil/models";
-  static final int DEFAULT_THREADS = 2;
+  static final int DEFAULT_THREADS = 1;
   static final double DEFAULT_FPS = 2;
   static final double DEFAULT_KEYFRAME_S = 10;
   static final double DEFAULT_COOLDOWN_S = 60;
@@ -591,7 +591,7 @@ public final class SiteConfigLoader {
               DEFAULT_THREADS,
               1,
               64,
-              "Set the TensorFlow intra-op threads, such as 2 (at most the number of cores).");
+              "Set the TensorFlow intra-op threads, such as 1 (at most the number of cores).");
       return new SiteConfig.Model(expandHome(cacheDir), (int) threads, detector(m));
     }
 

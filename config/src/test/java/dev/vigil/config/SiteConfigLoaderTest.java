@@ -60,7 +60,7 @@ class SiteConfigLoaderTest {
                 null));
     assertThat(c.model().cacheDir())
         .isEqualTo(System.getProperty("user.home") + "/.cache/vigil/models");
-    assertThat(c.model().intraOpThreads()).isEqualTo(2);
+    assertThat(c.model().intraOpThreads()).isEqualTo(1);
     assertThat(c.cameras()).isEmpty();
     assertThat(c.prompts()).isEmpty();
   }
@@ -617,7 +617,7 @@ class SiteConfigLoaderTest {
                 classes: {1: person, 2: head, 3: helmet, 7: ignore}
             """);
 
-    assertThat(c.model().intraOpThreads()).isEqualTo(2);
+    assertThat(c.model().intraOpThreads()).isEqualTo(1);
     assertThat(c.model().detector())
         .isEqualTo(
             new SiteConfig.Detector(

@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--stream-threads",
-      defaultValue = "1",
+      defaultValue = "2",
       description = "Processor stream threads (and bare-model threads). Default: ${DEFAULT-VALUE}")
   int streamThreads;
 
@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--intra-op-threads",
-      defaultValue = "2",
+      defaultValue = "1",
       description = "TensorFlow intra-op threads (process-wide). Default: ${DEFAULT-VALUE}")
   int intraOpThreads;
 

@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         site,
         new SiteConfig.Kafka(bootstrap, Topics.DEFAULT_PREFIX, Map.of()),
         new SiteConfig.Mqtt(mqttUrl, null, "vigil-demo-" + site, null, null, null),
-        new SiteConfig.Model(null, 2),
+        new SiteConfig.Model(null, 1),
         cameras,
         specs);
   }

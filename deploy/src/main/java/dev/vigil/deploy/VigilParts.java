@@ -116,7 +116,7 @@ final class VigilParts implements AutoCloseable {
         m == null || m.cacheDir() == null
             ? new ModelStore()
             : new ModelStore(Path.of(m.cacheDir()));
-    int threads = m == null ? 2 : m.intraOpThreads();
+    int threads = m == null ? 1 : m.intraOpThreads();
     // A plant's own SavedModel detector when configured, else the built-in person perception.
     model = Detectors.open(m, () -> PersonPerception.open(store, threads));
     Map<String, SiteConfig.Camera> cameras =

@@ -43,7 +43,9 @@ public final class ProcessorApp implements AutoCloseable {
   public record Options(
       String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
     public static Options defaults(Path stateDir) {
-      return new Options("vigil-processor", stateDir, 1, 30);
+      // Two stream threads overlap one frame's model call with the other's Kafka round trips;
+      // measured by `vigil bench` (docs/BENCHMARKS.md).
+      return new Options("vigil-processor", stateDir, 2, 30);
     }
   }
 
