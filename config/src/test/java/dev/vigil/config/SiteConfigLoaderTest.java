@@ -238,7 +238,7 @@ class SiteConfigLoaderTest {
                 """))
         .containsExactly(
             "site.yaml:3:21: model.intra_op_threads: must be a whole number in [1, 64], got 0."
-                + " Set the TensorFlow intra-op threads, such as 2 (at most the number of cores).",
+                + " Set the TensorFlow intra-op threads, such as 1 (at most the number of cores).",
             "site.yaml:9:10: cameras[1].fps: must be a number in (0, 60], got -2."
                 + " Set a positive frames-per-second such as 2.",
             "site.yaml:10:26: cameras[1].keyframe_interval_s: must be a number > 0, got 0."
@@ -270,7 +270,7 @@ class SiteConfigLoaderTest {
             "site.yaml:2:8: kafka: must be a map, got a list of 2 values. Write it as a map with"
                 + " keys bootstrap_servers, topic_prefix, properties.",
             "site.yaml:4:21: model.intra_op_threads: must be a whole number in [1, 64], got 2.5."
-                + " Set the TensorFlow intra-op threads, such as 2 (at most the number of cores).",
+                + " Set the TensorFlow intra-op threads, such as 1 (at most the number of cores).",
             "site.yaml:8:10: cameras[0].fps: must be a number in (0, 60], got \"fast\"."
                 + " Set a positive frames-per-second such as 2.",
             "site.yaml:9:12: cameras[0].zones: must be a list, got a map. List the zones, each"
