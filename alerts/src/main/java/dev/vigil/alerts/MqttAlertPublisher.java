@@ -7,6 +7,7 @@ import dev.vigil.config.Violation;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -175,13 +176,42 @@ public final class MqttAlertPublisher implements AutoCloseable {
     Objects.requireNonNull(violation, "violation");
     String topic = violationsTopic(violation.camera());
     String json = payload(violation);
-    CompletableFuture<PublishedAlert> result = new CompletableFuture<>();
+    return send(
+        topic,
+        json,
+        false,
+        "of violation " + violation.id(),
+        () -> new PublishedAlert(topic, violation, json));
+  }
+
+  /**
+   * Publishes a retained message at QoS 1, for the state topic and Home Assistant discovery.
+   *
+   * @return a future completed when the broker's PUBACK arrives, or completed exceptionally with an
+   *     {@link AlertsException} when the client is not connected or the broker refuses it; the
+   *     caller retries
+   */
+  CompletableFuture<Void> publishRetained(String topic, String payload) {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(payload, "payload");
+    return send(topic, payload, true, "to " + topic, () -> null);
+  }
+
+  /**
+   * Publishes at QoS 1 and completes the future with {@code onAck}'s value on PUBACK, or
+   * exceptionally with an {@link AlertsException} when the client is closed, the publish fails or
+   * the broker refuses the message.
+   */
+  private <T> CompletableFuture<T> send(
+      String topic, String payload, boolean retained, String what, Supplier<T> onAck) {
+    CompletableFuture<T> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new AlertsException("MQTT publisher is closed"));
       return result;
     }
-    MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
+    MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
     message.setQos(QOS);
+    message.setRetained(retained);
     try {
       client.publish(
           topic,
@@ -197,93 +227,31 @@ public final class MqttAlertPublisher implements AutoCloseable {
                     new AlertsException(
                         "MQTT broker "
                             + options.mqtt().url()
-                            + " refused the message on "
+                            + (retained
+                                ? " refused the retained message on "
+                                : " refused the message on ")
                             + topic
                             + " (reason code "
                             + codes[0]
                             + "). Check the broker's ACL for mqtt.username."));
               } else {
-                result.complete(new PublishedAlert(topic, violation, json));
+                result.complete(onAck.get());
               }
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable error) {
               result.completeExceptionally(
-                  new AlertsException(
-                      "MQTT publish of violation " + violation.id() + " failed: " + error, error));
+                  new AlertsException("MQTT publish " + what + " failed: " + error, error));
             }
           });
     } catch (MqttException e) {
       result.completeExceptionally(
           new AlertsException(
-              "MQTT publish of violation "
-                  + violation.id()
+              "MQTT publish "
+                  + what
                   + " to "
                   + options.mqtt().url()
-                  + " failed: "
-                  + e.getMessage()
-                  + " (code "
-                  + e.getReasonCode()
-                  + ")",
-              e));
-    }
-    return result;
-  }
-
-  /**
-   * Publishes a retained message at QoS 1, for the state topic and Home Assistant discovery.
-   *
-   * @return a future completed when the broker's PUBACK arrives, or completed exceptionally with an
-   *     {@link AlertsException} when the client is not connected or the broker refuses it; the
-   *     caller retries
-   */
-  CompletableFuture<Void> publishRetained(String topic, String payload) {
-    Objects.requireNonNull(topic, "topic");
-    Objects.requireNonNull(payload, "payload");
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(new AlertsException("MQTT publisher is closed"));
-      return result;
-    }
-    MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
-    message.setQos(QOS);
-    message.setRetained(true);
-    try {
-      client.publish(
-          topic,
-          message,
-          null,
-          new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              int[] codes = token.getReasonCodes();
-              if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-                result.completeExceptionally(
-                    new AlertsException(
-                        "MQTT broker "
-                            + options.mqtt().url()
-                            + " refused the retained message on "
-                            + topic
-                            + " (reason code "
-                            + codes[0]
-                            + "). Check the broker's ACL for mqtt.username."));
-              } else {
-                result.complete(null);
-              }
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable error) {
-              result.completeExceptionally(
-                  new AlertsException("MQTT publish to " + topic + " failed: " + error, error));
-            }
-          });
-    } catch (MqttException e) {
-      result.completeExceptionally(
-          new AlertsException(
-              "MQTT publish to "
-                  + topic
                   + " failed: "
                   + e.getMessage()
                   + " (code "

@@ -17,6 +17,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -106,7 +107,12 @@ class DashboardBrowserIT {
           assertThat(snapshot.statusCode()).isEqualTo(200);
           assertThat(snapshot.headers().firstValue("content-type")).hasValue("image/jpeg");
           assertThat(snapshot.body()).startsWith((byte) 0xFF, (byte) 0xD8);
-          Thread.sleep(1500); // let the page fetch and paint the snapshot before the screenshot
+          // The page has fetched and painted the snapshot before the screenshot is taken.
+          wait.until(
+              b ->
+                  Boolean.TRUE.equals(
+                      ((JavascriptExecutor) b)
+                          .executeScript("return !!(snapshots.walk && snapshots.walk.ok);")));
           Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
           Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -5,6 +5,8 @@ import dev.vigil.config.PromptSpec;
 import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.prompt.CompiledPrompt;
 import dev.vigil.inference.prompt.PromptCompiler;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,16 +15,10 @@ import java.util.Map;
  * compiled once per version. Not thread-safe: one per processor instance.
  */
 final class PromptCatalog {
-  private static final int MAX_CACHED = 1024;
-  private final Map<String, Entry> cache =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+  /** The last version seen of each prompt id, with the bytes it was compiled from. */
+  private final Map<String, Compiled> cache = new HashMap<>();
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-          return size() > MAX_CACHED;
-        }
-      };
+  private record Compiled(byte[] value, Entry entry) {}
 
   /**
    * A prompt as the processor sees it: accepted with its compiled form, or rejected with a reason.
@@ -52,9 +48,17 @@ final class PromptCatalog {
     }
   }
 
+  /**
+   * The prompt {@code id} as of {@code value}, compiled once per version: this runs for every
+   * prompt on every frame, so an unchanged value costs one byte comparison.
+   */
   Entry get(String id, byte[] value) {
-    String key = id + "\u0000" + new String(value, java.nio.charset.StandardCharsets.UTF_8);
-    return cache.computeIfAbsent(key, k -> compile(id, value));
+    Compiled c = cache.get(id);
+    if (c == null || !Arrays.equals(c.value(), value)) {
+      c = new Compiled(value.clone(), compile(id, value));
+      cache.put(id, c);
+    }
+    return c.entry();
   }
 
   static Entry compile(String id, byte[] value) {
