@@ -59,11 +59,18 @@ final class EvalCommand implements Callable<Integer> {
   String headDetector;
 
   @Option(
-      names = "--head-size",
-      defaultValue = "320",
+      names = "--long-side",
+      defaultValue = "" + PoseDetector.DEFAULT_LONG_SIDE,
       description =
-          "Head detector input size in pixels, a multiple of 8 (default ${DEFAULT-VALUE}).")
-  int headSize;
+          "Long side of the person model's input in pixels, a multiple of 32 (default"
+              + " ${DEFAULT-VALUE}, as the processor runs it).")
+  int longSide;
+
+  @Option(
+      names = "--head-min-score",
+      defaultValue = "" + HeadDetector.DEFAULT_MIN_SCORE,
+      description = "Centre score from which a detected head counts (default ${DEFAULT-VALUE}).")
+  double headMinScore;
 
   @Option(
       names = "--model-cache",
@@ -111,26 +118,26 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private PersonPerception open(ModelStore store) {
-    if (headSize <= 0 || headSize % 8 != 0) {
-      throw new VigilCli.UsageException("--head-size must be a positive multiple of 8");
+    if (longSide <= 0 || longSide % 32 != 0) {
+      throw new VigilCli.UsageException("--long-side must be a positive multiple of 32");
     }
+    if (!(headMinScore >= 0 && headMinScore < 1)) {
+      throw new VigilCli.UsageException("--head-min-score must be in [0, 1)");
+    }
+    HeadDetector heads =
+        switch (headDetector) {
+          case "none" -> null;
+          case "builtin" -> HeadDetector.bundled();
+          default -> HeadDetector.read(Path.of(headDetector));
+        };
     HelmetClassifier helmets =
         helmetWeights == null ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
-    HeadDetector heads = null;
     try {
-      heads =
-          switch (headDetector) {
-            case "none" -> null;
-            case "builtin" -> HeadDetector.open(threads, headSize);
-            default -> HeadDetector.open(Path.of(headDetector), threads, headSize);
-          };
-      return new PersonPerception(
-          PoseDetector.open(store, threads), PersonPerception.DEFAULT_MIN_SCORE, helmets, heads);
+      PoseDetector poses =
+          new PoseDetector(PoseDetector.graphDef(store), threads, longSide, heads, headMinScore);
+      return new PersonPerception(poses, PersonPerception.DEFAULT_MIN_SCORE, helmets);
     } catch (RuntimeException e) {
       helmets.close();
-      if (heads != null) {
-        heads.close();
-      }
       throw e;
     }
   }

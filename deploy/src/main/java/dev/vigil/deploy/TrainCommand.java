@@ -2,6 +2,9 @@ package dev.vigil.deploy;
 
 import dev.vigil.inference.helmet.HeadDetectorTrainer;
 import dev.vigil.inference.helmet.HelmetTrainer;
+import dev.vigil.inference.helmet.VocDataset;
+import dev.vigil.inference.model.ModelStore;
+import dev.vigil.inference.vision.PoseDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,6 +66,14 @@ final class TrainCommand implements Runnable {
         description = "Use at most this many images of each split; 0 for all (default).")
     int maxImages;
 
+    @Option(
+        names = "--split",
+        defaultValue = "TRAIN",
+        description =
+            "TRAIN (validate on VALIDATION), or FIT (validate on TUNE) while choosing settings"
+                + " (default ${DEFAULT-VALUE}).")
+    VocDataset.Split split;
+
     @Override
     public Integer call() {
       if (!Files.isDirectory(dataset)) {
@@ -71,8 +82,10 @@ final class TrainCommand implements Runnable {
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
+      checkSplit(split);
       HelmetTrainer.train(
           dataset,
+          split,
           out,
           HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages),
           System.out);
@@ -85,8 +98,9 @@ final class TrainCommand implements Runnable {
       name = "heads",
       mixinStandardHelpOptions = true,
       description = {
-        "Trains the head detector (CenterNet-style, 320 px) on the helmet/head boxes of a Pascal",
-        "VOC folder, holding out the images whose name's CRC-32 %% 5 == 0.",
+        "Trains the head detector (a CenterNet-style head on frozen MoveNet features) on the",
+        "helmet/head boxes of a Pascal VOC folder, holding out the images whose name's CRC-32",
+        "%% 5 == 0. Fetches MoveNet into the model cache if needed.",
         "Prints progress and validation figures; writes head-detector.json/.bin."
       })
   static final class Heads implements Callable<Integer> {
@@ -105,6 +119,21 @@ final class TrainCommand implements Runnable {
         description = "Passes over the training images (default ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(
+        names = "--split",
+        defaultValue = "TRAIN",
+        description =
+            "TRAIN (validate on VALIDATION), or FIT (validate on TUNE) while choosing settings"
+                + " (default ${DEFAULT-VALUE}).")
+    VocDataset.Split split;
+
+    @Option(
+        names = "--model-cache",
+        paramLabel = "DIR",
+        description =
+            "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
+    Path modelCache;
+
     @Override
     public Integer call() {
       if (!Files.isDirectory(dataset)) {
@@ -113,9 +142,22 @@ final class TrainCommand implements Runnable {
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
+      ModelStore store = modelCache == null ? new ModelStore() : new ModelStore(modelCache);
+      checkSplit(split);
       HeadDetectorTrainer.train(
-          dataset, out, HeadDetectorTrainer.defaults(seed, epochs), System.out);
+          dataset,
+          split,
+          out,
+          PoseDetector.graphDef(store),
+          HeadDetectorTrainer.defaults(seed, epochs),
+          System.out);
       return 0;
+    }
+  }
+
+  private static void checkSplit(VocDataset.Split split) {
+    if (split != VocDataset.Split.TRAIN && split != VocDataset.Split.FIT) {
+      throw new VigilCli.UsageException("--split must be TRAIN or FIT, not " + split);
     }
   }
 }

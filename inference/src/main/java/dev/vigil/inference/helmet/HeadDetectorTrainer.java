@@ -1,7 +1,16 @@
 package dev.vigil.inference.helmet;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.CV_32SC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +18,7 @@ import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +27,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -31,14 +44,18 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /**
  * Trains the {@link HeadDetector} on the head and helmet boxes of a Pascal VOC folder's {@link
  * VocDataset.Split#TRAIN} images, in TensorFlow Java graph mode with Adam (the last quarter of the
- * epochs at a tenth of the rate). Each epoch re-draws every image at a random scale, position and
- * mirror. Seeded, like {@link HelmetTrainer}. Stateless; each call owns its graph and session.
+ * epochs at a tenth of the rate). MoveNet stays frozen: each step runs it image by image on the
+ * batch to get its features, then trains {@link HeadNet} on them. Each epoch re-draws every image
+ * at a random scale, position and mirror. Seeded, like {@link HelmetTrainer}. Stateless; each call
+ * owns its graph and session.
  */
 public final class HeadDetectorTrainer {
 
@@ -46,14 +63,15 @@ public final class HeadDetectorTrainer {
 
   /** The settings the committed detector was trained with, but for seed and epochs. */
   public static HelmetTrainer.Options defaults(long seed, int epochs) {
-    return new HelmetTrainer.Options(seed, epochs, 16, 2e-3f, 320, 0, 2);
+    return new HelmetTrainer.Options(seed, epochs, 16, 2e-3f, 256, 0, 2);
   }
 
   /**
    * What a run did.
    *
    * @param epochLosses mean training loss of each epoch
-   * @param validation the detector alone on the validation split (heads only, helmets unknown)
+   * @param validation the detector alone on the validation split, helmets judged by its own helmet
+   *     output
    */
   public record Outcome(List<Double> epochLosses, DetectionMetrics.Report validation) {
     public Outcome {
@@ -61,13 +79,36 @@ public final class HeadDetectorTrainer {
     }
   }
 
-  /** Trains and writes {@code head-detector.json/.bin} into {@code outDir}. */
-  public static Outcome train(Path vocDir, Path outDir, HelmetTrainer.Options o, PrintStream log) {
+  /**
+   * Trains and writes {@code head-detector.json/.bin} into {@code outDir}.
+   *
+   * @param movenet the MoveNet MultiPose GraphDef whose features the detector reads
+   */
+  public static Outcome train(
+      Path vocDir, Path outDir, GraphDef movenet, HelmetTrainer.Options o, PrintStream log) {
+    return train(vocDir, VocDataset.Split.TRAIN, outDir, movenet, o, log);
+  }
+
+  /**
+   * Trains on one split ({@code TRAIN}, or {@code FIT} while choosing settings) and validates on
+   * the split held out from it.
+   */
+  public static Outcome train(
+      Path vocDir,
+      VocDataset.Split split,
+      Path outDir,
+      GraphDef movenet,
+      HelmetTrainer.Options o,
+      PrintStream log) {
     long t0 = System.nanoTime();
-    List<VocImage> train = limit(VocDataset.read(vocDir, VocDataset.Split.TRAIN), o.maxImages());
-    List<VocImage> val = limit(VocDataset.read(vocDir, VocDataset.Split.VALIDATION), o.maxImages());
+    List<VocImage> train = limit(VocDataset.read(vocDir, split), o.maxImages());
+    List<VocImage> val = limit(VocDataset.read(vocDir, split.heldOut()), o.maxImages());
     int s = o.inputSize();
+    if (s % 32 != 0) {
+      throw new IllegalArgumentException("The input size must be a multiple of 32: " + s);
+    }
     int g = s / HeadNet.STRIDE;
+    int c = HeadNet.CHANNELS;
     log.printf(
         Locale.ROOT,
         "heads: training on %d images, validating on %d, input %d px%n",
@@ -77,21 +118,24 @@ public final class HeadDetectorTrainer {
     Random random = new Random(o.seed());
     Map<String, float[]> init = HeadNet.initial(o.seed());
     List<Double> epochLosses = new ArrayList<>();
+    Map<String, float[]> trained = new LinkedHashMap<>();
     try (Graph graph = new Graph()) {
+      graph.importGraphDef(movenet);
       Ops tf = Ops.create(graph);
+      Operand<TFloat32> features = HeadNet.features(tf, graph);
       Placeholder<TFloat32> x =
-          tf.withName("image")
-              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
+          tf.withName("features")
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, g, g, c)));
       Placeholder<TFloat32> targets =
           tf.withName("targets")
-              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, g, g, 7)));
+              .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, g, g, 8)));
       Placeholder<TFloat32> heads =
           tf.withName("heads").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
       for (Map.Entry<String, long[]> e : HeadNet.shapes().entrySet()) {
         vars.put(
             e.getKey(),
-            tf.withName(e.getKey().replace('/', '_'))
+            tf.withName("head_" + e.getKey().replace('/', '_'))
                 .variable(
                     tf.constant(
                         Shape.of(e.getValue()),
@@ -116,9 +160,8 @@ public final class HeadDetectorTrainer {
                   .setInterOpParallelismThreads(1)
                   .build())) {
         session.initialize();
-        int per = s * s * 3;
-        int tper = g * g * 7;
-        List<Double> losses = epochLosses;
+        int per = g * g * c;
+        int tper = g * g * 8;
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
           long e0 = System.nanoTime();
           List<Integer> order = new ArrayList<>();
@@ -130,18 +173,23 @@ public final class HeadDetectorTrainer {
           int steps = 0;
           for (int b = 0; b < order.size(); b += o.batchSize()) {
             List<Integer> idx = order.subList(b, Math.min(order.size(), b + o.batchSize()));
-            float[] px = new float[idx.size() * per];
+            float[] fs = new float[idx.size() * per];
             float[] tg = new float[idx.size() * tper];
             int n = 0;
             for (int k = 0; k < idx.size(); k++) {
-              n += draw(train.get(idx.get(k)), s, random, px, k * per, tg, k * tper);
+              try (TInt32 image = TInt32.tensorOf(Shape.of(1, s, s, 3))) {
+                n += draw(train.get(idx.get(k)), s, random, image, tg, k * tper);
+                try (Result r = session.runner().feed("input", image).fetch(features).run()) {
+                  ((TFloat32) r.get(0)).copyTo(DataBuffers.of(fs, false, false).offset(k * per));
+                }
+              }
             }
             try (TFloat32 xs =
                     TFloat32.tensorOf(
-                        Shape.of(idx.size(), s, s, 3), DataBuffers.of(px, true, false));
+                        Shape.of(idx.size(), g, g, c), DataBuffers.of(fs, true, false));
                 TFloat32 ts =
                     TFloat32.tensorOf(
-                        Shape.of(idx.size(), g, g, 7), DataBuffers.of(tg, true, false));
+                        Shape.of(idx.size(), g, g, 8), DataBuffers.of(tg, true, false));
                 TFloat32 hs = TFloat32.scalarOf(Math.max(1, n));
                 Result r =
                     session
@@ -156,7 +204,7 @@ public final class HeadDetectorTrainer {
               steps++;
             }
           }
-          losses.add(sum / steps);
+          epochLosses.add(sum / steps);
           log.printf(
               Locale.ROOT,
               "heads: epoch %d/%d loss %.4f (%.1f s)%n",
@@ -165,7 +213,6 @@ public final class HeadDetectorTrainer {
               sum / steps,
               (System.nanoTime() - e0) / 1e9);
         }
-        Map<String, float[]> trained = new LinkedHashMap<>();
         for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet()) {
           try (Result r = session.runner().fetch(e.getValue()).run()) {
             float[] values = new float[init.get(e.getKey()).length];
@@ -173,50 +220,72 @@ public final class HeadDetectorTrainer {
             trained.put(e.getKey(), values);
           }
         }
-        ObjectNode info = new ObjectMapper().createObjectNode();
-        info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
-        info.put("split", "train = images whose name's CRC-32 % 5 != 0");
-        info.put("seed", o.seed());
-        info.put("epochs", o.epochs());
-        info.put("batch_size", o.batchSize());
-        info.put("learning_rate", o.learningRate());
-        info.put("max_images", o.maxImages());
-        try {
-          new HelmetWeights(HelmetWeights.Kind.DETECTOR, s, 0, trained, info).write(outDir);
-        } catch (IOException e) {
-          throw new InferenceException("Cannot write head detector to " + outDir + ": " + e, e);
-        }
       }
     }
-    DetectionMetrics metrics = new DetectionMetrics();
-    List<Double> losses = epochLosses;
-    try (HeadDetector detector = HeadDetector.open(outDir, o.threads(), s)) {
-      for (VocImage image : val) {
-        try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
-          metrics.add(detector.detect(bgr, HeadDetector.DEFAULT_MIN_SCORE), image.heads());
-        }
-      }
+    ObjectNode info = new ObjectMapper().createObjectNode();
+    info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
+    info.put(
+        "split",
+        split == VocDataset.Split.TRAIN
+            ? "train = images whose name's CRC-32 % 5 != 0"
+            : "fit = images whose name's CRC-32 % 5 > 1");
+    info.put("backbone", "MoveNet MultiPose Lightning, frozen");
+    info.put("seed", o.seed());
+    info.put("epochs", o.epochs());
+    info.put("batch_size", o.batchSize());
+    info.put("learning_rate", o.learningRate());
+    info.put("max_images", o.maxImages());
+    HelmetWeights weights = new HelmetWeights(HelmetWeights.Kind.DETECTOR, s, 0, trained, info);
+    try {
+      weights.write(outDir);
+    } catch (IOException e) {
+      throw new InferenceException("Cannot write head detector to " + outDir + ": " + e, e);
     }
-    DetectionMetrics.Report report = metrics.report(0);
+    DetectionMetrics.Report report = validate(movenet, HeadDetector.read(outDir), val, o.threads());
     log.printf(
         Locale.ROOT,
-        "heads: done in %.0f s; validation head precision %.3f recall %.3f F1 %.3f; weights in"
-            + " %s%n",
+        "heads: done in %.0f s; validation head precision %.3f recall %.3f F1 %.3f, helmet"
+            + " accuracy %.3f; weights in %s%n",
         (System.nanoTime() - t0) / 1e9,
         report.headPrecision(),
         report.headRecall(),
         report.headF1(),
+        report.helmetAccuracy(),
         outDir);
-    return new Outcome(losses, report);
+    return new Outcome(epochLosses, report);
+  }
+
+  /** The detector alone on images, judging helmets by its own helmet output at 0.5. */
+  static DetectionMetrics.Report validate(
+      GraphDef movenet, HeadDetector detector, List<VocImage> images, int threads) {
+    DetectionMetrics metrics = new DetectionMetrics();
+    try (dev.vigil.inference.vision.PoseDetector poses =
+        new dev.vigil.inference.vision.PoseDetector(
+            movenet,
+            threads,
+            dev.vigil.inference.vision.PoseDetector.DEFAULT_LONG_SIDE,
+            detector,
+            HeadDetector.DEFAULT_MIN_SCORE)) {
+      for (VocImage image : images) {
+        try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
+          List<HeadPrediction> predicted = new ArrayList<>();
+          for (HeadDetector.DetectedHead h : poses.detect(bgr, 1.1).heads()) {
+            predicted.add(new HeadPrediction(h.box(), h.score(), h.helmetProbability() >= 0.5));
+          }
+          metrics.add(predicted, image.heads());
+        }
+      }
+    }
+    return metrics.report(0);
   }
 
   /**
-   * Draws one image at a random scale, place and mirror into the batch, with its targets.
+   * Draws one image at a random scale, place and mirror into the model input, with its targets.
    *
    * @return the number of labelled heads drawn
    */
   private static int draw(
-      VocImage image, int s, Random random, float[] px, int pOff, float[] tg, int tOff) {
+      VocImage image, int s, Random random, TInt32 input, float[] tg, int tOff) {
     int g = s / HeadNet.STRIDE;
     try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
       if (bgr == null || bgr.empty()) {
@@ -224,13 +293,13 @@ public final class HeadDetectorTrainer {
       }
       int w = bgr.cols();
       int h = bgr.rows();
-      double a = (double) s / Math.max(w, h) * (0.6 + 0.6 * random.nextDouble());
+      double a = (double) s / Math.max(w, h) * (0.6 + 0.7 * random.nextDouble());
       double sw = a * w;
       double sh = a * h;
       double tx = Math.min(0, s - sw) + random.nextDouble() * Math.abs(s - sw);
       double ty = Math.min(0, s - sh) + random.nextDouble() * Math.abs(s - sh);
       boolean mirror = random.nextBoolean();
-      HeadDetector.warp(bgr, s, a, mirror, tx, ty, px, pOff);
+      warp(bgr, s, a, mirror, tx, ty, input);
       int n = 0;
       float[] heat = new float[g * g];
       for (LabelledHead head : image.heads()) {
@@ -257,21 +326,59 @@ public final class HeadDetectorTrainer {
                 (float) Math.max(heat[j * g + i], Math.exp(-d2 / (2 * sigma * sigma)));
           }
         }
-        int c = tOff + (cj * g + ci) * 7;
+        int c = tOff + (cj * g + ci) * 8;
         tg[c] = 1;
         tg[c + 2] = 1;
         tg[c + 3] = (float) Math.log(Math.max(0.25, bw));
         tg[c + 4] = (float) Math.log(Math.max(0.25, bh));
         tg[c + 5] = (float) (cx - ci);
         tg[c + 6] = (float) (cy - cj);
+        tg[c + 7] = head.helmet() ? 1 : 0;
         n++;
       }
       for (int k = 0; k < g * g; k++) {
-        int c = tOff + k * 7;
+        int c = tOff + k * 8;
         float q = 1 - heat[k];
         tg[c + 1] = tg[c] > 0 ? 0 : q * q * q * q;
       }
       return n;
+    }
+  }
+
+  /**
+   * Scales a frame by {@code a} (mirrored if asked), shifts it by (tx, ty) into an s x s black
+   * canvas, and writes it into the model input as RGB ints 0..255. A frame point x maps to {@code a
+   * x + tx}, or {@code tx + a (w - x)} when mirrored.
+   */
+  static void warp(Mat bgr, int s, double a, boolean mirror, double tx, double ty, TInt32 input) {
+    if (a < 1) {
+      // Shrink with area averaging first: warpAffine alone would alias.
+      try (Mat small = new Mat();
+          Size smallSize =
+              new Size(
+                  Math.max(1, (int) Math.round(bgr.cols() * a)),
+                  Math.max(1, (int) Math.round(bgr.rows() * a)))) {
+        resize(bgr, small, smallSize, 0, 0, INTER_AREA);
+        warp(small, s, 1, mirror, tx, ty, input);
+      }
+      return;
+    }
+    double[] m =
+        mirror
+            ? new double[] {-a, 0, tx + a * bgr.cols(), 0, a, ty}
+            : new double[] {a, 0, tx, 0, a, ty};
+    try (DoublePointer mp = new DoublePointer(m);
+        Mat matrix = new Mat(2, 3, CV_64FC1, mp);
+        Mat warped = new Mat();
+        Mat rgb = new Mat();
+        Mat ints = new Mat();
+        Size size = new Size(s, s);
+        Scalar black = new Scalar(0.0)) {
+      warpAffine(bgr, warped, matrix, size, INTER_LINEAR, BORDER_CONSTANT, black);
+      cvtColor(warped, rgb, COLOR_BGR2RGB);
+      rgb.convertTo(ints, CV_32SC3);
+      IntBuffer pixels = ints.createBuffer();
+      DataBuffers.of(pixels).copyTo(input.asRawTensor().data().asInts(), (long) s * s * 3);
     }
   }
 

@@ -140,9 +140,18 @@ public final class HelmetTrainer {
    * @param log receives one progress line per epoch and a summary
    */
   public static Report train(Path vocDir, Path outDir, Options o, PrintStream log) {
+    return train(vocDir, VocDataset.Split.TRAIN, outDir, o, log);
+  }
+
+  /**
+   * Trains on one split ({@code TRAIN}, or {@code FIT} while choosing settings) and validates on
+   * the split held out from it.
+   */
+  public static Report train(
+      Path vocDir, VocDataset.Split split, Path outDir, Options o, PrintStream log) {
     long t0 = System.nanoTime();
-    List<VocImage> train = limit(VocDataset.read(vocDir, VocDataset.Split.TRAIN), o.maxImages());
-    List<VocImage> val = limit(VocDataset.read(vocDir, VocDataset.Split.VALIDATION), o.maxImages());
+    List<VocImage> train = limit(VocDataset.read(vocDir, split), o.maxImages());
+    List<VocImage> val = limit(VocDataset.read(vocDir, split.heldOut()), o.maxImages());
     List<Sample> trainSamples = samples(train);
     List<Sample> valSamples = samples(val);
     if (trainSamples.isEmpty()) {

@@ -43,14 +43,33 @@ public final class VocDataset {
     /** The images not in the validation split: the only ones training may see. */
     TRAIN,
     /** The held-out images, about 20%. */
-    VALIDATION;
+    VALIDATION,
+    /**
+     * A fifth of {@link #TRAIN} (name CRC-32 % 5 == 1) held out while choosing settings, so that
+     * they are never chosen on {@link #VALIDATION}.
+     */
+    TUNE,
+    /** {@link #TRAIN} without {@link #TUNE}: what a run that chooses settings trains on. */
+    FIT;
 
     /** Whether an image of this name belongs to this split. */
     public boolean contains(String imageName) {
+      long bucket = bucket(imageName);
       return switch (this) {
         case ALL -> true;
-        case TRAIN -> !isValidation(imageName);
-        case VALIDATION -> isValidation(imageName);
+        case TRAIN -> bucket != 0;
+        case VALIDATION -> bucket == 0;
+        case TUNE -> bucket == 1;
+        case FIT -> bucket > 1;
+      };
+    }
+
+    /** The split that measures a model trained on this one: VALIDATION, or TUNE for FIT. */
+    public Split heldOut() {
+      return switch (this) {
+        case TRAIN -> VALIDATION;
+        case FIT -> TUNE;
+        default -> throw new IllegalArgumentException("Training may only use TRAIN or FIT");
       };
     }
   }
@@ -59,9 +78,13 @@ public final class VocDataset {
 
   /** Whether an image, by file name, is in the held-out validation split. */
   public static boolean isValidation(String imageName) {
+    return bucket(imageName) == 0;
+  }
+
+  private static long bucket(String imageName) {
     CRC32 crc = new CRC32();
     crc.update(imageName.getBytes(StandardCharsets.UTF_8));
-    return crc.getValue() % VALIDATION_MODULUS == 0;
+    return crc.getValue() % VALIDATION_MODULUS;
   }
 
   /** Reads every image of the folder, sorted by name. */

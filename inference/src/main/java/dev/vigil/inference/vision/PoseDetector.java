@@ -11,6 +11,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
+import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.model.TfjsGraphConverter;
 import java.nio.IntBuffer;
@@ -21,6 +22,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -58,11 +60,21 @@ public final class PoseDetector implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final int longSide;
+  private final Operand<TFloat32> headOutput;
+  private final double headMinScore;
 
-  /** The poses found in one frame, with the time each stage took. */
-  public record Detection(List<Pose> poses, double preprocessMs, double modelMs) {
+  /**
+   * The poses (and, with a head detector, the heads) found in one frame, with the time each stage
+   * took.
+   */
+  public record Detection(
+      List<Pose> poses,
+      List<HeadDetector.DetectedHead> heads,
+      double preprocessMs,
+      double modelMs) {
     public Detection {
       poses = List.copyOf(poses);
+      heads = List.copyOf(heads);
     }
   }
 
@@ -73,8 +85,29 @@ public final class PoseDetector implements AutoCloseable {
    *     process, so the first session created wins
    */
   public static PoseDetector open(ModelStore store, int intraOpThreads) {
-    GraphDef graphDef = TfjsGraphConverter.convert(store.graphModel(MODEL).get(0));
-    return new PoseDetector(graphDef, intraOpThreads, DEFAULT_LONG_SIDE);
+    return open(store, intraOpThreads, null);
+  }
+
+  /**
+   * Loads the model from the store and starts a session that also runs a head detector on the
+   * model's features, in the same forward pass.
+   *
+   * @param heads the head detector, or null for poses only
+   */
+  public static PoseDetector open(ModelStore store, int intraOpThreads, HeadDetector heads) {
+    GraphDef graphDef = graphDef(store);
+    return new PoseDetector(
+        graphDef, intraOpThreads, DEFAULT_LONG_SIDE, heads, HeadDetector.DEFAULT_MIN_SCORE);
+  }
+
+  /** The model from the store, converted to a TensorFlow GraphDef. */
+  public static GraphDef graphDef(ModelStore store) {
+    return TfjsGraphConverter.convert(store.graphModel(MODEL).get(0));
+  }
+
+  /** Starts a session on an already converted MoveNet MultiPose graph, for poses only. */
+  public PoseDetector(GraphDef graphDef, int intraOpThreads, int longSide) {
+    this(graphDef, intraOpThreads, longSide, null, 0);
   }
 
   /**
@@ -82,8 +115,15 @@ public final class PoseDetector implements AutoCloseable {
    *
    * @param intraOpThreads threads per op (process-wide in practice: the first session wins)
    * @param longSide long side of the model input in pixels; a multiple of 32
+   * @param heads a head detector to run on the model's features, or null
+   * @param headMinScore the centre score from which a head is reported
    */
-  public PoseDetector(GraphDef graphDef, int intraOpThreads, int longSide) {
+  public PoseDetector(
+      GraphDef graphDef,
+      int intraOpThreads,
+      int longSide,
+      HeadDetector heads,
+      double headMinScore) {
     if (longSide <= 0 || longSide % 32 != 0) {
       throw new IllegalArgumentException("longSide must be a positive multiple of 32: " + longSide);
     }
@@ -91,9 +131,11 @@ public final class PoseDetector implements AutoCloseable {
       throw new IllegalArgumentException("intraOpThreads must be >= 0: " + intraOpThreads);
     }
     this.longSide = longSide;
+    this.headMinScore = headMinScore;
     Graph g = new Graph();
     try {
       g.importGraphDef(graphDef);
+      headOutput = heads == null ? null : heads.attach(g);
       ConfigProto config =
           ConfigProto.newBuilder()
               .setIntraOpParallelismThreads(intraOpThreads)
@@ -109,6 +151,11 @@ public final class PoseDetector implements AutoCloseable {
 
   public int longSide() {
     return longSide;
+  }
+
+  /** Whether each detection also carries the heads of a {@link HeadDetector}. */
+  public boolean detectsHeads() {
+    return headOutput != null;
   }
 
   /**
@@ -133,13 +180,26 @@ public final class PoseDetector implements AutoCloseable {
       fill(bgr, rw, rh, inW, inH, input);
       long t1 = System.nanoTime();
       float[] out = new float[MAX_POSES * ROW];
-      try (Result result = session.runner().feed("input", input).fetch("Identity").run()) {
+      int gw = inW / 4;
+      int gh = inH / 4;
+      float[] headOut =
+          headOutput == null ? null : new float[gw * gh * HeadDetector.outputsPerCell()];
+      Session.Runner runner = session.runner().feed("input", input).fetch("Identity");
+      if (headOutput != null) {
+        runner.fetch(headOutput);
+      }
+      try (Result result = runner.run()) {
         ((TFloat32) result.get(0)).copyTo(DataBuffers.of(out, false, false));
+        if (headOut != null) {
+          ((TFloat32) result.get(1)).copyTo(DataBuffers.of(headOut, false, false));
+        }
       }
       long t2 = System.nanoTime();
       // The model's coordinates are normalised to the padded input; the frame covers rw x rh of it.
       List<Pose> poses = decode(out, (double) inW / rw, (double) inH / rh, minScore);
-      return new Detection(poses, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+      List<HeadDetector.DetectedHead> heads =
+          headOut == null ? List.of() : HeadDetector.decode(headOut, gw, gh, headMinScore, rw, rh);
+      return new Detection(poses, heads, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
     }
   }
 

@@ -34,13 +34,13 @@ class EvaluatorTest {
     assertThat(second.helmetAccuracy()).isEqualTo(first.helmetAccuracy());
     assertThat(second.countMaeHelmet()).isEqualTo(first.countMaeHelmet());
     assertThat(second.countMaeNoHelmet()).isEqualTo(first.countMaeNoHelmet());
-    // Keypoint heads plus the head detector, with the committed weights.
-    assertThat(first.headPrecision()).isEqualTo(10.0 / 15);
+    // Heads from the head detector on the pose model's features, with the committed weights.
+    assertThat(first.headPrecision()).isEqualTo(10.0 / 13);
     assertThat(first.headRecall()).isEqualTo(10.0 / 23);
     assertThat(first.headF1())
-        .isCloseTo(2 * (10.0 / 15) * (10.0 / 23) / (10.0 / 15 + 10.0 / 23), within(1e-12));
+        .isCloseTo(2 * (10.0 / 13) * (10.0 / 23) / (10.0 / 13 + 10.0 / 23), within(1e-12));
     assertThat(first.helmetAccuracy()).isEqualTo(1.0);
-    assertThat(first.countMaeHelmet()).isEqualTo(9.0 / 8);
-    assertThat(first.countMaeNoHelmet()).isZero();
+    assertThat(first.countMaeHelmet()).isEqualTo(13.0 / 8);
+    assertThat(first.countMaeNoHelmet()).isEqualTo(2.0 / 8);
   }
 }

@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decode, detector (preprocess + model) and whole-frame latency of person perception on a real
- * frame. Not run by the build. Run from the IDE, or with the JMH main on the test classpath:
+ * frame, full ({@code analyze}) and bare ({@code analyzeBare}). Not run by the build. Run from the
+ * IDE, or with the JMH main on the test classpath:
  *
  * <pre>
  * java -Dvigil.shared.data=../shared/data -cp "inference/target/test-classes:inference/target/classes:$(cat cp.txt)" \
@@ -50,6 +51,7 @@ public class PersonPerceptionBenchmark {
   private Mat decoded;
   private PoseDetector detector;
   private PersonPerception perception;
+  private PersonPerception bare;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -59,11 +61,13 @@ public class PersonPerceptionBenchmark {
     ModelStore store = new ModelStore();
     detector = PoseDetector.open(store, 2);
     perception = PersonPerception.open(store, 2);
+    bare = PersonPerception.openBare(store, 2);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     perception.close();
+    bare.close();
     detector.close();
     decoded.close();
   }
@@ -83,8 +87,15 @@ public class PersonPerceptionBenchmark {
     return detector.detect(decoded, PersonPerception.DEFAULT_MIN_SCORE);
   }
 
+  /** Full perception: people, heads (keypoints and the head detector) and helmets. */
   @Benchmark
   public FrameAnalysis analyze() {
     return perception.analyze(encoded);
+  }
+
+  /** The bare person model behind it, with the same decode: the denominator of its cost. */
+  @Benchmark
+  public FrameAnalysis analyzeBare() {
+    return bare.analyze(encoded);
   }
 }
