@@ -18,6 +18,7 @@ import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.processor.ProcessorApp;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -217,7 +219,7 @@ public final class Bench {
       sampleRss();
 
       // 3. Throughput: a backlog worth warm-up + window at the bare rate, then the processor.
-      Duration warmup = Duration.ofSeconds(o.quick() ? 3 : 5);
+      Duration warmup = Duration.ofSeconds(o.quick() ? 3 : 15);
       Duration window = Duration.ofSeconds(o.quick() ? 10 : 30);
       int backlog =
           (int) Math.ceil(bare.fps() * (warmup.toSeconds() + window.toSeconds() + 3) * 1.2);
@@ -229,6 +231,7 @@ public final class Bench {
           ProcessorApp processor = processor(model, state)) {
         processor.start();
         double pipelineFps = throughput(warmup, window);
+        details.put("stream_thread_time", threadTime(processor));
         sampleRss();
         awaitDrained(Duration.ofMinutes(5));
         // Backlog capture times run ahead of the wall clock; let the clock pass them first.
@@ -277,8 +280,13 @@ public final class Bench {
 
   /** Produces about {@code target} frames from the footage as fast as the agent can. */
   private void produceBacklog(String prefix, int target) throws InterruptedException {
-    // Eight cameras share the backlog, so its capture times run less far ahead of the wall clock.
-    List<SiteConfig.Camera> cams = cameras(prefix, 8, 10, 0);
+    // Eight cameras share the backlog, so its capture times run less far ahead of the wall clock,
+    // two per partition: frames are keyed by camera, and "load-0".."load-7" would hash 1/3/1/3
+    // onto the four partitions, leaving one stream thread idle for the end of the window.
+    List<SiteConfig.Camera> cams = new ArrayList<>();
+    for (String id : balancedIds(prefix, 8 / PARTITIONS, PARTITIONS)) {
+      cams.add(new SiteConfig.Camera(id, clips.get(0).toString(), 10, 10, 0, 0, List.of()));
+    }
     long t0 = System.nanoTime();
     EdgeAgent agent = new EdgeAgent(cams, producer, site.topics(), AgentOptions.defaults());
     agent.start();
@@ -363,6 +371,29 @@ public final class Bench {
             "lag_left", last.lag(),
             "cpu_cores", BenchReport.round(cpu, 2)));
     return fps;
+  }
+
+  /**
+   * Where the stream threads spent their time (Kafka Streams' own thread metrics, averaged over the
+   * threads): processing, committing, polling, punctuating.
+   */
+  private static Map<String, Object> threadTime(ProcessorApp processor) {
+    Map<String, Double> sums = new java.util.TreeMap<>();
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (var e : processor.streams().metrics().entrySet()) {
+      var name = e.getKey();
+      if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio")) {
+        Object v = e.getValue().metricValue();
+        if (v instanceof Double d && !d.isNaN()) {
+          sums.merge(name.name(), d, Double::sum);
+          counts.merge(name.name(), 1, Integer::sum);
+        }
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    sums.forEach((k, v) -> out.put(k, BenchReport.round(v / counts.get(k), 3)));
+    LOG.info("bench: stream threads' time {}", out);
+    return out;
   }
 
   private record Latency(double p50, double p99, double skipFraction) {}
@@ -565,6 +596,21 @@ public final class Bench {
    * Cameras that all replay the first clip: the other sample clips last only a few seconds, and a
    * camera whose file ends would lower the offered load in the middle of a phase.
    */
+  /** Camera ids, {@code perPartition} of them on each partition under Kafka's key hashing. */
+  static List<String> balancedIds(String prefix, int perPartition, int partitions) {
+    int[] taken = new int[partitions];
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; ids.size() < perPartition * partitions; i++) {
+      String id = prefix + i;
+      int p = BuiltInPartitioner.partitionForKey(id.getBytes(StandardCharsets.UTF_8), partitions);
+      if (taken[p] < perPartition) {
+        taken[p]++;
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
   private List<SiteConfig.Camera> cameras(String prefix, int n, double fps, double motion) {
     List<SiteConfig.Camera> cams = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -92,14 +92,14 @@ public final class PersonPerception implements FrameAnalyzer {
    */
   public static PersonPerception open(
       ModelStore store, int intraOpThreads, boolean withHeadDetector) {
-    HelmetClassifier helmets = HelmetClassifier.open();
+    // The pose model's session first: TensorFlow sizes its process-wide thread pools from the
+    // first session, and the pose model is where the time goes.
+    PoseDetector detector =
+        PoseDetector.open(store, intraOpThreads, withHeadDetector ? HeadDetector.bundled() : null);
     try {
-      PoseDetector detector =
-          PoseDetector.open(
-              store, intraOpThreads, withHeadDetector ? HeadDetector.bundled() : null);
-      return new PersonPerception(detector, DEFAULT_MIN_SCORE, helmets);
+      return new PersonPerception(detector, DEFAULT_MIN_SCORE, HelmetClassifier.open());
     } catch (RuntimeException e) {
-      helmets.close();
+      detector.close();
       throw e;
     }
   }
