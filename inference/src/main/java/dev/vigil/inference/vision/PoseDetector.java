@@ -208,7 +208,8 @@ public final class PoseDetector implements AutoCloseable {
     }
   }
 
-  private static void fill(Mat bgr, int rw, int rh, int inW, int inH, TInt32 input) {
+  /** Letterboxes a frame into the input tensor (package-private for its JMH benchmark). */
+  static void fill(Mat bgr, int rw, int rh, int inW, int inH, TInt32 input) {
     try (Size size = new Size(rw, rh);
         Scalar black = new Scalar(0.0);
         Mat resized = new Mat();

@@ -1,20 +1,10 @@
 package dev.vigil.inference.vision;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.CV_32SC3;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,16 +19,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TInt32;
 
 /**
  * The preprocessing steps of {@link PoseDetector} on their own (letterbox resize to the 256 px long
  * side, pad, BGR to RGB, to int32, copy into the input tensor), so that they can be weighed against
- * the model: {@code PersonPerceptionBenchmark.preprocessAndModel} minus this is the inference. The
- * steps mirror {@code PoseDetector.fill}, which is private; keep them in step with it. Not run by
- * the build; run with the JMH main on the test classpath, as {@code PersonPerceptionBenchmark}
- * explains.
+ * the model: {@code PersonPerceptionBenchmark.preprocessAndModel} minus this is the inference. It
+ * calls {@code PoseDetector.fill} itself. Not run by the build; run with the JMH main on the test
+ * classpath, as {@code PersonPerceptionBenchmark} explains.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -76,19 +64,8 @@ public class PreprocessBenchmark {
     int rh = (int) Math.round(h * scale);
     int inW = (rw + 31) / 32 * 32;
     int inH = (rh + 31) / 32 * 32;
-    try (TInt32 input = TInt32.tensorOf(Shape.of(1, inH, inW, 3));
-        Size size = new Size(rw, rh);
-        Scalar black = new Scalar(0.0);
-        Mat resized = new Mat();
-        Mat padded = new Mat();
-        Mat rgb = new Mat();
-        Mat ints = new Mat()) {
-      resize(bgr, resized, size, 0, 0, INTER_AREA);
-      copyMakeBorder(resized, padded, 0, inH - rh, 0, inW - rw, BORDER_CONSTANT, black);
-      cvtColor(padded, rgb, COLOR_BGR2RGB);
-      rgb.convertTo(ints, CV_32SC3);
-      IntBuffer pixels = ints.createBuffer();
-      DataBuffers.of(pixels).copyTo(input.asRawTensor().data().asInts(), (long) inW * inH * 3);
+    try (TInt32 input = TInt32.tensorOf(Shape.of(1, inH, inW, 3))) {
+      PoseDetector.fill(bgr, rw, rh, inW, inH, input);
       return inW * inH;
     }
   }
