@@ -84,4 +84,31 @@ class VocDatasetTest {
     assertThat(all.stream().mapToInt(VocImage::helmets).sum()).isEqualTo(2024);
     assertThat(all.stream().mapToInt(VocImage::bareHeads).sum()).isEqualTo(645);
   }
+
+  @Test
+  void shouldCarveTuneAndFitOutOfTrainWhenChoosingSettings() {
+    Path hardhat = SharedData.hardhat();
+
+    List<VocImage> train = VocDataset.read(hardhat, VocDataset.Split.TRAIN);
+    List<VocImage> tune = VocDataset.read(hardhat, VocDataset.Split.TUNE);
+    List<VocImage> fit = VocDataset.read(hardhat, VocDataset.Split.FIT);
+    List<VocImage> validation = VocDataset.read(hardhat, VocDataset.Split.VALIDATION);
+
+    assertThat(tune).hasSize(120);
+    assertThat(fit).hasSize(328);
+    assertThat(fit).doesNotContainAnyElementsOf(tune);
+    assertThat(train).containsExactlyInAnyOrderElementsOf(concat(tune, fit));
+    assertThat(tune).doesNotContainAnyElementsOf(validation);
+    assertThat(VocDataset.Split.FIT.heldOut()).isEqualTo(VocDataset.Split.TUNE);
+    assertThat(VocDataset.Split.TRAIN.heldOut()).isEqualTo(VocDataset.Split.VALIDATION);
+    assertThatThrownBy(VocDataset.Split.TUNE::heldOut)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TRAIN or FIT");
+  }
+
+  private static List<VocImage> concat(List<VocImage> a, List<VocImage> b) {
+    List<VocImage> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
 }
