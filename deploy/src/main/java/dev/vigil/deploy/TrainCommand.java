@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil train}: trains the project's own models from labelled data. */
@@ -66,13 +67,7 @@ final class TrainCommand implements Runnable {
         description = "Use at most this many images of each split; 0 for all (default).")
     int maxImages;
 
-    @Option(
-        names = "--split",
-        defaultValue = "TRAIN",
-        description =
-            "TRAIN (validate on VALIDATION), or FIT (validate on TUNE) while choosing settings"
-                + " (default ${DEFAULT-VALUE}).")
-    VocDataset.Split split;
+    @Mixin SplitOption split;
 
     @Override
     public Integer call() {
@@ -82,10 +77,9 @@ final class TrainCommand implements Runnable {
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
-      checkSplit(split);
       HelmetTrainer.train(
           dataset,
-          split,
+          split.value(),
           out,
           HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages),
           System.out);
@@ -119,13 +113,7 @@ final class TrainCommand implements Runnable {
         description = "Passes over the training images (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(
-        names = "--split",
-        defaultValue = "TRAIN",
-        description =
-            "TRAIN (validate on VALIDATION), or FIT (validate on TUNE) while choosing settings"
-                + " (default ${DEFAULT-VALUE}).")
-    VocDataset.Split split;
+    @Mixin SplitOption split;
 
     @Option(
         names = "--model-cache",
@@ -143,10 +131,9 @@ final class TrainCommand implements Runnable {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
       ModelStore store = modelCache == null ? new ModelStore() : new ModelStore(modelCache);
-      checkSplit(split);
       HeadDetectorTrainer.train(
           dataset,
-          split,
+          split.value(),
           out,
           PoseDetector.graphDef(store),
           HeadDetectorTrainer.defaults(seed, epochs),
@@ -155,9 +142,21 @@ final class TrainCommand implements Runnable {
     }
   }
 
-  private static void checkSplit(VocDataset.Split split) {
-    if (split != VocDataset.Split.TRAIN && split != VocDataset.Split.FIT) {
-      throw new VigilCli.UsageException("--split must be TRAIN or FIT, not " + split);
+  /** {@code --split}: what a training run trains on, shared by both subcommands. */
+  static final class SplitOption {
+    @Option(
+        names = "--split",
+        defaultValue = "TRAIN",
+        description =
+            "TRAIN (validate on VALIDATION), or FIT (validate on TUNE) while choosing settings"
+                + " (default ${DEFAULT-VALUE}).")
+    VocDataset.Split split;
+
+    VocDataset.Split value() {
+      if (split != VocDataset.Split.TRAIN && split != VocDataset.Split.FIT) {
+        throw new VigilCli.UsageException("--split must be TRAIN or FIT, not " + split);
+      }
+      return split;
     }
   }
 }
