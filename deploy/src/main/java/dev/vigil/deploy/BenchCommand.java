@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.agent.AgentProducer;
 import dev.vigil.deploy.bench.Bench;
 import dev.vigil.deploy.bench.BenchReport;
 import java.io.PrintStream;
@@ -82,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--linger-ms",
-      defaultValue = "20",
+      defaultValue = "" + AgentProducer.DEFAULT_LINGER_MS,
       description = "Agent producer linger.ms. Default: ${DEFAULT-VALUE}")
   int lingerMs;
 

@@ -23,8 +23,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * wrapped producer is ({@link KafkaProducer} is).
  */
 public final class AgentProducer {
-  /** Default linger: long enough to batch a few frames of several cameras, short for latency. */
-  public static final int DEFAULT_LINGER_MS = 20;
+  /**
+   * Default linger: a few frames of several cameras can share a batch, and a frame waits little.
+   * `vigil bench` with 4 cameras at 2 fps: capture to processor consumer p50 9 / 12 / 26 ms at 0 /
+   * 5 / 20 ms linger.
+   */
+  public static final int DEFAULT_LINGER_MS = 5;
 
   /** Default batch size: a few 50-100 KB JPEGs per partition batch. */
   public static final int DEFAULT_BATCH_SIZE = 512 * 1024;
