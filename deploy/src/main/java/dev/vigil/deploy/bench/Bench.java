@@ -320,19 +320,24 @@ public final class Bench {
         fmt((System.nanoTime() - t0) / 1e9));
   }
 
-  private List<byte[]> readFrames(int max) {
+  /** A plain consumer (no group, no commits) assigned every partition of {@code vigil.frames}. */
+  private KafkaConsumer<String, byte[]> framesConsumer() {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafka().bootstrapServers());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    c.assign(
+        c.partitionsFor(site.topics().frames()).stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition()))
+            .toList());
+    return c;
+  }
+
+  private List<byte[]> readFrames(int max) {
     List<byte[]> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(site.topics().frames()).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
+    try (KafkaConsumer<String, byte[]> c = framesConsumer()) {
+      c.seekToBeginning(c.assignment());
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (out.size() < max && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -483,18 +488,9 @@ public final class Bench {
    * capture timestamp to its arrival at a plain consumer should be tens of milliseconds.
    */
   private void frameClock(AtomicBoolean running, List<Long> out) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafka().bootstrapServers());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(site.topics().frames()).stream()
-              .map(i -> new TopicPartition(i.topic(), i.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToEnd(parts);
-      parts.forEach(c::position);
+    try (KafkaConsumer<String, byte[]> c = framesConsumer()) {
+      c.seekToEnd(c.assignment());
+      c.assignment().forEach(c::position);
       while (running.get()) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
           if (r.key() != null && r.key().startsWith("lat-")) {

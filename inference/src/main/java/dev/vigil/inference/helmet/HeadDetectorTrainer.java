@@ -1,14 +1,11 @@
 package dev.vigil.inference.helmet;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.CV_32SC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_64FC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
@@ -16,9 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
+import dev.vigil.inference.vision.PoseDetector;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -259,11 +256,11 @@ public final class HeadDetectorTrainer {
   static DetectionMetrics.Report validate(
       GraphDef movenet, HeadDetector detector, List<VocImage> images, int threads) {
     DetectionMetrics metrics = new DetectionMetrics();
-    try (dev.vigil.inference.vision.PoseDetector poses =
-        new dev.vigil.inference.vision.PoseDetector(
+    try (PoseDetector poses =
+        new PoseDetector(
             movenet,
             threads,
-            dev.vigil.inference.vision.PoseDetector.DEFAULT_LONG_SIDE,
+            PoseDetector.DEFAULT_LONG_SIDE,
             detector,
             HeadDetector.DEFAULT_MIN_SCORE)) {
       for (VocImage image : images) {
@@ -370,15 +367,10 @@ public final class HeadDetectorTrainer {
     try (DoublePointer mp = new DoublePointer(m);
         Mat matrix = new Mat(2, 3, CV_64FC1, mp);
         Mat warped = new Mat();
-        Mat rgb = new Mat();
-        Mat ints = new Mat();
         Size size = new Size(s, s);
         Scalar black = new Scalar(0.0)) {
       warpAffine(bgr, warped, matrix, size, INTER_LINEAR, BORDER_CONSTANT, black);
-      cvtColor(warped, rgb, COLOR_BGR2RGB);
-      rgb.convertTo(ints, CV_32SC3);
-      IntBuffer pixels = ints.createBuffer();
-      DataBuffers.of(pixels).copyTo(input.asRawTensor().data().asInts(), (long) s * s * 3);
+      PoseDetector.write(warped, input);
     }
   }
 

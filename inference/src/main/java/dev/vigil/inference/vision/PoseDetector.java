@@ -213,17 +213,26 @@ public final class PoseDetector implements AutoCloseable {
     try (Size size = new Size(rw, rh);
         Scalar black = new Scalar(0.0);
         Mat resized = new Mat();
-        Mat padded = new Mat();
-        Mat rgb = new Mat();
-        Mat ints = new Mat()) {
+        Mat padded = new Mat()) {
       int interpolation = rw < bgr.cols() ? INTER_AREA : INTER_LINEAR;
       resize(bgr, resized, size, 0, 0, interpolation);
       copyMakeBorder(resized, padded, 0, inH - rh, 0, inW - rw, BORDER_CONSTANT, black);
-      cvtColor(padded, rgb, COLOR_BGR2RGB);
+      write(padded, input);
+    }
+  }
+
+  /**
+   * Writes a BGR canvas as the model's int32 RGB input; the canvas must have the input's size.
+   * Public for the head detector's trainer, which draws its own augmented canvases.
+   */
+  public static void write(Mat canvas, TInt32 input) {
+    int n = canvas.cols() * canvas.rows() * 3;
+    try (Mat rgb = new Mat();
+        Mat ints = new Mat()) {
+      cvtColor(canvas, rgb, COLOR_BGR2RGB);
       rgb.convertTo(ints, CV_32SC3);
       // Bulk copies: NIO buffer to array to tensor memory. DataBuffers.of(IntBuffer).copyTo the
       // tensor fell back to copying int by int, a visible share of the stream threads' own time.
-      int n = inW * inH * 3;
       int[] pixels = PIXELS.get();
       if (pixels.length < n) {
         pixels = new int[n];
