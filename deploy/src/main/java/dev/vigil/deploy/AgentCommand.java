@@ -2,7 +2,6 @@ package dev.vigil.deploy;
 
 import dev.vigil.config.SiteConfig;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,16 +20,11 @@ final class AgentCommand implements Callable<Integer> {
       throw new VigilCli.UsageException(
           options.config + ": no cameras configured; add one under cameras:");
     }
-    try (VigilParts parts = VigilParts.open(site, options.dataDir)) {
+    try (GracefulShutdown shutdown = new GracefulShutdown();
+        VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.startAgent();
-      awaitShutdown();
+      shutdown.awaitStopRequest();
     }
     return 0;
-  }
-
-  static void awaitShutdown() throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    stop.await();
   }
 }

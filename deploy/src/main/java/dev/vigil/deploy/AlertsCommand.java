@@ -16,9 +16,10 @@ final class AlertsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SiteConfig site = options.load();
-    try (VigilParts parts = VigilParts.open(site, options.dataDir)) {
+    try (GracefulShutdown shutdown = new GracefulShutdown();
+        VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.startAlerts(alert -> System.out.println(alert.json()));
-      AgentCommand.awaitShutdown();
+      shutdown.awaitStopRequest();
     }
     return 0;
   }

@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -128,7 +127,15 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = tempDir ? Files.createTempDirectory("vigil-demo") : dataDir;
     Files.createDirectories(dir);
     long started = System.nanoTime();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, dir.resolve("kafka"));
+    // Outermost, so that Ctrl-C waits for the folder below to be deleted too.
+    try (GracefulShutdown shutdown = new GracefulShutdown();
+        Cleanup cleanup =
+            () -> {
+              if (tempDir) {
+                VigilParts.deleteRecursively(dir);
+              }
+            };
+        EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, dir.resolve("kafka"));
         EmbeddedMqtt mqtt = EmbeddedMqtt.start(mqttPort)) {
       LOG.info("embedded Kafka at {}, MQTT at {}", kafka.bootstrapServers(), mqtt.url());
       SiteConfig siteConfig = siteConfig(kafka.bootstrapServers(), mqtt.url(), sourceList, specs);
@@ -144,16 +151,16 @@ final class DemoCommand implements Callable<Integer> {
           LOG.info("every source ended and every frame was processed and alerted");
           return 0;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
+        shutdown.awaitStopRequest();
         return 0;
       }
-    } finally {
-      if (tempDir) {
-        VigilParts.deleteRecursively(dir);
-      }
     }
+  }
+
+  /** A cleanup step for try-with-resources, which closes resources in reverse order. */
+  private interface Cleanup extends AutoCloseable {
+    @Override
+    void close();
   }
 
   private boolean first = true;

@@ -21,10 +21,11 @@ final class ProcessorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SiteConfig site = options.load();
     SiteConfigLoader.requireDetectorFiles(site, options.config.toString());
-    try (VigilParts parts = VigilParts.open(site, options.dataDir)) {
+    try (GracefulShutdown shutdown = new GracefulShutdown();
+        VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.provisionAndSeed();
       parts.startProcessor();
-      AgentCommand.awaitShutdown();
+      shutdown.awaitStopRequest();
     }
     return 0;
   }

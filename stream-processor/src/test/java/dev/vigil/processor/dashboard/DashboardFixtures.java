@@ -7,6 +7,7 @@ import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,15 +40,22 @@ final class DashboardFixtures {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dashboard-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    // Not the shared /tmp/kafka-streams: other builds on this machine use it too.
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir());
+    return new TopologyTestDriver(t, p);
+  }
+
+  /**
+   * A fresh state directory, not the shared /tmp/kafka-streams that other builds on this machine
+   * use too. Streams empties it on close; the empty folder goes when the JVM exits.
+   */
+  static String stateDir() {
     try {
-      p.put(
-          StreamsConfig.STATE_DIR_CONFIG,
-          Files.createTempDirectory("vigil-dashboard-test").toString());
+      File dir = Files.createTempDirectory("vigil-dashboard-test").toFile();
+      dir.deleteOnExit();
+      return dir.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new TopologyTestDriver(t, p);
   }
 
   static TestInputTopic<String, Observation> observations(TopologyTestDriver d) {

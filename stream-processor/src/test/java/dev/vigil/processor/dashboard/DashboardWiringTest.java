@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.JsonSerde;
 import dev.vigil.processor.VigilTopology;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -29,9 +28,7 @@ class DashboardWiringTest {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dashboard-wiring-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    p.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        Files.createTempDirectory("vigil-dashboard-test").toString());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, DashboardFixtures.stateDir());
     try (TopologyTestDriver d = new TopologyTestDriver(t, p)) {
       d.createInputTopic(
               DashboardFixtures.TOPICS.observations(),
