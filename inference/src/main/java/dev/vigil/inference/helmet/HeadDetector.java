@@ -26,10 +26,10 @@ public final class HeadDetector {
 
   /**
    * Default centre score from which a head is reported (and, with no body seen, counts as a
-   * person). Chosen among 0.2/0.3/0.4 by head F1 of full perception on the TUNE split with a
+   * person). Chosen among 0.3/0.4/0.5 by head F1 of full perception on the TUNE split with a
    * detector trained on FIT (see {@code helmet/README.md}), never on the validation split.
    */
-  public static final double DEFAULT_MIN_SCORE = 0.3;
+  public static final double DEFAULT_MIN_SCORE = 0.4;
 
   private final HelmetWeights weights;
 

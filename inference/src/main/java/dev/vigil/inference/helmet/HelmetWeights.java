@@ -32,7 +32,7 @@ record HelmetWeights(
   /** The two networks stored this way, each with its own file names and format tag. */
   enum Kind {
     CLASSIFIER("helmet-classifier", "vigil-helmet-cnn-v1"),
-    DETECTOR("head-detector", "vigil-head-detector-v2");
+    DETECTOR("head-detector", "vigil-head-detector-v3");
 
     final String manifest;
     final String weights;
@@ -136,7 +136,15 @@ record HelmetWeights(
     JsonNode manifest = JSON.readTree(manifestIn);
     if (!kind.format.equals(manifest.path("format").asText())) {
       throw new InferenceException(
-          "Weights in " + where + " are not in format " + kind.format + ": " + manifest);
+          "Weights in "
+              + where
+              + " are in format '"
+              + manifest.path("format").asText()
+              + "', but this version of vigil reads '"
+              + kind.format
+              + "': train them again with `vigil train "
+              + (kind == Kind.DETECTOR ? "heads" : "helmet")
+              + "` (see dev/vigil/inference/helmet/README.md)");
     }
     ByteBuffer bytes = ByteBuffer.wrap(weightsIn.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
     Map<String, float[]> params = new LinkedHashMap<>();

@@ -1,12 +1,15 @@
 package dev.vigil.inference.helmet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.vision.PoseDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -74,5 +77,19 @@ class HeadDetectorTest {
           .isNotEmpty()
           .allSatisfy(h -> assertThat(h.score()).isBetween(0.0, 1.0));
     }
+  }
+
+  @Test
+  void shouldRefuseWeightsOfAnEarlierDetectorWithHowToRetrain(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("head-detector.json"),
+        "{\"format\": \"vigil-head-detector-v2\", \"params\": []}");
+    Files.write(dir.resolve("head-detector.bin"), new byte[0]);
+
+    assertThatThrownBy(() -> HeadDetector.read(dir))
+        .isInstanceOf(InferenceException.class)
+        .hasMessageContaining("'vigil-head-detector-v2'")
+        .hasMessageContaining("'vigil-head-detector-v3'")
+        .hasMessageContaining("vigil train heads");
   }
 }
