@@ -287,14 +287,24 @@ public final class PersonPerception implements FrameAnalyzer {
     }
     for (int j = 0; j < judged.size(); j++) {
       int i = judged.get(j);
-      Double fromDetector = detectorHelmet.get(i);
-      Box head = byPerson.get(i);
-      double side = Math.max(head.width() * bgr.cols(), head.height() * bgr.rows());
-      boolean small = side < FUSE_BELOW * Math.max(bgr.cols(), bgr.rows());
-      double q = fromDetector != null && small ? (p[j] + fromDetector) / 2 : p[j];
+      double q =
+          helmetProbability(p[j], detectorHelmet.get(i), byPerson.get(i), bgr.cols(), bgr.rows());
       out.set(i, out.get(i).withHead(byPerson.get(i), q, HelmetClassifier.decide(q)));
     }
     return out;
+  }
+
+  /**
+   * A head's helmet probability: the classifier's, averaged with the detector's own for heads under
+   * {@link #FUSE_BELOW} of the frame's long side.
+   *
+   * @param fromDetector the detector's estimate, or null for a head placed from keypoints
+   */
+  static double helmetProbability(
+      double fromClassifier, Double fromDetector, Box head, int frameW, int frameH) {
+    double side = Math.max(head.width() * frameW, head.height() * frameH);
+    boolean small = side < FUSE_BELOW * Math.max(frameW, frameH);
+    return fromDetector != null && small ? (fromClassifier + fromDetector) / 2 : fromClassifier;
   }
 
   private static boolean isOpenCvError(RuntimeException e) {

@@ -113,6 +113,20 @@ class PersonPerceptionTest {
   }
 
   @Test
+  void shouldAverageTheDetectorsHelmetEstimateOnlyForSmallDetectedHeads() {
+    // 640x480 frame: 1/8 of the long side is 80 px.
+    Box small = new Box(0.10, 0.10, 0.15, 0.16); // 32 x 29 px
+    Box large = new Box(0.10, 0.10, 0.30, 0.35); // 128 x 120 px
+    Box tallNarrow = new Box(0.10, 0.10, 0.12, 0.30); // 13 x 96 px: its long side counts
+
+    assertThat(PersonPerception.helmetProbability(0.2, 0.8, small, 640, 480))
+        .isCloseTo(0.5, offset(1e-12));
+    assertThat(PersonPerception.helmetProbability(0.2, 0.8, large, 640, 480)).isEqualTo(0.2);
+    assertThat(PersonPerception.helmetProbability(0.2, 0.8, tallNarrow, 640, 480)).isEqualTo(0.2);
+    assertThat(PersonPerception.helmetProbability(0.2, null, small, 640, 480)).isEqualTo(0.2);
+  }
+
+  @Test
   void shouldReportFrameSizeAndTimingsWhenAnalysing() throws IOException {
     FrameAnalysis a = perception.analyze(frame("intel_one-by-one_03.jpg"));
 
