@@ -19,7 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * <camera>/violations} (commit after PUBACK), and {@code vigil.observations} to the retained {@code
  * <camera>/state} (plus Home Assistant discovery when enabled).
  */
-final class AlertsRunner implements AutoCloseable {
+public final class AlertsRunner implements AutoCloseable {
   static final String GROUP_ID = "vigil-alerts";
   static final String STATE_GROUP_ID = "vigil-alerts-state";
   private final MqttAlertPublisher publisher;
@@ -28,7 +28,12 @@ final class AlertsRunner implements AutoCloseable {
   private final Thread thread;
   private final Thread stateThread;
 
-  AlertsRunner(SiteConfig site, Path persistenceDir, Consumer<PublishedAlert> listener) {
+  /**
+   * @param persistenceDir MQTT client persistence (unacknowledged QoS 1 messages), or null for
+   *     memory
+   * @param listener told of each published alert
+   */
+  public AlertsRunner(SiteConfig site, Path persistenceDir, Consumer<PublishedAlert> listener) {
     this(
         site,
         persistenceDir,
@@ -74,7 +79,7 @@ final class AlertsRunner implements AutoCloseable {
     this.stateThread = new Thread(state, "vigil-alerts-state");
   }
 
-  AlertsRunner start() {
+  public AlertsRunner start() {
     stateThread.start();
     thread.start();
     return this;

@@ -9,6 +9,7 @@ import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.deploy.AlertsRunner;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
 import dev.vigil.inference.FrameAnalyzer;
@@ -221,7 +222,8 @@ public final class Bench {
       Path state = o.workDir().resolve("streams");
       Files.createDirectories(state);
       try (LatencySubscriber subscriber = new LatencySubscriber(site.mqtt().url(), SITE);
-          BenchAlerts alerts = new BenchAlerts(site);
+          // The alerts side as deployed: violations to MQTT, and the retained state per camera.
+          AlertsRunner alerts = new AlertsRunner(site, null, alert -> {}).start();
           ProcessorApp processor = processor(model, state)) {
         processor.start();
         double pipelineFps = throughput(warmup, window);
