@@ -9,7 +9,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
@@ -219,19 +218,8 @@ public final class HeadDetectorTrainer {
         }
       }
     }
-    ObjectNode info = new ObjectMapper().createObjectNode();
-    info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
-    info.put(
-        "split",
-        split == VocDataset.Split.TRAIN
-            ? "train = images whose name's CRC-32 % 5 != 0"
-            : "fit = images whose name's CRC-32 % 5 > 1");
+    ObjectNode info = o.trainingInfo(split);
     info.put("backbone", "MoveNet MultiPose Lightning, frozen");
-    info.put("seed", o.seed());
-    info.put("epochs", o.epochs());
-    info.put("batch_size", o.batchSize());
-    info.put("learning_rate", o.learningRate());
-    info.put("max_images", o.maxImages());
     HelmetWeights weights = new HelmetWeights(HelmetWeights.Kind.DETECTOR, s, 0, trained, info);
     try {
       weights.write(outDir);

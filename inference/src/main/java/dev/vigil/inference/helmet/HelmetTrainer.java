@@ -86,6 +86,19 @@ public final class HelmetTrainer {
       }
     }
 
+    /** The training facts both trainers record in their weights' manifest. */
+    ObjectNode trainingInfo(VocDataset.Split split) {
+      ObjectNode info = new ObjectMapper().createObjectNode();
+      info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
+      info.put("split", split.describe());
+      info.put("seed", seed);
+      info.put("epochs", epochs);
+      info.put("batch_size", batchSize);
+      info.put("learning_rate", learningRate);
+      info.put("max_images", maxImages);
+      return info;
+    }
+
     public static Options defaults(long seed, int epochs) {
       return new Options(seed, epochs, 64, 2e-3f, 48, 0, 2);
     }
@@ -269,7 +282,7 @@ public final class HelmetTrainer {
                 v.helmetRecall(),
                 v.headRecall(),
                 seconds);
-        write(outDir, o, trained, report);
+        write(outDir, split, o, trained, report);
         log.printf(
             Locale.ROOT,
             "helmet: done in %.0f s: train loss %.4f -> %.4f; validation loss %.4f, accuracy %.3f,"
@@ -287,15 +300,9 @@ public final class HelmetTrainer {
     }
   }
 
-  private static void write(Path outDir, Options o, Map<String, float[]> params, Report r) {
-    ObjectNode info = new ObjectMapper().createObjectNode();
-    info.put("dataset", "Hard Hat Workers (CC0 1.0), doi:10.7910/DVN/7CBGOS");
-    info.put("split", "train = images whose name's CRC-32 % 5 != 0");
-    info.put("seed", o.seed());
-    info.put("epochs", o.epochs());
-    info.put("batch_size", o.batchSize());
-    info.put("learning_rate", o.learningRate());
-    info.put("max_images", o.maxImages());
+  private static void write(
+      Path outDir, VocDataset.Split split, Options o, Map<String, float[]> params, Report r) {
+    ObjectNode info = o.trainingInfo(split);
     info.put("train_crops", r.trainCrops());
     info.put("validation_crops", r.validationCrops());
     info.put("validation_accuracy", r.validationAccuracy());

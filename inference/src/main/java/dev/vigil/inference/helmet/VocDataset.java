@@ -64,6 +64,17 @@ public final class VocDataset {
       };
     }
 
+    /** Which images this is, for the manifest of weights trained on it. */
+    public String describe() {
+      return switch (this) {
+        case ALL -> "all images";
+        case TRAIN -> "train = images whose name's CRC-32 % 5 != 0";
+        case VALIDATION -> "validation = images whose name's CRC-32 % 5 == 0";
+        case TUNE -> "tune = images whose name's CRC-32 % 5 == 1";
+        case FIT -> "fit = images whose name's CRC-32 % 5 > 1";
+      };
+    }
+
     /** The split that measures a model trained on this one: VALIDATION, or TUNE for FIT. */
     public Split heldOut() {
       return switch (this) {

@@ -86,6 +86,19 @@ class VocDatasetTest {
   }
 
   @Test
+  void shouldDescribeEachTrainingSplitByItsOwnRule() {
+    // The manifest of weights trained on FIT must not claim TRAIN.
+    assertThat(VocDataset.Split.TRAIN.describe()).startsWith("train =").contains("!= 0");
+    assertThat(VocDataset.Split.FIT.describe()).startsWith("fit =").contains("> 1");
+    assertThat(
+            HelmetTrainer.Options.defaults(1, 1)
+                .trainingInfo(VocDataset.Split.FIT)
+                .get("split")
+                .asText())
+        .isEqualTo(VocDataset.Split.FIT.describe());
+  }
+
+  @Test
   void shouldCarveTuneAndFitOutOfTrainWhenChoosingSettings() {
     Path hardhat = SharedData.hardhat();
 
