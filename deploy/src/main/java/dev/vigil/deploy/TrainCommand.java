@@ -109,7 +109,7 @@ final class TrainCommand implements Runnable {
 
     @Option(
         names = "--epochs",
-        defaultValue = "24",
+        defaultValue = "80",
         description = "Passes over the training images (default ${DEFAULT-VALUE}).")
     int epochs;
 
