@@ -4,6 +4,7 @@ import dev.vigil.config.SiteConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code vigil agent}: captures the site's cameras and produces frames and audio to Kafka. */
 @Command(
@@ -13,8 +14,19 @@ import picocli.CommandLine.Mixin;
 final class AgentCommand implements Callable<Integer> {
   @Mixin SiteOptions options;
 
+  @Option(
+      names = "--spool-max-mb",
+      defaultValue = "" + VigilParts.DEFAULT_SPOOL_MAX_MB,
+      description =
+          "Disk the spool may use under <data-dir>/spool while Kafka cannot take records; when"
+              + " full, the oldest records go first (default ${DEFAULT-VALUE}).")
+  long spoolMaxMb;
+
   @Override
   public Integer call() throws Exception {
+    if (spoolMaxMb < 1) {
+      throw new VigilCli.UsageException("--spool-max-mb must be at least 1, not " + spoolMaxMb);
+    }
     SiteConfig site = options.load();
     if (site.cameras().isEmpty()) {
       throw new VigilCli.UsageException(
@@ -22,7 +34,7 @@ final class AgentCommand implements Callable<Integer> {
     }
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
-      parts.startAgent();
+      parts.startAgent(spoolMaxMb);
       shutdown.awaitStopRequest();
     }
     return 0;

@@ -3,6 +3,7 @@ package dev.vigil.deploy;
 import dev.vigil.agent.AgentOptions;
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.agent.EdgeAgent;
+import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.alerts.PublishedAlert;
 import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
@@ -54,6 +55,7 @@ final class VigilParts implements AutoCloseable {
   private AlertsRunner alerts;
   private EdgeAgent agent;
   private Producer<String, byte[]> agentProducer;
+  private DiskSpool spool;
 
   private VigilParts(SiteConfig site, Path dataDir) {
     this.site = site;
@@ -146,11 +148,25 @@ final class VigilParts implements AutoCloseable {
     alerts = new AlertsRunner(site, persistence, listener).start();
   }
 
-  void startAgent() {
+  /** Disk the agent's spool may use by default. */
+  static final long DEFAULT_SPOOL_MAX_MB = 1024;
+
+  /** Starts the edge agent with a spool of {@link #DEFAULT_SPOOL_MAX_MB}. */
+  void startAgent() throws IOException {
+    startAgent(DEFAULT_SPOOL_MAX_MB);
+  }
+
+  /**
+   * Starts the edge agent, spooling to {@code <data-dir>/spool} (at most {@code spoolMaxMb}) while
+   * Kafka cannot take its records.
+   */
+  void startAgent(long spoolMaxMb) throws IOException {
+    spool = DiskSpool.open(dataDir.resolve("spool"), spoolMaxMb << 20);
     agentProducer =
         AgentProducer.createKafkaProducer(
             site.kafka().bootstrapServers(), site.kafka().properties());
-    agent = new EdgeAgent(site.cameras(), agentProducer, site.topics(), AgentOptions.defaults());
+    agent =
+        new EdgeAgent(site.cameras(), agentProducer, site.topics(), AgentOptions.defaults(), spool);
     agent.start();
   }
 
@@ -199,6 +215,7 @@ final class VigilParts implements AutoCloseable {
     List<AutoCloseable> parts = new ArrayList<>();
     parts.add(agent);
     parts.add(agentProducer);
+    parts.add(spool);
     parts.add(processor);
     parts.add(alerts);
     parts.add(model);

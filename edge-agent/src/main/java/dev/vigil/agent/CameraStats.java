@@ -12,7 +12,9 @@ package dev.vigil.agent;
  * @param framesDropped frames lost because the send queue was full
  * @param framesSent frames acknowledged by Kafka
  * @param audioSnippetsSent audio snippets acknowledged by Kafka
- * @param sendErrors records Kafka failed to take or acknowledge
+ * @param sendErrors records lost because Kafka failed to take or acknowledge them (and no spool
+ *     could keep them)
+ * @param spooled records written to the disk spool because Kafka could not take them
  * @param attempts times the source was opened (or tried)
  * @param lastRetryDelayMs delay before the latest retry, 0 if none
  * @param lastError the latest error message, or null
@@ -28,6 +30,7 @@ public record CameraStats(
     long framesSent,
     long audioSnippetsSent,
     long sendErrors,
+    long spooled,
     int attempts,
     long lastRetryDelayMs,
     String lastError) {

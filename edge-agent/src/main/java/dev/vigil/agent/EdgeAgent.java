@@ -8,9 +8,12 @@ import dev.vigil.agent.pipeline.AudioChunker;
 import dev.vigil.agent.pipeline.FrameSampler;
 import dev.vigil.agent.pipeline.JpegEncoder;
 import dev.vigil.agent.pipeline.MotionGate;
+import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +23,16 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +50,12 @@ import org.slf4j.LoggerFactory;
  * belongs to the caller and is not closed here. Thread safety: {@link #stats()}, {@link
  * #awaitSourcesEnded} and {@link #close()} may be called from any thread.
  *
- * <p>Missing: records are not spooled to disk while Kafka is unreachable; send failures are only
- * logged and counted.
+ * <p>With a {@link DiskSpool}, a record that Kafka cannot take (a retriable error: unreachable,
+ * timed out, no leader) goes to the spool, and so does every record after it while the spool holds
+ * anything, so each camera's records reach Kafka in capture order. A replay thread sends the spool
+ * back, oldest segment first, retrying with the live-source backoff, and the agent sends directly
+ * again once it is empty. Without a spool such records are logged and counted as send errors.
+ * Records Kafka refuses for good (too large, not authorised) are counted as send errors either way.
  */
 public final class EdgeAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeAgent.class);
@@ -62,8 +73,14 @@ public final class EdgeAgent implements AutoCloseable {
   private volatile boolean running;
   private volatile boolean senderRunning;
   private Thread sender;
+  private final DiskSpool spool;
+  private volatile boolean replayerRunning;
+  private Thread replayer;
   private boolean started;
   private boolean closed;
+  // Replay progress within the segment being replayed (replay thread only).
+  private long replaying = -1;
+  private int replayedPrefix;
 
   /**
    * @param cameras cameras to run; ids must be unique
@@ -76,6 +93,20 @@ public final class EdgeAgent implements AutoCloseable {
       Producer<String, byte[]> producer,
       Topics topics,
       AgentOptions options) {
+    this(cameras, producer, topics, options, null);
+  }
+
+  /**
+   * @param spool where records wait while Kafka cannot take them, or null to count them as send
+   *     errors; owned by the caller, who closes it after the agent
+   */
+  public EdgeAgent(
+      List<SiteConfig.Camera> cameras,
+      Producer<String, byte[]> producer,
+      Topics topics,
+      AgentOptions options,
+      DiskSpool spool) {
+    this.spool = spool;
     this.cameras = List.copyOf(cameras);
     this.producer = new AgentProducer(producer, topics);
     this.options = Objects.requireNonNull(options, "options");
@@ -104,6 +135,12 @@ public final class EdgeAgent implements AutoCloseable {
     sender = new Thread(this::sendLoop, "vigil-agent-sender");
     sender.setDaemon(true);
     sender.start();
+    if (spool != null) {
+      replayerRunning = true;
+      replayer = new Thread(this::replayLoop, "vigil-agent-spool-replay");
+      replayer.setDaemon(true);
+      replayer.start();
+    }
     for (Worker w : workers.values()) {
       w.thread = new Thread(w::run, "vigil-agent-" + w.camera.id());
       w.thread.setDaemon(true);
@@ -114,8 +151,8 @@ public final class EdgeAgent implements AutoCloseable {
 
   /**
    * Waits until every camera loop has finished (files and folders end; live sources only end when
-   * their retries are exhausted), every record has been handed to the producer and the producer has
-   * been flushed, so {@link CameraStats#framesSent()} is final.
+   * their retries are exhausted), every record has been handed to the producer, the producer has
+   * been flushed and the spool, if any, replayed, so {@link CameraStats#framesSent()} is final.
    *
    * @return true when all of that happened within {@code timeout}
    */
@@ -131,6 +168,12 @@ public final class EdgeAgent implements AutoCloseable {
       Thread.sleep(5);
     }
     producer.flush();
+    while (spool != null && !spool.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
     return true;
   }
 
@@ -143,7 +186,11 @@ public final class EdgeAgent implements AutoCloseable {
     return m;
   }
 
-  /** Stops capture, sends what is queued, and waits for the threads. The producer stays open. */
+  /**
+   * Stops capture, sends (or spools) what is queued, gives the spool's replay up to {@link
+   * #JOIN_TIMEOUT} to empty it, and waits for the threads. What is still spooled stays on disk for
+   * the next start. The producer and the spool stay open.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -163,6 +210,21 @@ public final class EdgeAgent implements AutoCloseable {
     }
     senderRunning = false;
     join(sender);
+    if (replayer != null) {
+      long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+      while (!spool.isEmpty() && System.nanoTime() < deadline) {
+        sleepQuietly(20);
+      }
+      replayerRunning = false;
+      replayer.interrupt();
+      join(replayer);
+      if (!spool.isEmpty()) {
+        log.warn(
+            "{} record(s) stay spooled in {} for the next start",
+            spool.stats().records(),
+            spool.dir());
+      }
+    }
     log.info("Edge agent stopped: {}", stats().values());
   }
 
@@ -193,20 +255,164 @@ public final class EdgeAgent implements AutoCloseable {
         continue;
       }
       try {
+        if (spool != null && !spool.isEmpty()) {
+          toSpool(o.worker, o.record, null); // keep capture order behind what waits on disk
+          continue;
+        }
         producer.send(
             o.record,
             (meta, error) -> {
               if (error == null) {
                 (o.audio ? o.worker.audioSent : o.worker.framesSent).incrementAndGet();
+              } else if (spool != null && error instanceof RetriableException) {
+                toSpool(o.worker, o.record, error);
               } else {
                 o.worker.sendFailed(error);
               }
             });
+      } catch (RetriableException e) {
+        if (spool != null) {
+          toSpool(o.worker, o.record, e);
+        } else {
+          o.worker.sendFailed(e);
+        }
       } catch (RuntimeException e) {
         o.worker.sendFailed(e);
       } finally {
         pending.decrementAndGet();
       }
+    }
+  }
+
+  private void toSpool(Worker worker, ProducerRecord<String, byte[]> record, Exception cause) {
+    try {
+      boolean first = spool.isEmpty();
+      spool.append(record);
+      worker.spooled.incrementAndGet();
+      if (first) {
+        log.warn(
+            "Kafka is not taking records ({}): spooling to {} until it does",
+            cause == null ? "spool not empty" : cause.toString(),
+            spool.dir());
+      }
+    } catch (IOException e) {
+      worker.sendFailed(e);
+    }
+  }
+
+  /** Sends the spool back to Kafka, oldest segment first, until the agent closes. */
+  private void replayLoop() {
+    long delayMs = options.retryInitialDelay().toMillis();
+    while (replayerRunning) {
+      DiskSpool.Segment segment = null;
+      boolean delivered = false;
+      try {
+        segment = spool.oldest();
+        if (segment == null) {
+          sleepQuietly(100);
+          continue;
+        }
+        delivered = replay(segment);
+        if (delivered) {
+          spool.remove(segment);
+          delayMs = options.retryInitialDelay().toMillis();
+          if (spool.isEmpty()) {
+            log.info("Spool {} replayed: sending directly again ({})", spool.dir(), spool.stats());
+          }
+          continue;
+        }
+      } catch (IOException e) {
+        log.warn("Spool {}: {}", spool.dir(), e.toString());
+      }
+      sleepQuietly(delayMs);
+      delayMs = Math.min(options.retryMaxDelay().toMillis(), delayMs * 2);
+    }
+  }
+
+  /**
+   * Sends one segment's records not yet acknowledged in an earlier attempt and waits for their
+   * acknowledgements.
+   *
+   * @return true when every record was acknowledged (or refused for good, and counted)
+   */
+  private boolean replay(DiskSpool.Segment segment) {
+    if (segment.number() != replaying) {
+      replaying = segment.number();
+      replayedPrefix = 0;
+    }
+    List<ProducerRecord<String, byte[]>> records = segment.records();
+    // One entry per record sent, in order; null for a record Kafka refused for good on send.
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    boolean unreachable = false;
+    for (int i = replayedPrefix; i < records.size() && !unreachable; i++) {
+      try {
+        Future<RecordMetadata> ack = producer.send(records.get(i), null);
+        // Kafka reports "no metadata" as an already failed future: stop here, or the records
+        // after it could reach Kafka first once it is back, and again on the next attempt.
+        unreachable = failedAlready(ack);
+        if (!unreachable) {
+          acks.add(ack);
+        }
+      } catch (RetriableException e) {
+        unreachable = true;
+      } catch (RuntimeException e) {
+        refusedForGood(records.get(i), e);
+        acks.add(null);
+      }
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ProducerRecord<String, byte[]> record = records.get(replayedPrefix);
+      if (ack != null) {
+        try {
+          ack.get();
+          Worker worker = record.key() == null ? null : workers.get(record.key());
+          if (worker != null) {
+            boolean frame = record.topic().equals(producer.topics().frames());
+            (frame ? worker.framesSent : worker.audioSent).incrementAndGet();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RetriableException) {
+            return false;
+          }
+          refusedForGood(record, e.getCause() instanceof Exception x ? x : e);
+        }
+      }
+      replayedPrefix++;
+    }
+    return !unreachable;
+  }
+
+  private static boolean failedAlready(Future<RecordMetadata> ack) {
+    if (!ack.isDone()) {
+      return false;
+    }
+    try {
+      ack.get();
+      return false;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof RetriableException;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
+  private void refusedForGood(ProducerRecord<String, byte[]> record, Exception e) {
+    log.warn("Spool {}: Kafka refused a record for good: {}", spool.dir(), e.toString());
+    Worker worker = record.key() == null ? null : workers.get(record.key());
+    if (worker != null) {
+      worker.sendFailed(e);
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -223,6 +429,7 @@ public final class EdgeAgent implements AutoCloseable {
     final AtomicLong framesSent = new AtomicLong();
     final AtomicLong audioSent = new AtomicLong();
     final AtomicLong sendErrors = new AtomicLong();
+    final AtomicLong spooled = new AtomicLong();
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicLong lastRetryDelayMs = new AtomicLong();
     volatile CameraStats.State state = CameraStats.State.NEW;
@@ -248,6 +455,7 @@ public final class EdgeAgent implements AutoCloseable {
           framesSent.get(),
           audioSent.get(),
           sendErrors.get(),
+          spooled.get(),
           attempts.get(),
           lastRetryDelayMs.get(),
           lastError);
