@@ -38,6 +38,12 @@ class EdgeAgentSpoolTest {
         .toList();
   }
 
+  /** An agent on the clip at {@code fps}, spooling to {@code spool}. */
+  private static EdgeAgent agent(MockProducer<String, byte[]> producer, int fps, DiskSpool spool) {
+    return new EdgeAgent(
+        List.of(EdgeAgentTest.camera("cam", clip, fps, 0)), producer, TOPICS, FAST_RETRY, spool);
+  }
+
   private static void awaitEnded(EdgeAgent agent, DiskSpool spool, long records)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -52,13 +58,7 @@ class EdgeAgentSpoolTest {
     MockProducer<String, byte[]> producer = EdgeAgentTest.mockProducer();
     producer.sendException = new TimeoutException("Topic vigil.frames not present in metadata");
     try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
-        EdgeAgent agent =
-            new EdgeAgent(
-                List.of(EdgeAgentTest.camera("cam", clip, 5, 0)),
-                producer,
-                TOPICS,
-                FAST_RETRY,
-                spool)) {
+        EdgeAgent agent = agent(producer, 5, spool)) {
       agent.start();
       awaitEnded(agent, spool, 15);
       CameraStats away = agent.stats().get("cam");
@@ -86,13 +86,7 @@ class EdgeAgentSpoolTest {
     MockProducer<String, byte[]> away = EdgeAgentTest.mockProducer();
     away.sendException = new TimeoutException("Kafka away");
     try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
-        EdgeAgent agent =
-            new EdgeAgent(
-                List.of(EdgeAgentTest.camera("cam", clip, 2, 0)),
-                away,
-                TOPICS,
-                FAST_RETRY,
-                spool)) {
+        EdgeAgent agent = agent(away, 2, spool)) {
       agent.start();
       awaitEnded(agent, spool, 6);
     } // the agent stops with Kafka still away: the frames stay on disk
@@ -116,13 +110,7 @@ class EdgeAgentSpoolTest {
     MockProducer<String, byte[]> producer = EdgeAgentTest.mockProducer();
     producer.sendException = new RecordTooLargeException("too large");
     try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
-        EdgeAgent agent =
-            new EdgeAgent(
-                List.of(EdgeAgentTest.camera("cam", clip, 2, 0)),
-                producer,
-                TOPICS,
-                FAST_RETRY,
-                spool)) {
+        EdgeAgent agent = agent(producer, 2, spool)) {
       agent.start();
       assertThat(agent.awaitSourcesEnded(Duration.ofSeconds(30))).isTrue();
       CameraStats stats = agent.stats().get("cam");
