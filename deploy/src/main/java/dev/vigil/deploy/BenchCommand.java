@@ -3,6 +3,7 @@ package dev.vigil.deploy;
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.deploy.bench.Bench;
 import dev.vigil.deploy.bench.BenchReport;
+import dev.vigil.processor.ProcessorApp;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--commit-interval-ms",
-      defaultValue = "30",
+      defaultValue = "" + ProcessorApp.Options.DEFAULT_COMMIT_INTERVAL_MS,
       description = "Processor commit interval. Default: ${DEFAULT-VALUE}")
   long commitIntervalMs;
 

@@ -37,15 +37,22 @@ public final class ProcessorApp implements AutoCloseable {
    * @param applicationId Kafka Streams application id (consumer group and state dir name)
    * @param stateDir where local state lives
    * @param streamThreads stream threads; each runs the model on its own frames
-   * @param commitIntervalMs EOS commit interval: bounds how long results wait before they are
-   *     visible downstream
+   * @param commitIntervalMs EOS commit interval: bounds how long observations wait before they are
+   *     visible downstream; violations do not wait for it (the rules ask for a commit after each)
    */
   public record Options(
       String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
+    /**
+     * Default commit interval. Violations commit as soon as they are written, so the interval only
+     * delays observations (dashboard, retained state), and a longer one means fewer transactions:
+     * each costs the stream thread and the broker a round of transaction markers.
+     */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 250;
+
     public static Options defaults(Path stateDir) {
       // Two stream threads overlap one frame's model call with the other's Kafka round trips;
       // measured by `vigil bench` (docs/BENCHMARKS.md).
-      return new Options("vigil-processor", stateDir, 2, 30);
+      return new Options("vigil-processor", stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS);
     }
   }
 

@@ -307,6 +307,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     context.forward(
         new Record<String, Object>(Violation.key(camera, prompt.id()), v, timestamp),
         VIOLATIONS_SINK);
+    commitSoon();
   }
 
   private void emitRemoved(String camera, String promptId, TemporalRule.Event e, long timestamp) {
@@ -324,6 +325,16 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
             Evidence.none());
     context.forward(
         new Record<String, Object>(Violation.key(camera, promptId), v, timestamp), VIOLATIONS_SINK);
+    commitSoon();
+  }
+
+  /**
+   * Violations are the output someone waits for: under exactly-once they are invisible until the
+   * transaction commits, so ask for a commit after this record instead of waiting for the commit
+   * interval, which can then be long enough to keep transactions cheap.
+   */
+  private void commitSoon() {
+    context.commit();
   }
 
   private static Double answerOrNull(double answer) {
