@@ -32,7 +32,7 @@ record HelmetWeights(
   /** The two networks stored this way, each with its own file names and format tag. */
   enum Kind {
     CLASSIFIER("helmet-classifier", "vigil-helmet-cnn-v1"),
-    DETECTOR("head-detector", "vigil-head-detector-v3");
+    DETECTOR("head-detector", "vigil-head-detector-v4");
 
     final String manifest;
     final String weights;

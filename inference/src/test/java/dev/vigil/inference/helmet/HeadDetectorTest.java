@@ -83,13 +83,13 @@ class HeadDetectorTest {
   void shouldRefuseWeightsOfAnEarlierDetectorWithHowToRetrain(@TempDir Path dir) throws Exception {
     Files.writeString(
         dir.resolve("head-detector.json"),
-        "{\"format\": \"vigil-head-detector-v2\", \"params\": []}");
+        "{\"format\": \"vigil-head-detector-v3\", \"params\": []}");
     Files.write(dir.resolve("head-detector.bin"), new byte[0]);
 
     assertThatThrownBy(() -> HeadDetector.read(dir))
         .isInstanceOf(InferenceException.class)
-        .hasMessageContaining("'vigil-head-detector-v2'")
         .hasMessageContaining("'vigil-head-detector-v3'")
+        .hasMessageContaining("'vigil-head-detector-v4'")
         .hasMessageContaining("vigil train heads");
   }
 }
