@@ -365,7 +365,7 @@ public final class EdgeAgent implements AutoCloseable {
       if (ack != null) {
         try {
           ack.get();
-          Worker worker = record.key() == null ? null : workers.get(record.key());
+          Worker worker = workerOf(record);
           if (worker != null) {
             boolean frame = record.topic().equals(producer.topics().frames());
             (frame ? worker.framesSent : worker.audioSent).incrementAndGet();
@@ -402,10 +402,15 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void refusedForGood(ProducerRecord<String, byte[]> record, Exception e) {
     log.warn("Spool {}: Kafka refused a record for good: {}", spool.dir(), e.toString());
-    Worker worker = record.key() == null ? null : workers.get(record.key());
+    Worker worker = workerOf(record);
     if (worker != null) {
       worker.sendFailed(e);
     }
+  }
+
+  /** The camera loop a spooled record came from, or null (another run's camera). */
+  private Worker workerOf(ProducerRecord<String, byte[]> record) {
+    return record.key() == null ? null : workers.get(record.key());
   }
 
   private static void sleepQuietly(long ms) {
