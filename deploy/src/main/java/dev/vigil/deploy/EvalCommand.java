@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,14 +50,7 @@ final class EvalCommand implements Callable<Integer> {
       description = "Helmet classifier weights from `vigil train helmet` (default: built in).")
   Path helmetWeights;
 
-  @Option(
-      names = "--head-detector",
-      paramLabel = "DIR|builtin|none",
-      defaultValue = "builtin",
-      description =
-          "Head detector weights from `vigil train heads`, `builtin`, or `none` for heads from"
-              + " body keypoints only (default ${DEFAULT-VALUE}).")
-  String headDetector;
+  @Mixin PerceptionModelOptions models;
 
   @Option(
       names = "--long-side",
@@ -71,12 +65,6 @@ final class EvalCommand implements Callable<Integer> {
       defaultValue = "" + HeadDetector.DEFAULT_MIN_SCORE,
       description = "Centre score from which a detected head counts (default ${DEFAULT-VALUE}).")
   double headMinScore;
-
-  @Option(
-      names = "--model-cache",
-      paramLabel = "DIR",
-      description = "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
-  Path modelCache;
 
   @Option(
       names = "--threads",
@@ -95,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
     } catch (InferenceException e) {
       throw new VigilCli.UsageException(e.getMessage());
     }
-    ModelStore store = modelCache == null ? new ModelStore() : new ModelStore(modelCache);
+    ModelStore store = models.store();
     PrintStream err = System.err;
     DetectionMetrics.Report report;
     try (PersonPerception perception = open(store)) {
@@ -124,12 +112,7 @@ final class EvalCommand implements Callable<Integer> {
     if (!(headMinScore >= 0 && headMinScore < 1)) {
       throw new VigilCli.UsageException("--head-min-score must be in [0, 1)");
     }
-    HeadDetector heads =
-        switch (headDetector) {
-          case "none" -> null;
-          case "builtin" -> HeadDetector.bundled();
-          default -> HeadDetector.read(Path.of(headDetector));
-        };
+    HeadDetector heads = models.headDetector();
     HelmetClassifier helmets =
         helmetWeights == null ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
     try {

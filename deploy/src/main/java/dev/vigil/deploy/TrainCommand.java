@@ -1,13 +1,18 @@
 package dev.vigil.deploy;
 
+import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HeadDetectorTrainer;
+import dev.vigil.inference.helmet.HeadPrediction;
 import dev.vigil.inference.helmet.HelmetTrainer;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.model.ModelStore;
+import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +36,9 @@ final class TrainCommand implements Runnable {
       description = {
         "Trains the helmet classifier on the helmet/head boxes of a Pascal VOC folder",
         "(images/ + annotations/), holding out the images whose name's CRC-32 %% 5 == 0.",
+        "It also trains on the heads the head detector finds in the training images, each",
+        "with the class of the label it matches, as perception will crop them; this fetches",
+        "MoveNet into the model cache if needed.",
         "Prints progress and validation figures; writes helmet-classifier.json/.bin."
       })
   static final class Helmet implements Callable<Integer> {
@@ -69,6 +77,8 @@ final class TrainCommand implements Runnable {
 
     @Mixin SplitOption split;
 
+    @Mixin PerceptionModelOptions models;
+
     @Override
     public Integer call() {
       if (!Files.isDirectory(dataset)) {
@@ -77,13 +87,35 @@ final class TrainCommand implements Runnable {
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
-      HelmetTrainer.train(
-          dataset,
-          split.value(),
-          out,
-          HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages),
-          System.out);
+      HelmetTrainer.Options options =
+          HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages);
+      HeadDetector heads = models.headDetector();
+      // Null (no finder) with `--head-detector none`: the labelled boxes only.
+      try (PoseDetector finder =
+          heads == null
+              ? null
+              : new PoseDetector(
+                  PoseDetector.graphDef(models.store()),
+                  options.threads(),
+                  PoseDetector.DEFAULT_LONG_SIDE,
+                  heads,
+                  HeadDetector.DEFAULT_MIN_SCORE)) {
+        HelmetTrainer.train(
+            dataset,
+            split.value(),
+            out,
+            options,
+            finder == null ? null : bgr -> foundHeads(finder, bgr),
+            System.out);
+      }
       return 0;
+    }
+
+    /** The heads perception would judge: every head the detector reports. */
+    private static List<HeadPrediction> foundHeads(PoseDetector finder, Mat bgr) {
+      return finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads().stream()
+          .map(h -> new HeadPrediction(h.box(), h.score(), null))
+          .toList();
     }
   }
 

@@ -5,12 +5,14 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +42,11 @@ import org.tensorflow.types.family.TType;
  *
  * <p>Crops come from the {@link VocDataset.Split#TRAIN} images only, re-cut every epoch with random
  * shift, scale, mirror, brightness and contrast; the {@link VocDataset.Split#VALIDATION} images are
- * only scored. Weights start from a seeded generator, batches are shuffled by the same seed, so a
- * run is reproducible up to floating-point summation order.
+ * only scored. Given a {@link HeadFinder}, the heads it finds in the training images are crops too,
+ * each with the class of the label it matches: the classifier then learns from the boxes it will be
+ * shown, which sit less neatly than the labels (a box on the face alone cuts off the helmet).
+ * Weights start from a seeded generator, batches are shuffled by the same seed, so a run is
+ * reproducible up to floating-point summation order.
  *
  * <p>Stateless; each {@link #train} call owns its own graph and session and closes them.
  */
@@ -115,7 +120,8 @@ public final class HelmetTrainer {
   /**
    * What a training run did.
    *
-   * @param trainCrops labelled heads in the training images
+   * @param trainCrops crops trained on: labelled heads, and found heads matched to one
+   * @param detectedCrops of those, the heads found by the {@link HeadFinder}
    * @param validationCrops labelled heads in the validation images
    * @param epochLosses mean (augmented) training loss of each epoch
    * @param trainLossBefore loss on the un-augmented training crops before the first step
@@ -128,6 +134,7 @@ public final class HelmetTrainer {
    */
   public record Report(
       int trainCrops,
+      int detectedCrops,
       int validationCrops,
       List<Double> epochLosses,
       double trainLossBefore,
@@ -140,6 +147,16 @@ public final class HelmetTrainer {
     public Report {
       epochLosses = List.copyOf(epochLosses);
     }
+  }
+
+  /**
+   * Finds the heads perception would judge in an image, as perception finds them (the head
+   * detector), so the classifier trains on the boxes it will crop.
+   */
+  @FunctionalInterface
+  public interface HeadFinder {
+    /** The heads found in one frame (8-bit BGR), with their scores; helmets are not needed. */
+    List<HeadPrediction> find(Mat bgr);
   }
 
   private record Sample(int image, LabelledHead head) {}
@@ -162,6 +179,23 @@ public final class HelmetTrainer {
    */
   public static Report train(
       Path vocDir, VocDataset.Split split, Path outDir, Options o, PrintStream log) {
+    return train(vocDir, split, outDir, o, null, log);
+  }
+
+  /**
+   * Trains on one split, on the labelled heads and on the heads {@code finder} finds in its images
+   * and matches to a label (IoU at least {@link HeadMatcher#DEFAULT_MIN_IOU}, greedy by score).
+   * Validation scores the labelled boxes only, so its figures compare across finders.
+   *
+   * @param finder the head finder, or null to train on the labelled boxes only
+   */
+  public static Report train(
+      Path vocDir,
+      VocDataset.Split split,
+      Path outDir,
+      Options o,
+      HeadFinder finder,
+      PrintStream log) {
     long t0 = System.nanoTime();
     List<VocImage> train = limit(VocDataset.read(vocDir, split), o.maxImages());
     List<VocImage> val = limit(VocDataset.read(vocDir, split.heldOut()), o.maxImages());
@@ -170,11 +204,21 @@ public final class HelmetTrainer {
     if (trainSamples.isEmpty()) {
       throw new InferenceException("No helmet or head boxes to train on in " + vocDir);
     }
+    int labelled = trainSamples.size();
+    if (finder != null) {
+      trainSamples.addAll(detectedSamples(train, finder));
+      // Image order, so each image is decoded once per epoch.
+      trainSamples.sort(Comparator.comparingInt(Sample::image));
+    }
+    int detected = trainSamples.size() - labelled;
     log.printf(
         Locale.ROOT,
-        "helmet: training on %d heads in %d images, validating on %d heads in %d images%n",
+        "helmet: training on %d heads in %d images (%d labelled, %d found by the head detector),"
+            + " validating on %d heads in %d images%n",
         trainSamples.size(),
         train.size(),
+        labelled,
+        detected,
         valSamples.size(),
         val.size());
     Random random = new Random(o.seed());
@@ -273,6 +317,7 @@ public final class HelmetTrainer {
         Report report =
             new Report(
                 trainSamples.size(),
+                detected,
                 valSamples.size(),
                 epochLosses,
                 before.loss(),
@@ -304,6 +349,7 @@ public final class HelmetTrainer {
       Path outDir, VocDataset.Split split, Options o, Map<String, float[]> params, Report r) {
     ObjectNode info = o.trainingInfo(split);
     info.put("train_crops", r.trainCrops());
+    info.put("detected_train_crops", r.detectedCrops());
     info.put("validation_crops", r.validationCrops());
     info.put("validation_accuracy", r.validationAccuracy());
     info.put("validation_loss", r.validationLoss());
@@ -396,6 +442,26 @@ public final class HelmetTrainer {
     for (int i = 0; i < images.size(); i++) {
       for (LabelledHead h : images.get(i).heads()) {
         out.add(new Sample(i, h));
+      }
+    }
+    return out;
+  }
+
+  /** The heads the finder finds in each image that match a label, with that label's class. */
+  private static List<Sample> detectedSamples(List<VocImage> images, HeadFinder finder) {
+    List<Sample> out = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      List<HeadPrediction> found;
+      try (Mat bgr = imread(images.get(i).image().toString(), IMREAD_COLOR)) {
+        if (bgr == null || bgr.empty()) {
+          throw new InferenceException("Cannot decode " + images.get(i).image());
+        }
+        found = finder.find(bgr);
+      }
+      List<LabelledHead> truths = images.get(i).heads();
+      for (HeadMatcher.Match m : HeadMatcher.match(found, truths)) {
+        Box box = found.get(m.prediction()).box();
+        out.add(new Sample(i, new LabelledHead(box, truths.get(m.truth()).helmet())));
       }
     }
     return out;

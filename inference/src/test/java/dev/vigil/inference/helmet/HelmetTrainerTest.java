@@ -3,9 +3,11 @@ package dev.vigil.inference.helmet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.Box;
+import dev.vigil.inference.vision.PoseDetector;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -45,5 +47,46 @@ class HelmetTrainerTest {
         assertThat(v).isBetween(0f, 1f);
       }
     }
+  }
+
+  @Test
+  void shouldAlsoTrainOnTheHeadsTheDetectorFindsEachWithItsMatchedLabel(@TempDir Path out)
+      throws Exception {
+    Path hardhat = SharedData.hardhat();
+    HelmetTrainer.Options options =
+        HelmetTrainer.Options.defaults(7, 1).withMaxImages(12).withBatchSize(16);
+    int labelled =
+        VocDataset.read(hardhat, VocDataset.Split.TRAIN).subList(0, 12).stream()
+            .mapToInt(i -> i.heads().size())
+            .sum();
+
+    HelmetTrainer.Report report;
+    try (PoseDetector detector =
+        new PoseDetector(
+            PoseDetector.graphDef(Perception.store()),
+            1,
+            PoseDetector.DEFAULT_LONG_SIDE,
+            HeadDetector.bundled(),
+            HeadDetector.DEFAULT_MIN_SCORE)) {
+      HelmetTrainer.HeadFinder finder =
+          bgr ->
+              detector.detect(bgr, 0.2).heads().stream()
+                  .map(h -> new HeadPrediction(h.box(), h.score(), null))
+                  .toList();
+      report =
+          HelmetTrainer.train(
+              hardhat,
+              VocDataset.Split.TRAIN,
+              out,
+              options,
+              finder,
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    // Each found head joins only when it matches a label, and each label takes one found head.
+    assertThat(report.detectedCrops()).isPositive().isLessThanOrEqualTo(labelled);
+    assertThat(report.trainCrops()).isEqualTo(labelled + report.detectedCrops());
+    assertThat(Files.readString(out.resolve("helmet-classifier.json")))
+        .contains("\"detected_train_crops\" : " + report.detectedCrops());
   }
 }

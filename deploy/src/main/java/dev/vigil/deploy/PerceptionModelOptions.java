@@ -1,0 +1,42 @@
+package dev.vigil.deploy;
+
+import dev.vigil.inference.helmet.HeadDetector;
+import dev.vigil.inference.model.ModelStore;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --head-detector} and {@code --model-cache}: which head detector and which person-model
+ * cache a command runs perception with, shared by {@code vigil eval} and {@code vigil train
+ * helmet}.
+ */
+final class PerceptionModelOptions {
+  @Option(
+      names = "--head-detector",
+      paramLabel = "DIR|builtin|none",
+      defaultValue = "builtin",
+      description =
+          "Head detector weights from `vigil train heads`, `builtin`, or `none`: eval then finds"
+              + " heads from body keypoints only, train helmet trains on the labelled boxes only"
+              + " (default ${DEFAULT-VALUE}).")
+  String headDetector;
+
+  @Option(
+      names = "--model-cache",
+      paramLabel = "DIR",
+      description = "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
+  Path modelCache;
+
+  /** The chosen head detector, or null for {@code none}. */
+  HeadDetector headDetector() {
+    return switch (headDetector) {
+      case "none" -> null;
+      case "builtin" -> HeadDetector.bundled();
+      default -> HeadDetector.read(Path.of(headDetector));
+    };
+  }
+
+  ModelStore store() {
+    return modelCache == null ? new ModelStore() : new ModelStore(modelCache);
+  }
+}
