@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.model.ModelStore;
 import java.nio.file.Path;
@@ -27,12 +28,23 @@ final class PerceptionModelOptions {
       description = "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
   Path modelCache;
 
-  /** The chosen head detector, or null for {@code none}. */
+  /**
+   * The chosen head detector, or null for {@code none}.
+   *
+   * @throws VigilCli.UsageException when the folder holds no readable detector weights
+   */
   HeadDetector headDetector() {
     return switch (headDetector) {
       case "none" -> null;
       case "builtin" -> HeadDetector.bundled();
-      default -> HeadDetector.read(Path.of(headDetector));
+      default -> {
+        try {
+          yield HeadDetector.read(Path.of(headDetector));
+        } catch (InferenceException e) {
+          throw new VigilCli.UsageException(
+              "--head-detector " + headDetector + ": " + e.getMessage());
+        }
+      }
     };
   }
 

@@ -50,7 +50,8 @@ public final class VigilCli implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           PrintWriter err = cmd.getErr();
-          err.println("vigil " + cmd.getCommandName() + ": " + oneLine(e));
+          // "vigil train helmet", not "vigil helmet": the whole command the user typed.
+          err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e));
           err.flush();
           return e instanceof VigilConfigException || e instanceof UsageException
               ? EXIT_USAGE

@@ -103,7 +103,9 @@ record HelmetWeights(
       return read(kind, manifest, weights, dir.toString());
     } catch (IOException e) {
       throw new InferenceException(
-          "Cannot read helmet weights from "
+          "Cannot read "
+              + (kind == Kind.DETECTOR ? "head detector" : "helmet classifier")
+              + " weights from "
               + dir
               + " (expected "
               + kind.manifest

@@ -62,25 +62,20 @@ class HelmetTrainerTest {
 
     HelmetTrainer.Report report;
     try (PoseDetector detector =
-        new PoseDetector(
-            PoseDetector.graphDef(Perception.store()),
-            1,
-            PoseDetector.DEFAULT_LONG_SIDE,
-            HeadDetector.bundled(),
-            HeadDetector.DEFAULT_MIN_SCORE)) {
+            new PoseDetector(
+                PoseDetector.graphDef(Perception.store()),
+                1,
+                PoseDetector.DEFAULT_LONG_SIDE,
+                HeadDetector.bundled(),
+                HeadDetector.DEFAULT_MIN_SCORE);
+        PrintStream log =
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
       HelmetTrainer.HeadFinder finder =
           bgr ->
               detector.detect(bgr, 0.2).heads().stream()
                   .map(h -> new HeadPrediction(h.box(), h.score(), null))
                   .toList();
-      report =
-          HelmetTrainer.train(
-              hardhat,
-              VocDataset.Split.TRAIN,
-              out,
-              options,
-              finder,
-              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      report = HelmetTrainer.train(hardhat, VocDataset.Split.TRAIN, out, options, finder, log);
     }
 
     // Each found head joins only when it matches a label, and each label takes one found head.
