@@ -2,7 +2,6 @@ package dev.vigil.deploy;
 
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HeadDetectorTrainer;
-import dev.vigil.inference.helmet.HeadPrediction;
 import dev.vigil.inference.helmet.HelmetTrainer;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.model.ModelStore;
@@ -10,9 +9,7 @@ import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.bytedeco.opencv.opencv_core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,30 +89,19 @@ final class TrainCommand implements Runnable {
       HeadDetector heads = models.headDetector();
       // Null (no finder) with `--head-detector none`: the labelled boxes only.
       try (PoseDetector finder =
-          heads == null
-              ? null
-              : new PoseDetector(
-                  PoseDetector.graphDef(models.store()),
-                  options.threads(),
-                  PoseDetector.DEFAULT_LONG_SIDE,
-                  heads,
-                  HeadDetector.DEFAULT_MIN_SCORE)) {
+          heads == null ? null : PoseDetector.open(models.store(), options.threads(), heads)) {
         HelmetTrainer.train(
             dataset,
             split.value(),
             out,
             options,
-            finder == null ? null : bgr -> foundHeads(finder, bgr),
+            // The heads perception would judge: every head the detector reports.
+            finder == null
+                ? null
+                : bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads(),
             System.out);
       }
       return 0;
-    }
-
-    /** The heads perception would judge: every head the detector reports. */
-    private static List<HeadPrediction> foundHeads(PoseDetector finder, Mat bgr) {
-      return finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads().stream()
-          .map(h -> new HeadPrediction(h.box(), h.score(), null))
-          .toList();
     }
   }
 

@@ -155,8 +155,8 @@ public final class HelmetTrainer {
    */
   @FunctionalInterface
   public interface HeadFinder {
-    /** The heads found in one frame (8-bit BGR), with their scores; helmets are not needed. */
-    List<HeadPrediction> find(Mat bgr);
+    /** The heads found in one frame (8-bit BGR). */
+    List<HeadDetector.DetectedHead> find(Mat bgr);
   }
 
   private record Sample(int image, LabelledHead head) {}
@@ -451,12 +451,14 @@ public final class HelmetTrainer {
   private static List<Sample> detectedSamples(List<VocImage> images, HeadFinder finder) {
     List<Sample> out = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
-      List<HeadPrediction> found;
+      List<HeadPrediction> found = new ArrayList<>();
       try (Mat bgr = imread(images.get(i).image().toString(), IMREAD_COLOR)) {
         if (bgr == null || bgr.empty()) {
           throw new InferenceException("Cannot decode " + images.get(i).image());
         }
-        found = finder.find(bgr);
+        for (HeadDetector.DetectedHead h : finder.find(bgr)) {
+          found.add(new HeadPrediction(h.box(), h.score(), null));
+        }
       }
       List<LabelledHead> truths = images.get(i).heads();
       for (HeadMatcher.Match m : HeadMatcher.match(found, truths)) {

@@ -61,20 +61,10 @@ class HelmetTrainerTest {
             .sum();
 
     HelmetTrainer.Report report;
-    try (PoseDetector detector =
-            new PoseDetector(
-                PoseDetector.graphDef(Perception.store()),
-                1,
-                PoseDetector.DEFAULT_LONG_SIDE,
-                HeadDetector.bundled(),
-                HeadDetector.DEFAULT_MIN_SCORE);
+    try (PoseDetector detector = PoseDetector.open(Perception.store(), 1, HeadDetector.bundled());
         PrintStream log =
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
-      HelmetTrainer.HeadFinder finder =
-          bgr ->
-              detector.detect(bgr, 0.2).heads().stream()
-                  .map(h -> new HeadPrediction(h.box(), h.score(), null))
-                  .toList();
+      HelmetTrainer.HeadFinder finder = bgr -> detector.detect(bgr, 0.2).heads();
       report = HelmetTrainer.train(hardhat, VocDataset.Split.TRAIN, out, options, finder, log);
     }
 
