@@ -193,6 +193,10 @@ public record SiteConfig(
    * @param motionThreshold fraction of changed pixels (0..1) below which a frame is skipped; 0
    *     disables the gate
    * @param audioCalibrationDb offset from dBFS to dB SPL for this camera's microphone
+   * @param offlineAfterS seconds without frames (processor wall clock) after which the camera is
+   *     offline and its open violations resolve
+   * @param maxFutureS how far ahead of the processor's wall clock a record may be stamped; later
+   *     stamps are dead-lettered, so one bad clock cannot push a camera's rules into the future
    * @param zones named polygons in normalised coordinates
    */
   public record Camera(
@@ -202,10 +206,43 @@ public record SiteConfig(
       double keyframeIntervalS,
       double motionThreshold,
       double audioCalibrationDb,
+      double offlineAfterS,
+      double maxFutureS,
       List<Zone> zones) {
+    public static final double DEFAULT_OFFLINE_AFTER_S = 30;
+    public static final double DEFAULT_MAX_FUTURE_S = 10;
+
     public Camera {
       zones = zones == null ? List.of() : List.copyOf(zones);
     }
+
+    /** A camera with the default offline and clock-skew bounds. */
+    public Camera(
+        String id,
+        String source,
+        double fps,
+        double keyframeIntervalS,
+        double motionThreshold,
+        double audioCalibrationDb,
+        List<Zone> zones) {
+      this(
+          id,
+          source,
+          fps,
+          keyframeIntervalS,
+          motionThreshold,
+          audioCalibrationDb,
+          DEFAULT_OFFLINE_AFTER_S,
+          DEFAULT_MAX_FUTURE_S,
+          zones);
+    }
+
+    /** The defaults for a camera that sends records but is not in site.yaml. */
+    public static Camera unlisted(String id) {
+      return new Camera(id, null, DEFAULT_FPS, 10, 0, 0, List.of());
+    }
+
+    private static final double DEFAULT_FPS = 2;
   }
 
   /**

@@ -74,13 +74,13 @@ public final class SiteConfigLoader {
           "keyframe_interval_s",
           "motion_threshold",
           "audio_calibration_db",
+          "offline_after_s",
+          "max_future_s",
           "zones");
   private static final List<String> ZONE_KEYS = List.of("name", "polygon");
   private static final List<String> PROMPT_KEYS =
       List.of("id", "text", "cameras", "cooldown_s", "severity");
 
-  private static final Pattern SITE = Pattern.compile("[a-z0-9_-]+");
-  private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9_-]+");
   private static final Pattern PROMPT_ID = Pattern.compile("[a-z0-9._-]+");
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
@@ -414,12 +414,12 @@ public final class SiteConfigLoader {
       if (siteVal.ok() && site == null) {
         missing(
             top, "site", "Add \"site: <name>\" such as site: plant-1; it is used in MQTT topics.");
-      } else if (siteVal.present() && !SITE.matcher(site).matches()) {
+      } else if (siteVal.present() && !Ids.valid(site)) {
         error(
             siteVal.node(),
             "site",
-            "must use only lowercase letters, digits, '-' and '_', got " + show(site),
-            "It is used in MQTT topics; use a name such as plant-1.");
+            "must be " + Ids.RULE + ", got " + show(site),
+            "It is used in MQTT topics and client ids; use a name such as plant-1.");
       }
       SiteConfig.Kafka kafka = kafka(section(top, "kafka", KAFKA_KEYS));
       SiteConfig.Mqtt mqtt = mqtt(section(top, "mqtt", MQTT_KEYS), site);
@@ -786,11 +786,11 @@ public final class SiteConfigLoader {
         } else {
           // Kept even when malformed, so prompts naming it get no second, misleading error.
           ids.put(id, idNode);
-          if (!CAMERA_ID.matcher(id).matches()) {
+          if (!Ids.valid(id)) {
             error(
                 idNode,
                 c.child("id"),
-                "must use only letters, digits, '.', '_' and '-', got " + show(id),
+                "must be " + Ids.RULE + ", got " + show(id),
                 "It is a Kafka key and part of MQTT topics; use an id such as dock-1.");
           }
         }
@@ -840,6 +840,23 @@ public final class SiteConfigLoader {
               v -> Math.abs(v) <= 200,
               "a number in [-200, 200]",
               "Set the offset in dB from dBFS to dB SPL for this microphone, or 0.");
+      double offlineAfter =
+          number(
+              c,
+              "offline_after_s",
+              SiteConfig.Camera.DEFAULT_OFFLINE_AFTER_S,
+              v -> v >= 1 && v <= 86_400,
+              "a number in [1, 86400]",
+              "Set the seconds without frames after which the camera counts as offline, such as"
+                  + " 30.");
+      double maxFuture =
+          number(
+              c,
+              "max_future_s",
+              SiteConfig.Camera.DEFAULT_MAX_FUTURE_S,
+              v -> v >= 0 && v <= 3_600,
+              "a number in [0, 3600]",
+              "Set how far ahead of the processor's clock a frame may be stamped, such as 10.");
       List<SiteConfig.Zone> zones = new ArrayList<>();
       Map<String, Node> names = new HashMap<>();
       List<Node> zoneNodes =
@@ -850,7 +867,8 @@ public final class SiteConfigLoader {
           zones.add(z);
         }
       }
-      return new SiteConfig.Camera(id, source, fps, keyframe, motion, calibration, zones);
+      return new SiteConfig.Camera(
+          id, source, fps, keyframe, motion, calibration, offlineAfter, maxFuture, zones);
     }
 
     private SiteConfig.Zone zone(Node node, String path, Map<String, Node> names) {

@@ -299,12 +299,14 @@ class SiteConfigLoaderTest {
                 + " Allowed keys: bootstrap_servers, topic_prefix, properties.",
             "site.yaml:7:5: cameras[0].fsp: unknown key. Did you mean fps? Allowed keys: id,"
                 + " source, fps, keyframe_interval_s, motion_threshold, audio_calibration_db,"
-                + " zones.",
+                + " offline_after_s, max_future_s, zones.",
             "site.yaml:8:5: cameras[0].keyframeIntervalS: unknown key. Did you mean"
                 + " keyframe_interval_s? Allowed keys: id, source, fps, keyframe_interval_s,"
-                + " motion_threshold, audio_calibration_db, zones.",
+                + " motion_threshold, audio_calibration_db, offline_after_s, max_future_s,"
+                + " zones.",
             "site.yaml:9:5: cameras[0].colour: unknown key. Allowed keys: id, source, fps,"
-                + " keyframe_interval_s, motion_threshold, audio_calibration_db, zones.");
+                + " keyframe_interval_s, motion_threshold, audio_calibration_db,"
+                + " offline_after_s, max_future_s, zones.");
   }
 
   @Test
@@ -430,8 +432,9 @@ class SiteConfigLoaderTest {
                     severity: high
                 """))
         .containsExactly(
-            "site.yaml:1:7: site: must use only lowercase letters, digits, '-' and '_', got"
-                + " \"Plant 1\". It is used in MQTT topics; use a name such as plant-1.",
+            "site.yaml:1:7: site: must be 1 to 64 of A-Z a-z 0-9 . _ -, got"
+                + " \"Plant 1\". It is used in MQTT topics and client ids; use a name such as"
+                + " plant-1.",
             "site.yaml:3:22: kafka.bootstrap_servers: \"localhost\" is not a host:port address."
                 + " Write a comma-separated host:port list such as broker-1:9092,broker-2:9092.",
             "site.yaml:5:8: mqtt.url: must be a tcp:// or ssl:// URL, got \"http://broker:1883\"."
@@ -440,7 +443,7 @@ class SiteConfigLoaderTest {
                 + " trailing slash: vigil/plant/",
             "site.yaml:7:13: mqtt.password: is set but mqtt.username is not. Add the user name"
                 + " the password belongs to, or remove the password.",
-            "site.yaml:10:9: cameras[0].id: must use only letters, digits, '.', '_' and '-', got"
+            "site.yaml:10:9: cameras[0].id: must be 1 to 64 of A-Z a-z 0-9 . _ -, got"
                 + " \"dock/1\". It is a Kafka key and part of MQTT topics; use an id such as"
                 + " dock-1.",
             "site.yaml:11:13: cameras[0].source: unsupported URL scheme \"udp\". Use a file path,"
