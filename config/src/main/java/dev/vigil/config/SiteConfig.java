@@ -197,6 +197,8 @@ public record SiteConfig(
    *     offline and its open violations resolve
    * @param maxFutureS how far ahead of the processor's wall clock a record may be stamped; later
    *     stamps are dead-lettered, so one bad clock cannot push a camera's rules into the future
+   * @param minHeadPx heads smaller than this (pixels, long side) are not judged for a helmet; 0
+   *     takes the model's default
    * @param zones named polygons in normalised coordinates
    */
   public record Camera(
@@ -208,6 +210,7 @@ public record SiteConfig(
       double audioCalibrationDb,
       double offlineAfterS,
       double maxFutureS,
+      int minHeadPx,
       List<Zone> zones) {
     public static final double DEFAULT_OFFLINE_AFTER_S = 30;
     public static final double DEFAULT_MAX_FUTURE_S = 10;
@@ -234,6 +237,7 @@ public record SiteConfig(
           audioCalibrationDb,
           DEFAULT_OFFLINE_AFTER_S,
           DEFAULT_MAX_FUTURE_S,
+          0,
           zones);
     }
 

@@ -76,6 +76,7 @@ public final class SiteConfigLoader {
           "audio_calibration_db",
           "offline_after_s",
           "max_future_s",
+          "min_head_px",
           "zones");
   private static final List<String> ZONE_KEYS = List.of("name", "polygon");
   private static final List<String> PROMPT_KEYS =
@@ -857,6 +858,15 @@ public final class SiteConfigLoader {
               v -> v >= 0 && v <= 3_600,
               "a number in [0, 3600]",
               "Set how far ahead of the processor's clock a frame may be stamped, such as 10.");
+      double minHeadPx =
+          number(
+              c,
+              "min_head_px",
+              0,
+              v -> v >= 0 && v <= 1000 && v == Math.rint(v),
+              "a whole number in [0, 1000]",
+              "Set the smallest head in pixels that is judged for a helmet, or 0 for the model's"
+                  + " default.");
       List<SiteConfig.Zone> zones = new ArrayList<>();
       Map<String, Node> names = new HashMap<>();
       List<Node> zoneNodes =
@@ -868,7 +878,16 @@ public final class SiteConfigLoader {
         }
       }
       return new SiteConfig.Camera(
-          id, source, fps, keyframe, motion, calibration, offlineAfter, maxFuture, zones);
+          id,
+          source,
+          fps,
+          keyframe,
+          motion,
+          calibration,
+          offlineAfter,
+          maxFuture,
+          (int) minHeadPx,
+          zones);
     }
 
     private SiteConfig.Zone zone(Node node, String path, Map<String, Node> names) {

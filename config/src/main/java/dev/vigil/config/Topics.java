@@ -40,6 +40,11 @@ public record Topics(String prefix) {
     return prefix + "violations";
   }
 
+  /** Compacted, keyed by camera: each camera's {@link CameraStatus} (online or offline). */
+  public String cameraStatus() {
+    return prefix + "camera-status";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }

@@ -21,6 +21,9 @@ import java.util.UUID;
  * @param ended event time the episode resolved, or null while open
  * @param severity the prompt's severity
  * @param evidence what supports the answer
+ * @param reason why a resolved episode ended when it was not the condition turning false ({@link
+ *     #REASON_CAMERA_OFFLINE}, {@link #REASON_PROMPT_CHANGED}, {@link #REASON_PROMPT_REMOVED}),
+ *     else null
  */
 public record Violation(
     int schema,
@@ -32,11 +35,30 @@ public record Violation(
     long started,
     Long ended,
     String severity,
-    Evidence evidence) {
+    Evidence evidence,
+    String reason) {
   public static final int SCHEMA = 1;
   public static final String OPEN = "open";
   public static final String UPDATE = "update";
   public static final String RESOLVED = "resolved";
+  public static final String REASON_CAMERA_OFFLINE = "camera_offline";
+  public static final String REASON_PROMPT_CHANGED = "prompt_changed";
+  public static final String REASON_PROMPT_REMOVED = "prompt_removed";
+
+  /** An event whose episode ended (or not) by its own condition: no reason. */
+  public Violation(
+      int schema,
+      String id,
+      String state,
+      String camera,
+      PromptRef prompt,
+      Double answer,
+      long started,
+      Long ended,
+      String severity,
+      Evidence evidence) {
+    this(schema, id, state, camera, prompt, answer, started, ended, severity, evidence, null);
+  }
 
   /** The prompt a violation answers. */
   public record PromptRef(String id, String text) {}

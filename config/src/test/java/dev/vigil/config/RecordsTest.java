@@ -1,0 +1,65 @@
+package dev.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecordsTest {
+  @Test
+  void shouldRoundTripAViolationWithItsResolveReason() {
+    Violation v =
+        new Violation(
+            Violation.SCHEMA,
+            "id",
+            Violation.RESOLVED,
+            "cam",
+            new Violation.PromptRef("p", "t"),
+            1.0,
+            1L,
+            2L,
+            "warning",
+            new Violation.Evidence(List.of(), Map.of(), null, null),
+            Violation.REASON_CAMERA_OFFLINE);
+    assertThat(Json.fromBytes(Json.toBytes(v), Violation.class)).isEqualTo(v);
+    assertThat(Json.toString(v)).contains("\"reason\":\"camera_offline\"");
+  }
+
+  @Test
+  void shouldAcceptOnlyIdsOfTheOneRule() {
+    assertThat(Ids.valid("dock-1.a_B")).isTrue();
+    assertThat(Ids.valid("x".repeat(64))).isTrue();
+    for (String bad : new String[] {"", "x".repeat(65), "a/b", "a+b", "a#b", "a b", "ä", null}) {
+      assertThat(Ids.valid(bad)).as(String.valueOf(bad)).isFalse();
+    }
+    assertThatThrownBy(() -> Ids.require("camera id", "a/b"))
+        .hasMessage("camera id \"a/b\" is invalid: use 1 to 64 of A-Z a-z 0-9 . _ -");
+  }
+
+  @Test
+  void shouldApplyTheGuaranteesAfterTheSitesOwnProperties() {
+    SiteConfig.Kafka kafka =
+        new SiteConfig.Kafka(
+            "b:9092",
+            null,
+            Map.of(
+                "enable.auto.commit", "true",
+                "isolation.level", "read_uncommitted",
+                "acks", "1",
+                "enable.idempotence", "false",
+                "bootstrap.servers", "elsewhere:9092",
+                "security.protocol", "SASL_SSL"));
+    var consumer = KafkaClients.consumer(kafka, "g", Map.of("max.poll.records", 7));
+    assertThat(consumer)
+        .containsEntry("enable.auto.commit", false)
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("bootstrap.servers", "b:9092")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("max.poll.records", 7);
+    var producer = KafkaClients.producer(kafka, Map.of());
+    assertThat(producer).containsEntry("acks", "all").containsEntry("enable.idempotence", true);
+    assertThat(KafkaClients.id("plant-1", "processor")).isEqualTo("vigil-plant-1-processor");
+  }
+}
