@@ -52,7 +52,7 @@ public final class SiteConfigLoader {
   static final double DEFAULT_KEYFRAME_S = 10;
   static final double DEFAULT_COOLDOWN_S = 60;
   static final String DEFAULT_SEVERITY = "warning";
-  static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+  static final List<String> SEVERITIES = PromptSpec.SEVERITIES;
 
   private static final List<String> ROOT_KEYS =
       List.of("site", "kafka", "mqtt", "model", "cameras", "prompts");
@@ -83,7 +83,6 @@ public final class SiteConfigLoader {
       List.of("id", "text", "cameras", "cooldown_s", "severity");
 
   private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9_-]+");
-  private static final Pattern PROMPT_ID = Pattern.compile("[a-z0-9._-]+");
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^:\\s\\[\\]]+):([0-9]{1,5})");
@@ -989,7 +988,7 @@ public final class SiteConfigLoader {
       String id = requiredString(p, "id", "Add an id such as no-helmet.");
       if (id != null) {
         Node idNode = p.value("id");
-        if (!PROMPT_ID.matcher(id).matches()) {
+        if (!PromptSpec.validId(id)) {
           error(
               idNode,
               p.child("id"),
@@ -1047,8 +1046,8 @@ public final class SiteConfigLoader {
               p,
               "cooldown_s",
               DEFAULT_COOLDOWN_S,
-              v -> v >= 0,
-              "a number >= 0",
+              v -> v >= 0 && v <= PromptSpec.MAX_COOLDOWN_S,
+              "a number in [0, 86400]",
               "Set the seconds during which a new alert is suppressed after a resolve, such as 60.");
       String severity =
           string(

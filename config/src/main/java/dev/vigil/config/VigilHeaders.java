@@ -24,6 +24,15 @@ public final class VigilHeaders {
   public static final String DLQ_OFFSET = "vigil.dlq.offset";
   public static final String DLQ_REASON = "vigil.dlq.reason";
 
+  /** A short, fixed code for the reason, such as {@code bad_id} (the metric's label). */
+  public static final String DLQ_CODE = "vigil.dlq.code";
+
+  /** The class of the exception that caused the dead letter, when one did. */
+  public static final String DLQ_EXCEPTION = "vigil.dlq.exception";
+
+  /** The size of the original value, set when it was too large to keep as the payload. */
+  public static final String DLQ_SIZE = "vigil.dlq.size";
+
   private VigilHeaders() {}
 
   public static void put(Headers headers, String name, String value) {

@@ -138,21 +138,14 @@ final class PromptCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (!id.matches("[a-z0-9._-]+")) {
-        throw new VigilCli.UsageException(
-            "--id " + id + ": use lower-case letters, digits, '.', '_' or '-'");
-      }
-      if (!List.of("info", "warning", "critical").contains(severity)) {
-        throw new VigilCli.UsageException(
-            "--severity " + severity + ": use info, warning or critical");
-      }
-      if (cooldown < 0) {
-        throw new VigilCli.UsageException("--cooldown must be >= 0, got " + cooldown);
-      }
       String text = String.join(" ", words);
+      PromptSpec spec = new PromptSpec(id, text, cameras, cooldown, severity);
+      List<String> problems = spec.problems();
+      if (!problems.isEmpty()) {
+        throw new VigilCli.UsageException("prompt refused: " + String.join("; ", problems));
+      }
       CompiledPrompt compiled = compileOrRefuse(text);
       SiteConfig.Kafka kafka = target.kafka();
-      PromptSpec spec = new PromptSpec(id, text, cameras, cooldown, severity);
       VigilParts.seedPrompts(kafka, new Topics(kafka.topicPrefix()), List.of(spec));
       System.out.println(id + ": " + compiled.canonical());
       return 0;

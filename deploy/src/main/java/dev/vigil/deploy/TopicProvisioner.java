@@ -1,6 +1,7 @@
 package dev.vigil.deploy;
 
 import dev.vigil.config.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +21,17 @@ final class TopicProvisioner {
   static void ensure(Admin admin, Topics topics, int partitions)
       throws InterruptedException, ExecutionException {
     Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact");
-    Map<String, String> week = Map.of(TopicConfig.RETENTION_MS_CONFIG, "604800000");
-    Map<String, String> day = Map.of(TopicConfig.RETENTION_MS_CONFIG, "86400000");
     List<NewTopic> wanted = new ArrayList<>();
-    wanted.add(topic(topics.frames(), partitions, day));
-    wanted.add(topic(topics.audio(), partitions, day));
-    wanted.add(topic(topics.observations(), partitions, day));
-    wanted.add(topic(topics.violations(), partitions, week));
-    wanted.add(topic(topics.dlq(), 1, week));
+    wanted.add(topic(topics.frames(), partitions, retention(Duration.ofHours(24))));
+    wanted.add(topic(topics.audio(), partitions, retention(Duration.ofHours(24))));
+    wanted.add(topic(topics.observations(), partitions, retention(Duration.ofDays(7))));
+    wanted.add(topic(topics.violations(), partitions, retention(Duration.ofDays(30))));
+    // Dead letters hold (small previews of) camera data: keep them no longer than frames' 72 h
+    // bound.
+    wanted.add(topic(topics.dlq(), 1, retention(Duration.ofHours(72))));
     wanted.add(topic(topics.prompts(), 1, compacted));
     wanted.add(topic(topics.promptStatus(), 1, compacted));
+    wanted.add(topic(topics.cameraStatus(), 1, compacted));
     for (NewTopic t : wanted) {
       try {
         admin.createTopics(List.of(t)).all().get();
@@ -39,6 +41,10 @@ final class TopicProvisioner {
         }
       }
     }
+  }
+
+  private static Map<String, String> retention(Duration d) {
+    return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(d.toMillis()));
   }
 
   private static NewTopic topic(String name, int partitions, Map<String, String> configs) {

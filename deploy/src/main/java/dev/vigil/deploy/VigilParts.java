@@ -133,7 +133,7 @@ final class VigilParts implements AutoCloseable {
             cameras,
             model,
             () -> new AudioAnalyzer()::analyze,
-            ProcessorApp.Options.defaults(state));
+            ProcessorApp.Options.defaults(site.site(), state));
     processor.start();
   }
 
@@ -201,7 +201,7 @@ final class VigilParts implements AutoCloseable {
     Topics t = site.topics();
     Drain.await(
         admin,
-        ProcessorApp.Options.defaults(dataDir).applicationId(),
+        ProcessorApp.Options.defaults(site.site(), dataDir).applicationId(),
         Drain.endOffsets(admin, List.of(t.frames(), t.audio())),
         remaining(deadline));
   }

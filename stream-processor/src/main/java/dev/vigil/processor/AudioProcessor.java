@@ -1,7 +1,10 @@
 package dev.vigil.processor;
 
 import dev.vigil.config.AudioFeatures;
+import dev.vigil.config.SiteConfig;
 import dev.vigil.config.VigilHeaders;
+import dev.vigil.inference.audio.AudioAnalyzer;
+import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.scene.AudioWindow;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,11 +27,18 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
 
   private final Supplier<AudioSnippetAnalyzer> analyzers;
   private final Map<String, AudioSnippetAnalyzer> perCamera = new HashMap<>();
+  private final VigilMetrics metrics;
+  private final InputCheck check;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, AudioWindow> store;
 
-  AudioProcessor(Supplier<AudioSnippetAnalyzer> analyzers) {
+  AudioProcessor(
+      Supplier<AudioSnippetAnalyzer> analyzers,
+      VigilMetrics metrics,
+      Map<String, SiteConfig.Camera> cameras) {
     this.analyzers = analyzers;
+    this.metrics = metrics;
+    this.check = new InputCheck(cameras);
   }
 
   @Override
@@ -39,23 +49,38 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
 
   @Override
   public void process(Record<String, byte[]> record) {
-    String camera = record.key();
-    byte[] pcm = record.value();
-    if (camera == null || camera.isBlank()) {
-      DeadLetters.send(context, record, "audio snippet has no camera id: the record key is empty");
+    DeadLetters.Reason problem = check.problem(record, context.currentSystemTimeMs());
+    if (problem != null) {
+      DeadLetters.send(context, metrics, record, problem);
       return;
     }
+    String camera = record.key();
+    byte[] pcm = record.value();
     if (pcm == null || pcm.length < 2 || pcm.length % 2 != 0) {
       DeadLetters.send(
           context,
+          metrics,
           record,
-          "audio snippet is not PCM s16le: expected an even, non-zero byte count, got "
-              + (pcm == null ? 0 : pcm.length));
+          new DeadLetters.Reason(
+              "bad_audio",
+              "audio snippet is not PCM s16le: expected an even, non-zero byte count, got "
+                  + (pcm == null ? 0 : pcm.length)));
       return;
     }
     long rate = VigilHeaders.getLong(record.headers(), VigilHeaders.RATE, DEFAULT_RATE);
-    if (rate < 4000 || rate > 192_000) {
-      DeadLetters.send(context, record, "audio snippet has an unusable rate header: " + rate);
+    if (!AudioAnalyzer.supportsRate(rate)) {
+      DeadLetters.send(
+          context,
+          metrics,
+          record,
+          new DeadLetters.Reason(
+              "bad_audio",
+              "audio snippet has an unusable vigil.rate header: "
+                  + rate
+                  + " Hz; the analysis takes "
+                  + AudioAnalyzer.MIN_SAMPLE_RATE
+                  + ".."
+                  + AudioAnalyzer.MAX_SAMPLE_RATE));
       return;
     }
     short[] samples = new short[pcm.length / 2];

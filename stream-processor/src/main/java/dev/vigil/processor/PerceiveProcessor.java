@@ -1,30 +1,39 @@
 package dev.vigil.processor;
 
+import dev.vigil.config.SiteConfig;
 import dev.vigil.config.VigilHeaders;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Decodes each frame and runs the model. A frame that cannot be decoded, or lacks a camera id, goes
- * to the dead-letter topic with a reason, and processing goes on with the next frame.
+ * Decodes each frame and runs the model. A frame that cannot be decoded, has an invalid camera id
+ * or a timestamp far in the future goes to the dead-letter topic with a reason, and processing goes
+ * on with the next frame.
  */
 final class PerceiveProcessor implements Processor<String, byte[], String, Object> {
   static final String NAME = "perceive";
   private final FrameAnalyzer analyzer;
   private final VigilMetrics metrics;
   private final SnapshotStore snapshots;
+  private final InputCheck check;
   private ProcessorContext<String, Object> context;
 
-  PerceiveProcessor(FrameAnalyzer analyzer, VigilMetrics metrics, SnapshotStore snapshots) {
+  PerceiveProcessor(
+      FrameAnalyzer analyzer,
+      VigilMetrics metrics,
+      SnapshotStore snapshots,
+      Map<String, SiteConfig.Camera> cameras) {
     this.analyzer = analyzer;
     this.metrics = metrics;
     this.snapshots = snapshots;
+    this.check = new InputCheck(cameras);
   }
 
   @Override
@@ -34,24 +43,30 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
 
   @Override
   public void process(Record<String, byte[]> record) {
-    String camera = record.key();
-    metrics.framesIn(camera == null ? "" : camera);
-    if (camera == null || camera.isBlank()) {
-      metrics.frameDropped("", "no-camera");
-      DeadLetters.send(context, record, "frame has no camera id: the record key is empty");
+    DeadLetters.Reason problem = check.problem(record, context.currentSystemTimeMs());
+    if (problem != null) {
+      // An invalid id is not a camera: count it under no camera label, never as a new series.
+      drop(record, problem.code().equals("bad_camera_id") ? "" : record.key(), problem);
       return;
     }
+    String camera = record.key();
+    metrics.framesIn(camera);
     if (record.value() == null || record.value().length == 0) {
-      metrics.frameDropped(camera, "empty");
-      DeadLetters.send(context, record, "frame is empty: the value holds no JPEG bytes");
+      drop(
+          record,
+          camera,
+          new DeadLetters.Reason("empty", "frame is empty: the value holds no JPEG bytes"));
       return;
     }
     FrameAnalysis analysis;
     try {
       analysis = analyzer.analyze(record.value());
     } catch (UndecodableFrameException e) {
-      metrics.frameDropped(camera, "undecodable");
-      DeadLetters.send(context, record, "frame cannot be decoded: " + e.getMessage());
+      drop(
+          record,
+          camera,
+          new DeadLetters.Reason(
+              "undecodable", "frame cannot be decoded: " + e.getMessage(), e.getClass()));
       return;
     }
     snapshots.offer(camera, record.value(), analysis.people(), record.timestamp());
@@ -60,5 +75,10 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
         new DetectedFrame(
             seq, analysis.width(), analysis.height(), analysis.people(), analysis.timingsMs());
     context.forward(record.withValue((Object) frame).withKey(camera), SceneProcessor.NAME);
+  }
+
+  private void drop(Record<String, byte[]> record, String camera, DeadLetters.Reason reason) {
+    metrics.frameDropped(camera, reason.code());
+    DeadLetters.send(context, metrics, record, reason);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.processor;
 
+import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
@@ -9,6 +10,7 @@ import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -49,10 +51,15 @@ public final class ProcessorApp implements AutoCloseable {
      */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 250;
 
-    public static Options defaults(Path stateDir) {
+    /**
+     * The defaults for {@code site}: application id {@code vigil-<site>-processor}, so sites that
+     * share a cluster do not share a consumer group or state.
+     */
+    public static Options defaults(String site, Path stateDir) {
       // Two stream threads overlap one frame's model call with the other's Kafka round trips;
       // measured by `vigil bench` (docs/BENCHMARKS.md).
-      return new Options("vigil-processor", stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS);
+      return new Options(
+          KafkaClients.id(site, "processor"), stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS);
     }
   }
 
@@ -69,7 +76,7 @@ public final class ProcessorApp implements AutoCloseable {
                 VigilTopology.build(topics, analyzer, cameras, audio, metrics, snapshots),
                 topics,
                 metrics),
-            streamsConfig(kafka, options));
+            streamsConfig(kafka, topics, options, metrics));
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);
@@ -77,23 +84,39 @@ public final class ProcessorApp implements AutoCloseable {
         });
   }
 
-  /** The streams configuration: exactly-once v2, idempotent producers with acks=all. */
-  public static Properties streamsConfig(SiteConfig.Kafka kafka, Options options) {
-    Properties p = new Properties();
-    p.putAll(kafka.properties());
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitIntervalMs());
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+  /**
+   * The streams configuration. The site's own Kafka properties apply, but not over the guarantees:
+   * exactly-once v2, idempotent producers with acks=all, and every record that cannot be read,
+   * processed or written dead-lettered by {@link DeadLetterHandler}.
+   */
+  public static Properties streamsConfig(
+      SiteConfig.Kafka kafka, Topics topics, Options options, VigilMetrics metrics) {
+    Map<String, Object> tunables = new HashMap<>();
+    tunables.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    tunables.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     // Inference is slow per record: keep polls small so a poll never outlives max.poll.interval.
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    tunables.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+    tunables.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    Map<String, Object> guarantees = new HashMap<>();
+    guarantees.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
+    guarantees.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    guarantees.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
+    guarantees.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+    guarantees.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitIntervalMs());
+    guarantees.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    guarantees.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+    guarantees.putAll(deadLetterHandlers(topics, metrics));
+    return KafkaClients.streams(kafka, tunables, guarantees);
+  }
+
+  /** The settings that send unreadable, unprocessable and unwritable records to the DLQ. */
+  public static Map<String, Object> deadLetterHandlers(Topics topics, VigilMetrics metrics) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    p.put(DeadLetterHandler.TOPIC_CONFIG, topics.dlq());
+    p.put(DeadLetterHandler.METRICS_CONFIG, metrics);
     return p;
   }
 
@@ -124,5 +147,6 @@ public final class ProcessorApp implements AutoCloseable {
       dashboard.close();
     }
     streams.close(Duration.ofSeconds(30));
+    DeadLetterHandler.closeProducers();
   }
 }

@@ -18,6 +18,9 @@ final class PromptCatalog {
   /** The last version seen of each prompt id, with the bytes it was compiled from. */
   private final Map<String, Compiled> cache = new HashMap<>();
 
+  /** The last accepted version of each prompt id: it keeps running while an edit is rejected. */
+  private final Map<String, Entry> lastAccepted = new HashMap<>();
+
   private record Compiled(byte[] value, Entry entry) {}
 
   /**
@@ -27,10 +30,21 @@ final class PromptCatalog {
    * @param spec the parsed spec, or null when the value is not valid PromptSpec JSON
    * @param compiled the compiled prompt, or null when rejected
    * @param rejection why it was rejected, or null
+   * @param running for a rejected edit, the earlier accepted version that keeps running, or null
    */
-  record Entry(String id, PromptSpec spec, CompiledPrompt compiled, String rejection) {
+  record Entry(
+      String id, PromptSpec spec, CompiledPrompt compiled, String rejection, Entry running) {
+    Entry(String id, PromptSpec spec, CompiledPrompt compiled, String rejection) {
+      this(id, spec, compiled, rejection, null);
+    }
+
     boolean accepted() {
       return compiled != null;
+    }
+
+    /** The version to run: this one when accepted, else the earlier accepted one, or null. */
+    Entry toRun() {
+      return accepted() ? this : running;
     }
 
     /** The JSON written to {@code vigil.prompt-status}. */
@@ -43,6 +57,9 @@ final class PromptCatalog {
         s.put("compiled", compiled.toMap());
       } else {
         s.put("reason", rejection);
+        if (running != null) {
+          s.put("running", running.compiled().canonical());
+        }
       }
       return s;
     }
@@ -55,7 +72,13 @@ final class PromptCatalog {
   Entry get(String id, byte[] value) {
     Compiled c = cache.get(id);
     if (c == null || !Arrays.equals(c.value(), value)) {
-      c = new Compiled(value.clone(), compile(id, value));
+      Entry e = compile(id, value);
+      if (e.accepted()) {
+        lastAccepted.put(id, e);
+      } else if (lastAccepted.containsKey(id)) {
+        e = new Entry(id, e.spec(), null, e.rejection(), lastAccepted.get(id));
+      }
+      c = new Compiled(value.clone(), e);
       cache.put(id, c);
     }
     return c.entry();
@@ -72,12 +95,14 @@ final class PromptCatalog {
           null,
           "value is not PromptSpec JSON ({\"id\":…,\"text\":…}); write it with `vigil prompt add`");
     }
-    if (spec.text() == null || spec.text().isBlank()) {
-      return new Entry(id, spec, null, "prompt text is empty; give the question in plain words");
-    }
     if (spec.id() != null && !spec.id().equals(id)) {
       return new Entry(
           id, spec, null, "spec id '" + spec.id() + "' differs from the record key '" + id + "'");
+    }
+    PromptSpec checked =
+        new PromptSpec(id, spec.text(), spec.cameras(), spec.cooldownS(), spec.severity());
+    if (!checked.problems().isEmpty()) {
+      return new Entry(id, spec, null, String.join("; ", checked.problems()));
     }
     try {
       return new Entry(id, spec, PromptCompiler.compile(spec.text()), null);

@@ -1,11 +1,14 @@
 package dev.vigil.processor;
 
+import dev.vigil.config.CameraStatus;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Person;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
 import dev.vigil.inference.Scene;
 import dev.vigil.inference.prompt.CompiledPrompt;
+import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleSettings;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.rules.TemporalRule;
@@ -15,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,28 +30,45 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Answers every standing prompt on every observation and applies the temporal rules, keeping one
  * {@link RuleState} per camera x prompt in a state store. Emits the observation with its answers,
- * violation lifecycle events keyed {@code camera/prompt}, and the compiled form or refusal of each
- * prompt to {@code vigil.prompt-status}.
+ * violation lifecycle events keyed {@code camera/prompt}, the compiled form or refusal of each
+ * prompt to {@code vigil.prompt-status}, and each camera's availability to {@code
+ * vigil.camera-status}.
+ *
+ * <p>Time is per camera ({@link CameraClock}): a camera's rules advance on its own timestamps, and
+ * while it is silent on its last timestamp moved on by the wall clock. A camera silent for its
+ * {@code offline_after_s} goes offline: its open violations resolve with reason {@code
+ * camera_offline} and its rules start fresh when it returns.
  */
 final class RuleProcessor implements Processor<String, Observation, String, Object> {
   static final String NAME = "rules";
   static final String VIOLATIONS_SINK = "violations-sink";
   static final String OBSERVATIONS_SINK = "observations-sink";
   static final String PROMPT_STATUS_SINK = "prompt-status-sink";
+  static final String CAMERA_STATUS_SINK = "camera-status-sink";
   static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+
+  /**
+   * A camera silent this long (wall clock) has its rules advanced by the punctuator; one that sends
+   * faster advances them with its own frames, so live and replayed clips give the same events.
+   */
+  static final long QUIET_MS = 2_000;
 
   /** Separates the prompt id from the track id in the state keys of per-person rules. */
   static final char TRACK_SEPARATOR = '#';
 
   private final Map<String, SiteConfig.Camera> cameras;
+  private final VigilMetrics metrics;
   private final PromptCatalog catalog = new PromptCatalog();
   private final Map<String, Map<String, Object>> statusSent = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, RuleState> ruleStates;
   private KeyValueStore<String, byte[]> prompts;
+  private KeyValueStore<String, CameraClock> clocks;
+  private long startedAt;
 
-  RuleProcessor(Map<String, SiteConfig.Camera> cameras) {
+  RuleProcessor(Map<String, SiteConfig.Camera> cameras, VigilMetrics metrics) {
     this.cameras = cameras;
+    this.metrics = metrics;
   }
 
   @Override
@@ -57,9 +76,11 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     this.context = context;
     this.ruleStates = context.getStateStore(VigilTopology.RULE_STATE_STORE);
     this.prompts = context.getStateStore(VigilTopology.PROMPTS_STORE);
-    context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::advanceRules);
-    // Prompt changes are control-plane events: act on them even when a camera sends nothing.
-    context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> dropRemovedPrompts());
+    this.clocks = context.getStateStore(VigilTopology.CAMERA_CLOCK_STORE);
+    this.startedAt = context.currentSystemTimeMs();
+    // Wall clock, not stream time: prompt changes and silent cameras must be acted on even when
+    // nothing arrives, and one camera's timestamps must never move another's rules.
+    context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::tick);
     // Every task sees the same global prompts; one task reports their status.
     if (context.taskId().partition() == 0) {
       context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> reportStatus());
@@ -70,6 +91,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
   public void process(Record<String, Observation> record) {
     Observation obs = record.value();
     String camera = record.key();
+    arrived(camera, record.timestamp());
     Scene scene = new Scene(camera, record.timestamp(), obs.people(), obs.audio());
     double calibration = calibrationDb(camera);
     Map<String, Observation.PromptAnswer> answers = new TreeMap<>();
@@ -85,9 +107,9 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
       double answer = compiled.answer(scene, calibration);
       boolean holds = compiled.holds(answer);
       String key = Violation.key(camera, prompt.id());
-      RuleState state = Objects.requireNonNullElse(ruleStates.get(key), RuleState.initial());
+      RuleState state = current(key, ruleStates.get(key), prompt);
       TemporalRule.Step step = rule(camera, prompt).step(state, record.timestamp(), holds, answer);
-      ruleStates.put(key, step.state());
+      ruleStates.put(key, step.state().withMeaning(compiled.canonical()));
       if (step.event() != null) {
         emit(camera, prompt, step.event(), Evidence.of(compiled, scene), record.timestamp());
       }
@@ -121,6 +143,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     try (KeyValueIterator<String, RuleState> it = ruleStates.range(prefix, prefix + '\uffff')) {
       it.forEachRemaining(kv -> known.put(trackOf(kv.key), kv.value));
     }
+    known.replaceAll((track, state) -> current(prefix + track, state, prompt));
     java.util.Set<Long> tracks = new java.util.TreeSet<>(known.keySet());
     tracks.addAll(matching.keySet());
     boolean open = false;
@@ -138,7 +161,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
         // The person left and nothing is pending or open: forget their track.
         ruleStates.delete(prefix + track);
       } else {
-        ruleStates.put(prefix + track, step.state());
+        ruleStates.put(prefix + track, step.state().withMeaning(compiled.canonical()));
       }
       if (step.event() != null) {
         Scene one =
@@ -166,8 +189,8 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
         if (kv.value == null) {
           continue;
         }
-        PromptCatalog.Entry e = catalog.get(kv.key, kv.value);
-        if (e.accepted()) {
+        PromptCatalog.Entry e = catalog.get(kv.key, kv.value).toRun();
+        if (e != null) {
           out.add(e);
         }
       }
@@ -187,51 +210,152 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     return c == null ? 0 : c.audioCalibrationDb();
   }
 
-  /** Stream-time housekeeping: close stale pending runs and resolve episodes. */
-  private void advanceRules(long streamTime) {
-    Map<String, PromptCatalog.Entry> active = activeById();
-    for (KeyValue<String, RuleState> kv : ruleStates()) {
-      PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
-      String camera = cameraOf(kv.key);
-      if (prompt == null || !prompt.spec().appliesTo(camera)) {
+  /**
+   * The state to step for {@code prompt}: {@code state}, unless it was built under another meaning
+   * of the prompt; then its open episode resolves with reason {@code prompt_changed} and the rule
+   * starts fresh.
+   */
+  private RuleState current(String key, RuleState state, PromptCatalog.Entry prompt) {
+    if (state == null) {
+      return RuleState.initial();
+    }
+    String meaning = prompt.compiled().canonical();
+    if (state.meaning() == null || state.meaning().equals(meaning)) {
+      return state;
+    }
+    end(key, state, Violation.REASON_PROMPT_CHANGED, state.lastSeen());
+    return RuleState.initial();
+  }
+
+  /** Notes a record of {@code camera}; a camera that was offline (or new) comes online. */
+  private void arrived(String camera, long eventTime) {
+    long now = context.currentSystemTimeMs();
+    CameraClock clock = clocks.get(camera);
+    if (clock == null || !clock.online()) {
+      publishAvailability(camera, CameraStatus.ONLINE, now, eventTime);
+    }
+    long last = clock == null ? eventTime : Math.max(clock.lastEvent(), eventTime);
+    clocks.put(camera, new CameraClock(last, now, true));
+  }
+
+  /** Wall-clock housekeeping, every second. */
+  private void tick(long now) {
+    retireStaleRules();
+    List<KeyValue<String, CameraClock>> all = new ArrayList<>();
+    try (KeyValueIterator<String, CameraClock> it = clocks.all()) {
+      it.forEachRemaining(all::add);
+    }
+    for (KeyValue<String, CameraClock> kv : all) {
+      CameraClock clock = kv.value;
+      if (!clock.online()) {
         continue;
       }
-      TemporalRule.Step step = rule(camera, prompt).advance(kv.value, streamTime);
-      if (!step.state().equals(kv.value)) {
-        ruleStates.put(kv.key, step.state());
-      }
-      if (step.event() != null) {
-        emit(camera, prompt, step.event(), Evidence.none(), streamTime);
+      long silent = clock.silentFor(now, startedAt);
+      if (silent > offlineAfterMs(kv.key)) {
+        goOffline(kv.key, clock, now);
+      } else if (silent >= QUIET_MS) {
+        advanceRules(kv.key, clock.eventTimeAt(now, startedAt));
       }
     }
   }
 
   /**
-   * Drops the rule state of prompts that were removed, or no longer apply to a camera. An open
-   * episode resolves at the last event time its rule saw, rather than staying open forever.
+   * Advances the rules of a silent camera to its own time: closes stale pending runs and resolves
+   * episodes whose condition has been false (or unseen) for the resolve delay.
    */
-  private void dropRemovedPrompts() {
+  private void advanceRules(String camera, long cameraTime) {
     Map<String, PromptCatalog.Entry> active = activeById();
-    for (KeyValue<String, RuleState> kv : ruleStates()) {
-      String camera = cameraOf(kv.key);
-      String promptId = promptIdOf(kv.key);
-      PromptCatalog.Entry prompt = active.get(promptId);
-      if (prompt != null && prompt.spec().appliesTo(camera)) {
+    for (KeyValue<String, RuleState> kv : ruleStatesOf(camera)) {
+      PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
+      if (prompt == null || !prompt.spec().appliesTo(camera)) {
         continue;
       }
-      RuleState state = kv.value;
-      if (state.phase() == RuleState.Phase.OPEN) {
-        TemporalRule.Event resolved =
-            new TemporalRule.Event(
-                Violation.RESOLVED,
-                state.episodeId(),
-                state.since(),
-                state.lastSeen(),
-                state.answer());
-        emitRemoved(camera, promptId, resolved, state.lastSeen());
+      TemporalRule.Step step = rule(camera, prompt).advance(kv.value, cameraTime);
+      if (!step.state().equals(kv.value)) {
+        ruleStates.put(kv.key, step.state());
       }
-      ruleStates.delete(kv.key);
+      if (step.event() != null) {
+        emit(camera, prompt, step.event(), Evidence.none(), cameraTime);
+      }
     }
+  }
+
+  /**
+   * Marks {@code camera} offline: its open episodes resolve at its last event time with reason
+   * {@code camera_offline}, and its rules are dropped, so they start fresh when it returns.
+   */
+  private void goOffline(String camera, CameraClock clock, long now) {
+    for (KeyValue<String, RuleState> kv : ruleStatesOf(camera)) {
+      end(kv.key, kv.value, Violation.REASON_CAMERA_OFFLINE, clock.lastEvent());
+    }
+    clocks.put(camera, new CameraClock(clock.lastEvent(), clock.lastArrival(), false));
+    publishAvailability(camera, CameraStatus.OFFLINE, now, clock.lastEvent());
+  }
+
+  private void publishAvailability(String camera, String availability, long now, long lastFrame) {
+    metrics.cameraOnline(camera, CameraStatus.ONLINE.equals(availability));
+    context.forward(
+        new Record<String, Object>(
+            camera, new CameraStatus(camera, availability, now, lastFrame), now),
+        CAMERA_STATUS_SINK);
+  }
+
+  private long offlineAfterMs(String camera) {
+    SiteConfig.Camera c = cameras.get(camera);
+    double s = c == null ? SiteConfig.Camera.DEFAULT_OFFLINE_AFTER_S : c.offlineAfterS();
+    return (long) (s * 1000);
+  }
+
+  /**
+   * Ends the rules of prompts that were removed, no longer apply to a camera, or changed meaning.
+   * An open episode resolves at the last event time its rule saw, rather than staying open forever.
+   */
+  private void retireStaleRules() {
+    Map<String, PromptCatalog.Entry> active = activeById();
+    for (KeyValue<String, RuleState> kv : ruleStates()) {
+      PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
+      if (prompt == null || !prompt.spec().appliesTo(cameraOf(kv.key))) {
+        end(kv.key, kv.value, Violation.REASON_PROMPT_REMOVED, kv.value.lastSeen());
+      } else if (kv.value.meaning() != null
+          && !kv.value.meaning().equals(prompt.compiled().canonical())) {
+        end(kv.key, kv.value, Violation.REASON_PROMPT_CHANGED, kv.value.lastSeen());
+      }
+    }
+  }
+
+  /**
+   * Deletes the rule at {@code key}, resolving its open episode at {@code at} for {@code reason}.
+   */
+  private void end(String key, RuleState state, String reason, long at) {
+    if (state.phase() == RuleState.Phase.OPEN) {
+      String camera = cameraOf(key);
+      PromptCatalog.Entry prompt = activeById().get(promptIdOf(key));
+      Violation v =
+          new Violation(
+              Violation.SCHEMA,
+              state.episodeId(),
+              Violation.RESOLVED,
+              camera,
+              new Violation.PromptRef(
+                  promptIdOf(key), prompt == null ? null : prompt.spec().text()),
+              answerOrNull(state.answer()),
+              state.since(),
+              Math.max(at, state.since()),
+              prompt == null ? null : prompt.spec().severity(),
+              Evidence.none(),
+              reason);
+      forwardViolation(camera, promptIdOf(key), v, Math.max(at, state.since()));
+    }
+    ruleStates.delete(key);
+  }
+
+  private List<KeyValue<String, RuleState>> ruleStatesOf(String camera) {
+    String prefix = camera + "/";
+    List<KeyValue<String, RuleState>> states = new ArrayList<>();
+    try (KeyValueIterator<String, RuleState> it = ruleStates.range(prefix, prefix + '\uffff')) {
+      it.forEachRemaining(states::add);
+    }
+    return states;
   }
 
   private Map<String, PromptCatalog.Entry> activeById() {
@@ -304,25 +428,10 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
             event.ended(),
             prompt.spec().severity(),
             evidence);
-    context.forward(
-        new Record<String, Object>(Violation.key(camera, prompt.id()), v, timestamp),
-        VIOLATIONS_SINK);
-    commitSoon();
+    forwardViolation(camera, prompt.id(), v, timestamp);
   }
 
-  private void emitRemoved(String camera, String promptId, TemporalRule.Event e, long timestamp) {
-    Violation v =
-        new Violation(
-            Violation.SCHEMA,
-            e.episodeId(),
-            e.state(),
-            camera,
-            new Violation.PromptRef(promptId, null),
-            answerOrNull(e.answer()),
-            e.started(),
-            e.ended(),
-            null,
-            Evidence.none());
+  private void forwardViolation(String camera, String promptId, Violation v, long timestamp) {
     context.forward(
         new Record<String, Object>(Violation.key(camera, promptId), v, timestamp), VIOLATIONS_SINK);
     commitSoon();

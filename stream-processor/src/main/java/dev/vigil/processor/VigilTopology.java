@@ -7,6 +7,7 @@ import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.scene.AudioWindow;
 import dev.vigil.processor.scene.CameraState;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * vigil.frames ─► perceive ─► scene ─► rules ─► vigil.observations, vigil.violations,
- *                    │            ▲                vigil.prompt-status
+ *                    │            ▲                vigil.prompt-status, vigil.camera-status
  *                    ▼            └── audio ◄─ vigil.audio
  *                vigil.dlq       (prompts: global store of vigil.prompts)
  * </pre>
@@ -36,6 +37,7 @@ public final class VigilTopology {
   public static final String AUDIO_STORE = "audio-window";
   public static final String RULE_STATE_STORE = "rule-state";
   public static final String PROMPTS_STORE = "prompts";
+  public static final String CAMERA_CLOCK_STORE = "camera-clock";
 
   private VigilTopology() {}
 
@@ -76,11 +78,15 @@ public final class VigilTopology {
     t.addSource("audio-source", strings.deserializer(), bytes.deserializer(), topics.audio());
     t.addProcessor(
         PerceiveProcessor.NAME,
-        () -> new PerceiveProcessor(analyzer, metrics, snapshots),
+        () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras),
         "frames-source");
-    t.addProcessor(AudioProcessor.NAME, () -> new AudioProcessor(audioAnalyzers), "audio-source");
+    t.addProcessor(
+        AudioProcessor.NAME,
+        () -> new AudioProcessor(audioAnalyzers, metrics, cameras),
+        "audio-source");
     t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
-    t.addProcessor(RuleProcessor.NAME, () -> new RuleProcessor(cameras), SceneProcessor.NAME);
+    t.addProcessor(
+        RuleProcessor.NAME, () -> new RuleProcessor(cameras, metrics), SceneProcessor.NAME);
 
     t.addSink(
         DeadLetters.SINK,
@@ -119,6 +125,18 @@ public final class VigilTopology {
             Stores.inMemoryKeyValueStore(AUDIO_STORE), strings, new JsonSerde<>(AudioWindow.class)),
         AudioProcessor.NAME,
         SceneProcessor.NAME);
+    t.addSink(
+        RuleProcessor.CAMERA_STATUS_SINK,
+        topics.cameraStatus(),
+        strings.serializer(),
+        anyValue(),
+        RuleProcessor.NAME);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(CAMERA_CLOCK_STORE),
+            strings,
+            new JsonSerde<>(CameraClock.class)),
+        RuleProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(RULE_STATE_STORE),

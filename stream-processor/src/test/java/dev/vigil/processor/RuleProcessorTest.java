@@ -3,14 +3,16 @@ package dev.vigil.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.Box;
+import dev.vigil.config.CameraStatus;
 import dev.vigil.config.Json;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.Violation;
+import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleState;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,6 +34,7 @@ class RuleProcessorTest {
   private MockProcessorContext<String, Object> context;
   private KeyValueStore<String, byte[]> prompts;
   private KeyValueStore<String, RuleState> states;
+  private KeyValueStore<String, CameraClock> clocks;
   private RuleProcessor processor;
 
   @BeforeEach
@@ -51,11 +54,21 @@ class RuleProcessorTest {
                 new dev.vigil.config.JsonSerde<>(RuleState.class))
             .withLoggingDisabled()
             .build();
+    clocks =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(VigilTopology.CAMERA_CLOCK_STORE),
+                Serdes.String(),
+                new dev.vigil.config.JsonSerde<>(CameraClock.class))
+            .withLoggingDisabled()
+            .build();
     prompts.init(context.getStateStoreContext(), prompts);
     states.init(context.getStateStoreContext(), states);
+    clocks.init(context.getStateStoreContext(), clocks);
     context.addStateStore(prompts);
     context.addStateStore(states);
-    processor = new RuleProcessor(Map.of());
+    context.addStateStore(clocks);
+    context.setCurrentSystemTimeMs(T0);
+    processor = new RuleProcessor(Map.of(), new VigilMetrics());
     processor.init(context);
   }
 
@@ -64,6 +77,11 @@ class RuleProcessorTest {
   }
 
   private void frame(long ts, int people) {
+    frame("cam", ts, people);
+  }
+
+  /** A frame of {@code camera} stamped {@code ts} that arrives now (the mock's wall clock). */
+  private void frame(String camera, long ts, int people) {
     List<Person> ps =
         java.util.stream.IntStream.range(0, people)
             .mapToObj(
@@ -71,8 +89,25 @@ class RuleProcessorTest {
                     Person.detected(
                         new Box(0.1 * i, 0.2, 0.1 * i + 0.08, 0.9), 0.8, new Point(0.1 * i, 0.9)))
             .toList();
-    Observation o = new Observation(1, "cam", ts, ts, 640, 480, ps, null, Map.of(), null);
-    processor.process(new Record<>("cam", o, ts));
+    Observation o = new Observation(1, camera, ts, ts, 640, 480, ps, null, Map.of(), null);
+    processor.process(new Record<>(camera, o, ts));
+  }
+
+  /** Moves the wall clock to {@code now} and fires the wall-clock punctuators. */
+  private void tick(long now) {
+    context.setCurrentSystemTimeMs(now);
+    for (CapturedPunctuator p : context.scheduledPunctuators()) {
+      if (p.getType() == PunctuationType.WALL_CLOCK_TIME) {
+        p.getPunctuator().punctuate(now);
+      }
+    }
+  }
+
+  private List<CameraStatus> statuses() {
+    return context.forwarded().stream()
+        .filter(f -> f.childName().orElse("").equals(RuleProcessor.CAMERA_STATUS_SINK))
+        .map(f -> (CameraStatus) f.record().value())
+        .toList();
   }
 
   private List<Violation> violations() {
@@ -83,13 +118,6 @@ class RuleProcessorTest {
             .toList();
     context.resetForwards();
     return out;
-  }
-
-  private CapturedPunctuator punctuator(PunctuationType type) {
-    return context.scheduledPunctuators().stream()
-        .filter(p -> p.getType() == type && p.getInterval().equals(Duration.ofSeconds(1)))
-        .findFirst()
-        .orElseThrow();
   }
 
   @Test
@@ -114,17 +142,106 @@ class RuleProcessorTest {
   }
 
   @Test
-  void shouldResolveWhenStreamTimePunctuatorFiresAfterResolveDelay() {
+  void shouldResolveOnTheCamerasOwnTimeWhileItIsSilent() {
     prompt("people", "How many people are in view?", 0);
+    context.setCurrentSystemTimeMs(T0);
     frame(T0, 1);
+    context.setCurrentSystemTimeMs(T0 + 1000);
     frame(T0 + 1000, 0);
     assertThat(violations()).extracting(Violation::state).containsExactly("open");
-    punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(T0 + 3000);
+    tick(T0 + 3000);
     assertThat(violations()).isEmpty();
-    punctuator(PunctuationType.STREAM_TIME).getPunctuator().punctuate(T0 + 6500);
+    tick(T0 + 6500);
     List<Violation> v = violations();
     assertThat(v).extracting(Violation::state).containsExactly("resolved");
     assertThat(v.get(0).ended()).isEqualTo(T0 + 6500);
+    assertThat(v.get(0).reason()).isNull();
+  }
+
+  @Test
+  void shouldNotMoveACamerasRulesWithAnotherCamerasLaterTimestamps() {
+    prompt("people", "Are there more than 0 people in view for 5 seconds?", 0);
+    // "late" replays its spool 60 s behind "live", both arriving now, on one partition.
+    for (int s = 0; s <= 6; s++) {
+      context.setCurrentSystemTimeMs(T0 + 60_000 + s * 1000L);
+      frame("live", T0 + 60_000 + s * 1000L, 1);
+      frame("late", T0 + s * 1000L, 1);
+      tick(T0 + 60_000 + s * 1000L);
+    }
+    assertThat(violations())
+        .extracting(Violation::camera, Violation::state, Violation::started)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("live", "open", T0 + 60_000),
+            org.assertj.core.groups.Tuple.tuple("late", "open", T0));
+  }
+
+  @Test
+  void shouldGoOfflineResolveWithReasonAndStartFreshWhenTheCameraReturns() {
+    prompt("people", "How many people are in view?", 0);
+    frame(T0, 1);
+    assertThat(statuses()).extracting(CameraStatus::availability).containsExactly("online");
+    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    tick(T0 + 20_000);
+    assertThat(statuses()).isEmpty();
+    tick(T0 + 31_000);
+    List<CameraStatus> offline = statuses();
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_CAMERA_OFFLINE);
+    assertThat(v.get(0).ended()).isEqualTo(T0);
+    assertThat(offline).extracting(CameraStatus::availability).containsExactly("offline");
+    assertThat(states.get("cam/people")).isNull();
+    tick(T0 + 40_000);
+    assertThat(violations()).isEmpty();
+
+    context.setCurrentSystemTimeMs(T0 + 50_000);
+    frame(T0 + 50_000, 1);
+    List<CameraStatus> online = statuses();
+    List<Violation> back = violations();
+    assertThat(online).extracting(CameraStatus::availability).containsExactly("online");
+    assertThat(back).extracting(Violation::state).containsExactly("open");
+    assertThat(back.get(0).started()).isEqualTo(T0 + 50_000);
+  }
+
+  @Test
+  void shouldResolveWithPromptChangedWhenAnEditChangesTheMeaning() {
+    prompt("people", "How many people are in view?", 0);
+    frame(T0, 1);
+    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    // Cooldown and severity are not the meaning: the episode stays open.
+    prompts.put(
+        "people",
+        Json.toBytes(
+            new PromptSpec("people", "How many people are in view?", List.of(), 30, "critical")));
+    frame(T0 + 1000, 1);
+    assertThat(violations()).isEmpty();
+    prompt("people", "Are there more than 0 people in view for 10 seconds?", 0);
+    frame(T0 + 2000, 1);
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_PROMPT_CHANGED);
+    assertThat(v.get(0).ended()).isEqualTo(T0 + 1000);
+  }
+
+  @Test
+  void shouldKeepRunningTheLastAcceptedVersionWhenAnEditIsRejected() {
+    prompt("people", "How many people are in view?", 0);
+    frame(T0, 1);
+    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    prompt("people", "How many people are in view?", -5);
+    frame(T0 + 1000, 1);
+    tick(T0 + 1500);
+    assertThat(states.get("cam/people").phase()).isEqualTo(RuleState.Phase.OPEN);
+    Map<?, ?> status =
+        context.forwarded().stream()
+            .filter(f -> f.childName().orElse("").equals(RuleProcessor.PROMPT_STATUS_SINK))
+            .map(f -> (Map<?, ?>) f.record().value())
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(status.get("status")).isEqualTo("rejected");
+    assertThat((String) status.get("reason")).contains("cooldown_s must be in [0, 86400], got -5");
+    assertThat(status.get("running")).isNotNull();
+    assertThat(violations()).isEmpty();
   }
 
   @Test
@@ -147,13 +264,10 @@ class RuleProcessorTest {
     frame(T0, 1);
     assertThat(violations()).extracting(Violation::state).containsExactly("open");
     prompts.delete("people");
-    for (CapturedPunctuator p : context.scheduledPunctuators()) {
-      if (p.getType() == PunctuationType.WALL_CLOCK_TIME) {
-        p.getPunctuator().punctuate(System.currentTimeMillis());
-      }
-    }
+    tick(T0 + 1000);
     List<Violation> v = violations();
     assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_PROMPT_REMOVED);
     assertThat(states.get("cam/people")).isNull();
   }
 

@@ -138,9 +138,68 @@ class VigilTopologyTest {
   }
 
   private void frame(byte[] jpeg, long seq, long ts) {
+    frame(CAMERA, jpeg, seq, ts);
+  }
+
+  private void frame(String camera, byte[] jpeg, long seq, long ts) {
     RecordHeaders headers = new RecordHeaders();
     VigilHeaders.put(headers, VigilHeaders.SEQ, seq);
-    frames.pipeInput(new TestRecord<>(CAMERA, jpeg, headers, ts));
+    frames.pipeInput(new TestRecord<>(camera, jpeg, headers, ts));
+  }
+
+  private static String header(TestRecord<String, byte[]> r, String name) {
+    return VigilHeaders.get(r.headers(), name);
+  }
+
+  @Test
+  void shouldOpenForACameraReplayingAMinuteBehindAnotherOnTheSamePartition() {
+    addPrompt("people", "Are there more than 0 people in view for 5 seconds?");
+    // One partition: "late" replays a spool 60 s behind the live camera, interleaved with it.
+    for (int s = 0; s <= 6; s++) {
+      frame(CAMERA, worker, s, T0 + 60_000 + s * 1000L);
+      frame("late", worker, s, T0 + s * 1000L);
+    }
+    assertThat(violations.readValuesToList())
+        .extracting(Violation::camera, Violation::state, Violation::id)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                CAMERA, "open", Violation.episodeId(CAMERA, "people", T0 + 60_000)),
+            org.assertj.core.groups.Tuple.tuple(
+                "late", "open", Violation.episodeId("late", "people", T0)));
+  }
+
+  @Test
+  void shouldDeadLetterPoisonRecordsWithTheirOriginAndGoOn() {
+    addPrompt("people", "How many people are in view?");
+    TestInputTopic<String, byte[]> audio =
+        driver.createInputTopic(
+            TOPICS.audio(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    RecordHeaders lowRate = new RecordHeaders();
+    VigilHeaders.put(lowRate, VigilHeaders.RATE, 5000);
+    audio.pipeInput(new TestRecord<>(CAMERA, new byte[3200], lowRate, T0));
+    frame("dock/1+#", worker, 1, T0);
+    long farFuture = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
+    frame(CAMERA, worker, 2, farFuture);
+    byte[] huge = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) 7);
+    frame(CAMERA, huge, 3, T0);
+    frame(CAMERA, worker, 4, T0 + 500);
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead)
+        .extracting(r -> header(r, VigilHeaders.DLQ_CODE))
+        .containsExactly("bad_audio", "bad_camera_id", "future_timestamp", "undecodable");
+    assertThat(header(dead.get(0), VigilHeaders.DLQ_REASON)).contains("5000 Hz");
+    assertThat(header(dead.get(0), VigilHeaders.DLQ_TOPIC)).isEqualTo(TOPICS.audio());
+    assertThat(header(dead.get(1), VigilHeaders.DLQ_REASON)).contains("\"dock/1+#\"");
+    assertThat(header(dead.get(2), VigilHeaders.DLQ_REASON)).contains("max_future_s");
+    // Too large to keep: a reference with the size, no payload.
+    assertThat(dead.get(3).value()).isNull();
+    assertThat(header(dead.get(3), VigilHeaders.DLQ_SIZE)).isEqualTo(Integer.toString(huge.length));
+    assertThat(header(dead.get(3), VigilHeaders.DLQ_OFFSET)).isEqualTo("2");
+    assertThat(header(dead.get(3), VigilHeaders.DLQ_EXCEPTION))
+        .isEqualTo(dev.vigil.inference.UndecodableFrameException.class.getName());
+    assertThat(observations.readValuesToList()).extracting(Observation::seq).containsExactly(4L);
   }
 
   @Test

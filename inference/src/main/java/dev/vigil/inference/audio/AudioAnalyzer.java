@@ -23,6 +23,16 @@ public final class AudioAnalyzer {
   /** The rate files are decoded at, which is also the wire format of {@code vigil.audio}. */
   public static final int FILE_SAMPLE_RATE = 16000;
 
+  /** The sample rates the analysis supports: A-weighting needs at least 8 kHz. */
+  public static final int MIN_SAMPLE_RATE = 8000;
+
+  public static final int MAX_SAMPLE_RATE = 384_000;
+
+  /** True when {@link #analyze} takes audio at {@code sampleRate} Hz. */
+  public static boolean supportsRate(long sampleRate) {
+    return sampleRate >= MIN_SAMPLE_RATE && sampleRate <= MAX_SAMPLE_RATE;
+  }
+
   private int sampleRate;
   private LevelMeter level;
   private AlarmDetector alarm;
@@ -30,9 +40,15 @@ public final class AudioAnalyzer {
 
   /** Analyses one snippet of PCM s16 mono samples at {@code sampleRate} Hz. */
   public AudioFeatures analyze(short[] pcm, int sampleRate) {
-    if (sampleRate < 8000 || sampleRate > 384000) {
+    if (!supportsRate(sampleRate)) {
       throw new InferenceException(
-          "audio sample rate " + sampleRate + " Hz is outside 8000..384000; check vigil.rate");
+          "audio sample rate "
+              + sampleRate
+              + " Hz is outside "
+              + MIN_SAMPLE_RATE
+              + ".."
+              + MAX_SAMPLE_RATE
+              + "; check vigil.rate");
     }
     if (sampleRate != this.sampleRate) {
       this.sampleRate = sampleRate;

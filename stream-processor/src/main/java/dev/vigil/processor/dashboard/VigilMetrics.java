@@ -53,6 +53,12 @@ public final class VigilMetrics {
           END_TO_END_BUCKETS);
   private final Counter violations =
       new Counter("vigil_violations_total", "Violation lifecycle events by state.", "state");
+  private final Counter deadLetters =
+      new Counter(
+          "vigil_dead_letters_total",
+          "Records sent to the dead-letter topic, by reason (see README: dead letters).",
+          "reason");
+  private final Map<String, Double> cameraOnline = new ConcurrentHashMap<>();
   private final Map<List<String>, Double> lagValues = new ConcurrentHashMap<>();
   private final List<Supplier<Map<List<String>, Double>>> lagSources = new CopyOnWriteArrayList<>();
 
@@ -64,6 +70,16 @@ public final class VigilMetrics {
   /** Counts one frame of {@code camera} dropped for {@code reason} (keep reasons few and fixed). */
   public void frameDropped(String camera, String reason) {
     framesDropped.inc(camera, reason);
+  }
+
+  /** Counts one dead letter sent for {@code reason}, a short fixed code such as {@code bad_id}. */
+  public void deadLetter(String reason) {
+    deadLetters.inc(reason);
+  }
+
+  /** Sets whether {@code camera} is online (frames within its {@code offline_after_s}). */
+  public void cameraOnline(String camera, boolean online) {
+    cameraOnline.put(camera, online ? 1.0 : 0.0);
   }
 
   /** Records one model run of {@code seconds}. */
@@ -134,6 +150,11 @@ public final class VigilMetrics {
     model.render(out);
     endToEnd.render(out);
     violations.render(out);
+    deadLetters.render(out);
+    header(out, "vigil_camera_online", "1 while the camera sends frames, 0 once offline.", "gauge");
+    for (var e : new java.util.TreeMap<>(cameraOnline).entrySet()) {
+      sample(out, "vigil_camera_online", List.of("camera"), List.of(e.getKey()), e.getValue());
+    }
     Map<List<String>, Double> lag = new HashMap<>(lagValues);
     for (var source : lagSources) {
       try {

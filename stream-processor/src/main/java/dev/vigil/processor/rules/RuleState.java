@@ -12,6 +12,8 @@ package dev.vigil.processor.rules;
  * @param resolvedAt event time the last episode resolved, for cooldown; -1 when none
  * @param episodeId id of the open episode, or null
  * @param reportedAt event time of the last open or update event of the episode; -1 when none
+ * @param meaning the canonical form of the prompt this state was built under, or null; when the
+ *     prompt's meaning changes, its episode ends
  */
 public record RuleState(
     Phase phase,
@@ -21,7 +23,27 @@ public record RuleState(
     double answer,
     long resolvedAt,
     String episodeId,
-    long reportedAt) {
+    long reportedAt,
+    String meaning) {
+
+  /** A state not yet tied to a prompt's meaning. */
+  public RuleState(
+      Phase phase,
+      long since,
+      long lastTrue,
+      long lastSeen,
+      double answer,
+      long resolvedAt,
+      String episodeId,
+      long reportedAt) {
+    this(phase, since, lastTrue, lastSeen, answer, resolvedAt, episodeId, reportedAt, null);
+  }
+
+  /** This state, built under the prompt whose canonical form is {@code meaning}. */
+  public RuleState withMeaning(String meaning) {
+    return new RuleState(
+        phase, since, lastTrue, lastSeen, answer, resolvedAt, episodeId, reportedAt, meaning);
+  }
 
   /** Where a rule stands. */
   public enum Phase {
