@@ -140,7 +140,8 @@ final class DemoCommand implements Callable<Integer> {
       LOG.info("embedded Kafka at {}, MQTT at {}", kafka.bootstrapServers(), mqtt.url());
       SiteConfig siteConfig = siteConfig(kafka.bootstrapServers(), mqtt.url(), sourceList, specs);
       try (VigilParts parts = VigilParts.open(siteConfig, dir)) {
-        parts.provisionAndSeed();
+        // The demo's prompts are those of its command line, whatever an earlier run left.
+        parts.provisionAndSeed(true);
         parts.startProcessor();
         int http = parts.startDashboard(httpPort);
         LOG.info("dashboard at http://127.0.0.1:{}/ (metrics at /metrics)", http);

@@ -5,6 +5,7 @@ import dev.vigil.config.SiteConfigLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code vigil processor}: runs the Kafka Streams processor against the site's Kafka cluster. */
 @Command(
@@ -12,10 +13,18 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the stream processor: model, prompts and temporal rules.",
-      "Creates missing topics and seeds the prompts of site.yaml into vigil.prompts."
+      "Creates missing topics and seeds the prompts of site.yaml whose id is absent from"
+          + " vigil.prompts (--reseed: all of them)."
     })
 final class ProcessorCommand implements Callable<Integer> {
   @Mixin SiteOptions options;
+
+  @Option(
+      names = "--reseed",
+      description =
+          "Write every prompt of site.yaml to vigil.prompts, replacing edits made at run time."
+              + " Default: seed only prompts whose id is absent there.")
+  boolean reseed;
 
   @Override
   public Integer call() throws Exception {
@@ -23,7 +32,7 @@ final class ProcessorCommand implements Callable<Integer> {
     SiteConfigLoader.requireDetectorFiles(site, options.config.toString());
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
-      parts.provisionAndSeed();
+      parts.provisionAndSeed(reseed);
       parts.startProcessor();
       shutdown.awaitStopRequest();
     }

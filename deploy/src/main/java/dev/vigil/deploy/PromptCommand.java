@@ -1,6 +1,7 @@
 package dev.vigil.deploy;
 
 import dev.vigil.config.Json;
+import dev.vigil.config.KafkaClients;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.SiteConfigLoader;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -210,19 +210,28 @@ final class PromptCommand implements Runnable {
 
   /** Reads the compacted prompts topic to its end: the current prompts by id. */
   static Map<String, byte[]> read(SiteConfig.Kafka kafka) {
-    Properties p = new Properties();
-    p.putAll(kafka.properties());
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Properties p = KafkaClients.reader(kafka);
     String topic = new Topics(kafka.topicPrefix()).prompts();
     Map<String, byte[]> prompts = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
+      List<TopicPartition> parts = List.of();
+      // A topic created a moment ago may not be in every broker's metadata yet.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (parts.isEmpty() && System.nanoTime() < deadline) {
+        parts =
+            c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
+        if (parts.isEmpty()) {
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
       if (parts.isEmpty()) {
         throw new IllegalStateException(
             "topic " + topic + " does not exist; start `vigil processor` first");

@@ -6,6 +6,7 @@ import dev.vigil.agent.EdgeAgent;
 import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.alerts.PublishedAlert;
 import dev.vigil.config.Json;
+import dev.vigil.config.KafkaClients;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
@@ -31,10 +32,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -77,25 +76,41 @@ final class VigilParts implements AutoCloseable {
   }
 
   static Properties adminProperties(SiteConfig.Kafka kafka) {
-    Properties p = new Properties();
-    p.putAll(kafka.properties());
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    return p;
+    return KafkaClients.admin(kafka);
   }
 
   static Properties producerProperties(SiteConfig.Kafka kafka) {
-    Properties p = new Properties();
-    p.putAll(kafka.properties());
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return p;
+    return KafkaClients.producer(kafka, Map.of());
   }
 
-  /** Creates missing topics and writes the site's prompts to {@code vigil.prompts}. */
+  /**
+   * Creates missing topics and seeds the site's prompts into {@code vigil.prompts}: only those
+   * whose id is absent there, so edits made at run time with {@code vigil prompt} survive a
+   * restart.
+   */
   void provisionAndSeed() throws InterruptedException, ExecutionException {
+    provisionAndSeed(false);
+  }
+
+  /**
+   * As {@link #provisionAndSeed()}; with {@code reseed}, the file's version of every prompt
+   * replaces the one in {@code vigil.prompts}.
+   */
+  void provisionAndSeed(boolean reseed) throws InterruptedException, ExecutionException {
     TopicProvisioner.ensure(admin, site.topics(), PARTITIONS);
-    seedPrompts(site.kafka(), site.topics(), site.prompts());
+    List<PromptSpec> seed = site.prompts();
+    if (!reseed && !seed.isEmpty()) {
+      Map<String, byte[]> existing = PromptCommand.read(site.kafka());
+      seed = seed.stream().filter(p -> !existing.containsKey(p.id())).toList();
+      if (seed.size() < site.prompts().size()) {
+        org.slf4j.LoggerFactory.getLogger(VigilParts.class)
+            .info(
+                "kept {} prompt(s) already in {} (edited at run time?); --reseed replaces them",
+                site.prompts().size() - seed.size(),
+                site.topics().prompts());
+      }
+    }
+    seedPrompts(site.kafka(), site.topics(), seed);
   }
 
   static void seedPrompts(SiteConfig.Kafka kafka, Topics topics, List<PromptSpec> prompts)
