@@ -1,6 +1,7 @@
 package dev.vigil.processor.dashboard;
 
 import dev.vigil.config.Box;
+import dev.vigil.config.CameraStatus;
 import dev.vigil.config.Json;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Person;
@@ -117,7 +118,8 @@ public final class DashboardApi {
       ComplianceView compliance,
       List<Answer> answers,
       int openViolations,
-      boolean snapshotStored) {}
+      boolean snapshotStored,
+      String availability) {}
 
   /** The violation events of one UTC day. */
   public record History(String day, List<HistoryEvent> events) {}
@@ -188,7 +190,7 @@ public final class DashboardApi {
     }
     ComplianceWindow window =
         this.<ComplianceWindow>store(DashboardTopology.COMPLIANCE_STORE).get(id);
-    return Optional.of(view(id, obs, window, openViolations()));
+    return Optional.of(view(id, obs, window, openViolations(), availability(id)));
   }
 
   private List<CameraView> cameras(List<Violation> open) {
@@ -197,7 +199,7 @@ public final class DashboardApi {
     List<CameraView> out = new ArrayList<>();
     for (KeyValue<String, Observation> kv :
         all(this.<Observation>store(DashboardTopology.LATEST_STORE))) {
-      out.add(view(kv.key, kv.value, windows.get(kv.key), open));
+      out.add(view(kv.key, kv.value, windows.get(kv.key), open, availability(kv.key)));
     }
     out.sort(Comparator.comparing(CameraView::id));
     return out;
@@ -257,8 +259,18 @@ public final class DashboardApi {
     return new History(day, today);
   }
 
+  /** {@code online} or {@code offline}; a camera with no status yet counts as online. */
+  private String availability(String camera) {
+    CameraStatus s = this.<CameraStatus>store(DashboardTopology.AVAILABILITY_STORE).get(camera);
+    return s == null ? CameraStatus.ONLINE : s.availability();
+  }
+
   private static CameraView view(
-      String id, Observation obs, ComplianceWindow window, List<Violation> open) {
+      String id,
+      Observation obs,
+      ComplianceWindow window,
+      List<Violation> open,
+      String availability) {
     int helmet = 0;
     int noHelmet = 0;
     int unknown = 0;
@@ -303,7 +315,8 @@ public final class DashboardApi {
         compliance(id, w, newest(obs, w)),
         answers,
         answers.size(),
-        false);
+        false,
+        availability);
   }
 
   private static long newest(Observation obs, ComplianceWindow window) {

@@ -1,5 +1,6 @@
 package dev.vigil.processor.dashboard;
 
+import dev.vigil.config.CameraStatus;
 import dev.vigil.config.JsonSerde;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Topics;
@@ -7,6 +8,10 @@ import dev.vigil.config.Violation;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -32,6 +37,9 @@ public final class DashboardTopology {
   /** Violation id → its latest open or update event; removed when it resolves. */
   public static final String OPEN_VIOLATIONS_STORE = "dashboard-open-violations";
 
+  /** Camera id to its latest {@link CameraStatus} from {@code vigil.camera-status}. */
+  public static final String AVAILABILITY_STORE = "dashboard-availability";
+
   /**
    * {@link #historyKey} → {@link HistoryEvent}: the violation events of the current UTC day (by
    * stream time), at most {@link #HISTORY_LIMIT} per partition, oldest dropped first.
@@ -45,6 +53,8 @@ public final class DashboardTopology {
   static final String VIOLATIONS_SOURCE = "dashboard-violations-source";
   static final String OBSERVATIONS_PROCESSOR = "dashboard-observations";
   static final String VIOLATIONS_PROCESSOR = "dashboard-violations";
+  static final String CAMERA_STATUS_SOURCE = "dashboard-camera-status-source";
+  static final String CAMERA_STATUS_PROCESSOR = "dashboard-camera-status";
 
   private DashboardTopology() {}
 
@@ -87,6 +97,36 @@ public final class DashboardTopology {
         OBSERVATIONS_PROCESSOR, () -> new ObservationTracker(metrics), OBSERVATIONS_SOURCE);
     topology.addProcessor(
         VIOLATIONS_PROCESSOR, () -> new ViolationTracker(metrics, historyLimit), VIOLATIONS_SOURCE);
+    topology.addSource(
+        CAMERA_STATUS_SOURCE,
+        strings.deserializer(),
+        new JsonSerde<>(CameraStatus.class).deserializer(),
+        topics.cameraStatus());
+    topology.addProcessor(
+        CAMERA_STATUS_PROCESSOR,
+        () ->
+            new Processor<String, CameraStatus, Void, Void>() {
+              private KeyValueStore<String, CameraStatus> store;
+
+              @Override
+              public void init(ProcessorContext<Void, Void> context) {
+                store = context.getStateStore(AVAILABILITY_STORE);
+              }
+
+              @Override
+              public void process(Record<String, CameraStatus> r) {
+                if (r.key() != null && r.value() != null) {
+                  store.put(r.key(), r.value());
+                }
+              }
+            },
+        CAMERA_STATUS_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(AVAILABILITY_STORE),
+            strings,
+            new JsonSerde<>(CameraStatus.class)),
+        CAMERA_STATUS_PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(LATEST_STORE), strings, JsonSerde.observation()),

@@ -71,6 +71,26 @@ class DashboardTopologyTest {
   }
 
   @Test
+  void shouldShowACameraOfflineWhenItsStatusSaysSo() throws Exception {
+    try (TopologyTestDriver d = DashboardFixtures.driver(null)) {
+      DashboardFixtures.observations(d).pipeInput("cam-1", observation("cam-1", 1, T0, true), T0);
+      DashboardApi api = new DashboardApi(d::getKeyValueStore);
+      assertThat(json(api.get("/api/cameras/cam-1")).get("availability").asText())
+          .isEqualTo("online");
+      d.createInputTopic(
+              DashboardFixtures.TOPICS.cameraStatus(),
+              new org.apache.kafka.common.serialization.StringSerializer(),
+              new dev.vigil.config.JsonSerde<>(dev.vigil.config.CameraStatus.class).serializer())
+          .pipeInput(
+              "cam-1",
+              new dev.vigil.config.CameraStatus("cam-1", "offline", T0 + 31_000, T0),
+              T0 + 31_000);
+      assertThat(json(api.get("/api/cameras")).get("cameras").get(0).get("availability").asText())
+          .isEqualTo("offline");
+    }
+  }
+
+  @Test
   void shouldPruneMinutesOlderThanAnHourWhenTimeMovesOn() {
     try (TopologyTestDriver d = DashboardFixtures.driver(null)) {
       TestInputTopic<String, Observation> in = DashboardFixtures.observations(d);
