@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import dev.vigil.config.http.HttpAccess;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
  * @param model model cache, threading and the optional site-specific detector
  * @param cameras the cameras, each with its source and zones
  * @param prompts standing prompts seeded into {@code vigil.prompts} at start
+ * @param http tokens of the services' HTTP servers; none means loopback only
  */
 public record SiteConfig(
     String site,
@@ -23,11 +25,24 @@ public record SiteConfig(
     Mqtt mqtt,
     Model model,
     List<Camera> cameras,
-    List<PromptSpec> prompts) {
+    List<PromptSpec> prompts,
+    HttpAccess http) {
 
   public SiteConfig {
     cameras = cameras == null ? List.of() : List.copyOf(cameras);
     prompts = prompts == null ? List.of() : List.copyOf(prompts);
+    http = http == null ? HttpAccess.open() : http;
+  }
+
+  /** A site whose HTTP servers have no tokens (loopback only). */
+  public SiteConfig(
+      String site,
+      Kafka kafka,
+      Mqtt mqtt,
+      Model model,
+      List<Camera> cameras,
+      List<PromptSpec> prompts) {
+    this(site, kafka, mqtt, model, cameras, prompts, HttpAccess.open());
   }
 
   public Topics topics() {

@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import dev.vigil.config.http.HttpAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,7 +56,8 @@ public final class SiteConfigLoader {
   static final List<String> SEVERITIES = PromptSpec.SEVERITIES;
 
   private static final List<String> ROOT_KEYS =
-      List.of("site", "kafka", "mqtt", "model", "cameras", "prompts");
+      List.of("site", "kafka", "mqtt", "model", "http", "cameras", "prompts");
+  private static final List<String> HTTP_KEYS = List.of("token", "read_token", "metrics_token");
   private static final List<String> KAFKA_KEYS =
       List.of("bootstrap_servers", "topic_prefix", "properties");
   private static final List<String> MQTT_KEYS =
@@ -424,6 +426,13 @@ public final class SiteConfigLoader {
       SiteConfig.Kafka kafka = kafka(section(top, "kafka", KAFKA_KEYS));
       SiteConfig.Mqtt mqtt = mqtt(section(top, "mqtt", MQTT_KEYS), site);
       SiteConfig.Model model = model(section(top, "model", MODEL_KEYS));
+      Obj h = section(top, "http", HTTP_KEYS);
+      String fix = "Give the token as text, such as ${VIGIL_HTTP_TOKEN}.";
+      HttpAccess http =
+          new HttpAccess(
+              string(h, "token", null, fix),
+              string(h, "read_token", null, fix),
+              string(h, "metrics_token", null, fix));
       List<SiteConfig.Camera> cameras = new ArrayList<>();
       Map<String, Node> cameraIds = new LinkedHashMap<>();
       List<Node> cameraNodes =
@@ -445,7 +454,7 @@ public final class SiteConfigLoader {
           prompts.add(p);
         }
       }
-      return new SiteConfig(site, kafka, mqtt, model, cameras, prompts);
+      return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http);
     }
 
     private SiteConfig.Kafka kafka(Obj k) {

@@ -28,6 +28,28 @@ class RecordsTest {
   }
 
   @Test
+  void shouldGrantScopesByTokenAndRefuseAnOpenServerOffLoopback() {
+    var access = new dev.vigil.config.http.HttpAccess("admin-t", "read-t", "metrics-t");
+    var scope = dev.vigil.config.http.HttpAccess.Scope.class;
+    assertThat(access.allows(Enum.valueOf(scope, "ADMIN"), "Bearer admin-t")).isTrue();
+    assertThat(access.allows(Enum.valueOf(scope, "ADMIN"), "Bearer read-t")).isFalse();
+    assertThat(access.allows(Enum.valueOf(scope, "READ"), "Bearer read-t")).isTrue();
+    assertThat(access.allows(Enum.valueOf(scope, "READ"), "Bearer metrics-t")).isFalse();
+    assertThat(access.allows(Enum.valueOf(scope, "METRICS"), "bearer metrics-t")).isTrue();
+    assertThat(access.allows(Enum.valueOf(scope, "METRICS"), null)).isFalse();
+    assertThat(access.allows(Enum.valueOf(scope, "METRICS"), "Basic YTpi")).isFalse();
+    assertThat(access.toString()).doesNotContain("admin-t").contains("***");
+    var open = dev.vigil.config.http.HttpAccess.open();
+    open.checkBind("127.0.0.1");
+    open.checkBind("localhost");
+    assertThatThrownBy(() -> open.checkBind("0.0.0.0"))
+        .hasMessageContaining("VIGIL_HTTP_TOKEN")
+        .hasMessageContaining("--http-host");
+    access.checkBind("0.0.0.0");
+    assertThat(open.withEnv(Map.of("VIGIL_HTTP_TOKEN", "x")).isOpen()).isFalse();
+  }
+
+  @Test
   void shouldAcceptOnlyIdsOfTheOneRule() {
     assertThat(Ids.valid("dock-1.a_B")).isTrue();
     assertThat(Ids.valid("x".repeat(64))).isTrue();

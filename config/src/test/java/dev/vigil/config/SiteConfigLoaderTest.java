@@ -246,7 +246,7 @@ class SiteConfigLoaderTest {
             "site.yaml:11:23: cameras[1].motion_threshold: must be a number in [0, 1], got 1.5."
                 + " Use 0 to turn the motion gate off, or a fraction of changed pixels such as"
                 + " 0.02.",
-            "site.yaml:15:17: prompts[0].cooldown_s: must be a number >= 0, got -1. Set the"
+            "site.yaml:15:17: prompts[0].cooldown_s: must be a number in [0, 86400], got -1. Set the"
                 + " seconds during which a new alert is suppressed after a resolve, such as 60.");
   }
 
@@ -478,7 +478,7 @@ class SiteConfigLoaderTest {
         .containsExactly(
             "site.yaml:1:1: the top level must be a map, got a list of 1 value. Start the file"
                 + " with keys such as \"site: plant-1\"; allowed keys: site, kafka, mqtt, model,"
-                + " cameras, prompts.");
+                + " http, cameras, prompts.");
   }
 
   @Test

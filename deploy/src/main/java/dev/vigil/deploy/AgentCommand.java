@@ -10,9 +10,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
-    description = "Captures every camera of the site and produces frames and audio to Kafka.")
+    description = {
+      "Captures every camera of the site and produces frames and audio to Kafka.",
+      "Serves /metrics and /health/* on --http-host:--http-port (default 8081)."
+    })
 final class AgentCommand implements Callable<Integer> {
+  /** Default port of the agent's metrics and health. */
+  static final int DEFAULT_HTTP_PORT = 8081;
+
   @Mixin SiteOptions options;
+
+  @Mixin HttpOptions http;
 
   @Option(
       names = "--spool-max-mb",
@@ -32,9 +40,11 @@ final class AgentCommand implements Callable<Integer> {
       throw new VigilCli.UsageException(
           options.config + ": no cameras configured; add one under cameras:");
     }
+    var access = http.access(site.http());
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.startAgent(spoolMaxMb);
+      parts.serveAgentHttp(http.host, http.port(DEFAULT_HTTP_PORT), access);
       shutdown.awaitStopRequest();
     }
     return 0;

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -67,12 +68,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Embedded MQTT port (0 = any free port). Default: ${DEFAULT-VALUE}")
   int mqttPort;
 
-  @Option(
-      names = "--http-port",
-      defaultValue = "8080",
-      description =
-          "Dashboard, REST API and /metrics port (0 = any free port). Default: ${DEFAULT-VALUE}")
-  int httpPort;
+  @Mixin HttpOptions http;
 
   @Option(
       names = "--fps",
@@ -115,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
                 + ": no such file or folder; give a video file, an image folder or a URL");
       }
     }
+    var access = http.access(dev.vigil.config.http.HttpAccess.open());
     List<String> promptTexts = prompts.isEmpty() ? List.of(DEFAULT_PROMPT) : prompts;
     List<PromptSpec> specs = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
@@ -143,8 +140,9 @@ final class DemoCommand implements Callable<Integer> {
         // The demo's prompts are those of its command line, whatever an earlier run left.
         parts.provisionAndSeed(true);
         parts.startProcessor();
-        int http = parts.startDashboard(httpPort);
-        LOG.info("dashboard at http://127.0.0.1:{}/ (metrics at /metrics)", http);
+        int port =
+            parts.startDashboard(http.host, http.port(ProcessorCommand.DEFAULT_HTTP_PORT), access);
+        LOG.info("dashboard at http://{}:{}/ (metrics at /metrics)", http.host, port);
         parts.startAlerts(alert -> printed(alert.json(), started));
         parts.startAgent();
         if (exitWhenDone) {
@@ -200,6 +198,8 @@ final class DemoCommand implements Callable<Integer> {
       name = name.substring(0, dot);
     }
     String id = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+    // Camera ids are at most 64 characters; leave room for the "-2" that keeps them unique.
+    id = id.length() > 60 ? id.substring(0, 60) : id;
     return id.isEmpty() ? "camera" : id;
   }
 

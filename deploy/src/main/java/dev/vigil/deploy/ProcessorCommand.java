@@ -13,11 +13,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the stream processor: model, prompts and temporal rules.",
+      "Serves the dashboard, REST API, /metrics and /health/* on --http-host:--http-port.",
       "Creates missing topics and seeds the prompts of site.yaml whose id is absent from"
           + " vigil.prompts (--reseed: all of them)."
     })
 final class ProcessorCommand implements Callable<Integer> {
+  /** Default port of the processor's dashboard, API, metrics and health. */
+  static final int DEFAULT_HTTP_PORT = 8080;
+
   @Mixin SiteOptions options;
+
+  @Mixin HttpOptions http;
 
   @Option(
       names = "--reseed",
@@ -30,10 +36,12 @@ final class ProcessorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SiteConfig site = options.load();
     SiteConfigLoader.requireDetectorFiles(site, options.config.toString());
+    var access = http.access(site.http());
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.provisionAndSeed(reseed);
       parts.startProcessor();
+      parts.startDashboard(http.host, http.port(DEFAULT_HTTP_PORT), access);
       shutdown.awaitStopRequest();
     }
     return 0;

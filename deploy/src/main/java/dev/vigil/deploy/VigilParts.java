@@ -10,6 +10,8 @@ import dev.vigil.config.KafkaClients;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.config.http.HttpAccess;
+import dev.vigil.config.http.ServiceHttp;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.inference.byo.Detectors;
@@ -55,6 +57,7 @@ final class VigilParts implements AutoCloseable {
   private EdgeAgent agent;
   private Producer<String, byte[]> agentProducer;
   private DiskSpool spool;
+  private ServiceHttp agentHttp;
 
   private VigilParts(SiteConfig site, Path dataDir) {
     this.site = site;
@@ -152,9 +155,31 @@ final class VigilParts implements AutoCloseable {
     processor.start();
   }
 
-  /** Serves the dashboard, REST API and metrics of the running processor. */
+  /** Serves the dashboard, REST API and metrics of the running processor on loopback. */
   int startDashboard(int port) {
-    return processor.startDashboard("0.0.0.0", port).port();
+    return startDashboard("127.0.0.1", port, HttpAccess.open());
+  }
+
+  /**
+   * Serves the dashboard, REST API, metrics and health of the running processor.
+   *
+   * @return the port bound
+   */
+  int startDashboard(String host, int port, HttpAccess access) {
+    return processor.startDashboard(host, port, access).port();
+  }
+
+  /** Serves the running agent's {@code /metrics} and health; closed with these parts. */
+  int serveAgentHttp(String host, int port, HttpAccess access) {
+    agentHttp =
+        ServiceHttp.start(
+            "agent",
+            host,
+            port,
+            access,
+            () -> AgentMetrics.render(agent.stats(), spool),
+            () -> AgentMetrics.health(agent.stats(), spool));
+    return agentHttp.port();
   }
 
   void startAlerts(Consumer<PublishedAlert> listener) throws IOException {
@@ -228,6 +253,7 @@ final class VigilParts implements AutoCloseable {
   @Override
   public void close() {
     List<AutoCloseable> parts = new ArrayList<>();
+    parts.add(agentHttp);
     parts.add(agent);
     parts.add(agentProducer);
     parts.add(spool);

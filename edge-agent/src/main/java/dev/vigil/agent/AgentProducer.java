@@ -1,5 +1,7 @@
 package dev.vigil.agent;
 
+import dev.vigil.config.KafkaClients;
+import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.VigilHeaders;
 import java.util.HashMap;
@@ -51,17 +53,14 @@ public final class AgentProducer {
    */
   public static Map<String, Object> producerConfig(
       String bootstrapServers, Map<String, String> extra) {
+    Map<String, Object> defaults = new HashMap<>();
+    defaults.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
+    defaults.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
+    defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS);
+    defaults.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-edge-agent");
     Map<String, Object> c = new HashMap<>();
-    c.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
-    c.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
-    c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS);
-    c.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-edge-agent");
-    if (extra != null) {
-      c.putAll(extra);
-    }
-    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    KafkaClients.producer(new SiteConfig.Kafka(bootstrapServers, null, extra), defaults)
+        .forEach((k, v) -> c.put(String.valueOf(k), v));
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return c;

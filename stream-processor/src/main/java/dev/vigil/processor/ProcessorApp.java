@@ -3,6 +3,7 @@ package dev.vigil.processor;
 import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.config.http.HttpAccess;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.processor.dashboard.DashboardServer;
 import dev.vigil.processor.dashboard.DashboardTopology;
@@ -136,8 +137,9 @@ public final class ProcessorApp implements AutoCloseable {
    * Serves the dashboard at {@code /}, the REST API at {@code /api/*} and Prometheus metrics at
    * {@code /metrics}; closed with this app.
    */
-  public DashboardServer startDashboard(String host, int port) {
-    dashboard = DashboardServer.forStreams(streams, host, port, metrics).withSnapshots(snapshots);
+  public DashboardServer startDashboard(String host, int port, HttpAccess access) {
+    dashboard =
+        DashboardServer.forStreams(streams, host, port, metrics, access).withSnapshots(snapshots);
     return dashboard;
   }
 

@@ -1,20 +1,20 @@
 package dev.vigil.processor.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.vigil.config.http.HttpAccess;
+import dev.vigil.config.http.ServiceHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /events}: Server-Sent Events; each event is the JSON of {@code /api/snapshot},
  *       pushed on connect, within {@value #POLL_MS} ms of a change and at least every second
  *   <li>{@code /metrics}: {@link VigilMetrics} in the Prometheus text format
+ *   <li>{@code /health/live}, {@code /health/ready}: probes (ready while the streams run)
  * </ul>
+ *
+ * <p>It runs on {@link ServiceHttp}, so an {@link HttpAccess} with tokens guards every route but
+ * the probes, and an open server binds loopback only.
  *
  * <p>Lifecycle: the constructor binds and starts serving; {@link #close()} stops the server, ends
  * open event streams and releases its threads. It owns its threads, not the {@link DashboardApi} or
@@ -45,8 +49,7 @@ public final class DashboardServer implements AutoCloseable {
   private static final String JSON = "application/json; charset=utf-8";
   private static final long HEARTBEAT_MS = 1000;
 
-  private final HttpServer server;
-  private final ExecutorService handlers;
+  private final ServiceHttp http;
   private final ScheduledExecutorService broadcaster;
   private final DashboardApi api;
   private final VigilMetrics metrics;
@@ -61,38 +64,58 @@ public final class DashboardServer implements AutoCloseable {
    * @throws UncheckedIOException when the address cannot be bound
    */
   public DashboardServer(String host, int port, DashboardApi api, VigilMetrics metrics) {
+    this(host, port, api, metrics, HttpAccess.open(), () -> ServiceHttp.Health.ready("serving"));
+  }
+
+  /**
+   * Binds {@code host:port} and starts serving, guarded by {@code access}.
+   *
+   * @param readiness what {@code /health/ready} answers
+   * @throws IllegalArgumentException when {@code access} has no token and {@code host} is not
+   *     loopback
+   */
+  public DashboardServer(
+      String host,
+      int port,
+      DashboardApi api,
+      VigilMetrics metrics,
+      HttpAccess access,
+      Supplier<ServiceHttp.Health> readiness) {
     this.api = api;
     this.metrics = metrics;
     this.page = loadPage();
-    try {
-      this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot serve the dashboard on " + host + ":" + port + ": " + e.getMessage(), e);
-    }
-    this.handlers = Executors.newFixedThreadPool(4, daemonThreads("vigil-dashboard-http"));
+    this.http = ServiceHttp.start("dashboard", host, port, access, metrics::render, readiness);
     this.broadcaster =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("vigil-dashboard-events"));
-    server.setExecutor(handlers);
-    server.createContext("/", this::handlePage);
-    server.createContext("/api/", this::handleApi);
-    server.createContext("/metrics", this::handleMetrics);
-    server.createContext("/events", this::handleEvents);
-    server.createContext("/snapshots/", this::handleSnapshot);
-    server.start();
+    http.route("/", HttpAccess.Scope.READ, this::handlePage);
+    http.route("/api/", HttpAccess.Scope.READ, this::handleApi);
+    http.route("/events", HttpAccess.Scope.READ, this::handleEvents);
+    http.route("/snapshots/", HttpAccess.Scope.READ, this::handleSnapshot);
     broadcaster.scheduleWithFixedDelay(this::broadcast, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     LOG.info("dashboard at http://{}:{}/", host, port());
   }
 
   /**
    * Serves the dashboard of a running Vigil streams app: the API reads {@code streams} through
-   * interactive queries, and {@code metrics} starts reading its consumer lag from {@code streams}.
-   * The caller still owns {@code streams} and closes this server before it.
+   * interactive queries, {@code metrics} starts reading its consumer lag from {@code streams}, and
+   * {@code /health/ready} answers ready while the streams are RUNNING. The caller still owns {@code
+   * streams} and closes this server before it.
    */
   public static DashboardServer forStreams(
-      KafkaStreams streams, String host, int port, VigilMetrics metrics) {
+      KafkaStreams streams, String host, int port, VigilMetrics metrics, HttpAccess access) {
     metrics.lagFromStreams(streams);
-    return new DashboardServer(host, port, new DashboardApi(StoreAccess.of(streams)), metrics);
+    return new DashboardServer(
+        host,
+        port,
+        new DashboardApi(StoreAccess.of(streams)),
+        metrics,
+        access,
+        () -> {
+          KafkaStreams.State state = streams.state();
+          return state == KafkaStreams.State.RUNNING
+              ? ServiceHttp.Health.ready("streams " + state)
+              : ServiceHttp.Health.notReady("streams " + state);
+        });
   }
 
   /**
@@ -127,7 +150,7 @@ public final class DashboardServer implements AutoCloseable {
 
   /** The port the server listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
   @Override
@@ -137,8 +160,7 @@ public final class DashboardServer implements AutoCloseable {
       c.close();
     }
     clients.clear();
-    server.stop(0);
-    handlers.shutdownNow();
+    http.close();
   }
 
   private void handlePage(HttpExchange ex) throws IOException {
@@ -171,14 +193,6 @@ public final class DashboardServer implements AutoCloseable {
         ex.getResponseHeaders().set("Retry-After", "1");
       }
       send(ex, r.status(), JSON, r);
-    }
-  }
-
-  private void handleMetrics(HttpExchange ex) throws IOException {
-    try (ex) {
-      if (allowGet(ex)) {
-        send(ex, 200, VigilMetrics.CONTENT_TYPE, metrics.render().getBytes(StandardCharsets.UTF_8));
-      }
     }
   }
 
@@ -245,15 +259,7 @@ public final class DashboardServer implements AutoCloseable {
 
   private static void send(HttpExchange ex, int status, String type, byte[] body)
       throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    ServiceHttp.send(ex, status, type, body);
   }
 
   private static byte[] loadPage() {

@@ -36,6 +36,65 @@ class DashboardServerTest {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }
 
+  private HttpResponse<String> get(DashboardServer server, String path, String token)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri(server, path))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void shouldAskForATokenOfTheRightScopeButLeaveTheProbesOpen() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean ready =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (TopologyTestDriver d = DashboardFixtures.driver(null);
+        DashboardServer server =
+            new DashboardServer(
+                "127.0.0.1",
+                0,
+                new DashboardApi(d::getKeyValueStore),
+                new VigilMetrics(),
+                new dev.vigil.config.http.HttpAccess("admin-secret", "reader", "scraper"),
+                () ->
+                    ready.get()
+                        ? dev.vigil.config.http.ServiceHttp.Health.ready("streams RUNNING")
+                        : dev.vigil.config.http.ServiceHttp.Health.notReady(
+                            "streams REBALANCING"))) {
+      assertThat(get(server, "/api/cameras").statusCode()).isEqualTo(401);
+      assertThat(get(server, "/").statusCode()).isEqualTo(401);
+      assertThat(get(server, "/metrics").statusCode()).isEqualTo(401);
+      assertThat(get(server, "/api/cameras", "wrong").statusCode()).isEqualTo(401);
+      assertThat(get(server, "/api/cameras", "scraper").statusCode()).isEqualTo(401);
+      assertThat(get(server, "/api/cameras", "reader").statusCode()).isEqualTo(200);
+      assertThat(get(server, "/api/cameras", "admin-secret").statusCode()).isEqualTo(200);
+      assertThat(get(server, "/metrics", "scraper").body()).contains("vigil_frames_in_total");
+      assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> notReady = get(server, "/health/ready");
+      assertThat(notReady.statusCode()).isEqualTo(503);
+      assertThat(notReady.body()).contains("REBALANCING");
+      ready.set(true);
+      assertThat(get(server, "/health/ready").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void shouldRefuseToServeOpenlyOnAnAddressButLoopback() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new DashboardServer(
+                    "0.0.0.0",
+                    0,
+                    new DashboardApi(name -> null),
+                    new VigilMetrics(),
+                    dev.vigil.config.http.HttpAccess.open(),
+                    () -> dev.vigil.config.http.ServiceHttp.Health.ready("")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("VIGIL_HTTP_TOKEN");
+  }
+
   @Test
   void shouldServePageApiAndErrorsWhenStarted() throws Exception {
     try (TopologyTestDriver d = DashboardFixtures.driver(null);

@@ -1,0 +1,168 @@
+package dev.vigil.config.http;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP server every Vigil service runs (the JDK's {@code com.sun.net.httpserver}): {@code
+ * /health/live}, {@code /health/ready} and {@code /metrics} built in, further routes added by the
+ * service, and {@link HttpAccess} applied to every route but the health probes.
+ *
+ * <p>Lifecycle: {@link #start} binds and serves; {@link #close} stops it and its threads.
+ * Thread-safe.
+ */
+public final class ServiceHttp implements AutoCloseable {
+  /** The content type of Prometheus text exposition 0.0.4. */
+  public static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** A readiness answer: ready or not, and why, for people. */
+  public record Health(boolean ready, String detail) {
+    public static Health ready(String detail) {
+      return new Health(true, detail);
+    }
+
+    public static Health notReady(String detail) {
+      return new Health(false, detail);
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService handlers;
+  private final HttpAccess access;
+
+  private ServiceHttp(HttpServer server, ExecutorService handlers, HttpAccess access) {
+    this.server = server;
+    this.handlers = handlers;
+    this.access = access;
+  }
+
+  /**
+   * Binds {@code host:port} and serves the health probes and {@code /metrics}.
+   *
+   * @param name the service, for thread names
+   * @param metrics the Prometheus text of the service's metrics, read at every scrape
+   * @param readiness whether the service is ready (its streams running, its brokers connected)
+   * @throws IllegalArgumentException when {@code access} forbids an open server on {@code host}
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public static ServiceHttp start(
+      String name,
+      String host,
+      int port,
+      HttpAccess access,
+      Supplier<String> metrics,
+      Supplier<Health> readiness) {
+    access.checkBind(host);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService handlers =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "vigil-" + name + "-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(handlers);
+    ServiceHttp http = new ServiceHttp(server, handlers, access);
+    server.createContext("/health/live", ex -> http.health(ex, Health.ready("live")));
+    server.createContext("/health/ready", ex -> http.health(ex, readiness.get()));
+    http.route(
+        "/metrics",
+        HttpAccess.Scope.METRICS,
+        ex -> send(ex, 200, METRICS_TYPE, metrics.get().getBytes(StandardCharsets.UTF_8)));
+    server.start();
+    return http;
+  }
+
+  /** Serves {@code handler} under {@code path}, to requests whose token grants {@code needed}. */
+  public void route(String path, HttpAccess.Scope needed, HttpHandler handler) {
+    server.createContext(path, handler).getFilters().add(guard(needed));
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private Filter guard(HttpAccess.Scope needed) {
+    return new Filter() {
+      @Override
+      public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        if (access.allows(needed, ex.getRequestHeaders().getFirst("Authorization"))) {
+          chain.doFilter(ex);
+          return;
+        }
+        try (ex) {
+          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vigil\"");
+          send(
+              ex,
+              401,
+              "application/json; charset=utf-8",
+              ("{\"error\":\"a bearer token of scope "
+                      + needed.name().toLowerCase(java.util.Locale.ROOT)
+                      + " is required\"}")
+                  .getBytes(StandardCharsets.UTF_8));
+        }
+      }
+
+      @Override
+      public String description() {
+        return "bearer token of scope " + needed;
+      }
+    };
+  }
+
+  private void health(HttpExchange ex, Health h) throws IOException {
+    try (ex) {
+      String body =
+          "{\"status\":\""
+              + (h.ready() ? "up" : "down")
+              + "\",\"detail\":\""
+              + h.detail().replace("\\", "\\\\").replace("\"", "\\\"")
+              + "\"}";
+      send(
+          ex,
+          h.ready() ? 200 : 503,
+          "application/json; charset=utf-8",
+          body.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Writes a whole response; HEAD gets the headers only. */
+  public static void send(HttpExchange ex, int status, String type, byte[] body)
+      throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    handlers.shutdownNow();
+  }
+}
