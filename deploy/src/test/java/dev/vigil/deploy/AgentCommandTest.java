@@ -8,6 +8,35 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AgentCommandTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+  private static String run(int expected, String... args) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(VigilCli.execute(args)).isEqualTo(expected);
+    } finally {
+      System.setErr(err);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldRefuseAnOpenHttpServerOffLoopbackNamingTheTokenToSet() throws Exception {
+    java.nio.file.Path site = dir.resolve("site.yaml");
+    java.nio.file.Files.writeString(
+        site,
+        "site: plant-1\nkafka:\n  bootstrap_servers: 127.0.0.1:1\n"
+            + "cameras:\n  - id: cam-1\n    source: clip.mp4\n");
+    for (String command : new String[] {"agent", "processor"}) {
+      assertThat(run(2, command, "--config", site.toString(), "--http-host", "0.0.0.0"))
+          .as(command)
+          .contains("--http-host 0.0.0.0 is not a loopback address")
+          .contains("http.token")
+          .contains("VIGIL_HTTP_TOKEN");
+    }
+  }
 
   @Test
   void shouldRefuseASpoolWithNoRoomWithExitTwoAndSayWhy() {
