@@ -60,11 +60,22 @@ public record SiteConfig(
    * @param bootstrapServers comma-separated host:port list
    * @param topicPrefix prefix of every topic name, default {@code vigil.}
    * @param properties extra client properties (security.protocol, sasl.*, ...), passed through
+   * @param partitions partitions of the per-camera topics Vigil creates; at most this many
+   *     processor threads share the work
    */
-  public record Kafka(String bootstrapServers, String topicPrefix, Map<String, String> properties) {
+  public record Kafka(
+      String bootstrapServers, String topicPrefix, Map<String, String> properties, int partitions) {
+    public static final int DEFAULT_PARTITIONS = 12;
+
     public Kafka {
       topicPrefix = topicPrefix == null ? Topics.DEFAULT_PREFIX : topicPrefix;
       properties = properties == null ? Map.of() : Map.copyOf(properties);
+      partitions = partitions <= 0 ? DEFAULT_PARTITIONS : partitions;
+    }
+
+    /** With {@link #DEFAULT_PARTITIONS}. */
+    public Kafka(String bootstrapServers, String topicPrefix, Map<String, String> properties) {
+      this(bootstrapServers, topicPrefix, properties, DEFAULT_PARTITIONS);
     }
   }
 

@@ -59,7 +59,7 @@ public final class SiteConfigLoader {
       List.of("site", "kafka", "mqtt", "model", "http", "cameras", "prompts");
   private static final List<String> HTTP_KEYS = List.of("token", "read_token", "metrics_token");
   private static final List<String> KAFKA_KEYS =
-      List.of("bootstrap_servers", "topic_prefix", "properties");
+      List.of("bootstrap_servers", "topic_prefix", "partitions", "properties");
   private static final List<String> MQTT_KEYS =
       List.of(
           "url", "topic_prefix", "client_id", "username", "password", "ca_file", "home_assistant");
@@ -512,7 +512,16 @@ public final class SiteConfigLoader {
           properties.put(key, v);
         }
       }
-      return new SiteConfig.Kafka(servers, prefix, properties);
+      long partitions =
+          integer(
+              k,
+              "partitions",
+              SiteConfig.Kafka.DEFAULT_PARTITIONS,
+              1,
+              1000,
+              "Set the partitions of the per-camera topics, such as 12 (at least the processor"
+                  + " threads of all instances).");
+      return new SiteConfig.Kafka(servers, prefix, properties, (int) partitions);
     }
 
     private SiteConfig.Mqtt mqtt(Obj m, String site) {

@@ -268,7 +268,7 @@ class SiteConfigLoaderTest {
                 """))
         .containsExactly(
             "site.yaml:2:8: kafka: must be a map, got a list of 2 values. Write it as a map with"
-                + " keys bootstrap_servers, topic_prefix, properties.",
+                + " keys bootstrap_servers, topic_prefix, partitions, properties.",
             "site.yaml:4:21: model.intra_op_threads: must be a whole number in [1, 64], got 2.5."
                 + " Set the TensorFlow intra-op threads, such as 1 (at most the number of cores).",
             "site.yaml:8:10: cameras[0].fps: must be a number in (0, 60], got \"fast\"."
@@ -296,7 +296,7 @@ class SiteConfigLoaderTest {
                 """))
         .containsExactly(
             "site.yaml:3:3: kafka.bootstrap.servers: unknown key. Did you mean bootstrap_servers?"
-                + " Allowed keys: bootstrap_servers, topic_prefix, properties.",
+                + " Allowed keys: bootstrap_servers, topic_prefix, partitions, properties.",
             "site.yaml:7:5: cameras[0].fsp: unknown key. Did you mean fps? Allowed keys: id,"
                 + " source, fps, keyframe_interval_s, motion_threshold, audio_calibration_db,"
                 + " offline_after_s, max_future_s, min_head_px, zones.",

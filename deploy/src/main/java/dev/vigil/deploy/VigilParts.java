@@ -46,7 +46,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * them in reverse data-flow order: agent, processor, alerts, model.
  */
 final class VigilParts implements AutoCloseable {
-  static final int PARTITIONS = 4;
 
   private final SiteConfig site;
   private final Path dataDir;
@@ -58,6 +57,7 @@ final class VigilParts implements AutoCloseable {
   private Producer<String, byte[]> agentProducer;
   private DiskSpool spool;
   private ServiceHttp agentHttp;
+  private short replication = -1;
 
   private VigilParts(SiteConfig site, Path dataDir) {
     this.site = site;
@@ -100,7 +100,8 @@ final class VigilParts implements AutoCloseable {
    * replaces the one in {@code vigil.prompts}.
    */
   void provisionAndSeed(boolean reseed) throws InterruptedException, ExecutionException {
-    TopicProvisioner.ensure(admin, site.topics(), PARTITIONS);
+    replication = TopicProvisioner.replicationFactor(admin);
+    TopicProvisioner.ensure(admin, site.topics(), site.kafka().partitions(), replication);
     List<PromptSpec> seed = site.prompts();
     if (!reseed && !seed.isEmpty()) {
       Map<String, byte[]> existing = PromptCommand.read(site.kafka());
@@ -151,8 +152,23 @@ final class VigilParts implements AutoCloseable {
             cameras,
             model,
             () -> new AudioAnalyzer()::analyze,
-            ProcessorApp.Options.defaults(site.site(), state));
+            ProcessorApp.Options.defaults(site.site(), state).withReplication(replication()));
     processor.start();
+  }
+
+  /** The replication factor of Vigil's topics on this cluster, {@code min(3, brokers)}. */
+  private short replication() throws IOException {
+    if (replication < 0) {
+      try {
+        replication = TopicProvisioner.replicationFactor(admin);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while asking the cluster for its brokers", e);
+      } catch (ExecutionException e) {
+        throw new IOException("cannot ask the Kafka cluster for its brokers: " + e.getCause(), e);
+      }
+    }
+    return replication;
   }
 
   /** Serves the dashboard, REST API and metrics of the running processor on loopback. */

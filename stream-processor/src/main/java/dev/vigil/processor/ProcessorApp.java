@@ -44,7 +44,30 @@ public final class ProcessorApp implements AutoCloseable {
    *     visible downstream; violations do not wait for it (the rules ask for a commit after each)
    */
   public record Options(
-      String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
+      String applicationId,
+      Path stateDir,
+      int streamThreads,
+      long commitIntervalMs,
+      int replicationFactor,
+      int standbyReplicas) {
+    /**
+     * @param replicationFactor of the internal topics (changelogs); -1 takes the broker's default
+     * @param standbyReplicas warm copies of each task's state on other instances, so a failover
+     *     does not rebuild state from the changelog
+     */
+    public Options {}
+
+    /** Broker-default replication, no standby replicas. */
+    public Options(String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
+      this(applicationId, stateDir, streamThreads, commitIntervalMs, -1, 0);
+    }
+
+    /** These options with internal topics replicated {@code factor} times. */
+    public Options withReplication(int factor) {
+      return new Options(
+          applicationId, stateDir, streamThreads, commitIntervalMs, factor, standbyReplicas);
+    }
+
     /**
      * Default commit interval. Violations commit as soon as they are written, so the interval only
      * delays observations (dashboard, retained state), and a longer one means fewer transactions:
@@ -60,7 +83,7 @@ public final class ProcessorApp implements AutoCloseable {
       // Two stream threads overlap one frame's model call with the other's Kafka round trips;
       // measured by `vigil bench` (docs/BENCHMARKS.md).
       return new Options(
-          KafkaClients.id(site, "processor"), stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS);
+          KafkaClients.id(site, "processor"), stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS, -1, 1);
     }
   }
 
@@ -104,6 +127,8 @@ public final class ProcessorApp implements AutoCloseable {
     guarantees.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toString());
     guarantees.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
     guarantees.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitIntervalMs());
+    guarantees.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, options.replicationFactor());
+    guarantees.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
     guarantees.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     guarantees.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
     guarantees.putAll(deadLetterHandlers(topics, metrics));
