@@ -267,6 +267,13 @@ public record SiteConfig(
           zones);
     }
 
+    /** Never shows a password in the source URL. */
+    @Override
+    public String toString() {
+      return "Camera[id=%s, source=%s, fps=%s, zones=%s]"
+          .formatted(id, Secrets.redact(source), fps, zones.size());
+    }
+
     /** The defaults for a camera that sends records but is not in site.yaml. */
     public static Camera unlisted(String id) {
       return new Camera(id, null, DEFAULT_FPS, 10, 0, 0, List.of());

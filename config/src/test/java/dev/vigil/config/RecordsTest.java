@@ -50,6 +50,19 @@ class RecordsTest {
   }
 
   @Test
+  void shouldMaskThePasswordOfEveryUrlInAText() {
+    assertThat(Secrets.redact("rtsp://admin:s3cr3t@10.0.0.5:554/stream"))
+        .isEqualTo("rtsp://admin:***@10.0.0.5:554/stream");
+    assertThat(Secrets.redact("Could not open input \"rtsp://u:p%40ss@cam/x\" and https://a:b@h/"))
+        .isEqualTo("Could not open input \"rtsp://u:***@cam/x\" and https://a:***@h/");
+    assertThat(Secrets.redact("rtsp://cam.local:554/x")).isEqualTo("rtsp://cam.local:554/x");
+    assertThat(Secrets.redact("/videos/a:b@c.mp4")).isEqualTo("/videos/a:b@c.mp4");
+    assertThat(new SiteConfig.Camera("c", "rtsp://u:pw@h/s", 2, 10, 0, 0, List.of()).toString())
+        .doesNotContain("pw")
+        .contains("rtsp://u:***@h/s");
+  }
+
+  @Test
   void shouldAcceptOnlyIdsOfTheOneRule() {
     assertThat(Ids.valid("dock-1.a_B")).isTrue();
     assertThat(Ids.valid("x".repeat(64))).isTrue();

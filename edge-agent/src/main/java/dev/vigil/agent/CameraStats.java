@@ -1,5 +1,7 @@
 package dev.vigil.agent;
 
+import dev.vigil.config.Secrets;
+
 /**
  * A snapshot of one camera loop's counters. Immutable.
  *
@@ -34,6 +36,12 @@ public record CameraStats(
     int attempts,
     long lastRetryDelayMs,
     String lastError) {
+
+  /** The source and the last error never show a URL's password. */
+  public CameraStats {
+    source = Secrets.redact(source);
+    lastError = Secrets.redact(lastError);
+  }
 
   /** Lifecycle of one camera loop. */
   public enum State {

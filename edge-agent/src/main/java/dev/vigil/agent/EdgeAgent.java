@@ -9,6 +9,7 @@ import dev.vigil.agent.pipeline.FrameSampler;
 import dev.vigil.agent.pipeline.JpegEncoder;
 import dev.vigil.agent.pipeline.MotionGate;
 import dev.vigil.agent.spool.DiskSpool;
+import dev.vigil.config.Secrets;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import java.io.IOException;
@@ -523,13 +524,15 @@ public final class EdgeAgent implements AutoCloseable {
             log.info(
                 "Camera {}: source {} ended after {} frames grabbed, {} queued for sending",
                 camera.id(),
-                camera.source(),
+                Secrets.redact(camera.source()),
                 s.framesGrabbed(),
                 frameSeq);
             notifyListener(() -> options.listener().onSourceEnded(camera.id(), s));
             return;
           }
-          failure = new AgentException("Live source " + camera.source() + " ended its stream");
+          failure =
+              new AgentException(
+                  "Live source " + Secrets.redact(camera.source()) + " ended its stream");
         } catch (RuntimeException e) {
           failure = e;
         }
@@ -537,7 +540,7 @@ public final class EdgeAgent implements AutoCloseable {
         if (!running) {
           return;
         }
-        lastError = failure.getMessage();
+        lastError = Secrets.redact(failure.getMessage());
         if (grabbed.get() > grabbedBefore) {
           failuresInRow = 0;
           delayMs = options.retryInitialDelay().toMillis();
@@ -549,10 +552,9 @@ public final class EdgeAgent implements AutoCloseable {
           log.error(
               "Camera {}: source {} failed{}: {}",
               camera.id(),
-              camera.source(),
+              Secrets.redact(camera.source()),
               live ? " " + failuresInRow + " times, giving up" : "",
-              failure.getMessage(),
-              failure);
+              lastError);
           Exception f = failure;
           notifyListener(() -> options.listener().onSourceFailed(camera.id(), f, null));
           return;
@@ -565,10 +567,10 @@ public final class EdgeAgent implements AutoCloseable {
         log.warn(
             "Camera {}: source {} failed (attempt {}), retrying in {} ms: {}",
             camera.id(),
-            camera.source(),
+            Secrets.redact(camera.source()),
             failuresInRow,
             wait.toMillis(),
-            failure.getMessage());
+            lastError);
         Exception f = failure;
         notifyListener(() -> options.listener().onSourceFailed(camera.id(), f, wait));
         try {

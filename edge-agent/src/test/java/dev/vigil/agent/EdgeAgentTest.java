@@ -290,6 +290,26 @@ class EdgeAgentTest {
   }
 
   @Test
+  void shouldNeverShowTheSourcePasswordInStatsOrErrors() throws Exception {
+    AgentOptions options =
+        AgentOptions.defaults()
+            .withClock(new RecordingClock())
+            .withSourceTimeout(Duration.ofSeconds(2))
+            .withRetry(Duration.ofSeconds(1), Duration.ofSeconds(30), 0, 1);
+    Map<String, CameraStats> stats =
+        run(
+            List.of(camera("cam", "rtsp://admin:hunter2@127.0.0.1:1/x", 2, 0)),
+            mockProducer(),
+            options);
+
+    CameraStats s = stats.get("cam");
+    assertThat(s.state()).isEqualTo(CameraStats.State.FAILED);
+    assertThat(s.source()).isEqualTo("rtsp://admin:***@127.0.0.1:1/x");
+    assertThat(s.lastError()).contains("rtsp://admin:***@127.0.0.1:1/x").doesNotContain("hunter2");
+    assertThat(s.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
   void shouldSendFivePerSecondOfRealClipWhenFpsIsFive() throws Exception {
     String shared = System.getProperty("vigil.shared.data");
     Path clip = shared == null ? null : Path.of(shared, "video", "face-demographics-walking.mp4");

@@ -2,6 +2,7 @@ package dev.vigil.agent.capture;
 
 import dev.vigil.agent.AgentClock;
 import dev.vigil.agent.AgentException;
+import dev.vigil.config.Secrets;
 import java.nio.Buffer;
 import java.nio.ShortBuffer;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public final class FfmpegSource implements FrameSource {
       boolean realtime,
       AgentClock clock,
       Duration timeout) {
-    this.description = description;
+    this.description = Secrets.redact(description);
     this.live = live;
     this.realtime = realtime;
     this.clock = clock;
@@ -69,8 +70,9 @@ public final class FfmpegSource implements FrameSource {
     try {
       grabber.start();
     } catch (FrameGrabber.Exception | RuntimeException e) {
+      // The cause is left out: FFmpeg's message repeats the URL, password and all.
       throw new AgentException(
-          "Cannot open camera source " + description + ": " + e.getMessage(), e);
+          Secrets.redact("Cannot open camera source " + description + ": " + e.getMessage()));
     }
     started = true;
     startWallMs = clock.wallMillis();
@@ -88,7 +90,7 @@ public final class FfmpegSource implements FrameSource {
         f = grabber.grab();
       } catch (FrameGrabber.Exception | RuntimeException e) {
         throw new AgentException(
-            "Reading camera source " + description + " failed: " + e.getMessage(), e);
+            Secrets.redact("Reading camera source " + description + " failed: " + e.getMessage()));
       }
       if (f == null) {
         return null;
