@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.config.PrivateFiles;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
@@ -122,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
 
     boolean tempDir = dataDir == null;
     Path dir = tempDir ? Files.createTempDirectory("vigil-demo") : dataDir;
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
     long started = System.nanoTime();
     // Outermost, so that Ctrl-C waits for the folder below to be deleted too.
     try (GracefulShutdown shutdown = new GracefulShutdown();

@@ -7,6 +7,7 @@ import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.alerts.PublishedAlert;
 import dev.vigil.config.Json;
 import dev.vigil.config.KafkaClients;
+import dev.vigil.config.PrivateFiles;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
@@ -144,7 +145,7 @@ final class VigilParts implements AutoCloseable {
         site.cameras().stream()
             .collect(Collectors.toMap(SiteConfig.Camera::id, Function.identity()));
     Path state = dataDir.resolve("streams");
-    Files.createDirectories(state);
+    PrivateFiles.createDirectories(state);
     processor =
         new ProcessorApp(
             site.kafka(),
@@ -200,7 +201,7 @@ final class VigilParts implements AutoCloseable {
 
   void startAlerts(Consumer<PublishedAlert> listener) throws IOException {
     Path persistence = dataDir.resolve("mqtt");
-    Files.createDirectories(persistence);
+    PrivateFiles.createDirectories(persistence);
     alerts = new AlertsRunner(site, persistence, listener).start();
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.agent.spool;
 
+import dev.vigil.config.PrivateFiles;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -86,7 +87,7 @@ public final class DiskSpool implements Closeable {
               + " bytes, segments of "
               + segmentBytes);
     }
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
     DiskSpool spool = new DiskSpool(dir, maxBytes, segmentBytes);
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
@@ -121,7 +122,8 @@ public final class DiskSpool implements Closeable {
     long size = 12L + payload.length;
     if (active == null || segments.get(activeNumber)[0] + size > segmentBytes) {
       roll();
-      active = Files.newOutputStream(file(activeNumber), StandardOpenOption.CREATE_NEW);
+      Path segment = Files.createFile(file(activeNumber), PrivateFiles.fileAttributes());
+      active = Files.newOutputStream(segment, StandardOpenOption.APPEND);
       segments.put(activeNumber, new long[] {0, 0});
     }
     while (bytes() + size > maxBytes && segments.size() > 1) {

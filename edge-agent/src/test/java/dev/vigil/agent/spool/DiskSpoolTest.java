@@ -37,6 +37,27 @@ class DiskSpoolTest {
   }
 
   @Test
+  void shouldKeepItsFramesReadableByItsOwnUserOnly() throws Exception {
+    java.nio.file.Path spoolDir = dir.resolve("data/spool");
+    try (DiskSpool spool = DiskSpool.open(spoolDir, 1 << 20)) {
+      spool.append(frame("cam", 0, 10));
+    }
+    assertThat(java.nio.file.Files.getPosixFilePermissions(spoolDir))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("data")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    try (var files = java.nio.file.Files.list(spoolDir)) {
+      assertThat(files.toList())
+          .isNotEmpty()
+          .allSatisfy(
+              f ->
+                  assertThat(java.nio.file.Files.getPosixFilePermissions(f))
+                      .isEqualTo(
+                          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
+  }
+
+  @Test
   void shouldKeepRecordsWhole_inOrder_acrossAReopen() throws Exception {
     try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
       for (int i = 0; i < 5; i++) {
