@@ -149,7 +149,8 @@ final class BenchCommand implements Callable<Integer> {
                       lingerMs,
                       max,
                       motionThreshold,
-                      work))
+                      work),
+                  site -> new AlertsRunner(site, null, alert -> {}).start())
               .run();
       if (json) {
         out.println(Bench.json(r));

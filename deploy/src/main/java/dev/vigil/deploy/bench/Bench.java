@@ -9,7 +9,6 @@ import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
-import dev.vigil.deploy.AlertsRunner;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
 import dev.vigil.inference.FrameAnalyzer;
@@ -33,6 +32,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -126,6 +126,7 @@ public final class Bench {
       Path workDir) {}
 
   private final Options o;
+  private final Function<SiteConfig, AutoCloseable> alertsSide;
   private final List<Path> clips;
   private final Map<String, Object> details = new LinkedHashMap<>();
   private final OperatingSystemMXBean os =
@@ -137,8 +138,15 @@ public final class Bench {
   private Producer<String, byte[]> producer;
   private SiteConfig site;
 
-  public Bench(Options options) {
+  /**
+   * @param options what to run
+   * @param alertsSide starts the alerts side as deployed (violations to MQTT, retained state per
+   *     camera) for a site and returns it running; the bench closes it. Handed in by the command,
+   *     so this package does not depend on the CLI package that calls it.
+   */
+  public Bench(Options options, Function<SiteConfig, AutoCloseable> alertsSide) {
     this.o = options;
+    this.alertsSide = alertsSide;
     this.clips = clips(options.footage());
     if (clips.isEmpty()) {
       throw new IllegalArgumentException(
@@ -236,7 +244,7 @@ public final class Bench {
       Files.createDirectories(state);
       try (LatencySubscriber subscriber = new LatencySubscriber(site.mqtt().url(), SITE);
           // The alerts side as deployed: violations to MQTT, and the retained state per camera.
-          AlertsRunner alerts = new AlertsRunner(site, null, alert -> {}).start();
+          AutoCloseable alerts = alertsSide.apply(site);
           ProcessorApp processor = processor(model, state)) {
         processor.start();
         double pipelineFps = throughput(minWarmup, maxWarmup, window);
