@@ -225,6 +225,8 @@ public record SiteConfig(
    *     stamps are dead-lettered, so one bad clock cannot push a camera's rules into the future
    * @param minHeadPx heads smaller than this (pixels, long side) are not judged for a helmet; 0
    *     takes the model's default
+   * @param audio what leaves the camera host of its sound: features (level, alarm, impulse; the
+   *     default) or raw PCM (opt-in: it can carry speech)
    * @param zones named polygons in normalised coordinates
    */
   public record Camera(
@@ -237,12 +239,14 @@ public record SiteConfig(
       double offlineAfterS,
       double maxFutureS,
       int minHeadPx,
+      AudioMode audio,
       List<Zone> zones) {
     public static final double DEFAULT_OFFLINE_AFTER_S = 30;
     public static final double DEFAULT_MAX_FUTURE_S = 10;
 
     public Camera {
       zones = zones == null ? List.of() : List.copyOf(zones);
+      audio = audio == null ? AudioMode.FEATURES : audio;
     }
 
     /** A camera with the default offline and clock-skew bounds. */
@@ -264,6 +268,23 @@ public record SiteConfig(
           DEFAULT_OFFLINE_AFTER_S,
           DEFAULT_MAX_FUTURE_S,
           0,
+          AudioMode.FEATURES,
+          zones);
+    }
+
+    /** This camera with {@code audio} as its audio mode. */
+    public Camera withAudio(AudioMode audio) {
+      return new Camera(
+          id,
+          source,
+          fps,
+          keyframeIntervalS,
+          motionThreshold,
+          audioCalibrationDb,
+          offlineAfterS,
+          maxFutureS,
+          minHeadPx,
+          audio,
           zones);
     }
 
@@ -280,6 +301,19 @@ public record SiteConfig(
     }
 
     private static final double DEFAULT_FPS = 2;
+  }
+
+  /** What of a camera's sound leaves its host. */
+  public enum AudioMode {
+    /** Per-second level in dB(A), alarm and impulse, computed on the camera host. */
+    FEATURES,
+    /** Raw 16 kHz PCM: opt-in, as it can carry speech. */
+    PCM;
+
+    /** The name used in {@code site.yaml}. */
+    public String yamlName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   /**

@@ -79,6 +79,7 @@ public final class SiteConfigLoader {
           "offline_after_s",
           "max_future_s",
           "min_head_px",
+          "audio",
           "zones");
   private static final List<String> ZONE_KEYS = List.of("name", "polygon");
   private static final List<String> PROMPT_KEYS =
@@ -884,6 +885,19 @@ public final class SiteConfigLoader {
               "a whole number in [0, 1000]",
               "Set the smallest head in pixels that is judged for a helmet, or 0 for the model's"
                   + " default.");
+      String audioText =
+          string(c, "audio", "features", "Use features (the default) or pcm (raw sound, opt-in).");
+      SiteConfig.AudioMode audio = SiteConfig.AudioMode.FEATURES;
+      if (audioText.equals("pcm")) {
+        audio = SiteConfig.AudioMode.PCM;
+      } else if (!audioText.equals("features")) {
+        error(
+            c.value("audio"),
+            c.child("audio"),
+            "must be features or pcm, got " + show(audioText),
+            "Use features: only level, alarm and impulse leave the camera host; pcm sends raw"
+                + " sound, which can carry speech.");
+      }
       List<SiteConfig.Zone> zones = new ArrayList<>();
       Map<String, Node> names = new HashMap<>();
       List<Node> zoneNodes =
@@ -904,6 +918,7 @@ public final class SiteConfigLoader {
           offlineAfter,
           maxFuture,
           (int) minHeadPx,
+          audio,
           zones);
     }
 

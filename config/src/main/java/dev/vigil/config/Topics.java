@@ -24,6 +24,14 @@ public record Topics(String prefix) {
     return prefix + "audio";
   }
 
+  /**
+   * Keyed by camera: {@link AudioFeatures} JSON per snippet of about a second, computed on the
+   * camera host, so no sound that could carry speech leaves it.
+   */
+  public String audioFeatures() {
+    return prefix + "audio-features";
+  }
+
   public String prompts() {
     return prefix + "prompts";
   }

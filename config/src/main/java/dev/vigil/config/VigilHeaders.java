@@ -17,6 +17,10 @@ public final class VigilHeaders {
   public static final String KEYFRAME = "vigil.keyframe";
   public static final String RATE = "vigil.rate";
   public static final String SCHEMA = "vigil.schema";
+
+  /** Milliseconds of sound an audio-features record covers. */
+  public static final String DURATION_MS = "vigil.duration.ms";
+
   public static final String SCHEMA_VERSION = "1";
 
   public static final String DLQ_TOPIC = "vigil.dlq.topic";

@@ -299,14 +299,14 @@ class SiteConfigLoaderTest {
                 + " Allowed keys: bootstrap_servers, topic_prefix, partitions, properties.",
             "site.yaml:7:5: cameras[0].fsp: unknown key. Did you mean fps? Allowed keys: id,"
                 + " source, fps, keyframe_interval_s, motion_threshold, audio_calibration_db,"
-                + " offline_after_s, max_future_s, min_head_px, zones.",
+                + " offline_after_s, max_future_s, min_head_px, audio, zones.",
             "site.yaml:8:5: cameras[0].keyframeIntervalS: unknown key. Did you mean"
                 + " keyframe_interval_s? Allowed keys: id, source, fps, keyframe_interval_s,"
-                + " motion_threshold, audio_calibration_db, offline_after_s, max_future_s, min_head_px,"
+                + " motion_threshold, audio_calibration_db, offline_after_s, max_future_s, min_head_px, audio,"
                 + " zones.",
             "site.yaml:9:5: cameras[0].colour: unknown key. Allowed keys: id, source, fps,"
                 + " keyframe_interval_s, motion_threshold, audio_calibration_db,"
-                + " offline_after_s, max_future_s, min_head_px, zones.");
+                + " offline_after_s, max_future_s, min_head_px, audio, zones.");
   }
 
   @Test

@@ -72,6 +72,14 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin HttpOptions http;
 
   @Option(
+      names = "--audio",
+      defaultValue = "features",
+      description =
+          "What leaves each camera of its sound: features (level, alarm, impulse) or pcm (raw"
+              + " sound, which can carry speech). Default: ${DEFAULT-VALUE}")
+  String audio;
+
+  @Option(
       names = "--fps",
       defaultValue = "5",
       description = "Frames per second sampled from each source. Default: ${DEFAULT-VALUE}")
@@ -113,6 +121,9 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     var access = http.access(dev.vigil.config.http.HttpAccess.open());
+    if (!audio.equals("features") && !audio.equals("pcm")) {
+      throw new VigilCli.UsageException("--audio " + audio + ": use features or pcm");
+    }
     List<String> promptTexts = prompts.isEmpty() ? List.of(DEFAULT_PROMPT) : prompts;
     List<PromptSpec> specs = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
@@ -180,7 +191,9 @@ final class DemoCommand implements Callable<Integer> {
     Set<String> ids = new LinkedHashSet<>();
     for (String source : sourceList) {
       String id = unique(ids, cameraId(source));
-      cameras.add(new SiteConfig.Camera(id, source, fps, 10, 0, 0, List.of()));
+      cameras.add(
+          new SiteConfig.Camera(id, source, fps, 10, 0, 0, List.of())
+              .withAudio(SiteConfig.AudioMode.valueOf(audio.toUpperCase(Locale.ROOT))));
     }
     return new SiteConfig(
         site,

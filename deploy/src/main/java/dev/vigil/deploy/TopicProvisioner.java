@@ -54,6 +54,7 @@ final class TopicProvisioner {
     List<NewTopic> wanted = new ArrayList<>();
     wanted.add(topic(topics.frames(), partitions, retention(Duration.ofHours(24))));
     wanted.add(topic(topics.audio(), partitions, retention(Duration.ofHours(24))));
+    wanted.add(topic(topics.audioFeatures(), partitions, retention(Duration.ofHours(24))));
     wanted.add(topic(topics.observations(), partitions, retention(Duration.ofDays(7))));
     wanted.add(topic(topics.violations(), partitions, retention(Duration.ofDays(30))));
     // Dead letters hold (small previews of) camera data: keep them no longer than frames' 72 h

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sound and sight in one rule, end to end: a real video muxed with a real alarm clip raises "an
- * alarm is sounding while anyone is in view"; the same video muxed with a jackhammer does not.
+ * alarm is sounding while anyone is in view"; the same video muxed with a jackhammer does not. The
+ * demo's cameras send sound features computed at the camera (the default); raw audio, opted into,
+ * answers alike.
  */
 class AlarmFusionIT {
   private static final Path DATA =
@@ -68,6 +70,22 @@ class AlarmFusionIT {
     JsonNode open = events.get(0);
     assertThat(open.get("prompt").get("text").asText()).isEqualTo(PROMPT);
     assertThat(open.get("evidence").get("audio").get("alarm").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldAnswerAlikeFromFeaturesComputedAtTheCameraAndFromOptedInRawAudio() throws Exception {
+    Path video = DATA.resolve("video/face-demographics-walking.mp4");
+    Path whistle = DATA.resolve("audio/opensfx/osfx_03.wav");
+    assumeTrue(Files.isRegularFile(video) && Files.isRegularFile(whistle), "shared data absent");
+    Path clip = mux(video, whistle, dir.resolve("walk-whistle.mp4"));
+    List<JsonNode> features = demo(clip);
+    List<JsonNode> pcm =
+        TestSites.demo("--source", clip.toString(), "--prompt", PROMPT, "--audio", "pcm");
+    for (List<JsonNode> events : List.of(features, pcm)) {
+      assertThat(events).extracting(e -> e.get("state").asText()).contains("open");
+      assertThat(events.get(0).get("evidence").get("audio").get("alarm").asBoolean()).isTrue();
+    }
+    assertThat(features.get(0).get("answer")).isEqualTo(pcm.get(0).get("answer"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.vigil.agent;
 
+import dev.vigil.config.AudioFeatures;
+import dev.vigil.config.Json;
 import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
@@ -103,6 +105,27 @@ public final class AgentProducer {
     VigilHeaders.put(r.headers(), VigilHeaders.CAMERA, cameraId);
     VigilHeaders.put(r.headers(), VigilHeaders.SEQ, seq);
     VigilHeaders.put(r.headers(), VigilHeaders.RATE, sampleRate);
+    VigilHeaders.put(r.headers(), VigilHeaders.SCHEMA, VigilHeaders.SCHEMA_VERSION);
+    return r;
+  }
+
+  /**
+   * The {@code vigil.audio-features} record: {@link AudioFeatures} JSON of one snippet, timestamp =
+   * capture of its first sample, its length in {@link VigilHeaders#DURATION_MS}.
+   */
+  public static ProducerRecord<String, byte[]> audioFeaturesRecord(
+      Topics topics,
+      String cameraId,
+      long seq,
+      AudioFeatures features,
+      long durationMs,
+      long captureTimeMs) {
+    ProducerRecord<String, byte[]> r =
+        new ProducerRecord<>(
+            topics.audioFeatures(), null, captureTimeMs, cameraId, Json.toBytes(features));
+    VigilHeaders.put(r.headers(), VigilHeaders.CAMERA, cameraId);
+    VigilHeaders.put(r.headers(), VigilHeaders.SEQ, seq);
+    VigilHeaders.put(r.headers(), VigilHeaders.DURATION_MS, durationMs);
     VigilHeaders.put(r.headers(), VigilHeaders.SCHEMA, VigilHeaders.SCHEMA_VERSION);
     return r;
   }

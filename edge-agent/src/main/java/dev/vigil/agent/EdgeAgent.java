@@ -12,7 +12,10 @@ import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.config.Secrets;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.inference.audio.AudioAnalyzer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -444,9 +447,19 @@ public final class EdgeAgent implements AutoCloseable {
     long audioSeq;
     Thread thread;
 
+    /** Stateful (an alarm spans snippets): one per camera, used by its capture thread only. */
+    private final AudioAnalyzer audioAnalyzer = new AudioAnalyzer();
+
     Worker(SiteConfig.Camera camera) {
       this.camera = camera;
       this.live = FrameSources.isLive(camera.source());
+      if (camera.audio() == SiteConfig.AudioMode.PCM) {
+        log.warn(
+            "Camera {}: audio: pcm sends raw sound, which can carry speech, off this host;"
+                + " recording words spoken privately at work may be unlawful (e.g. StGB §201)."
+                + " Use audio: features unless a works council and DPO approved it.",
+            camera.id());
+      }
     }
 
     CameraStats snapshot() {
@@ -632,13 +645,27 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     private void enqueueAudio(AudioChunker.Snippet s) {
+      if (camera.audio() == SiteConfig.AudioMode.PCM) {
+        enqueue(
+            AgentProducer.audioRecord(
+                producer.topics(),
+                camera.id(),
+                audioSeq++,
+                s.pcm(),
+                s.sampleRate(),
+                s.captureTimeMs()),
+            true);
+        return;
+      }
+      short[] samples = new short[s.samples()];
+      ByteBuffer.wrap(s.pcm()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
       enqueue(
-          AgentProducer.audioRecord(
+          AgentProducer.audioFeaturesRecord(
               producer.topics(),
               camera.id(),
               audioSeq++,
-              s.pcm(),
-              s.sampleRate(),
+              audioAnalyzer.analyze(samples, s.sampleRate()),
+              samples.length * 1000L / s.sampleRate(),
               s.captureTimeMs()),
           true);
     }

@@ -5,6 +5,8 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.config.AudioFeatures;
+import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.VigilHeaders;
@@ -146,10 +148,38 @@ class EdgeAgentTest {
   }
 
   @Test
-  void shouldCutOneSecondSnippetsOf16kHzMonoWhenSourceHasAudio() throws Exception {
+  void shouldSendOnlySoundFeaturesNeverRawAudioByDefault() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
     Map<String, CameraStats> stats =
         run(List.of(camera("cam", withAudio, 2, 0)), producer, AgentOptions.defaults());
+
+    assertThat(records(producer, TOPICS.audio())).isEmpty();
+    List<ProducerRecord<String, byte[]>> features = records(producer, TOPICS.audioFeatures());
+    assertThat(features).hasSizeBetween(3, 4);
+    assertThat(stats.get("cam").audioSnippetsSent()).isEqualTo(features.size());
+    for (int i = 0; i < features.size(); i++) {
+      ProducerRecord<String, byte[]> r = features.get(i);
+      assertThat(r.key()).isEqualTo("cam");
+      assertThat(header(r, VigilHeaders.SEQ)).isEqualTo(Integer.toString(i));
+      AudioFeatures f = Json.fromBytes(r.value(), AudioFeatures.class);
+      // A steady 1 kHz tone: loud, and no value is anything but a number or a flag.
+      assertThat(f.laeqDbfs()).isBetween(-40.0, 0.0);
+      assertThat(r.value().length).isLessThan(100);
+      if (i < features.size() - 1) {
+        assertThat(header(r, VigilHeaders.DURATION_MS)).isEqualTo("1000");
+      }
+    }
+  }
+
+  @Test
+  void shouldCutOneSecondSnippetsOf16kHzMonoWhenRawAudioIsOptedInto() throws Exception {
+    MockProducer<String, byte[]> producer = mockProducer();
+    Map<String, CameraStats> stats =
+        run(
+            List.of(camera("cam", withAudio, 2, 0).withAudio(SiteConfig.AudioMode.PCM)),
+            producer,
+            AgentOptions.defaults());
+    assertThat(records(producer, TOPICS.audioFeatures())).isEmpty();
 
     List<ProducerRecord<String, byte[]>> audio = records(producer, TOPICS.audio());
     assertThat(audio).hasSizeBetween(3, 4);
@@ -192,6 +222,7 @@ class EdgeAgentTest {
         run(List.of(camera("cam", silent, 2, 0)), producer, AgentOptions.defaults());
 
     assertThat(records(producer, TOPICS.audio())).isEmpty();
+    assertThat(records(producer, TOPICS.audioFeatures())).isEmpty();
     assertThat(stats.get("cam").audioSnippetsSent()).isZero();
     assertThat(records(producer, TOPICS.frames())).hasSize(6);
   }

@@ -17,9 +17,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Analyses each audio snippet (PCM s16le mono) and keeps the camera's recent audio features in a
- * store, where {@link SceneProcessor} joins them to frames in event time. A snippet without a
- * camera, with an odd byte count or a bad rate goes to the dead-letter topic.
+ * Analyses each raw audio snippet (PCM s16le mono, sent only by cameras that opted into {@code
+ * audio: pcm}) and keeps the camera's recent audio features in a store, where {@link
+ * SceneProcessor} joins them to frames in event time. A snippet without a camera, with an odd byte
+ * count or a bad rate goes to the dead-letter topic.
  */
 final class AudioProcessor implements Processor<String, byte[], String, Object> {
   static final String NAME = "audio";
@@ -87,10 +88,18 @@ final class AudioProcessor implements Processor<String, byte[], String, Object> 
     ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
     AudioFeatures features =
         perCamera.computeIfAbsent(camera, c -> analyzers.get()).analyze(samples, (int) rate);
-    long durationMs = samples.length * 1000L / rate;
+    remember(store, camera, record.timestamp(), samples.length * 1000L / rate, features);
+  }
+
+  /** Adds one snippet's features to the camera's audio window, where frames meet them. */
+  static void remember(
+      KeyValueStore<String, AudioWindow> store,
+      String camera,
+      long start,
+      long durationMs,
+      AudioFeatures features) {
     AudioWindow window = store.get(camera);
-    AudioWindow.Snippet snippet =
-        new AudioWindow.Snippet(record.timestamp(), record.timestamp() + durationMs, features);
+    AudioWindow.Snippet snippet = new AudioWindow.Snippet(start, start + durationMs, features);
     store.put(camera, (window == null ? new AudioWindow(null) : window).with(snippet));
   }
 }

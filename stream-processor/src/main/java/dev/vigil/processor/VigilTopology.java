@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  *                vigil.dlq       (prompts: global store of vigil.prompts)
  * </pre>
  *
- * Frames and audio share stores, so their topics must have the same partition count (both are keyed
- * by camera).
+ * Frames, audio and audio features share stores, so their topics must have the same partition count
+ * (all are keyed by camera).
  */
 public final class VigilTopology {
   public static final String CAMERA_STATE_STORE = "camera-state";
@@ -76,6 +76,11 @@ public final class VigilTopology {
 
     t.addSource("frames-source", strings.deserializer(), bytes.deserializer(), topics.frames());
     t.addSource("audio-source", strings.deserializer(), bytes.deserializer(), topics.audio());
+    t.addSource(
+        "audio-features-source",
+        strings.deserializer(),
+        bytes.deserializer(),
+        topics.audioFeatures());
     t.addProcessor(
         PerceiveProcessor.NAME,
         () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras),
@@ -84,6 +89,10 @@ public final class VigilTopology {
         AudioProcessor.NAME,
         () -> new AudioProcessor(audioAnalyzers, metrics, cameras),
         "audio-source");
+    t.addProcessor(
+        AudioFeaturesProcessor.NAME,
+        () -> new AudioFeaturesProcessor(metrics, cameras),
+        "audio-features-source");
     t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
     t.addProcessor(
         RuleProcessor.NAME, () -> new RuleProcessor(cameras, metrics), SceneProcessor.NAME);
@@ -94,7 +103,8 @@ public final class VigilTopology {
         strings.serializer(),
         anyValue(),
         PerceiveProcessor.NAME,
-        AudioProcessor.NAME);
+        AudioProcessor.NAME,
+        AudioFeaturesProcessor.NAME);
     t.addSink(
         RuleProcessor.OBSERVATIONS_SINK,
         topics.observations(),
@@ -124,6 +134,7 @@ public final class VigilTopology {
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(AUDIO_STORE), strings, new JsonSerde<>(AudioWindow.class)),
         AudioProcessor.NAME,
+        AudioFeaturesProcessor.NAME,
         SceneProcessor.NAME);
     t.addSink(
         RuleProcessor.CAMERA_STATUS_SINK,

@@ -177,6 +177,10 @@ class VigilTopologyTest {
     RecordHeaders lowRate = new RecordHeaders();
     VigilHeaders.put(lowRate, VigilHeaders.RATE, 5000);
     audio.pipeInput(new TestRecord<>(CAMERA, new byte[3200], lowRate, T0));
+    driver
+        .createInputTopic(
+            TOPICS.audioFeatures(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput(CAMERA, "{\"laeq_dbfs\":\"loud\"}".getBytes(), T0);
     frame("dock/1+#", worker, 1, T0);
     long farFuture = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
     frame(CAMERA, worker, 2, farFuture);
@@ -188,16 +192,18 @@ class VigilTopologyTest {
     List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
     assertThat(dead)
         .extracting(r -> header(r, VigilHeaders.DLQ_CODE))
-        .containsExactly("bad_audio", "bad_camera_id", "future_timestamp", "undecodable");
+        .containsExactly(
+            "bad_audio", "bad_audio", "bad_camera_id", "future_timestamp", "undecodable");
     assertThat(header(dead.get(0), VigilHeaders.DLQ_REASON)).contains("5000 Hz");
     assertThat(header(dead.get(0), VigilHeaders.DLQ_TOPIC)).isEqualTo(TOPICS.audio());
-    assertThat(header(dead.get(1), VigilHeaders.DLQ_REASON)).contains("\"dock/1+#\"");
-    assertThat(header(dead.get(2), VigilHeaders.DLQ_REASON)).contains("max_future_s");
+    assertThat(header(dead.get(1), VigilHeaders.DLQ_TOPIC)).isEqualTo(TOPICS.audioFeatures());
+    assertThat(header(dead.get(2), VigilHeaders.DLQ_REASON)).contains("\"dock/1+#\"");
+    assertThat(header(dead.get(3), VigilHeaders.DLQ_REASON)).contains("max_future_s");
     // Too large to keep: a reference with the size, no payload.
-    assertThat(dead.get(3).value()).isNull();
-    assertThat(header(dead.get(3), VigilHeaders.DLQ_SIZE)).isEqualTo(Integer.toString(huge.length));
-    assertThat(header(dead.get(3), VigilHeaders.DLQ_OFFSET)).isEqualTo("2");
-    assertThat(header(dead.get(3), VigilHeaders.DLQ_EXCEPTION))
+    assertThat(dead.get(4).value()).isNull();
+    assertThat(header(dead.get(4), VigilHeaders.DLQ_SIZE)).isEqualTo(Integer.toString(huge.length));
+    assertThat(header(dead.get(4), VigilHeaders.DLQ_OFFSET)).isEqualTo("2");
+    assertThat(header(dead.get(4), VigilHeaders.DLQ_EXCEPTION))
         .isEqualTo(dev.vigil.inference.UndecodableFrameException.class.getName());
     assertThat(observations.readValuesToList()).extracting(Observation::seq).containsExactly(4L);
   }

@@ -760,6 +760,7 @@ public final class Bench {
         List.of(
             topic(t.frames(), PARTITIONS, Map.of()),
             topic(t.audio(), PARTITIONS, Map.of()),
+            topic(t.audioFeatures(), PARTITIONS, Map.of()),
             topic(t.observations(), PARTITIONS, Map.of()),
             topic(t.violations(), PARTITIONS, Map.of()),
             topic(t.dlq(), 1, Map.of()),
