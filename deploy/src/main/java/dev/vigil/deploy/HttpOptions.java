@@ -21,6 +21,44 @@ final class HttpOptions {
   @Option(names = "--http-port", description = "HTTP port (0 = any free port).")
   Integer port;
 
+  @Option(
+      names = "--advertise",
+      paramLabel = "HOST",
+      description =
+          "Host name other processors use to reach this one's HTTP server, so every dashboard"
+              + " answers for the whole plant. Default: --http-host, or this machine's name when"
+              + " that is a wildcard.")
+  String advertise;
+
+  /** Where other instances reach this one: {@code host:port}. */
+  String advertised(int port) {
+    String h = advertise;
+    if (h == null) {
+      h = host;
+      if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) {
+        try {
+          h = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+          throw new VigilCli.UsageException(
+              "cannot tell this machine's host name for other processors; pass --advertise HOST");
+        }
+      }
+    }
+    return h + ":" + port;
+  }
+
+  /** {@code port}, or a free one when it is 0 (it must be known before the streams start). */
+  int resolved(int port) {
+    if (port != 0) {
+      return port;
+    }
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no free TCP port for --http-port 0", e);
+    }
+  }
+
   /** The port given, or the service's default. */
   int port(int serviceDefault) {
     if (port != null && (port < 0 || port > 65_535)) {

@@ -40,8 +40,9 @@ final class ProcessorCommand implements Callable<Integer> {
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
       parts.provisionAndSeed(reseed);
-      parts.startProcessor();
-      parts.startDashboard(http.host, http.port(DEFAULT_HTTP_PORT), access);
+      int port = http.resolved(http.port(DEFAULT_HTTP_PORT));
+      parts.startProcessor(http.advertised(port));
+      parts.startDashboard(http.host, port, access);
       shutdown.awaitStopRequest();
     }
     return 0;

@@ -133,6 +133,14 @@ final class VigilParts implements AutoCloseable {
   }
 
   void startProcessor() throws IOException {
+    startProcessor(null);
+  }
+
+  /**
+   * Starts the processor; with {@code advertised} ({@code host:port} of its HTTP server), its
+   * dashboard answers for every processor of the site.
+   */
+  void startProcessor(String advertised) throws IOException {
     SiteConfig.Model m = site.model();
     ModelStore store =
         m == null || m.cacheDir() == null
@@ -153,7 +161,9 @@ final class VigilParts implements AutoCloseable {
             cameras,
             model,
             () -> new AudioAnalyzer()::analyze,
-            ProcessorApp.Options.defaults(site.site(), state).withReplication(replication()));
+            ProcessorApp.Options.defaults(site.site(), state)
+                .withReplication(replication())
+                .withApplicationServer(advertised));
     processor.start();
   }
 

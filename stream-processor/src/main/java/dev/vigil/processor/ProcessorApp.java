@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ public final class ProcessorApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final VigilMetrics metrics = new VigilMetrics();
   private final SnapshotStore snapshots = new SnapshotStore();
+  private final HostInfo self;
   private DashboardServer dashboard;
 
   /**
@@ -49,23 +51,44 @@ public final class ProcessorApp implements AutoCloseable {
       int streamThreads,
       long commitIntervalMs,
       int replicationFactor,
-      int standbyReplicas) {
+      int standbyReplicas,
+      String applicationServer) {
     /**
      * @param replicationFactor of the internal topics (changelogs); -1 takes the broker's default
      * @param standbyReplicas warm copies of each task's state on other instances, so a failover
      *     does not rebuild state from the changelog
+     * @param applicationServer {@code host:port} where other processors reach this one's HTTP
+     *     server, so each dashboard answers for the whole plant; null for a single instance
      */
     public Options {}
 
     /** Broker-default replication, no standby replicas. */
     public Options(String applicationId, Path stateDir, int streamThreads, long commitIntervalMs) {
-      this(applicationId, stateDir, streamThreads, commitIntervalMs, -1, 0);
+      this(applicationId, stateDir, streamThreads, commitIntervalMs, -1, 0, null);
     }
 
     /** These options with internal topics replicated {@code factor} times. */
     public Options withReplication(int factor) {
       return new Options(
-          applicationId, stateDir, streamThreads, commitIntervalMs, factor, standbyReplicas);
+          applicationId,
+          stateDir,
+          streamThreads,
+          commitIntervalMs,
+          factor,
+          standbyReplicas,
+          applicationServer);
+    }
+
+    /** These options with this instance reachable at {@code hostPort} by the others. */
+    public Options withApplicationServer(String hostPort) {
+      return new Options(
+          applicationId,
+          stateDir,
+          streamThreads,
+          commitIntervalMs,
+          replicationFactor,
+          standbyReplicas,
+          hostPort);
     }
 
     /**
@@ -83,7 +106,7 @@ public final class ProcessorApp implements AutoCloseable {
       // Two stream threads overlap one frame's model call with the other's Kafka round trips;
       // measured by `vigil bench` (docs/BENCHMARKS.md).
       return new Options(
-          KafkaClients.id(site, "processor"), stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS, -1, 1);
+          KafkaClients.id(site, "processor"), stateDir, 2, DEFAULT_COMMIT_INTERVAL_MS, -1, 1, null);
     }
   }
 
@@ -101,6 +124,10 @@ public final class ProcessorApp implements AutoCloseable {
                 topics,
                 metrics),
             streamsConfig(kafka, topics, options, metrics));
+    this.self =
+        options.applicationServer() == null
+            ? null
+            : HostInfo.buildFromEndpoint(options.applicationServer());
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);
@@ -131,6 +158,9 @@ public final class ProcessorApp implements AutoCloseable {
     guarantees.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
     guarantees.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     guarantees.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+    if (options.applicationServer() != null) {
+      guarantees.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.applicationServer());
+    }
     guarantees.putAll(deadLetterHandlers(topics, metrics));
     return KafkaClients.streams(kafka, tunables, guarantees);
   }
@@ -164,7 +194,8 @@ public final class ProcessorApp implements AutoCloseable {
    */
   public DashboardServer startDashboard(String host, int port, HttpAccess access) {
     dashboard =
-        DashboardServer.forStreams(streams, host, port, metrics, access).withSnapshots(snapshots);
+        DashboardServer.forStreams(streams, host, port, metrics, access, self)
+            .withSnapshots(snapshots);
     return dashboard;
   }
 

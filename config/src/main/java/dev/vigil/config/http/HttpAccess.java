@@ -42,6 +42,11 @@ public record HttpAccess(String token, String readToken, String metricsToken) {
     return token != null ? this : new HttpAccess(env.get(TOKEN_ENV), readToken, metricsToken);
   }
 
+  /** The token one Vigil instance presents to another: read scope when set, else admin; or null. */
+  public String peerToken() {
+    return readToken != null ? readToken : token;
+  }
+
   /** True when no token is set. */
   public boolean isOpen() {
     return token == null && readToken == null && metricsToken == null;

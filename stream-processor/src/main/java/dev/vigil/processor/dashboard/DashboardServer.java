@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,20 +103,52 @@ public final class DashboardServer implements AutoCloseable {
    * streams} and closes this server before it.
    */
   public static DashboardServer forStreams(
-      KafkaStreams streams, String host, int port, VigilMetrics metrics, HttpAccess access) {
+      KafkaStreams streams,
+      String host,
+      int port,
+      VigilMetrics metrics,
+      HttpAccess access,
+      HostInfo self) {
     metrics.lagFromStreams(streams);
-    return new DashboardServer(
-        host,
-        port,
-        new DashboardApi(StoreAccess.of(streams)),
-        metrics,
-        access,
-        () -> {
-          KafkaStreams.State state = streams.state();
-          return state == KafkaStreams.State.RUNNING
-              ? ServiceHttp.Health.ready("streams " + state)
-              : ServiceHttp.Health.notReady("streams " + state);
+    StoreAccess local = StoreAccess.of(streams);
+    // With application.server set, every processor answers for the whole plant.
+    StoreAccess plant =
+        self == null
+            ? local
+            : new PlantStores(local, PlantStores.hostsOf(streams, self), access.peerToken());
+    DashboardServer server =
+        new DashboardServer(
+            host,
+            port,
+            new DashboardApi(plant),
+            metrics,
+            access,
+            () -> {
+              KafkaStreams.State state = streams.state();
+              return state == KafkaStreams.State.RUNNING
+                  ? ServiceHttp.Health.ready("streams " + state)
+                  : ServiceHttp.Health.notReady("streams " + state);
+            });
+    server.http.route(
+        "/api/local/stores/",
+        HttpAccess.Scope.READ,
+        ex -> {
+          try (ex) {
+            String name = ex.getRequestURI().getPath().substring("/api/local/stores/".length());
+            DashboardApi.Response r;
+            if (!PlantStores.VALUE_TYPES.containsKey(name)) {
+              r = DashboardApi.Response.error(404, "no dashboard store " + name);
+            } else {
+              try {
+                r = new DashboardApi.Response(200, PlantStores.localEntries(local, name));
+              } catch (DashboardUnavailableException e) {
+                r = DashboardApi.Response.error(503, e.getMessage());
+              }
+            }
+            send(ex, r.status(), JSON, r);
+          }
         });
+    return server;
   }
 
   /**

@@ -1,0 +1,168 @@
+package dev.vigil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.agent.AgentProducer;
+import dev.vigil.config.Box;
+import dev.vigil.config.Json;
+import dev.vigil.config.Person;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Topics;
+import dev.vigil.config.http.HttpAccess;
+import dev.vigil.deploy.embedded.EmbeddedKafka;
+import dev.vigil.inference.FrameAnalysis;
+import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.inference.audio.AudioAnalyzer;
+import dev.vigil.processor.ProcessorApp;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two processors of one site on a real broker split the cameras between them; the dashboard of
+ * either answers for all of them, reading the other's stores over HTTP (application.server).
+ */
+class PlantDashboardIT {
+  private static final int CAMERAS = 8;
+  private static final String TOKEN = "plant-secret";
+
+  @TempDir Path dir;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private static final class OnePerson implements FrameAnalyzer {
+    @Override
+    public FrameAnalysis analyze(byte[] encodedImage) {
+      Person p =
+          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
+      return new FrameAnalysis(640, 480, List.of(p), Map.of("decode", 0.0, "model", 0.0));
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private ProcessorApp processor(SiteConfig site, String name, int port) {
+    ProcessorApp app =
+        new ProcessorApp(
+            site.kafka(),
+            site.topics(),
+            Map.of(),
+            new OnePerson(),
+            () -> new AudioAnalyzer()::analyze,
+            ProcessorApp.Options.defaults(site.site(), dir.resolve(name))
+                .withApplicationServer("127.0.0.1:" + port));
+    app.start();
+    app.startDashboard("127.0.0.1", port, new HttpAccess(TOKEN, null, null));
+    return app;
+  }
+
+  private JsonNode get(int port, String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      System.err.println("GET :" + port + path + " -> " + r.statusCode() + " " + r.body());
+      return null;
+    }
+    return Json.mapper().readTree(r.body());
+  }
+
+  /** Polls until the camera list from {@code port} has every camera, or 90 s pass. */
+  private JsonNode awaitAllCameras(int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    JsonNode cameras = null;
+    while (System.nanoTime() < deadline) {
+      JsonNode body = get(port, "/api/cameras");
+      cameras = body == null ? null : body.get("cameras");
+      if (cameras != null && cameras.size() == CAMERAS) {
+        return cameras;
+      }
+      Thread.sleep(250);
+    }
+    return cameras;
+  }
+
+  @Test
+  void shouldShowEveryCameraFromEitherProcessor() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
+      String bs = kafka.bootstrapServers();
+      SiteConfig site =
+          new SiteConfig(
+              "plant",
+              new SiteConfig.Kafka(bs, Topics.DEFAULT_PREFIX, Map.of()),
+              new SiteConfig.Mqtt("tcp://127.0.0.1:1", null, "unused", null, null, null),
+              new SiteConfig.Model(null, 1),
+              List.of(),
+              List.of(new PromptSpec("people", TestSites.PEOPLE_PROMPT, List.of(), 0, "warning")));
+      try (VigilParts parts = VigilParts.open(site, dir.resolve("provision"))) {
+        parts.provisionAndSeed();
+      }
+      int portA = freePort();
+      int portB = freePort();
+      try (ProcessorApp a = processor(site, "a", portA);
+          ProcessorApp b = processor(site, "b", portB);
+          Producer<String, byte[]> frames = AgentProducer.createKafkaProducer(bs, Map.of())) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while ((a.streams().state() != KafkaStreams.State.RUNNING
+                || b.streams().state() != KafkaStreams.State.RUNNING
+                || a.streams().metadataForLocalThreads().stream()
+                    .allMatch(t -> t.activeTasks().isEmpty())
+                || b.streams().metadataForLocalThreads().stream()
+                    .allMatch(t -> t.activeTasks().isEmpty()))
+            && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        IntStream.range(0, CAMERAS)
+            .forEach(
+                i ->
+                    frames.send(
+                        AgentProducer.frameRecord(
+                            site.topics(),
+                            "cam-" + i,
+                            1,
+                            new byte[] {1},
+                            640,
+                            480,
+                            1,
+                            true,
+                            System.currentTimeMillis())));
+        frames.flush();
+
+        for (int port : new int[] {portA, portB}) {
+          JsonNode cameras = awaitAllCameras(port);
+          assertThat(cameras).as("cameras from :" + port).isNotNull().hasSize(CAMERAS);
+        }
+        int localA = get(portA, "/api/local/stores/dashboard-latest").size();
+        int localB = get(portB, "/api/local/stores/dashboard-latest").size();
+        // Each instance holds only its own partitions' cameras; together, all of them.
+        assertThat(localA + localB).isEqualTo(CAMERAS);
+        assertThat(localA).isLessThan(CAMERAS);
+        assertThat(localB).isLessThan(CAMERAS);
+      }
+    }
+  }
+}
