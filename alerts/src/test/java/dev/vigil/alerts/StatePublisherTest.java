@@ -248,13 +248,22 @@ class StatePublisherTest {
   }
 
   @Test
-  void shouldSetReadCommittedAndOwnDeserializerWhenBuildingConsumerProperties() {
-    Properties props = StatePublisher.consumerProperties("localhost:9092", "vigil-alerts-state");
+  void shouldKeepReadCommittedAndOwnDeserializerWhenSiteFileTriesToWeakenThem() {
+    SiteConfig.Kafka kafka =
+        new SiteConfig.Kafka(
+            "localhost:9092",
+            null,
+            Map.of(
+                "enable.auto.commit", "true",
+                "isolation.level", "read_uncommitted",
+                "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+
+    Properties props = StatePublisher.consumerProperties(kafka, "vigil-plant1-alerts-state");
 
     assertThat(props)
-        .containsEntry("group.id", "vigil-alerts-state")
+        .containsEntry("group.id", "vigil-plant1-alerts-state")
         .containsEntry("isolation.level", "read_committed")
-        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("enable.auto.commit", false)
         .containsEntry("value.deserializer", ObservationDeserializer.class.getName());
   }
 }

@@ -1,11 +1,20 @@
 package dev.vigil.deploy;
 
+import dev.vigil.alerts.AlertsException;
+import dev.vigil.alerts.AlertsInstance;
 import dev.vigil.config.SiteConfig;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code vigil alerts}: publishes violations from Kafka to the site's MQTT broker. */
+/**
+ * {@code vigil alerts}: publishes violations from Kafka to the site's MQTT broker. It runs until
+ * asked to stop (exit 0) or until the alerts fail for good (exit 1, so that systemd or Kubernetes
+ * restarts it): a running process never hides dead alerts.
+ */
 @Command(
     name = "alerts",
     mixinStandardHelpOptions = true,
@@ -13,13 +22,45 @@ import picocli.CommandLine.Mixin;
 final class AlertsCommand implements Callable<Integer> {
   @Mixin SiteOptions options;
 
+  @Option(
+      names = "--instance",
+      paramLabel = "NAME",
+      description =
+          "Tells this alerts process apart from others of the same site; appended to"
+              + " mqtt.client_id. Keep it stable across restarts. Default: $"
+              + AlertsInstance.ENV
+              + ", else the host name.")
+  String instance;
+
   @Override
   public Integer call() throws Exception {
     SiteConfig site = options.load();
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
-      parts.startAlerts(alert -> System.out.println(alert.json()));
-      shutdown.awaitStopRequest();
+      AlertsRunner alerts =
+          parts.startAlerts(
+              alert -> System.out.println(alert.json()),
+              instance == null ? AlertsInstance.fromEnvironment() : instance);
+      CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  shutdown.awaitStopRequest();
+                  stopRequested.complete(null);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "vigil-alerts-stop");
+      waiter.setDaemon(true);
+      waiter.start();
+      try {
+        CompletableFuture.anyOf(stopRequested, alerts.failed()).join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        throw new AlertsException("alerts failed and stopped: " + cause.getMessage(), cause);
+      }
     }
     return 0;
   }

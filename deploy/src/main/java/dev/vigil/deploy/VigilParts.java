@@ -4,7 +4,9 @@ import dev.vigil.agent.AgentOptions;
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.agent.EdgeAgent;
 import dev.vigil.agent.spool.DiskSpool;
+import dev.vigil.alerts.AlertsInstance;
 import dev.vigil.alerts.PublishedAlert;
+import dev.vigil.alerts.StatePublisher;
 import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
@@ -142,10 +144,26 @@ final class VigilParts implements AutoCloseable {
     return processor.startDashboard("0.0.0.0", port).port();
   }
 
-  void startAlerts(Consumer<PublishedAlert> listener) throws IOException {
+  AlertsRunner startAlerts(Consumer<PublishedAlert> listener) throws IOException {
+    return startAlerts(listener, AlertsInstance.fromEnvironment());
+  }
+
+  /**
+   * Starts alerts; {@code instance} ends the MQTT client id (see {@link AlertsInstance}). Watch
+   * {@link AlertsRunner#failed()}: a process must not run on with dead alerts.
+   */
+  AlertsRunner startAlerts(Consumer<PublishedAlert> listener, String instance) throws IOException {
     Path persistence = dataDir.resolve("mqtt");
     Files.createDirectories(persistence);
-    alerts = new AlertsRunner(site, persistence, listener).start();
+    alerts =
+        new AlertsRunner(
+                site,
+                persistence,
+                listener,
+                StatePublisher.Options.defaults().withHomeAssistant(site.mqtt().homeAssistant()),
+                instance)
+            .start();
+    return alerts;
   }
 
   /** Disk the agent's spool may use by default. */
@@ -179,12 +197,12 @@ final class VigilParts implements AutoCloseable {
     awaitProcessed(timeout);
     Drain.await(
         admin,
-        AlertsRunner.GROUP_ID,
+        AlertsRunner.groupId(site),
         Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(site.topics().violations())),
         remaining(deadline));
     Drain.await(
         admin,
-        AlertsRunner.STATE_GROUP_ID,
+        AlertsRunner.stateGroupId(site),
         Drain.lastRecordEnds(
             site.kafka().bootstrapServers(), List.of(site.topics().observations())),
         remaining(deadline));
