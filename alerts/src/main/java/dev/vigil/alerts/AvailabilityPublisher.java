@@ -96,6 +96,11 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
     return this;
   }
 
+  /** The counters this publisher writes to. */
+  public AlertsMetrics metrics() {
+    return metrics;
+  }
+
   /** Running, retrying (and why), stopped or failed. */
   public LoopStatus status() {
     return status;
