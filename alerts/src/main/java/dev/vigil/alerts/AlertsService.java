@@ -63,6 +63,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Set<TopicPartition> revoked = new HashSet<>();
   private final LoopStatus status = new LoopStatus(AlertsMetrics.VIOLATIONS);
+  private final KafkaLink link;
   private final Backoff pollBackoff = Backoff.defaults();
   private Consumer<PublishedAlert> listener = alert -> {};
   private AlertsMetrics metrics = new AlertsMetrics();
@@ -82,6 +83,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
       MqttAlertPublisher publisher,
       String topic) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.link = new KafkaLink(consumer);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
   }
@@ -184,6 +186,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
   private ConsumerRecords<String, Violation> poll() {
     try {
       ConsumerRecords<String, Violation> records = consumer.poll(POLL_TIMEOUT);
+      link.check(status, metrics, LOG);
       if (pollBackoff.attempts() > 0) {
         LOG.info("violations consumer recovered after {} retries", pollBackoff.attempts());
         pollBackoff.reset();

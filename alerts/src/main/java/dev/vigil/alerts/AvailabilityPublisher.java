@@ -54,6 +54,7 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
   private final Consumer<CameraStatus> listener;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final LoopStatus status = new LoopStatus(AlertsMetrics.CAMERA_STATUS);
+  private final KafkaLink link;
   private final Backoff kafkaBackoff = Backoff.defaults();
   private AlertsMetrics metrics = new AlertsMetrics();
   private volatile boolean closed;
@@ -72,6 +73,7 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
       String topic,
       Consumer<CameraStatus> listener) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.link = new KafkaLink(consumer);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -175,6 +177,7 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
   private ConsumerRecords<String, CameraStatus> poll() {
     try {
       ConsumerRecords<String, CameraStatus> records = consumer.poll(POLL_TIMEOUT);
+      link.check(status, metrics, LOG);
       if (kafkaBackoff.attempts() > 0) {
         kafkaBackoff.reset();
         status.running();

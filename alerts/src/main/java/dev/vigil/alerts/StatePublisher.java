@@ -123,6 +123,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   private final Set<String> loggedInvalid = new HashSet<>();
 
   private final LoopStatus status = new LoopStatus(AlertsMetrics.OBSERVATIONS);
+  private final KafkaLink link;
   private final Backoff pollBackoff = Backoff.defaults();
   private AlertsMetrics metrics = new AlertsMetrics();
 
@@ -156,6 +157,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       Options options,
       LongSupplier nanoClock) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.link = new KafkaLink(consumer);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.options = Objects.requireNonNull(options, "options");
@@ -270,6 +272,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   private ConsumerRecords<String, Observation> poll() {
     try {
       ConsumerRecords<String, Observation> records = consumer.poll(POLL_TIMEOUT);
+      link.check(status, metrics, LOG);
       if (pollBackoff.attempts() > 0) {
         pollBackoff.reset();
         status.running();
