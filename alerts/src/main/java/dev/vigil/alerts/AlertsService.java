@@ -186,12 +186,12 @@ public final class AlertsService implements Runnable, AutoCloseable {
   private ConsumerRecords<String, Violation> poll() {
     try {
       ConsumerRecords<String, Violation> records = consumer.poll(POLL_TIMEOUT);
-      link.check(status, metrics, LOG);
       if (pollBackoff.attempts() > 0) {
         LOG.info("violations consumer recovered after {} retries", pollBackoff.attempts());
         pollBackoff.reset();
         status.running();
       }
+      link.check(status, metrics, LOG);
       return records;
     } catch (RecordDeserializationException e) {
       // Not a violation, so nothing can ever be published for it: skip it, loudly.

@@ -177,11 +177,11 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
   private ConsumerRecords<String, CameraStatus> poll() {
     try {
       ConsumerRecords<String, CameraStatus> records = consumer.poll(POLL_TIMEOUT);
-      link.check(status, metrics, LOG);
       if (kafkaBackoff.attempts() > 0) {
         kafkaBackoff.reset();
         status.running();
       }
+      link.check(status, metrics, LOG);
       return records;
     } catch (RecordDeserializationException e) {
       LOG.error(

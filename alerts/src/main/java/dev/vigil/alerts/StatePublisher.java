@@ -272,11 +272,11 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   private ConsumerRecords<String, Observation> poll() {
     try {
       ConsumerRecords<String, Observation> records = consumer.poll(POLL_TIMEOUT);
-      link.check(status, metrics, LOG);
       if (pollBackoff.attempts() > 0) {
         pollBackoff.reset();
         status.running();
       }
+      link.check(status, metrics, LOG);
       return records;
     } catch (RecordDeserializationException e) {
       LOG.error(

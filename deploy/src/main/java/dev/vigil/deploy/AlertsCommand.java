@@ -59,7 +59,8 @@ final class AlertsCommand implements Callable<Integer> {
         CompletableFuture.anyOf(stopRequested, alerts.failed()).join();
       } catch (CompletionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        throw new AlertsException("alerts failed and stopped: " + cause.getMessage(), cause);
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        throw new AlertsException("alerts failed and stopped: " + why, cause);
       }
     }
     return 0;
