@@ -6,6 +6,8 @@ import dev.vigil.config.SiteConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Publishes every violation event from Kafka to MQTT at QoS 1.")
 final class AlertsCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertsCommand.class);
+
   @Mixin SiteOptions options;
 
   @Option(
@@ -32,6 +36,14 @@ final class AlertsCommand implements Callable<Integer> {
               + ", else the host name.")
   String instance;
 
+  @Option(
+      names = "--http-port",
+      paramLabel = "N",
+      description =
+          "Serve /health/live, /health/ready and /metrics on 127.0.0.1:N (0 for a free port)."
+              + " Default: not served.")
+  Integer httpPort;
+
   @Override
   public Integer call() throws Exception {
     SiteConfig site = options.load();
@@ -41,28 +53,38 @@ final class AlertsCommand implements Callable<Integer> {
           parts.startAlerts(
               alert -> System.out.println(alert.json()),
               instance == null ? AlertsInstance.fromEnvironment() : instance);
-      CompletableFuture<Void> stopRequested = new CompletableFuture<>();
-      Thread waiter =
-          new Thread(
-              () -> {
-                try {
-                  shutdown.awaitStopRequest();
-                  stopRequested.complete(null);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "vigil-alerts-stop");
-      waiter.setDaemon(true);
-      waiter.start();
-      try {
-        CompletableFuture.anyOf(stopRequested, alerts.failed()).join();
-      } catch (CompletionException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        throw new AlertsException("alerts failed and stopped: " + why, cause);
+      try (AlertsHttp http = httpPort == null ? null : AlertsHttp.start(alerts, httpPort)) {
+        if (http != null) {
+          LOG.info("alerts health at http://127.0.0.1:{}/health/ready", http.port());
+        }
+        awaitStopOrFailure(shutdown, alerts);
       }
     }
     return 0;
+  }
+
+  /** Returns when asked to stop; throws when the alerts failed for good. */
+  private static void awaitStopOrFailure(GracefulShutdown shutdown, AlertsRunner alerts) {
+    CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                shutdown.awaitStopRequest();
+                stopRequested.complete(null);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "vigil-alerts-stop");
+    waiter.setDaemon(true);
+    waiter.start();
+    try {
+      CompletableFuture.anyOf(stopRequested, alerts.failed()).join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      throw new AlertsException("alerts failed and stopped: " + why, cause);
+    }
   }
 }

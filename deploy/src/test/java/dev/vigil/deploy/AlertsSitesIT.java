@@ -11,6 +11,10 @@ import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +28,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -223,6 +227,16 @@ class AlertsSitesIT {
         assertThat(a.clientId()).isEqualTo("vigil-alerts-north-host-1");
         assertThat(b.clientId()).isEqualTo("vigil-alerts-south-host-1");
         await(() -> a.health().ready() && b.health().ready(), "both ready");
+        try (AlertsHttp http = AlertsHttp.start(a, 0)) {
+          HttpResponse<String> ready = get(http, "/health/ready");
+          assertThat(ready.statusCode()).isEqualTo(200);
+          assertThat(Json.mapper().readTree(ready.body()).at("/checks/violations").asText())
+              .isEqualTo("RUNNING");
+          assertThat(get(http, "/metrics").body())
+              .contains("vigil_alerts_published_total{source=\"violations\"} 2")
+              .contains("vigil_alerts_published_total{source=\"camera_status\"} 1")
+              .contains("vigil_alerts_ready 1");
+        }
 
         try (Admin admin = admin(kafka.bootstrapServers())) {
           // Offsets are committed (after the PUBACKs) in each site's own group.
@@ -237,7 +251,7 @@ class AlertsSitesIT {
                       + ", south at "
                       + committed(admin, "vigil-south-alerts", south.topics().violations()));
           Set<String> groups = new HashSet<>();
-          for (ConsumerGroupListing g : admin.listConsumerGroups().all().get()) {
+          for (GroupListing g : admin.listGroups().all().get()) {
             groups.add(g.groupId());
           }
           assertThat(groups)
@@ -250,6 +264,13 @@ class AlertsSitesIT {
         }
       }
     }
+  }
+
+  private static HttpResponse<String> get(AlertsHttp http, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static Admin admin(String bootstrap) {
