@@ -200,6 +200,15 @@ class AlertsSitesIT {
                       alert -> {},
                       StatePublisher.Options.defaults(),
                       "host-1")
+                  .start();
+          // A second alerts process of north, on another host: same groups, its own client id.
+          AlertsRunner a2 =
+              new AlertsRunner(
+                      north,
+                      dir.resolve("north2-mqtt"),
+                      alert -> {},
+                      StatePublisher.Options.defaults(),
+                      "host-2")
                   .start()) {
         await(
             () ->
@@ -226,7 +235,11 @@ class AlertsSitesIT {
         assertThat(offline.payload()).isEqualTo("offline");
         assertThat(a.clientId()).isEqualTo("vigil-alerts-north-host-1");
         assertThat(b.clientId()).isEqualTo("vigil-alerts-south-host-1");
-        await(() -> a.health().ready() && b.health().ready(), "both ready");
+        await(() -> a.health().ready() && b.health().ready() && a2.health().ready(), "all ready");
+        assertThat(a2.clientId()).isEqualTo("vigil-alerts-north-host-2");
+        // Had two processes shared a client id, the broker would have thrown one out each time the
+        // other (re)connected.
+        assertThat(mqtt.log()).doesNotContain("already connected");
         try (AlertsHttp http = AlertsHttp.start(a, 0)) {
           HttpResponse<String> ready = get(http, "/health/ready");
           assertThat(ready.statusCode()).isEqualTo(200);
