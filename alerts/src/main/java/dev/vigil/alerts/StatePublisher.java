@@ -363,6 +363,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
           if (now - r.sentAt < RETRY_NANOS && !force) {
             continue;
           }
+          metrics.retried(AlertsMetrics.MQTT_PUBLISH);
           r.future = null; // resent below
         } else {
           discoveryOutbox.remove(e.getKey());
@@ -466,6 +467,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
         if (inFlight.isDone()) {
           if (inFlight.isCompletedExceptionally()) {
             sent = null; // send the latest again
+            metrics.retried(AlertsMetrics.MQTT_PUBLISH);
           } else {
             publishedStates++;
             metrics.published(AlertsMetrics.OBSERVATIONS);

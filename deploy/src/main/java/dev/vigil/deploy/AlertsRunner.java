@@ -65,12 +65,21 @@ public final class AlertsRunner implements AutoCloseable {
    * @param listener told of each published alert
    */
   public AlertsRunner(SiteConfig site, Path persistenceDir, Consumer<PublishedAlert> listener) {
+    this(site, persistenceDir, listener, AlertsInstance.fromEnvironment());
+  }
+
+  /**
+   * @param instance the suffix of the MQTT client id that tells this process apart from other
+   *     alerts processes of the site (see {@link AlertsInstance}); null for none
+   */
+  public AlertsRunner(
+      SiteConfig site, Path persistenceDir, Consumer<PublishedAlert> listener, String instance) {
     this(
         site,
         persistenceDir,
         listener,
         StatePublisher.Options.defaults().withHomeAssistant(site.mqtt().homeAssistant()),
-        AlertsInstance.fromEnvironment());
+        instance);
   }
 
   /**

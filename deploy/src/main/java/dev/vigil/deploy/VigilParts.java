@@ -6,7 +6,6 @@ import dev.vigil.agent.EdgeAgent;
 import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.alerts.AlertsInstance;
 import dev.vigil.alerts.PublishedAlert;
-import dev.vigil.alerts.StatePublisher;
 import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
@@ -155,14 +154,7 @@ final class VigilParts implements AutoCloseable {
   AlertsRunner startAlerts(Consumer<PublishedAlert> listener, String instance) throws IOException {
     Path persistence = dataDir.resolve("mqtt");
     Files.createDirectories(persistence);
-    alerts =
-        new AlertsRunner(
-                site,
-                persistence,
-                listener,
-                StatePublisher.Options.defaults().withHomeAssistant(site.mqtt().homeAssistant()),
-                instance)
-            .start();
+    alerts = new AlertsRunner(site, persistence, listener, instance).start();
     return alerts;
   }
 
