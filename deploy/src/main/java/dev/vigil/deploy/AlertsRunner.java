@@ -98,6 +98,7 @@ public final class AlertsRunner implements AutoCloseable {
     if (persistenceDir != null) {
       options = options.withPersistenceDir(persistenceDir);
     }
+    AlertsGroupMigration.run(site);
     this.publisher = MqttAlertPublisher.connect(options);
     try {
       KafkaConsumer<String, Violation> consumer =
