@@ -1,5 +1,8 @@
 package dev.vigil.alerts;
 
+import dev.vigil.config.Ids;
+import dev.vigil.config.KafkaClients;
+import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -36,22 +41,32 @@ import org.slf4j.LoggerFactory;
  * retrying the same records, with the partitions paused so the consumer stays in its group.
  * Delivery is at-least-once; a retried record carries the same deterministic violation id.
  *
+ * <p>Failures: a record whose camera id breaks {@link Ids} can never be published, so it is logged,
+ * counted ({@link AlertsMetrics#skippedCount}) and committed past. Kafka errors that may pass (a
+ * commit timeout, a lost broker) and MQTT errors are retried with a {@link Backoff} and show in
+ * {@link #status()} and the metrics. Anything else (bad credentials, an MQTT ACL that forbids the
+ * topic, a bug) ends {@link #run} and fails {@link #status()}, so the process can exit and be
+ * restarted rather than run on with a dead thread.
+ *
  * <p>Ownership and lifecycle: the service owns the Kafka consumer (it closes it when {@link #run}
- * returns) but not the publisher. Configure it with {@link #onPublished} and {@link #ackTimeout}
- * before starting; run it on one thread; {@link #close} from any thread stops it and waits for
- * {@link #run} to return. Not otherwise thread-safe.
+ * returns) but not the publisher. Configure it with {@link #onPublished}, {@link #ackTimeout} and
+ * {@link #metrics} before starting; run it on one thread; {@link #close} from any thread stops it
+ * and waits for {@link #run} to return. Not otherwise thread-safe.
  */
 public final class AlertsService implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertsService.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-  private static final long MAX_BACKOFF_MS = 5_000;
 
   private final org.apache.kafka.clients.consumer.Consumer<String, Violation> consumer;
   private final MqttAlertPublisher publisher;
   private final String topic;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Set<TopicPartition> revoked = new HashSet<>();
+  private final LoopStatus status = new LoopStatus(AlertsMetrics.VIOLATIONS);
+  private final KafkaLink link;
+  private final Backoff pollBackoff = Backoff.defaults();
   private Consumer<PublishedAlert> listener = alert -> {};
+  private AlertsMetrics metrics = new AlertsMetrics();
   private Duration ackTimeout = Duration.ofSeconds(10);
   private volatile boolean closed;
   private volatile boolean started;
@@ -68,22 +83,24 @@ public final class AlertsService implements Runnable, AutoCloseable {
       MqttAlertPublisher publisher,
       String topic) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.link = new KafkaLink(consumer);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
   }
 
   /**
-   * Consumer properties: manual commits, read_committed, String keys and {@code Violation} JSON
-   * values. Add security settings ({@code security.protocol}, {@code sasl.*}) on top.
+   * Consumer properties from {@link KafkaClients#consumer}: the site's own properties (security,
+   * timeouts) apply, but never weaken manual commits and {@code read_committed}. Earliest offset
+   * for a new group, String keys and {@code Violation} JSON values.
    */
-  public static Properties consumerProperties(String bootstrapServers, String groupId) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+  public static Properties consumerProperties(SiteConfig.Kafka kafka, String groupId) {
+    Properties props =
+        KafkaClients.consumer(
+            kafka,
+            groupId,
+            Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100"));
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ViolationDeserializer.class.getName());
@@ -105,6 +122,22 @@ public final class AlertsService implements Runnable, AutoCloseable {
     return this;
   }
 
+  /** Counts into {@code metrics}, shared with the other loops of the process. */
+  public AlertsService metrics(AlertsMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
+  /** The counters this service writes to. */
+  public AlertsMetrics metrics() {
+    return metrics;
+  }
+
+  /** Running, retrying (and why), stopped or failed. */
+  public LoopStatus status() {
+    return status;
+  }
+
   /** How many records this service has committed so far (for tests and metrics). */
   public synchronized long committedRecords() {
     return committedRecords;
@@ -115,35 +148,74 @@ public final class AlertsService implements Runnable, AutoCloseable {
     started = true;
     try {
       consumer.subscribe(List.of(topic), new Rebalance());
+      status.running();
       while (!closed) {
-        ConsumerRecords<String, Violation> records;
-        try {
-          records = consumer.poll(POLL_TIMEOUT);
-        } catch (RecordDeserializationException e) {
-          // Not a violation, so nothing can ever be published for it: skip it, loudly.
-          LOG.error(
-              "skipping undecodable record {} at offset {}: {}",
-              e.topicPartition(),
-              e.offset(),
-              e.getMessage());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-          continue;
-        }
+        ConsumerRecords<String, Violation> records = poll();
         if (!records.isEmpty()) {
           deliver(records);
         }
       }
     } catch (WakeupException e) {
       if (!closed) {
-        throw e;
+        fail(e);
+      }
+    } catch (Throwable e) {
+      if (!closed) {
+        fail(e);
+      } else {
+        LOG.debug("alerts service stopped with {}", e.toString());
       }
     } finally {
       try {
         consumer.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the violations consumer failed: {}", e.toString());
       } finally {
+        status.stopped(); // no-op after a failure
         stopped.countDown();
       }
     }
+  }
+
+  private void fail(Throwable e) {
+    LOG.error("alerts service failed; no more violations are published: {}", e.toString(), e);
+    status.failed(e);
+  }
+
+  /** One poll; a record that cannot be decoded is skipped, an error that may pass is retried. */
+  private ConsumerRecords<String, Violation> poll() {
+    try {
+      ConsumerRecords<String, Violation> records = consumer.poll(POLL_TIMEOUT);
+      if (pollBackoff.attempts() > 0) {
+        LOG.info("violations consumer recovered after {} retries", pollBackoff.attempts());
+        pollBackoff.reset();
+        status.running();
+      }
+      link.check(status, metrics, LOG);
+      return records;
+    } catch (RecordDeserializationException e) {
+      // Not a violation, so nothing can ever be published for it: skip it, loudly.
+      LOG.error(
+          "skipping undecodable record {} at offset {}: {}",
+          e.topicPartition(),
+          e.offset(),
+          e.getMessage());
+      metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.UNDECODABLE);
+      consumer.seek(e.topicPartition(), e.offset() + 1);
+      return ConsumerRecords.empty();
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      if (KafkaFailures.fatal(e)) {
+        throw e;
+      }
+      retryLater(pollBackoff, AlertsMetrics.KAFKA_POLL, "kafka poll failed", e);
+      return ConsumerRecords.empty();
+    }
+  }
+
+  private void retryLater(Backoff backoff, String operation, String what, Throwable e) {
+    status.retryAfterBackoff(what, e, operation, metrics, backoff, LOG, stopped);
   }
 
   private void deliver(ConsumerRecords<String, Violation> records) {
@@ -154,6 +226,16 @@ public final class AlertsService implements Runnable, AutoCloseable {
       offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
       if (record.value() == null) {
         LOG.warn("ignoring tombstone at {}@{}", tp, record.offset());
+      } else if (!Ids.valid(record.value().camera())) {
+        // It would publish to a wildcard or an extra topic level: skip it and commit past it.
+        LOG.error(
+            "skipping violation {} at {}@{}: camera id {} is invalid (use {})",
+            record.value().id(),
+            tp,
+            record.offset(),
+            Ids.show(record.value().camera()),
+            Ids.RULE);
+        metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.INVALID_CAMERA_ID);
       } else {
         pending.add(new Pending(tp, record.value()));
       }
@@ -164,6 +246,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
     }
     for (Pending p : pending) {
       if (!revoked.contains(p.partition)) {
+        metrics.published(AlertsMetrics.VIOLATIONS);
         listener.accept(p.future.join());
       }
     }
@@ -171,23 +254,57 @@ public final class AlertsService implements Runnable, AutoCloseable {
     if (offsets.isEmpty()) {
       return;
     }
-    try {
-      consumer.commitSync(offsets);
-      synchronized (this) {
-        committedRecords += pending.size();
+    commit(offsets, pending.size());
+  }
+
+  /**
+   * Commits after the PUBACKs, retrying what may pass (a timeout, a lost coordinator) until it
+   * succeeds, the partitions move to another member or the service closes.
+   */
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
+    Backoff backoff = Backoff.defaults();
+    while (!closed) {
+      try {
+        consumer.commitSync(offsets);
+        synchronized (this) {
+          committedRecords += records;
+        }
+        if (backoff.attempts() > 0) {
+          LOG.info("offset commit succeeded after {} retries", backoff.attempts());
+        }
+        status.running();
+        return;
+      } catch (CommitFailedException | RebalanceInProgressException e) {
+        // The partitions moved to another member, which re-reads from the last commit.
+        LOG.warn(
+            "offset commit failed after a rebalance; records may be published again: {}",
+            e.getMessage());
+        status.running();
+        return;
+      } catch (WakeupException e) {
+        throw e;
+      } catch (KafkaException e) {
+        if (KafkaFailures.fatal(e)) {
+          throw e;
+        }
+        retryLater(backoff, AlertsMetrics.KAFKA_COMMIT, "kafka offset commit failed", e);
+        keepGroupMembership();
+        offsets.keySet().removeAll(revoked);
+        if (offsets.isEmpty()) {
+          status.running();
+          return;
+        }
       }
-    } catch (CommitFailedException e) {
-      // The partitions moved to another member, which re-reads from the last commit.
-      LOG.warn(
-          "offset commit failed after a rebalance; records may be published again: {}",
-          e.getMessage());
     }
   }
 
-  /** Publishes until every pending record is acknowledged; false when closed first. */
+  /**
+   * Publishes until every pending record is acknowledged; false when closed first.
+   *
+   * @throws MqttRefusedException when the broker refuses a record for good (not authorized)
+   */
   private boolean awaitAll(List<Pending> pending) {
-    long backoff = 200;
-    int attempt = 0;
+    Backoff backoff = Backoff.defaults();
     while (!closed) {
       long now = System.nanoTime();
       List<CompletableFuture<PublishedAlert>> round = new ArrayList<>();
@@ -207,6 +324,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
         }
       }
       if (round.isEmpty()) {
+        status.running();
         return true;
       }
       try {
@@ -220,28 +338,26 @@ public final class AlertsService implements Runnable, AutoCloseable {
       }
       int ackedNow = (int) pending.stream().filter(Pending::acked).count();
       if (ackedNow == pending.size()) {
+        status.running();
         return true;
       }
-      attempt++;
-      if (attempt == 1 || attempt % 10 == 0) {
-        Throwable why =
-            pending.stream()
-                .map(Pending::failure)
-                .filter(Objects::nonNull)
-                .findFirst()
-                .orElse(null);
-        LOG.warn(
-            "{} of {} violations not yet acknowledged by the MQTT broker; retrying ({})",
-            pending.size() - ackedNow,
-            pending.size(),
-            why == null ? "waiting for PUBACK" : why.getMessage());
+      Throwable why =
+          pending.stream().map(Pending::failure).filter(Objects::nonNull).findFirst().orElse(null);
+      if (why instanceof MqttRefusedException refused && refused.unrecoverable()) {
+        throw refused;
       }
       keepGroupMembership();
       if (ackedNow == acked) {
-        sleep(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        retryLater(
+            backoff,
+            AlertsMetrics.MQTT_PUBLISH,
+            (pending.size() - ackedNow)
+                + " of "
+                + pending.size()
+                + " violations not acknowledged by the MQTT broker",
+            why == null ? new AlertsException("waiting for PUBACK") : why);
       } else {
-        backoff = 200;
+        backoff.reset();
       }
     }
     return false;
@@ -263,17 +379,16 @@ public final class AlertsService implements Runnable, AutoCloseable {
       first.forEach(consumer::seek);
     } catch (RecordDeserializationException e) {
       consumer.seek(e.topicPartition(), e.offset());
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      if (KafkaFailures.fatal(e)) {
+        throw e;
+      }
+      LOG.debug("poll while retrying failed: {}", e.toString()); // the caller retries anyway
     } finally {
       consumer.resume(consumer.paused());
       retrying = false;
-    }
-  }
-
-  private void sleep(long millis) {
-    try {
-      stopped.await(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

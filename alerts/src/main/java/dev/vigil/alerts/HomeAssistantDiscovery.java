@@ -1,6 +1,7 @@
 package dev.vigil.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.Json;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Map;
 /**
  * Home Assistant MQTT discovery configs for one camera: a {@code binary_sensor} per prompt that is
  * ON while the prompt's violation is open, and a {@code sensor} per people count. Both read the
- * camera's retained state topic with a {@code value_template}, and use the retained status topic as
- * availability. Entities of one camera share one device.
+ * camera's retained state topic with a {@code value_template}. They are available while both the
+ * retained status topic and the camera's retained {@code availability} topic say {@code online}.
+ * Entities of one camera share one device.
  */
 final class HomeAssistantDiscovery {
   /** The counts that get a sensor each. */
@@ -84,7 +86,11 @@ final class HomeAssistantDiscovery {
     c.put("unique_id", uniqueId);
     c.put("object_id", uniqueId);
     c.put("state_topic", publisher.stateTopic(camera));
-    c.put("availability_topic", publisher.statusTopic());
+    // Available only while both Vigil's alerts service and the camera itself are online.
+    ArrayNode availability = c.putArray("availability");
+    availability.addObject().put("topic", publisher.statusTopic());
+    availability.addObject().put("topic", publisher.availabilityTopic(camera));
+    c.put("availability_mode", "all");
     c.put("payload_available", MqttAlertPublisher.ONLINE);
     c.put("payload_not_available", MqttAlertPublisher.OFFLINE);
     c.put("qos", 1);

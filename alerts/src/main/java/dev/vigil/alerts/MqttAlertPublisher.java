@@ -2,6 +2,7 @@ package dev.vigil.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Ids;
 import dev.vigil.config.Json;
 import dev.vigil.config.Violation;
 import java.nio.charset.StandardCharsets;
@@ -128,6 +129,11 @@ public final class MqttAlertPublisher implements AutoCloseable {
     return connect;
   }
 
+  /** The MQTT client id this publisher connected with. */
+  public String clientId() {
+    return options.clientId();
+  }
+
   /** The topic prefix, ending in {@code /}, e.g. {@code vigil/plant1/}. */
   public String topicPrefix() {
     return prefix;
@@ -138,14 +144,32 @@ public final class MqttAlertPublisher implements AutoCloseable {
     return prefix + "status";
   }
 
-  /** The topic of one camera's violation events, {@code <prefix><camera>/violations}. */
+  /**
+   * The topic of one camera's violation events, {@code <prefix><camera>/violations}.
+   *
+   * @throws IllegalArgumentException when {@code camera} is not a valid id ({@link Ids}); callers
+   *     check with {@link Ids#valid} first and skip such records
+   */
   public String violationsTopic(String camera) {
-    return prefix + camera + "/violations";
+    return cameraTopic(camera, "violations");
   }
 
   /** The retained state topic of one camera, {@code <prefix><camera>/state}. */
   public String stateTopic(String camera) {
-    return prefix + camera + "/state";
+    return cameraTopic(camera, "state");
+  }
+
+  /**
+   * The retained availability topic of one camera, {@code <prefix><camera>/availability}: {@code
+   * online} or {@code offline}, as Home Assistant expects.
+   */
+  public String availabilityTopic(String camera) {
+    return cameraTopic(camera, "availability");
+  }
+
+  private String cameraTopic(String camera, String leaf) {
+    // A + # or / in a camera id would make a wildcard or an extra level: never publish there.
+    return prefix + Ids.require("camera id", camera) + "/" + leaf;
   }
 
   /** Whether the client is connected right now (it reconnects by itself when not). */
@@ -174,6 +198,14 @@ public final class MqttAlertPublisher implements AutoCloseable {
    */
   public CompletableFuture<PublishedAlert> publish(Violation violation) {
     Objects.requireNonNull(violation, "violation");
+    if (!Ids.valid(violation.camera())) {
+      return CompletableFuture.failedFuture(
+          new AlertsException(
+              "violation "
+                  + violation.id()
+                  + " has an invalid camera id "
+                  + Ids.show(violation.camera())));
+    }
     String topic = violationsTopic(violation.camera());
     String json = payload(violation);
     return send(
@@ -224,7 +256,7 @@ public final class MqttAlertPublisher implements AutoCloseable {
               // MQTT v5: a PUBACK may still refuse the message (reason code >= 0x80).
               if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
                 result.completeExceptionally(
-                    new AlertsException(
+                    new MqttRefusedException(
                         "MQTT broker "
                             + options.mqtt().url()
                             + (retained
@@ -233,7 +265,8 @@ public final class MqttAlertPublisher implements AutoCloseable {
                             + topic
                             + " (reason code "
                             + codes[0]
-                            + "). Check the broker's ACL for mqtt.username."));
+                            + "). Check the broker's ACL for mqtt.username.",
+                        codes[0]));
               } else {
                 result.complete(onAck.get());
               }
@@ -258,6 +291,10 @@ public final class MqttAlertPublisher implements AutoCloseable {
                   + e.getReasonCode()
                   + ")",
               e));
+    } catch (RuntimeException e) {
+      // Paho checks the topic itself and throws; never let that escape into a service thread.
+      result.completeExceptionally(
+          new AlertsException("MQTT publish " + what + " failed: " + e.getMessage(), e));
     }
     return result;
   }

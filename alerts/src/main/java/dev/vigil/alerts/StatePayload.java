@@ -60,6 +60,19 @@ final class StatePayload {
     return content;
   }
 
+  /**
+   * {@code content} with the camera's {@code availability} ({@code online} or {@code offline}, from
+   * {@code vigil.camera-status}); {@code content} itself when it is not known yet.
+   */
+  static ObjectNode withAvailability(ObjectNode content, String availability) {
+    if (availability == null) {
+      return content;
+    }
+    ObjectNode copy = content.deepCopy();
+    copy.put("availability", availability);
+    return copy;
+  }
+
   /** The full JSON payload of {@code <prefix><camera>/state}. */
   static String json(String site, String camera, long timestamp, ObjectNode content) {
     ObjectNode node = Json.mapper().createObjectNode();

@@ -1,16 +1,23 @@
 package dev.vigil.alerts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.CameraStatus;
+import dev.vigil.config.Ids;
+import dev.vigil.config.KafkaClients;
 import dev.vigil.config.Observation;
+import dev.vigil.config.SiteConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -18,6 +25,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * forgets what it published, so the first observation of each camera is published again. A publish
  * that fails is retried with the latest state. Observations older than the last one seen for a
  * camera (a replay after a rebalance) are ignored.
+ *
+ * <p>Each state also carries the camera's {@code availability} once {@link #availability} has told
+ * it (from {@code vigil.camera-status}). An observation whose camera id breaks {@link Ids} is
+ * skipped and counted. Kafka errors that may pass are retried with a {@link Backoff}; anything else
+ * ends {@link #run} and fails {@link #status()}.
  *
  * <p>Ownership and lifecycle: the service owns the Kafka consumer (it closes it when {@link #run}
  * returns) but not the publisher, which it may share with an {@link AlertsService}. Run it on one
@@ -103,6 +116,17 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   private final HomeAssistantDiscovery discovery;
   private final Map<String, Camera> cameras = new HashMap<>();
 
+  /** Each camera's availability, written by the availability thread, read on ticks. */
+  private final Map<String, String> availability = new ConcurrentHashMap<>();
+
+  /** Invalid camera ids already logged, so a chatty bad camera logs once (bounded). */
+  private final Set<String> loggedInvalid = new HashSet<>();
+
+  private final LoopStatus status = new LoopStatus(AlertsMetrics.OBSERVATIONS);
+  private final KafkaLink link;
+  private final Backoff pollBackoff = Backoff.defaults();
+  private AlertsMetrics metrics = new AlertsMetrics();
+
   /** Discovery configs not yet acknowledged, by topic; a later config for a topic replaces it. */
   private final Map<String, Retained> discoveryOutbox = new LinkedHashMap<>();
 
@@ -133,6 +157,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       Options options,
       LongSupplier nanoClock) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
+    this.link = new KafkaLink(consumer);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.options = Objects.requireNonNull(options, "options");
@@ -144,23 +169,45 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   }
 
   /**
-   * Consumer properties: read_committed, manual (asynchronous) commits, {@code latest} for a new
-   * group (state is about now, so a first start does not replay history), String keys and {@code
-   * Observation} JSON values. Use a group of its own, not the violations' group. Add security
-   * settings on top.
+   * Consumer properties from {@link KafkaClients#consumer}: read_committed and manual
+   * (asynchronous) commits whatever the site's properties say, String keys and {@code Observation}
+   * JSON values. A new group starts from the earliest retained observation, so the retained state
+   * ends on the newest answer rather than on whatever arrives after the first assignment. Use a
+   * group of its own, not the violations' group.
    */
-  public static Properties consumerProperties(String bootstrapServers, String groupId) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+  public static Properties consumerProperties(SiteConfig.Kafka kafka, String groupId) {
+    Properties props =
+        KafkaClients.consumer(
+            kafka,
+            groupId,
+            Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500"));
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ObservationDeserializer.class.getName());
     return props;
+  }
+
+  /** Counts into {@code metrics}, shared with the other loops of the process. */
+  public StatePublisher metrics(AlertsMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
+  /** Running, retrying (and why), stopped or failed. */
+  public LoopStatus status() {
+    return status;
+  }
+
+  /**
+   * Records a camera's availability; the next tick republishes its state with it. Thread-safe: the
+   * availability loop calls it.
+   */
+  public void availability(CameraStatus camera) {
+    if (camera != null && Ids.valid(camera.camera()) && camera.availability() != null) {
+      availability.put(camera.camera(), camera.availability());
+    }
   }
 
   /** How many state messages the broker has acknowledged so far (for tests and metrics). */
@@ -178,19 +225,9 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     started = true;
     try {
       consumer.subscribe(List.of(topic));
+      status.running();
       while (!closed) {
-        ConsumerRecords<String, Observation> records;
-        try {
-          records = consumer.poll(POLL_TIMEOUT);
-        } catch (RecordDeserializationException e) {
-          LOG.error(
-              "skipping undecodable observation {} at offset {}: {}",
-              e.topicPartition(),
-              e.offset(),
-              e.getMessage());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-          continue;
-        }
+        ConsumerRecords<String, Observation> records = poll();
         for (ConsumerRecord<String, Observation> record : records) {
           if (record.value() != null) {
             observe(record.value());
@@ -207,9 +244,10 @@ public final class StatePublisher implements Runnable, AutoCloseable {
               });
         }
       }
-    } catch (WakeupException e) {
+    } catch (Throwable e) {
       if (!closed) {
-        throw e;
+        LOG.error("state publisher failed; camera states are no longer published: {}", e, e);
+        status.failed(e);
       }
     } finally {
       try {
@@ -220,16 +258,63 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       } finally {
         try {
           consumer.close();
+        } catch (RuntimeException e) {
+          LOG.warn("closing the observations consumer failed: {}", e.toString());
         } finally {
+          status.stopped(); // no-op after a failure
           stopped.countDown();
         }
       }
     }
   }
 
+  /** One poll; an undecodable record is skipped, an error that may pass is retried. */
+  private ConsumerRecords<String, Observation> poll() {
+    try {
+      ConsumerRecords<String, Observation> records = consumer.poll(POLL_TIMEOUT);
+      if (pollBackoff.attempts() > 0) {
+        pollBackoff.reset();
+        status.running();
+      }
+      link.check(status, metrics, LOG);
+      return records;
+    } catch (RecordDeserializationException e) {
+      LOG.error(
+          "skipping undecodable observation {} at offset {}: {}",
+          e.topicPartition(),
+          e.offset(),
+          e.getMessage());
+      metrics.skipped(AlertsMetrics.OBSERVATIONS, AlertsMetrics.UNDECODABLE);
+      consumer.seek(e.topicPartition(), e.offset() + 1);
+      return ConsumerRecords.empty();
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      if (KafkaFailures.fatal(e)) {
+        throw e;
+      }
+      status.retryAfterBackoff(
+          "kafka poll of observations failed",
+          e,
+          AlertsMetrics.KAFKA_POLL,
+          metrics,
+          pollBackoff,
+          LOG,
+          stopped);
+      return ConsumerRecords.empty();
+    }
+  }
+
   /** Takes one observation in: remembers its state and queues discovery for what is new. */
   void observe(Observation o) {
-    if (o.camera() == null || o.camera().isBlank()) {
+    if (!Ids.valid(o.camera())) {
+      metrics.skipped(AlertsMetrics.OBSERVATIONS, AlertsMetrics.INVALID_CAMERA_ID);
+      if (loggedInvalid.size() < 100 && loggedInvalid.add(String.valueOf(o.camera()))) {
+        LOG.error(
+            "skipping observations of camera {}: the id is invalid (use {}); logged once",
+            Ids.show(o.camera()),
+            Ids.RULE);
+      }
       return;
     }
     Camera camera = cameras.computeIfAbsent(o.camera(), Camera::new);
@@ -278,6 +363,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
           if (now - r.sentAt < RETRY_NANOS && !force) {
             continue;
           }
+          metrics.retried(AlertsMetrics.MQTT_PUBLISH);
           r.future = null; // resent below
         } else {
           discoveryOutbox.remove(e.getKey());
@@ -318,7 +404,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       return true;
     }
     for (Camera c : cameras.values()) {
-      if (c.inFlight != null || !Objects.equals(c.latest, c.sent)) {
+      if (c.inFlight != null || !Objects.equals(c.current(), c.sent)) {
         return true;
       }
     }
@@ -371,13 +457,20 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       this.id = id;
     }
 
+    /** What the retained state should say now: the latest content and the availability. */
+    ObjectNode current() {
+      return latest == null ? null : StatePayload.withAvailability(latest, availability.get(id));
+    }
+
     void tick(long now, boolean force) {
       if (inFlight != null) {
         if (inFlight.isDone()) {
           if (inFlight.isCompletedExceptionally()) {
             sent = null; // send the latest again
+            metrics.retried(AlertsMetrics.MQTT_PUBLISH);
           } else {
             publishedStates++;
+            metrics.published(AlertsMetrics.OBSERVATIONS);
           }
           inFlight = null;
         } else if (now - sentAt > IN_FLIGHT_TIMEOUT_NANOS) {
@@ -387,15 +480,16 @@ public final class StatePublisher implements Runnable, AutoCloseable {
           return;
         }
       }
-      if (latest == null || latest.equals(sent)) {
+      ObjectNode current = current();
+      if (current == null || current.equals(sent)) {
         return;
       }
       if (!force && everSent && now - sentAt < options.minInterval().toNanos()) {
         return;
       }
-      String json = StatePayload.json(publisher.site(), id, timestamp, latest);
+      String json = StatePayload.json(publisher.site(), id, timestamp, current);
       inFlight = publisher.publishRetained(publisher.stateTopic(id), json);
-      sent = latest;
+      sent = current;
       sentAt = now;
       everSent = true;
     }

@@ -5,7 +5,11 @@
  * broker's PUBACK, so nothing is lost, and duplicates (at-least-once) carry the same deterministic
  * violation id. {@link dev.vigil.alerts.StatePublisher} consumes {@code vigil.observations} and
  * keeps each camera's retained {@code state} topic current, optionally with Home Assistant MQTT
- * discovery. The contract is in {@code docs/MQTT.md}.
+ * discovery. {@link dev.vigil.alerts.AvailabilityPublisher} republishes {@code vigil.camera-status}
+ * as the retained {@code <camera>/availability}. Each loop reports a {@link
+ * dev.vigil.alerts.LoopStatus} and counts into {@link dev.vigil.alerts.AlertsMetrics}; errors that
+ * may pass are retried with one {@link dev.vigil.alerts.Backoff}, the rest fail the loop so that
+ * the process exits. The contract is in {@code docs/MQTT.md}.
  *
  * <p>This is the only package that imports {@code org.eclipse.paho}.
  */

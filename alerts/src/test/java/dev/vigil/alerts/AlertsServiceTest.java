@@ -17,12 +17,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +43,7 @@ class AlertsServiceTest {
   @TempDir Path dir;
 
   /** A MockConsumer that does not spin: an empty poll waits a little, as a real one would. */
-  static final class PacedConsumer extends MockConsumer<String, Violation> {
+  static class PacedConsumer extends MockConsumer<String, Violation> {
     final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
 
     PacedConsumer() {
@@ -118,15 +123,30 @@ class AlertsServiceTest {
   }
 
   @Test
-  void shouldSetManualCommitAndReadCommittedWhenBuildingConsumerProperties() {
-    Properties props = AlertsService.consumerProperties("localhost:9092", "vigil-alerts");
+  void shouldKeepManualCommitAndReadCommittedWhenSiteFileTriesToWeakenThem() {
+    SiteConfig.Kafka kafka =
+        new SiteConfig.Kafka(
+            "localhost:9092",
+            null,
+            Map.of(
+                "enable.auto.commit", "true",
+                "isolation.level", "read_uncommitted",
+                "group.id", "someone-elses-group",
+                "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+                "security.protocol", "SASL_SSL",
+                "max.poll.records", "7"));
+
+    Properties props = AlertsService.consumerProperties(kafka, "vigil-plant1-alerts");
 
     assertThat(props)
         .containsEntry("bootstrap.servers", "localhost:9092")
-        .containsEntry("group.id", "vigil-alerts")
-        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("group.id", "vigil-plant1-alerts")
+        .containsEntry("enable.auto.commit", false)
         .containsEntry("isolation.level", "read_committed")
-        .containsEntry("value.deserializer", ViolationDeserializer.class.getName());
+        .containsEntry("value.deserializer", ViolationDeserializer.class.getName())
+        // The site's own settings that weaken nothing still apply.
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("max.poll.records", "7");
   }
 
   @Test
@@ -257,6 +277,227 @@ class AlertsServiceTest {
         assertThat(committedAtRestart).isLessThan(total);
         assertThat(contentById.keySet()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(contentById.values()).allSatisfy(payloads -> assertThat(payloads).hasSize(1));
+      }
+    }
+  }
+
+  private static ConsumerRecord<String, Violation> record(long offset, Violation v) {
+    return new ConsumerRecord<>(TOPIC, 0, offset, Violation.key(v.camera(), v.prompt().id()), v);
+  }
+
+  private static Thread start(AlertsService service) {
+    Thread thread = new Thread(service, "alerts-service");
+    thread.start();
+    return thread;
+  }
+
+  @Test
+  void shouldSkipCountAndCommitPastInvalidCameraIdsWhenTheyArriveBetweenValidOnes()
+      throws Exception {
+    MosquittoBroker.assumeInstalled();
+    Violation first = Violations.open("cam0", 0);
+    Violation last = Violations.open("cam.1", 4);
+    Violation next = Violations.open("cam-2", 5);
+    List<Violation> batch =
+        List.of(
+            first,
+            Violations.open("bad+cam", 1),
+            Violations.open("bad#", 2),
+            Violations.open("a/b", 3),
+            last);
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub-ids", false, "vigil/#");
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
+      PacedConsumer consumer = consumerWith(List.of(batch, List.of(next)));
+      try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
+        Thread thread = start(service);
+
+        await(() -> Long.valueOf(6).equals(committed(consumer)), Duration.ofSeconds(20), "commit");
+        await(() -> violationIds(sub).size() == 3, Duration.ofSeconds(10), "3 valid ids");
+
+        assertThat(violationIds(sub)).containsExactlyInAnyOrder(first.id(), last.id(), next.id());
+        assertThat(sub.received().stream().map(TestSubscriber.Received::topic).distinct())
+            .allMatch(t -> t.equals("vigil/plant1/status") || t.endsWith("/violations"))
+            .doesNotContain("vigil/plant1/a/b/violations");
+        assertThat(
+                service
+                    .metrics()
+                    .skippedCount(AlertsMetrics.VIOLATIONS, AlertsMetrics.INVALID_CAMERA_ID))
+            .isEqualTo(3);
+        assertThat(service.metrics().render())
+            .contains(
+                "vigil_alerts_skipped_total{source=\"violations\",reason=\"invalid_camera_id\"} 3");
+        assertThat(thread.isAlive()).isTrue();
+        assertThat(service.status().state()).isEqualTo(LoopStatus.State.RUNNING);
+      }
+    }
+  }
+
+  @Test
+  void shouldRetryCommitWithBackoffAndShowItInStatusWhenCommitTimesOut() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    AtomicInteger timeouts = new AtomicInteger(3);
+    AtomicReference<AlertsService> serviceRef = new AtomicReference<>();
+    List<LoopStatus.State> seenWhileFailing = new CopyOnWriteArrayList<>();
+    PacedConsumer consumer =
+        new PacedConsumer() {
+          @Override
+          public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (timeouts.getAndDecrement() > 0) {
+              seenWhileFailing.add(serviceRef.get().status().state());
+              throw new TimeoutException("Timeout of 60000ms expired before the commit");
+            }
+            super.commitSync(offsets);
+          }
+        };
+    consumer.schedulePollTask(
+        () -> {
+          consumer.updateBeginningOffsets(Map.of(TP, 0L));
+          consumer.rebalance(List.of(TP));
+          consumer.addRecord(record(0, Violations.open("cam1", 0)));
+          consumer.addRecord(record(1, Violations.open("cam1", 1)));
+        });
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()));
+        AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
+      serviceRef.set(service);
+      Thread thread = start(service);
+
+      await(() -> Long.valueOf(2).equals(committed(consumer)), Duration.ofSeconds(30), "commit");
+
+      assertThat(thread.isAlive()).isTrue();
+      assertThat(service.metrics().retryCount(AlertsMetrics.KAFKA_COMMIT)).isEqualTo(3);
+      // The first attempt finds it running; the retries find it retrying, with the reason.
+      assertThat(seenWhileFailing)
+          .containsExactly(
+              LoopStatus.State.RUNNING, LoopStatus.State.RETRYING, LoopStatus.State.RETRYING);
+      assertThat(service.status().state()).isEqualTo(LoopStatus.State.RUNNING);
+      assertThat(service.committedRecords()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void shouldRetryPollWhenKafkaErrorMayPassAndGoOnWithNextRecords() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
+    consumer.schedulePollTask(
+        () -> consumer.setPollException(new KafkaException("broker connection lost")));
+    consumer.schedulePollTask(() -> consumer.addRecord(record(1, Violations.open("cam1", 1))));
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()));
+        AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
+      Thread thread = start(service);
+
+      await(() -> Long.valueOf(2).equals(committed(consumer)), Duration.ofSeconds(20), "commit");
+
+      assertThat(thread.isAlive()).isTrue();
+      assertThat(service.metrics().retryCount(AlertsMetrics.KAFKA_POLL)).isEqualTo(1);
+      assertThat(service.status().state()).isEqualTo(LoopStatus.State.RUNNING);
+    }
+  }
+
+  @Test
+  void shouldFailStatusAndEndThreadWhenConsumerLoopThrowsWhatCannotPass() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
+    consumer.schedulePollTask(
+        () ->
+            consumer.setPollException(
+                new TopicAuthorizationException("Not authorized to access topics: [x]")));
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()));
+        AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
+      Thread thread = start(service);
+
+      thread.join(20_000);
+
+      assertThat(thread.isAlive()).as("the service thread ended").isFalse();
+      assertThat(service.status().state()).isEqualTo(LoopStatus.State.FAILED);
+      assertThat(service.status().failure()).isInstanceOf(TopicAuthorizationException.class);
+      assertThat(service.status().terminated()).isCompletedExceptionally();
+      assertThat(AlertsHealth.of(publisher, List.of(service.status())).live()).isFalse();
+      assertThat(consumer.closed()).isTrue();
+      // What was published before the failure is committed.
+      assertThat(consumer.commits).containsExactly(Map.of(TP, new OffsetAndMetadata(1)));
+    }
+  }
+
+  @Test
+  void shouldRetryAndLoseNothingWhenMqttConnectionIsCutAndBrokerUnreachable() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    List<Violation> before = List.of(Violations.open("cam1", 0), Violations.open("cam2", 1));
+    List<Violation> during =
+        List.of(Violations.open("cam1", 2), Violations.open("cam2", 3), Violations.open("cam3", 4));
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TcpProxy proxy = new TcpProxy(broker.port());
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub-cut", true, VIOLATIONS);
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                options("tcp://127.0.0.1:" + proxy.port())
+                    .withPersistenceDir(dir.resolve("paho")))) {
+      PacedConsumer consumer = consumerWith(List.of(before));
+      try (AlertsService service =
+          new AlertsService(consumer, publisher, TOPIC).ackTimeout(Duration.ofSeconds(2))) {
+        Thread thread = start(service);
+        await(() -> Long.valueOf(2).equals(committed(consumer)), Duration.ofSeconds(20), "first");
+
+        proxy.refuse();
+        proxy.cutAll();
+        await(() -> !publisher.isConnected(), Duration.ofSeconds(10), "connection lost");
+        for (int i = 0; i < during.size(); i++) {
+          consumer.addRecord(record(2 + i, during.get(i)));
+        }
+        await(
+            () -> service.metrics().retryCount(AlertsMetrics.MQTT_PUBLISH) > 0,
+            Duration.ofSeconds(20),
+            "a publish retry");
+        AlertsHealth down = AlertsHealth.of(publisher, List.of(service.status()));
+        assertThat(committed(consumer)).isEqualTo(2L);
+        assertThat(down.live()).isTrue();
+        assertThat(down.ready()).isFalse();
+        assertThat(down.checks().get("violations")).startsWith("RETRYING");
+
+        proxy.accept();
+
+        await(() -> Long.valueOf(5).equals(committed(consumer)), Duration.ofSeconds(60), "rest");
+        await(() -> violationIds(sub).size() == 5, Duration.ofSeconds(20), "5 ids");
+        List<String> expected = new ArrayList<>();
+        before.forEach(v -> expected.add(v.id()));
+        during.forEach(v -> expected.add(v.id()));
+        assertThat(violationIds(sub)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(thread.isAlive()).isTrue();
+        await(
+            () -> AlertsHealth.of(publisher, List.of(service.status())).ready(),
+            Duration.ofSeconds(10),
+            "ready again");
+      }
+    }
+  }
+
+  @Test
+  void shouldStopWithFailureWhenBrokerRefusesViolationsAsNotAuthorized() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    try (MosquittoBroker broker =
+            MosquittoBroker.in(dir.resolve("broker"))
+                .withUser("alerts", "secret")
+                .withAcl("user alerts", "topic readwrite vigil/plant1/status")
+                .start();
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1",
+                    new SiteConfig.Mqtt(broker.url(), null, "alerts", "alerts", "secret", null)))) {
+      PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
+      try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
+        Thread thread = start(service);
+
+        thread.join(30_000);
+
+        assertThat(thread.isAlive()).as("the service thread ended").isFalse();
+        assertThat(service.status().failure())
+            .isInstanceOf(MqttRefusedException.class)
+            .hasMessageContaining("reason code 135");
+        assertThat(consumer.commits).isEmpty();
       }
     }
   }

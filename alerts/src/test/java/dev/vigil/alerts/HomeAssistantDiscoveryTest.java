@@ -94,7 +94,10 @@ class HomeAssistantDiscoveryTest {
         assertThat(prompt.get("unique_id").asText()).isEqualTo("vigil_plant1_cam_1_no-helmet");
         assertThat(prompt.get("name").asText()).isEqualTo(Observations.TEXT);
         assertThat(prompt.get("state_topic").asText()).isEqualTo("vigil/plant1/cam.1/state");
-        assertThat(prompt.get("availability_topic").asText()).isEqualTo("vigil/plant1/status");
+        // Available only while alerts and the camera are both online.
+        assertThat(prompt.get("availability_mode").asText()).isEqualTo("all");
+        assertThat(prompt.get("availability").findValuesAsText("topic"))
+            .containsExactly("vigil/plant1/status", "vigil/plant1/cam.1/availability");
         assertThat(prompt.get("payload_available").asText()).isEqualTo("online");
         assertThat(prompt.get("payload_not_available").asText()).isEqualTo("offline");
         assertThat(prompt.get("device_class").asText()).isEqualTo("safety");

@@ -52,6 +52,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private String password;
     private boolean tls;
     private boolean noTopicAliases;
+    private List<String> acl;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -60,6 +61,12 @@ public final class MosquittoBroker implements AutoCloseable {
     public Builder withUser(String user, String password) {
       this.user = user;
       this.password = password;
+      return this;
+    }
+
+    /** An {@code acl_file} with these lines, e.g. {@code user alerts}, {@code topic write x/#}. */
+    public Builder withAcl(String... lines) {
+      this.acl = List.of(lines);
       return this;
     }
 
@@ -115,6 +122,11 @@ public final class MosquittoBroker implements AutoCloseable {
           conf.add("password_file " + passwd);
         } else {
           conf.add("allow_anonymous true");
+        }
+        if (acl != null) {
+          Path aclFile = dir.resolve("acl");
+          Files.write(aclFile, acl, StandardCharsets.UTF_8);
+          conf.add("acl_file " + aclFile);
         }
         if (tls) {
           generateCertificates(dir);

@@ -248,13 +248,55 @@ class StatePublisherTest {
   }
 
   @Test
-  void shouldSetReadCommittedAndOwnDeserializerWhenBuildingConsumerProperties() {
-    Properties props = StatePublisher.consumerProperties("localhost:9092", "vigil-alerts-state");
+  void shouldSkipAndCountObservationsWhoseCameraIdWouldBreakTopicLevels() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, "#");
+        MqttAlertPublisher publisher = connect(broker)) {
+      AlertsMetrics metrics = new AlertsMetrics();
+      StatePublisher state =
+          new StatePublisher(
+                  new MockConsumer<>("latest"),
+                  publisher,
+                  TOPIC,
+                  StatePublisher.Options.defaults()
+                      .withMinInterval(Duration.ZERO)
+                      .withHomeAssistant(true),
+                  new AtomicLong()::get)
+              .metrics(metrics);
+
+      for (String bad : List.of("cam+1", "cam#", "site/cam", "")) {
+        state.observe(Observations.of(bad, T0, "open", false));
+        state.tick(false);
+      }
+      state.observe(Observations.of("cam1", T0, "open", false));
+      settle(state, 1);
+      await(() -> !sub.on(STATE).isEmpty(), "the valid camera's state");
+
+      assertThat(metrics.skippedCount(AlertsMetrics.OBSERVATIONS, AlertsMetrics.INVALID_CAMERA_ID))
+          .isEqualTo(4);
+      assertThat(sub.received())
+          .extracting(TestSubscriber.Received::topic)
+          .allMatch(t -> t.equals("vigil/plant1/status") || t.contains("cam1"));
+    }
+  }
+
+  @Test
+  void shouldKeepReadCommittedAndOwnDeserializerWhenSiteFileTriesToWeakenThem() {
+    SiteConfig.Kafka kafka =
+        new SiteConfig.Kafka(
+            "localhost:9092",
+            null,
+            Map.of(
+                "enable.auto.commit", "true",
+                "isolation.level", "read_uncommitted",
+                "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+
+    Properties props = StatePublisher.consumerProperties(kafka, "vigil-plant1-alerts-state");
 
     assertThat(props)
-        .containsEntry("group.id", "vigil-alerts-state")
+        .containsEntry("group.id", "vigil-plant1-alerts-state")
         .containsEntry("isolation.level", "read_committed")
-        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("enable.auto.commit", false)
         .containsEntry("value.deserializer", ObservationDeserializer.class.getName());
   }
 }

@@ -19,17 +19,28 @@ final class TcpProxy implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private volatile boolean refusing;
 
   TcpProxy(int targetPort) throws IOException {
     this.target = targetPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.acceptor = new Thread(this::accept, "tcp-proxy-" + server.getLocalPort());
+    this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   int port() {
     return server.getLocalPort();
+  }
+
+  /** Closes every new connection at once, as an unreachable broker would, until {@link #accept}. */
+  void refuse() {
+    refusing = true;
+  }
+
+  /** Proxies new connections again. */
+  void accept() {
+    refusing = false;
   }
 
   /** Closes every proxied connection, both sides. */
@@ -46,10 +57,14 @@ final class TcpProxy implements AutoCloseable {
     cutAll();
   }
 
-  private void accept() {
+  private void acceptLoop() {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (refusing) {
+          closeQuietly(client);
+          continue;
+        }
         Socket upstream;
         try {
           upstream = new Socket(InetAddress.getLoopbackAddress(), target);

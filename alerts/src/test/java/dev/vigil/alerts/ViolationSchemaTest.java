@@ -107,6 +107,53 @@ class ViolationSchemaTest {
     assertThat(Schemas.errors(schema, extra.toString())).isEmpty();
   }
 
+  @Test
+  void shouldPassReasonThroughWhenViolationResolvesBecauseCameraWentOffline() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    JsonSchema schema = Schemas.violation();
+    Violation open = Violations.open("cam1", 9);
+    Violation offline =
+        new Violation(
+            open.schema(),
+            open.id(),
+            Violation.RESOLVED,
+            open.camera(),
+            open.prompt(),
+            open.answer(),
+            open.started(),
+            open.started() + 30_000,
+            open.severity(),
+            open.evidence(),
+            Violation.REASON_CAMERA_OFFLINE);
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub =
+            new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/violations");
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, null)))) {
+      publisher.publish(open).get(10, TimeUnit.SECONDS);
+      publisher.publish(offline).get(10, TimeUnit.SECONDS);
+
+      TestSubscriber.Received got =
+          sub.await(r -> r.payload().contains("\"state\":\"resolved\""), WAIT);
+      ObjectNode json = (ObjectNode) Json.mapper().readTree(got.payload());
+      assertThat(json.get("reason").asText()).isEqualTo("camera_offline");
+      assertThat(Schemas.errors(schema, got.payload())).as(got.payload()).isEmpty();
+      TestSubscriber.Received opened =
+          sub.await(r -> r.payload().contains("\"state\":\"open\""), WAIT);
+      assertThat(Json.mapper().readTree(opened.payload()).get("reason").isNull()).isTrue();
+      assertThat(Schemas.errors(schema, opened.payload())).isEmpty();
+
+      // A reason only ends an episode, and only the known ones.
+      assertThat(Schemas.errors(schema, json.deepCopy().put("reason", "bored").toString()))
+          .isNotEmpty();
+      ObjectNode openWithReason =
+          ((ObjectNode) Json.mapper().readTree(opened.payload())).put("reason", "camera_offline");
+      assertThat(Schemas.errors(schema, openWithReason.toString())).isNotEmpty();
+    }
+  }
+
   private static String payload(Violation v) {
     ObjectNode node = Json.mapper().createObjectNode().put("site", "plant1");
     node.setAll((ObjectNode) Json.mapper().valueToTree(v));

@@ -4,6 +4,7 @@ import dev.vigil.agent.AgentOptions;
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.agent.EdgeAgent;
 import dev.vigil.agent.spool.DiskSpool;
+import dev.vigil.alerts.AlertsInstance;
 import dev.vigil.alerts.PublishedAlert;
 import dev.vigil.config.Json;
 import dev.vigil.config.KafkaClients;
@@ -209,10 +210,19 @@ final class VigilParts implements AutoCloseable {
     return agentHttp.port();
   }
 
-  void startAlerts(Consumer<PublishedAlert> listener) throws IOException {
+  AlertsRunner startAlerts(Consumer<PublishedAlert> listener) throws IOException {
+    return startAlerts(listener, AlertsInstance.fromEnvironment());
+  }
+
+  /**
+   * Starts alerts; {@code instance} ends the MQTT client id (see {@link AlertsInstance}). Watch
+   * {@link AlertsRunner#failed()}: a process must not run on with dead alerts.
+   */
+  AlertsRunner startAlerts(Consumer<PublishedAlert> listener, String instance) throws IOException {
     Path persistence = dataDir.resolve("mqtt");
     PrivateFiles.createDirectories(persistence);
-    alerts = new AlertsRunner(site, persistence, listener).start();
+    alerts = new AlertsRunner(site, persistence, listener, instance).start();
+    return alerts;
   }
 
   /** Disk the agent's spool may use by default. */
@@ -246,12 +256,12 @@ final class VigilParts implements AutoCloseable {
     awaitProcessed(timeout);
     Drain.await(
         admin,
-        AlertsRunner.GROUP_ID,
+        AlertsRunner.groupId(site),
         Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(site.topics().violations())),
         remaining(deadline));
     Drain.await(
         admin,
-        AlertsRunner.STATE_GROUP_ID,
+        AlertsRunner.stateGroupId(site),
         Drain.lastRecordEnds(
             site.kafka().bootstrapServers(), List.of(site.topics().observations())),
         remaining(deadline));

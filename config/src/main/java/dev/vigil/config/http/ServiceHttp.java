@@ -4,11 +4,14 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.config.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,13 +29,16 @@ public final class ServiceHttp implements AutoCloseable {
   /** The content type of Prometheus text exposition 0.0.4. */
   public static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  /** A readiness answer: ready or not, and why, for people. */
-  public record Health(boolean ready, String detail) {
-    public static Health ready(String detail) {
+  /**
+   * A probe's answer: up or not, and why (text, or any value written as JSON, such as the state of
+   * each check).
+   */
+  public record Health(boolean ready, Object detail) {
+    public static Health ready(Object detail) {
       return new Health(true, detail);
     }
 
-    public static Health notReady(String detail) {
+    public static Health notReady(Object detail) {
       return new Health(false, detail);
     }
   }
@@ -63,6 +69,21 @@ public final class ServiceHttp implements AutoCloseable {
       HttpAccess access,
       Supplier<String> metrics,
       Supplier<Health> readiness) {
+    return start(name, host, port, access, metrics, () -> Health.ready("live"), readiness);
+  }
+
+  /**
+   * As {@link #start(String, String, int, HttpAccess, Supplier, Supplier)}, with {@code
+   * /health/live} answering {@code liveness}: down when a part of the service died for good.
+   */
+  public static ServiceHttp start(
+      String name,
+      String host,
+      int port,
+      HttpAccess access,
+      Supplier<String> metrics,
+      Supplier<Health> liveness,
+      Supplier<Health> readiness) {
     access.checkBind(host);
     HttpServer server;
     try {
@@ -82,7 +103,7 @@ public final class ServiceHttp implements AutoCloseable {
             });
     server.setExecutor(handlers);
     ServiceHttp http = new ServiceHttp(server, handlers, access);
-    server.createContext("/health/live", ex -> http.health(ex, Health.ready("live")));
+    server.createContext("/health/live", ex -> http.health(ex, liveness.get()));
     server.createContext("/health/ready", ex -> http.health(ex, readiness.get()));
     http.route(
         "/metrics",
@@ -132,17 +153,10 @@ public final class ServiceHttp implements AutoCloseable {
 
   private void health(HttpExchange ex, Health h) throws IOException {
     try (ex) {
-      String body =
-          "{\"status\":\""
-              + (h.ready() ? "up" : "down")
-              + "\",\"detail\":\""
-              + h.detail().replace("\\", "\\\\").replace("\"", "\\\"")
-              + "\"}";
-      send(
-          ex,
-          h.ready() ? 200 : 503,
-          "application/json; charset=utf-8",
-          body.getBytes(StandardCharsets.UTF_8));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", h.ready() ? "up" : "down");
+      body.put("detail", h.detail());
+      send(ex, h.ready() ? 200 : 503, "application/json; charset=utf-8", Json.toBytes(body));
     }
   }
 

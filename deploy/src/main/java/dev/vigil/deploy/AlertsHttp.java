@@ -1,0 +1,69 @@
+package dev.vigil.deploy;
+
+import dev.vigil.alerts.AlertsHealth;
+import dev.vigil.config.http.HttpAccess;
+import dev.vigil.config.http.ServiceHttp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The HTTP of a running {@link AlertsRunner}, on {@link ServiceHttp}: {@code /health/live} (up
+ * while no loop has failed), {@code /health/ready} (up while live, connected to MQTT and nothing
+ * retrying), both with the checks as JSON, and {@code /metrics} in the Prometheus text format.
+ */
+final class AlertsHttp implements AutoCloseable {
+  private final ServiceHttp http;
+
+  private AlertsHttp(ServiceHttp http) {
+    this.http = http;
+  }
+
+  /** Serves on 127.0.0.1:{@code port} (0 for a free port), without tokens. */
+  static AlertsHttp start(AlertsRunner alerts, int port) {
+    return start(alerts, "127.0.0.1", port, HttpAccess.open());
+  }
+
+  /** Serves on {@code host:port}, guarded by {@code access}. */
+  static AlertsHttp start(AlertsRunner alerts, String host, int port, HttpAccess access) {
+    return new AlertsHttp(
+        ServiceHttp.start(
+            "alerts",
+            host,
+            port,
+            access,
+            () -> metrics(alerts),
+            () -> probe(alerts.health(), alerts.health().live()),
+            () -> probe(alerts.health(), alerts.health().ready())));
+  }
+
+  int port() {
+    return http.port();
+  }
+
+  private static ServiceHttp.Health probe(AlertsHealth h, boolean up) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("live", h.live());
+    detail.put("ready", h.ready());
+    detail.put("checks", h.checks());
+    return new ServiceHttp.Health(up, detail);
+  }
+
+  private static String metrics(AlertsRunner alerts) {
+    AlertsHealth h = alerts.health();
+    return alerts.metrics().render()
+        + "# HELP vigil_alerts_live 1 while no alerts loop has failed.\n"
+        + "# TYPE vigil_alerts_live gauge\n"
+        + "vigil_alerts_live "
+        + (h.live() ? 1 : 0)
+        + "\n# HELP vigil_alerts_ready 1 while live, connected to MQTT and nothing retrying.\n"
+        + "# TYPE vigil_alerts_ready gauge\n"
+        + "vigil_alerts_ready "
+        + (h.ready() ? 1 : 0)
+        + "\n";
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
