@@ -64,7 +64,7 @@ final class AlertsCommand implements Callable<Integer> {
   }
 
   /** Returns when asked to stop; throws when the alerts failed for good. */
-  private static void awaitStopOrFailure(GracefulShutdown shutdown, AlertsRunner alerts) {
+  static void awaitStopOrFailure(GracefulShutdown shutdown, AlertsRunner alerts) {
     CompletableFuture<Void> stopRequested = new CompletableFuture<>();
     Thread waiter =
         new Thread(

@@ -155,14 +155,15 @@ final class DemoCommand implements Callable<Integer> {
         int port =
             parts.startDashboard(http.host, http.port(ProcessorCommand.DEFAULT_HTTP_PORT), access);
         LOG.info("dashboard at http://{}:{}/ (metrics at /metrics)", http.host, port);
-        parts.startAlerts(alert -> printed(alert.json(), started));
+        AlertsRunner alerts = parts.startAlerts(alert -> printed(alert.json(), started));
         parts.startAgent();
         if (exitWhenDone) {
           parts.awaitDrained(timeout);
           LOG.info("every source ended and every frame was processed and alerted");
           return 0;
         }
-        shutdown.awaitStopRequest();
+        // Dead alerts end the demo with an error rather than leave it running silent.
+        AlertsCommand.awaitStopOrFailure(shutdown, alerts);
         return 0;
       }
     }
