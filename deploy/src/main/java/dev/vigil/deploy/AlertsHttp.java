@@ -49,9 +49,12 @@ final class AlertsHttp implements AutoCloseable {
   }
 
   private static String metrics(AlertsRunner alerts) {
-    AlertsHealth h = alerts.health();
-    return alerts.metrics().render()
-        + "# HELP vigil_alerts_live 1 while no alerts loop has failed.\n"
+    return alerts.metrics().render() + gauges(alerts.health());
+  }
+
+  /** The health gauges, {@code vigil_alerts_live} and {@code vigil_alerts_ready}. */
+  static String gauges(AlertsHealth h) {
+    return "# HELP vigil_alerts_live 1 while no alerts loop has failed.\n"
         + "# TYPE vigil_alerts_live gauge\n"
         + "vigil_alerts_live "
         + (h.live() ? 1 : 0)
