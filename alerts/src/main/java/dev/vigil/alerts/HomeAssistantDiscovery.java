@@ -8,19 +8,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Home Assistant MQTT discovery configs for one camera: a {@code binary_sensor} per prompt that is
- * ON while the prompt's violation is open, and a {@code sensor} per people count. Both read the
- * camera's retained state topic with a {@code value_template}. They are available while both the
- * retained status topic and the camera's retained {@code availability} topic say {@code online}.
- * Entities of one camera share one device.
+ * Home Assistant MQTT device discovery: one device per camera, announced by one retained message at
+ * {@code <prefix>/device/vigil_<site>_<camera>/config} with its origin ({@code o}) and all its
+ * components ({@code cmps}): a compliance sensor, people, helmet, no-helmet and not-judged counts,
+ * and a {@code binary_sensor} per prompt that is ON while the prompt's violation is open. All read
+ * the camera's retained state topic, and are available while both Vigil's retained status and the
+ * camera's retained {@code availability} say {@code online}.
  */
 final class HomeAssistantDiscovery {
-  /** The counts that get a sensor each. */
-  static final List<String> COUNTS = List.of("people", "helmet", "no_helmet");
-
-  private static final Map<String, String> COUNT_NAMES =
+  /** The counts that get a sensor each, by their key in the state payload. */
+  static final Map<String, String> COUNTS =
       Map.of(
-          "people", "People", "helmet", "People with helmet", "no_helmet", "People without helmet");
+          "people", "People",
+          "helmet", "People with helmet",
+          "no_helmet", "People without helmet",
+          "unknown", "People not judged (head too small or unclear)");
+
+  /** The topic Home Assistant announces its restarts on, below the discovery prefix. */
+  static final String HA_STATUS = "status";
 
   private final String discoveryPrefix;
   private final String site;
@@ -32,59 +37,86 @@ final class HomeAssistantDiscovery {
     this.publisher = publisher;
   }
 
-  /** {@code vigil_<site>_<camera>_<prompt>}, with every character outside [a-zA-Z0-9_-] as _. */
-  String promptObjectId(String camera, String promptId) {
-    return "vigil_" + safe(site) + "_" + safe(camera) + "_" + safe(promptId);
+  /** {@code <prefix>/status}: {@code online} when Home Assistant (re)starts. */
+  String homeAssistantStatusTopic() {
+    return discoveryPrefix + "/" + HA_STATUS;
   }
 
-  String countObjectId(String camera, String count) {
-    return "vigil_" + safe(site) + "_" + safe(camera) + "_" + count;
+  /** {@code vigil_<site>_<camera>}, with every character outside [a-zA-Z0-9_-] as _. */
+  String deviceId(String camera) {
+    return "vigil_" + safe(site) + "_" + safe(camera);
   }
 
-  String promptTopic(String camera, String promptId) {
-    return discoveryPrefix + "/binary_sensor/" + promptObjectId(camera, promptId) + "/config";
+  String deviceTopic(String camera) {
+    return discoveryPrefix + "/device/" + deviceId(camera) + "/config";
   }
 
-  String countTopic(String camera, String count) {
-    return discoveryPrefix + "/sensor/" + countObjectId(camera, count) + "/config";
+  /** Every device's config topic: {@code <prefix>/device/+/config}. */
+  String deviceFilter() {
+    return discoveryPrefix + "/device/+/config";
   }
 
-  /** The binary sensor of one prompt on one camera: ON while its violation is open. */
-  String promptConfig(String camera, String promptId, String promptText) {
-    ObjectNode c = common(camera, promptObjectId(camera, promptId));
-    c.put("name", promptText == null || promptText.isBlank() ? promptId : promptText);
-    c.put("device_class", "safety");
-    String key = jinjaString(promptId);
-    c.put(
-        "value_template",
-        "{{ 'ON' if value_json.prompts["
-            + key
-            + "] is defined and value_json.prompts["
-            + key
-            + "].violation == 'open' else 'OFF' }}");
-    c.put("payload_on", "ON");
-    c.put("payload_off", "OFF");
-    c.put("json_attributes_topic", publisher.stateTopic(camera));
-    c.put(
-        "json_attributes_template", "{{ value_json.prompts[" + key + "] | default({}) | tojson }}");
-    return write(c);
+  /**
+   * The topics of this site's devices start with this, to find stale ones among retained configs.
+   */
+  String devicePrefix() {
+    return discoveryPrefix + "/device/vigil_" + safe(site) + "_";
   }
 
-  /** The sensor of one count ({@code people}, {@code helmet} or {@code no_helmet}). */
-  String countConfig(String camera, String count) {
-    ObjectNode c = common(camera, countObjectId(camera, count));
-    c.put("name", COUNT_NAMES.getOrDefault(count, count));
-    c.put("value_template", "{{ value_json.counts." + count + " }}");
-    c.put("state_class", "measurement");
-    c.put("unit_of_measurement", "people");
-    c.put("icon", "mdi:account-hard-hat");
-    return write(c);
-  }
-
-  private ObjectNode common(String camera, String uniqueId) {
+  /** The device of one camera with a component per count and per prompt (id to text). */
+  String deviceConfig(String camera, Map<String, String> prompts) {
+    String device = deviceId(camera);
     ObjectNode c = Json.mapper().createObjectNode();
-    c.put("unique_id", uniqueId);
-    c.put("object_id", uniqueId);
+    ObjectNode dev = c.putObject("dev");
+    dev.putArray("ids").add(device);
+    dev.put("name", "Vigil " + site + " " + camera);
+    dev.put("mf", "Vigil");
+    dev.put("mdl", "edge-vision safety monitor");
+    ObjectNode origin = c.putObject("o");
+    origin.put("name", "Vigil");
+    origin.put("sw", "0.1.0");
+    ObjectNode cmps = c.putObject("cmps");
+    ObjectNode compliance = component(cmps, device + "_compliance", "sensor", "Helmet compliance");
+    compliance.put("unit_of_measurement", "%");
+    compliance.put("state_class", "measurement");
+    compliance.put("icon", "mdi:hard-hat");
+    compliance.put(
+        "value_template",
+        "{% set judged = value_json.counts.helmet + value_json.counts.no_helmet %}"
+            + "{{ (100 * value_json.counts.helmet / judged) | round(1) if judged > 0 else None }}");
+    for (Map.Entry<String, String> count : new java.util.TreeMap<>(COUNTS).entrySet()) {
+      ObjectNode s = component(cmps, device + "_" + count.getKey(), "sensor", count.getValue());
+      s.put("value_template", "{{ value_json.counts." + count.getKey() + " }}");
+      s.put("state_class", "measurement");
+      s.put("unit_of_measurement", "people");
+      s.put("icon", "mdi:account-hard-hat");
+    }
+    for (Map.Entry<String, String> p : new java.util.TreeMap<>(prompts).entrySet()) {
+      String id = p.getKey();
+      String text = p.getValue();
+      ObjectNode b =
+          component(
+              cmps,
+              device + "_" + safe(id),
+              "binary_sensor",
+              text == null || text.isBlank() ? id : text);
+      b.put("device_class", "safety");
+      String key = jinjaString(id);
+      b.put(
+          "value_template",
+          "{{ 'ON' if value_json.prompts["
+              + key
+              + "] is defined and value_json.prompts["
+              + key
+              + "].violation == 'open' else 'OFF' }}");
+      b.put("payload_on", "ON");
+      b.put("payload_off", "OFF");
+      b.put("json_attributes_topic", publisher.stateTopic(camera));
+      b.put(
+          "json_attributes_template",
+          "{{ value_json.prompts[" + key + "] | default({}) | tojson }}");
+    }
+    // Shared by every component.
     c.put("state_topic", publisher.stateTopic(camera));
     // Available only while both Vigil's alerts service and the camera itself are online.
     ArrayNode availability = c.putArray("availability");
@@ -94,13 +126,31 @@ final class HomeAssistantDiscovery {
     c.put("payload_available", MqttAlertPublisher.ONLINE);
     c.put("payload_not_available", MqttAlertPublisher.OFFLINE);
     c.put("qos", 1);
-    ObjectNode device = c.putObject("device");
-    device.putArray("identifiers").add("vigil_" + safe(site) + "_" + safe(camera));
-    device.put("name", "Vigil " + site + " " + camera);
-    device.put("manufacturer", "Vigil");
-    device.put("model", "edge-vision safety monitor");
-    ObjectNode origin = c.putObject("origin");
-    origin.put("name", "Vigil");
+    return write(c);
+  }
+
+  /**
+   * The per-entity topics of earlier Vigil versions for this camera and these prompts: cleared when
+   * the device is announced, so no entity shows twice.
+   */
+  List<String> legacyTopics(String camera, Iterable<String> promptIds) {
+    List<String> out = new java.util.ArrayList<>();
+    String base = "vigil_" + safe(site) + "_" + safe(camera) + "_";
+    for (String count : List.of("people", "helmet", "no_helmet")) {
+      out.add(discoveryPrefix + "/sensor/" + base + count + "/config");
+    }
+    for (String id : promptIds) {
+      out.add(discoveryPrefix + "/binary_sensor/" + base + safe(id) + "/config");
+    }
+    return out;
+  }
+
+  private static ObjectNode component(
+      ObjectNode cmps, String uniqueId, String platform, String name) {
+    ObjectNode c = cmps.putObject(uniqueId);
+    c.put("p", platform);
+    c.put("unique_id", uniqueId);
+    c.put("name", name);
     return c;
   }
 

@@ -46,6 +46,8 @@ public final class MqttAlertPublisher implements AutoCloseable {
   private final PublisherOptions options;
   private final String prefix;
   private final MqttAsyncClient client;
+  private final java.util.Map<String, java.util.function.BiConsumer<String, MqttMessage>>
+      subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private MqttAlertPublisher(PublisherOptions options, MqttAsyncClient client) {
@@ -127,6 +129,23 @@ public final class MqttAlertPublisher implements AutoCloseable {
           url);
     }
     return connect;
+  }
+
+  /**
+   * Subscribes to {@code filter} at QoS 1, also after every reconnect; {@code onMessage} gets the
+   * topic and message on Paho's thread, so it must only hand them over. Failures are logged.
+   */
+  void subscribe(String filter, java.util.function.BiConsumer<String, MqttMessage> onMessage) {
+    subscriptions.put(filter, onMessage);
+    subscribeNow(filter);
+  }
+
+  private void subscribeNow(String filter) {
+    try {
+      client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription(filter, QOS));
+    } catch (MqttException | IllegalArgumentException e) {
+      LOG.warn("cannot subscribe to {}: {}", filter, e.toString());
+    }
   }
 
   /** The MQTT client id this publisher connected with. */
@@ -401,6 +420,9 @@ public final class MqttAlertPublisher implements AutoCloseable {
       } catch (MqttException e) {
         LOG.warn("cannot publish {} = online: {}", statusTopic(), e.toString());
       }
+      if (reconnect) {
+        subscriptions.keySet().forEach(MqttAlertPublisher.this::subscribeNow);
+      }
     }
 
     @Override
@@ -417,7 +439,16 @@ public final class MqttAlertPublisher implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      // The publisher subscribes to nothing.
+      subscriptions.forEach(
+          (filter, handler) -> {
+            if (org.eclipse.paho.mqttv5.common.util.MqttTopicValidator.isMatched(filter, topic)) {
+              try {
+                handler.accept(topic, message);
+              } catch (RuntimeException e) {
+                LOG.warn("handling a message on {} failed", topic, e);
+              }
+            }
+          });
     }
 
     @Override

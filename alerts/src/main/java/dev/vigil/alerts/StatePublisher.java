@@ -127,6 +127,14 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   private final Backoff pollBackoff = Backoff.defaults();
   private AlertsMetrics metrics = new AlertsMetrics();
 
+  /** Set by Home Assistant's {@code online} (on Paho's thread): announce every device again. */
+  private final java.util.concurrent.atomic.AtomicBoolean rediscover =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Retained device configs of cameras no longer configured (from Paho's thread). */
+  private final java.util.Queue<String> staleDevices =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   /** Discovery configs not yet acknowledged, by topic; a later config for a topic replaces it. */
   private final Map<String, Retained> discoveryOutbox = new LinkedHashMap<>();
 
@@ -324,25 +332,68 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     camera.latest = StatePayload.content(o);
     camera.timestamp = o.timestamp();
     if (discovery != null) {
-      if (!camera.countsAnnounced) {
-        camera.countsAnnounced = true;
-        for (String count : HomeAssistantDiscovery.COUNTS) {
-          announce(
-              discovery.countTopic(o.camera(), count), discovery.countConfig(o.camera(), count));
-        }
-      }
+      boolean changed = !camera.announced;
       for (Map.Entry<String, Observation.PromptAnswer> e : o.answers().entrySet()) {
         String text = e.getValue().text();
-        // Announced again when the text changes, so the entity's name follows the prompt.
+        // Announced again when a prompt appears or its text changes, so names follow prompts.
         if (!camera.announcedPrompts.containsKey(e.getKey())
             || !Objects.equals(camera.announcedPrompts.get(e.getKey()), text)) {
           camera.announcedPrompts.put(e.getKey(), text);
-          announce(
-              discovery.promptTopic(o.camera(), e.getKey()),
-              discovery.promptConfig(o.camera(), e.getKey(), text));
+          changed = true;
         }
       }
+      if (changed) {
+        if (!camera.announced) {
+          // Earlier versions announced one entity per topic: clear them, once per camera.
+          for (String legacy :
+              discovery.legacyTopics(o.camera(), camera.announcedPrompts.keySet())) {
+            announce(legacy, "");
+          }
+        }
+        camera.announced = true;
+        announceDevice(camera);
+      }
     }
+  }
+
+  private void announceDevice(Camera camera) {
+    announce(
+        discovery.deviceTopic(camera.id),
+        discovery.deviceConfig(camera.id, camera.announcedPrompts));
+  }
+
+  /**
+   * Starts listening for Home Assistant's restarts (it asks for discovery again by publishing
+   * {@code online} to {@code <prefix>/status}) and for this site's retained device configs, so a
+   * device whose camera left {@code configured} is removed. Call once, before the loop starts.
+   *
+   * @param configured the site's cameras; when empty, no device is removed
+   */
+  public void listenToHomeAssistant(Set<String> configured) {
+    if (discovery == null) {
+      return;
+    }
+    publisher.subscribe(
+        discovery.homeAssistantStatusTopic(),
+        (t, m) -> {
+          if ("online"
+              .equals(new String(m.getPayload(), java.nio.charset.StandardCharsets.UTF_8))) {
+            rediscover.set(true);
+          }
+        });
+    if (configured.isEmpty()) {
+      return;
+    }
+    Set<String> keep = new HashSet<>();
+    configured.forEach(c -> keep.add(discovery.deviceTopic(c)));
+    publisher.subscribe(
+        discovery.deviceFilter(),
+        (t, m) -> {
+          boolean ours = t.startsWith(discovery.devicePrefix());
+          if (ours && m.isRetained() && m.getPayload().length > 0 && !keep.contains(t)) {
+            staleDevices.add(t);
+          }
+        });
   }
 
   private void announce(String topic, String payload) {
@@ -356,6 +407,15 @@ public final class StatePublisher implements Runnable, AutoCloseable {
    */
   void tick(boolean force) {
     long now = nanoClock.getAsLong();
+    if (discovery != null) {
+      if (rediscover.getAndSet(false)) {
+        cameras.values().stream().filter(c -> c.announced).forEach(this::announceDevice);
+      }
+      for (String stale; (stale = staleDevices.poll()) != null; ) {
+        LOG.info("removing Home Assistant device {}: its camera left the site's config", stale);
+        announce(stale, "");
+      }
+    }
     for (Map.Entry<String, Retained> e : new ArrayList<>(discoveryOutbox.entrySet())) {
       Retained r = e.getValue();
       if (r.future != null && r.future.isDone()) {
@@ -442,7 +502,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   private final class Camera {
     final String id;
     final Map<String, String> announcedPrompts = new HashMap<>();
-    boolean countsAnnounced;
+    boolean announced;
     ObjectNode latest;
     long timestamp;
 

@@ -112,6 +112,10 @@ public final class AlertsRunner implements AutoCloseable {
       this.state =
           new StatePublisher(stateConsumer, publisher, site.topics().observations(), stateOptions)
               .metrics(metrics);
+      state.listenToHomeAssistant(
+          site.cameras().stream()
+              .map(SiteConfig.Camera::id)
+              .collect(java.util.stream.Collectors.toSet()));
       KafkaConsumer<String, CameraStatus> statusConsumer =
           new KafkaConsumer<>(AvailabilityPublisher.consumerProperties(site.kafka()));
       this.availability =
