@@ -1,6 +1,5 @@
 package dev.vigil.config;
 
-import dev.vigil.config.http.HttpAccess;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package dev.vigil.config;
 
-import dev.vigil.config.http.HttpAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

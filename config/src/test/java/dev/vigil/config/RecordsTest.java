@@ -29,8 +29,8 @@ class RecordsTest {
 
   @Test
   void shouldGrantScopesByTokenAndRefuseAnOpenServerOffLoopback() {
-    var access = new dev.vigil.config.http.HttpAccess("admin-t", "read-t", "metrics-t");
-    var scope = dev.vigil.config.http.HttpAccess.Scope.class;
+    var access = new dev.vigil.config.HttpAccess("admin-t", "read-t", "metrics-t");
+    var scope = dev.vigil.config.HttpAccess.Scope.class;
     assertThat(access.allows(Enum.valueOf(scope, "ADMIN"), "Bearer admin-t")).isTrue();
     assertThat(access.allows(Enum.valueOf(scope, "ADMIN"), "Bearer read-t")).isFalse();
     assertThat(access.allows(Enum.valueOf(scope, "READ"), "Bearer read-t")).isTrue();
@@ -39,7 +39,7 @@ class RecordsTest {
     assertThat(access.allows(Enum.valueOf(scope, "METRICS"), null)).isFalse();
     assertThat(access.allows(Enum.valueOf(scope, "METRICS"), "Basic YTpi")).isFalse();
     assertThat(access.toString()).doesNotContain("admin-t").contains("***");
-    var open = dev.vigil.config.http.HttpAccess.open();
+    var open = dev.vigil.config.HttpAccess.open();
     open.checkBind("127.0.0.1");
     open.checkBind("localhost");
     assertThatThrownBy(() -> open.checkBind("0.0.0.0"))

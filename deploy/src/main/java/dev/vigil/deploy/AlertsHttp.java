@@ -1,7 +1,7 @@
 package dev.vigil.deploy;
 
 import dev.vigil.alerts.AlertsHealth;
-import dev.vigil.config.http.HttpAccess;
+import dev.vigil.config.HttpAccess;
 import dev.vigil.config.http.ServiceHttp;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
                 + ": no such file or folder; give a video file, an image folder or a URL");
       }
     }
-    var access = http.access(dev.vigil.config.http.HttpAccess.open());
+    var access = http.access(dev.vigil.config.HttpAccess.open());
     if (!audio.equals("features") && !audio.equals("pcm")) {
       throw new VigilCli.UsageException("--audio " + audio + ": use features or pcm");
     }

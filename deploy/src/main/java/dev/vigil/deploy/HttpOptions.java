@@ -1,6 +1,6 @@
 package dev.vigil.deploy;
 
-import dev.vigil.config.http.HttpAccess;
+import dev.vigil.config.HttpAccess;
 import picocli.CommandLine.Option;
 
 /**

@@ -1,9 +1,9 @@
 package dev.vigil.processor;
 
+import dev.vigil.config.HttpAccess;
 import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
-import dev.vigil.config.http.HttpAccess;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.processor.dashboard.DashboardServer;
 import dev.vigil.processor.dashboard.DashboardTopology;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.config.HttpAccess;
 import dev.vigil.config.Json;
 import java.io.IOException;
 import java.io.OutputStream;

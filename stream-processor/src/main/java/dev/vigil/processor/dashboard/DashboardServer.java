@@ -1,7 +1,7 @@
 package dev.vigil.processor.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.vigil.config.http.HttpAccess;
+import dev.vigil.config.HttpAccess;
 import dev.vigil.config.http.ServiceHttp;
 import java.io.IOException;
 import java.io.InputStream;

@@ -57,7 +57,7 @@ class DashboardServerTest {
                 0,
                 new DashboardApi(d::getKeyValueStore),
                 new VigilMetrics(),
-                new dev.vigil.config.http.HttpAccess("admin-secret", "reader", "scraper"),
+                new dev.vigil.config.HttpAccess("admin-secret", "reader", "scraper"),
                 () ->
                     ready.get()
                         ? dev.vigil.config.http.ServiceHttp.Health.ready("streams RUNNING")
@@ -89,7 +89,7 @@ class DashboardServerTest {
                     0,
                     new DashboardApi(name -> null),
                     new VigilMetrics(),
-                    dev.vigil.config.http.HttpAccess.open(),
+                    dev.vigil.config.HttpAccess.open(),
                     () -> dev.vigil.config.http.ServiceHttp.Health.ready("")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("VIGIL_HTTP_TOKEN");

@@ -1,4 +1,4 @@
-package dev.vigil.config.http;
+package dev.vigil.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
