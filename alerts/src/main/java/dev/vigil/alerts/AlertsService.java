@@ -64,6 +64,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
   private final Set<TopicPartition> revoked = new HashSet<>();
   private final LoopStatus status = new LoopStatus(AlertsMetrics.VIOLATIONS);
   private final KafkaLink link;
+  private final LoopPoll<Violation> poller;
   private final Backoff pollBackoff = Backoff.defaults();
   private Consumer<PublishedAlert> listener = alert -> {};
   private AlertsMetrics metrics = new AlertsMetrics();
@@ -84,6 +85,17 @@ public final class AlertsService implements Runnable, AutoCloseable {
       String topic) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.link = new KafkaLink(consumer);
+    this.poller =
+        new LoopPoll<>(
+            consumer,
+            AlertsMetrics.VIOLATIONS,
+            POLL_TIMEOUT,
+            status,
+            link,
+            pollBackoff,
+            () -> this.metrics,
+            LOG,
+            stopped);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
   }
@@ -182,36 +194,8 @@ public final class AlertsService implements Runnable, AutoCloseable {
     status.failed(e);
   }
 
-  /** One poll; a record that cannot be decoded is skipped, an error that may pass is retried. */
   private ConsumerRecords<String, Violation> poll() {
-    try {
-      ConsumerRecords<String, Violation> records = consumer.poll(POLL_TIMEOUT);
-      if (pollBackoff.attempts() > 0) {
-        LOG.info("violations consumer recovered after {} retries", pollBackoff.attempts());
-        pollBackoff.reset();
-        status.running();
-      }
-      link.check(status, metrics, LOG);
-      return records;
-    } catch (RecordDeserializationException e) {
-      // Not a violation, so nothing can ever be published for it: skip it, loudly.
-      LOG.error(
-          "skipping undecodable record {} at offset {}: {}",
-          e.topicPartition(),
-          e.offset(),
-          e.getMessage());
-      metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.UNDECODABLE);
-      consumer.seek(e.topicPartition(), e.offset() + 1);
-      return ConsumerRecords.empty();
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      if (KafkaFailures.fatal(e)) {
-        throw e;
-      }
-      retryLater(pollBackoff, AlertsMetrics.KAFKA_POLL, "kafka poll failed", e);
-      return ConsumerRecords.empty();
-    }
+    return poller.poll();
   }
 
   private void retryLater(Backoff backoff, String operation, String what, Throwable e) {

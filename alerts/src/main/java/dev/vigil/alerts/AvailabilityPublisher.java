@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -55,6 +54,7 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final LoopStatus status = new LoopStatus(AlertsMetrics.CAMERA_STATUS);
   private final KafkaLink link;
+  private final LoopPoll<CameraStatus> poller;
   private final Backoff kafkaBackoff = Backoff.defaults();
   private AlertsMetrics metrics = new AlertsMetrics();
   private volatile boolean closed;
@@ -74,6 +74,17 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
       Consumer<CameraStatus> listener) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.link = new KafkaLink(consumer);
+    this.poller =
+        new LoopPoll<>(
+            consumer,
+            AlertsMetrics.CAMERA_STATUS,
+            POLL_TIMEOUT,
+            status,
+            link,
+            kafkaBackoff,
+            () -> this.metrics,
+            LOG,
+            stopped);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -175,32 +186,7 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
   }
 
   private ConsumerRecords<String, CameraStatus> poll() {
-    try {
-      ConsumerRecords<String, CameraStatus> records = consumer.poll(POLL_TIMEOUT);
-      if (kafkaBackoff.attempts() > 0) {
-        kafkaBackoff.reset();
-        status.running();
-      }
-      link.check(status, metrics, LOG);
-      return records;
-    } catch (RecordDeserializationException e) {
-      LOG.error(
-          "skipping undecodable camera status {} at offset {}: {}",
-          e.topicPartition(),
-          e.offset(),
-          e.getMessage());
-      metrics.skipped(AlertsMetrics.CAMERA_STATUS, AlertsMetrics.UNDECODABLE);
-      consumer.seek(e.topicPartition(), e.offset() + 1);
-      return ConsumerRecords.empty();
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      if (KafkaFailures.fatal(e)) {
-        throw e;
-      }
-      retryLater(AlertsMetrics.KAFKA_POLL, "kafka poll of " + topic + " failed", e);
-      return ConsumerRecords.empty();
-    }
+    return poller.poll();
   }
 
   /** Publishes the newest status of each camera in the batch and waits for every PUBACK. */

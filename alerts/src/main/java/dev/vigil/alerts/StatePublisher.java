@@ -25,9 +25,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +121,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
 
   private final LoopStatus status = new LoopStatus(AlertsMetrics.OBSERVATIONS);
   private final KafkaLink link;
+  private final LoopPoll<Observation> poller;
   private final Backoff pollBackoff = Backoff.defaults();
   private AlertsMetrics metrics = new AlertsMetrics();
 
@@ -166,6 +164,17 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       LongSupplier nanoClock) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.link = new KafkaLink(consumer);
+    this.poller =
+        new LoopPoll<>(
+            consumer,
+            AlertsMetrics.OBSERVATIONS,
+            POLL_TIMEOUT,
+            status,
+            link,
+            pollBackoff,
+            () -> this.metrics,
+            LOG,
+            stopped);
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.options = Objects.requireNonNull(options, "options");
@@ -276,41 +285,8 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     }
   }
 
-  /** One poll; an undecodable record is skipped, an error that may pass is retried. */
   private ConsumerRecords<String, Observation> poll() {
-    try {
-      ConsumerRecords<String, Observation> records = consumer.poll(POLL_TIMEOUT);
-      if (pollBackoff.attempts() > 0) {
-        pollBackoff.reset();
-        status.running();
-      }
-      link.check(status, metrics, LOG);
-      return records;
-    } catch (RecordDeserializationException e) {
-      LOG.error(
-          "skipping undecodable observation {} at offset {}: {}",
-          e.topicPartition(),
-          e.offset(),
-          e.getMessage());
-      metrics.skipped(AlertsMetrics.OBSERVATIONS, AlertsMetrics.UNDECODABLE);
-      consumer.seek(e.topicPartition(), e.offset() + 1);
-      return ConsumerRecords.empty();
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      if (KafkaFailures.fatal(e)) {
-        throw e;
-      }
-      status.retryAfterBackoff(
-          "kafka poll of observations failed",
-          e,
-          AlertsMetrics.KAFKA_POLL,
-          metrics,
-          pollBackoff,
-          LOG,
-          stopped);
-      return ConsumerRecords.empty();
-    }
+    return poller.poll();
   }
 
   /** Takes one observation in: remembers its state and queues discovery for what is new. */
