@@ -69,6 +69,7 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
               "undecodable", "frame cannot be decoded: " + e.getMessage(), e.getClass()));
       return;
     }
+    analysis.timingsMs().forEach((stage, ms) -> metrics.stage(stage, ms / 1000.0));
     snapshots.offer(camera, record.value(), analysis.people(), record.timestamp());
     long seq = VigilHeaders.getLong(record.headers(), VigilHeaders.SEQ, -1);
     DetectedFrame frame =

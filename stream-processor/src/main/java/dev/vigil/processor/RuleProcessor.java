@@ -89,6 +89,12 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
 
   @Override
   public void process(Record<String, Observation> record) {
+    long t0 = System.nanoTime();
+    answer(record);
+    metrics.stage("rules", (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void answer(Record<String, Observation> record) {
     Observation obs = record.value();
     String camera = record.key();
     arrived(camera, record.timestamp());

@@ -59,6 +59,7 @@ public final class VigilMetrics {
           "Records sent to the dead-letter topic, by reason (see README: dead letters).",
           "reason");
   private final Map<String, Double> cameraOnline = new ConcurrentHashMap<>();
+  private final Map<String, DoubleAdder[]> stages = new ConcurrentHashMap<>();
   private final Map<List<String>, Double> lagValues = new ConcurrentHashMap<>();
   private final List<Supplier<Map<List<String>, Double>>> lagSources = new CopyOnWriteArrayList<>();
 
@@ -75,6 +76,18 @@ public final class VigilMetrics {
   /** Counts one dead letter sent for {@code reason}, a short fixed code such as {@code bad_id}. */
   public void deadLetter(String reason) {
     deadLetters.inc(reason);
+  }
+
+  /**
+   * Adds the time one frame spent in {@code stage} (decode, preprocess, model, helmet, scene,
+   * rules, ...), so {@code /metrics} shows where each millisecond of a frame goes.
+   */
+  public void stage(String stage, double seconds) {
+    DoubleAdder[] a =
+        stages.computeIfAbsent(
+            stage, k -> new DoubleAdder[] {new DoubleAdder(), new DoubleAdder()});
+    a[0].add(seconds);
+    a[1].add(1);
   }
 
   /** Sets whether {@code camera} is online (frames within its {@code offline_after_s}). */
@@ -151,6 +164,16 @@ public final class VigilMetrics {
     endToEnd.render(out);
     violations.render(out);
     deadLetters.render(out);
+    header(
+        out,
+        "vigil_stage_seconds",
+        "Time frames spent in each processing stage (sum and count per stage).",
+        "summary");
+    for (var e : new java.util.TreeMap<>(stages).entrySet()) {
+      List<String> stage = List.of(e.getKey());
+      sample(out, "vigil_stage_seconds_sum", List.of("stage"), stage, e.getValue()[0].sum());
+      sample(out, "vigil_stage_seconds_count", List.of("stage"), stage, e.getValue()[1].sum());
+    }
     header(out, "vigil_camera_online", "1 while the camera sends frames, 0 once offline.", "gauge");
     for (var e : new java.util.TreeMap<>(cameraOnline).entrySet()) {
       sample(out, "vigil_camera_online", List.of("camera"), List.of(e.getKey()), e.getValue());

@@ -22,6 +22,19 @@ class VigilMetricsTest {
   }
 
   @Test
+  void shouldSumTheTimeOfEachStage() {
+    VigilMetrics m = new VigilMetrics();
+    m.stage("model", 0.020);
+    m.stage("model", 0.030);
+    m.stage("rules", 0.001);
+    assertThat(m.render())
+        .contains("# TYPE vigil_stage_seconds summary")
+        .contains("vigil_stage_seconds_sum{stage=\"model\"} 0.05")
+        .contains("vigil_stage_seconds_count{stage=\"model\"} 2")
+        .contains("vigil_stage_seconds_count{stage=\"rules\"} 1");
+  }
+
+  @Test
   void shouldTakeTheLargestMainConsumerLagWhenClientsReportOnePartition() {
     try (Metrics registry = new Metrics()) {
       lagMetric(registry, "app-StreamThread-1-consumer", "0", 5);
