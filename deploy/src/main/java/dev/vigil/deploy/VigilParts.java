@@ -247,13 +247,12 @@ final class VigilParts implements AutoCloseable {
     Drain.await(
         admin,
         AlertsRunner.GROUP_ID,
-        Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(site.topics().violations())),
+        Drain.lastRecordEnds(site.kafka(), List.of(site.topics().violations())),
         remaining(deadline));
     Drain.await(
         admin,
         AlertsRunner.STATE_GROUP_ID,
-        Drain.lastRecordEnds(
-            site.kafka().bootstrapServers(), List.of(site.topics().observations())),
+        Drain.lastRecordEnds(site.kafka(), List.of(site.topics().observations())),
         remaining(deadline));
   }
 
