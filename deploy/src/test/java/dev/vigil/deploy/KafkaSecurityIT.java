@@ -88,7 +88,6 @@ class KafkaSecurityIT {
     pki.ca("rogue-ca");
     Path brokerKeys = pki.keyStore("broker", "vigil-ca");
     Path trusted = pki.trustStore("vigil-ca");
-    pki.trustStore("rogue-ca");
     pki.keyStore("vigil-client", "vigil-ca");
     pki.keyStore("rogue-client", "rogue-ca");
     kafka =
@@ -162,12 +161,12 @@ class KafkaSecurityIT {
       props.append(storePw.replace("PROPERTY", "ssl.keystore.password"));
       props.append(storePw.replace("PROPERTY", "ssl.key.password"));
     }
-    props.append("    ssl.truststore.type: PKCS12\n");
+    // The CA's certificate as it is usually handed out: a PEM file (which has no password).
+    props.append("    ssl.truststore.type: PEM\n");
     props
         .append("    ssl.truststore.location: ")
-        .append(pkiDir.resolve("trust-" + trustCa + ".p12"))
+        .append(pkiDir.resolve(trustCa + ".pem"))
         .append('\n');
-    props.append(storePw.replace("PROPERTY", "ssl.truststore.password"));
     String bootstrap =
         mode == Mode.SASL_SSL ? kafka.saslSslBootstrapServers() : kafka.mtlsBootstrapServers();
     String yaml =
