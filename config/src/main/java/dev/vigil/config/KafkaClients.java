@@ -107,10 +107,17 @@ public final class KafkaClients {
         if (root != refused && rootMessage != null && !line.toString().contains(rootMessage)) {
           line.append(": ").append(rootMessage);
         }
-        if (refused instanceof SslAuthenticationException) {
+        String cause = String.valueOf(rootMessage);
+        if (cause.contains("certification path") || cause.contains("PKIX")) {
           line.append(
-              " (check that ssl.truststore.* holds the CA of the broker's certificate and, for"
-                  + " mutual TLS, that ssl.keystore.* holds a client key the broker's CA signed)");
+              " (this client does not trust the broker's certificate: ssl.truststore.* must hold"
+                  + " the CA that signed it)");
+        } else if (cause.contains("fatal alert") && cause.contains("certificate")) {
+          line.append(
+              " (the broker refused this client's certificate: ssl.keystore.* must hold a key and"
+                  + " certificate signed by a CA the broker trusts)");
+        } else if (refused instanceof SslAuthenticationException) {
+          line.append(" (check ssl.truststore.* and, for mutual TLS, ssl.keystore.*)");
         } else if (refused instanceof SaslAuthenticationException) {
           line.append(" (check sasl.mechanism and the user name and password in sasl.jaas.config)");
         }

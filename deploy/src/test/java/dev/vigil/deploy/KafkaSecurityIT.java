@@ -355,14 +355,26 @@ class KafkaSecurityIT {
                 .hasMessageContaining(cause);
           }
           // The CLI: exit 1 and one line that says what is wrong.
-          Cli list =
-              cli(
-                  "prompt",
-                  "list",
-                  "--config",
-                  siteFile("bad-pw-cli", Mode.SASL_SSL, wrong, "vigil-ca", null, true).toString());
+          String config =
+              siteFile("bad-pw-cli", Mode.SASL_SSL, wrong, "vigil-ca", null, true).toString();
+          Cli list = cli("prompt", "list", "--config", config);
           assertThat(list.exit).isEqualTo(1);
-          assertThat(list.err).contains("authentication failed").contains(cause);
+          assertThat(list.err)
+              .contains("vigil prompt list: Kafka authentication failed: ")
+              .contains(cause);
+          Cli processor =
+              cli(
+                  "processor",
+                  "--config",
+                  config,
+                  "--data-dir",
+                  dir.resolve("bad-pw-cli-data").toString(),
+                  "--http-port",
+                  "0");
+          assertThat(processor.exit).isEqualTo(1);
+          assertThat(processor.err)
+              .contains("vigil processor: Kafka authentication failed: ")
+              .contains(cause);
         });
   }
 
@@ -411,8 +423,9 @@ class KafkaSecurityIT {
                   siteFile(name + "-cli", mode, PASSWORD, "rogue-ca", client, true).toString());
           assertThat(list.exit).isEqualTo(1);
           assertThat(list.err)
-              .contains("SSL handshake failed")
-              .contains("unable to find valid certification path");
+              .contains("vigil prompt list: Kafka authentication failed: SSL handshake failed")
+              .contains("unable to find valid certification path")
+              .contains("this client does not trust the broker's certificate");
         });
   }
 
@@ -439,7 +452,10 @@ class KafkaSecurityIT {
                           "rogue-client-cli", Mode.MTLS, PASSWORD, "vigil-ca", "rogue-client", true)
                       .toString());
           assertThat(list.exit).isEqualTo(1);
-          assertThat(list.err).contains("authentication failed").contains("bad_certificate");
+          assertThat(list.err)
+              .contains("vigil prompt list: Kafka authentication failed: ")
+              .contains("bad_certificate")
+              .contains("the broker refused this client's certificate");
         });
   }
 
@@ -524,6 +540,12 @@ class KafkaSecurityIT {
       System.setOut(out);
       System.setErr(err);
     }
-    return new Cli(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    Cli result =
+        new Cli(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    if (exit != 0) {
+      // The one line the user sees, in the test log.
+      result.err.lines().filter(l -> l.startsWith("vigil ")).forEach(out::println);
+    }
+    return result;
   }
 }
