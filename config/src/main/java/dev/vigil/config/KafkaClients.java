@@ -5,6 +5,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * The one place Kafka client properties are built, per role. Each starts from the role's tunable
@@ -83,6 +86,45 @@ public final class KafkaClients {
     p.putAll(kafka.properties());
     p.putAll(streamsGuarantees);
     return withBootstrap(p, kafka);
+  }
+
+  /**
+   * One line for a failure in which Kafka refused this client, or null if {@code failure} is none:
+   * the client's message (such as "SSL handshake failed"), the root cause (an untrusted
+   * certificate, invalid credentials) and the settings to check. Kafka does not retry a refused
+   * login or handshake, so callers report it and stop rather than retry.
+   */
+  public static String authenticationFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof AuthenticationException refused) {
+        Throwable root = refused;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        StringBuilder line = new StringBuilder("Kafka authentication failed: ");
+        line.append(refused.getMessage());
+        String rootMessage = root.getMessage();
+        if (root != refused && rootMessage != null && !line.toString().contains(rootMessage)) {
+          line.append(": ").append(rootMessage);
+        }
+        String cause = String.valueOf(rootMessage);
+        if (cause.contains("certification path") || cause.contains("PKIX")) {
+          line.append(
+              " (this client does not trust the broker's certificate: ssl.truststore.* must hold"
+                  + " the CA that signed it)");
+        } else if (cause.contains("fatal alert") && cause.contains("certificate")) {
+          line.append(
+              " (the broker refused this client's certificate: ssl.keystore.* must hold a key and"
+                  + " certificate signed by a CA the broker trusts)");
+        } else if (refused instanceof SslAuthenticationException) {
+          line.append(" (check ssl.truststore.* and, for mutual TLS, ssl.keystore.*)");
+        } else if (refused instanceof SaslAuthenticationException) {
+          line.append(" (check sasl.mechanism and the user name and password in sasl.jaas.config)");
+        }
+        return line.toString();
+      }
+    }
+    return null;
   }
 
   private static Properties withBootstrap(Properties p, SiteConfig.Kafka kafka) {

@@ -76,6 +76,24 @@ public record SiteConfig(
     public Kafka(String bootstrapServers, String topicPrefix, Map<String, String> properties) {
       this(bootstrapServers, topicPrefix, properties, DEFAULT_PARTITIONS);
     }
+
+    /**
+     * Hides secrets: the value of every property whose name holds {@code password}, {@code jaas} or
+     * {@code key} (as in {@code ssl.keystore.key}) is shown as {@code ***}.
+     */
+    @Override
+    public String toString() {
+      Map<String, String> shown = new TreeMap<>();
+      properties.forEach(
+          (k, v) -> {
+            String name = k.toLowerCase(Locale.ROOT);
+            boolean secret =
+                name.contains("password") || name.contains("jaas") || name.endsWith(".key");
+            shown.put(k, secret ? "***" : v);
+          });
+      return "Kafka[bootstrapServers=%s, topicPrefix=%s, properties=%s, partitions=%s]"
+          .formatted(bootstrapServers, topicPrefix, shown, partitions);
+    }
   }
 
   /**

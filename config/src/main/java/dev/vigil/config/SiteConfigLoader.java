@@ -57,6 +57,13 @@ public final class SiteConfigLoader {
   private static final List<String> ROOT_KEYS =
       List.of("site", "kafka", "mqtt", "model", "http", "cameras", "prompts");
   private static final List<String> HTTP_KEYS = List.of("token", "read_token", "metrics_token");
+
+  /**
+   * A {@code kafka.properties} key ending in this takes the property's value from the file it
+   * names, such as {@code ssl.keystore.password_file: /run/secrets/keystore-password}.
+   */
+  static final String FILE_SUFFIX = "_file";
+
   private static final List<String> KAFKA_KEYS =
       List.of("bootstrap_servers", "topic_prefix", "partitions", "properties");
   private static final List<String> MQTT_KEYS =
@@ -508,6 +515,19 @@ public final class SiteConfigLoader {
                 key,
                 null,
                 "Write the full Kafka property name as one key, such as security.protocol: SSL.");
+        if (v != null && key.endsWith(FILE_SUFFIX)) {
+          String property = key.substring(0, key.length() - FILE_SUFFIX.length());
+          if (props.entries.containsKey(property)) {
+            error(
+                props.entries.get(key).getKeyNode(),
+                path,
+                "duplicates " + props.child(property),
+                "Give the value once: either inline or from a file.");
+            continue;
+          }
+          v = secretFile(props.value(key), path, expandHome(v));
+          key = property;
+        }
         if (v != null) {
           properties.put(key, v);
         }
@@ -522,6 +542,27 @@ public final class SiteConfigLoader {
               "Set the partitions of the per-camera topics, such as 12 (at least the processor"
                   + " threads of all instances).");
       return new SiteConfig.Kafka(servers, prefix, properties, (int) partitions);
+    }
+
+    /**
+     * The content of a secret file (a Kubernetes or systemd credential), without the trailing line
+     * break; null after reporting a problem.
+     */
+    private String secretFile(Node node, String path, String file) {
+      String fix = "Give the path of a readable file that holds only the secret.";
+      try {
+        String text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        if (text.isEmpty()) {
+          error(node, path, "file " + file + " is empty", fix);
+          return null;
+        }
+        return text;
+      } catch (NoSuchFileException e) {
+        error(node, path, "file " + file + " does not exist", fix);
+      } catch (IOException | RuntimeException e) {
+        error(node, path, "cannot read " + file + ": " + e.getMessage(), fix);
+      }
+      return null;
     }
 
     private SiteConfig.Mqtt mqtt(Obj m, String site) {

@@ -43,6 +43,59 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldTakeAKafkaPropertyFromTheFileThatItsFileKeyNames(@TempDir Path dir) throws Exception {
+    Path jaas = dir.resolve("jaas");
+    Files.writeString(jaas, "ScramLoginModule required username=\"u\" password=\"p w\";\n");
+    Path pw = dir.resolve("pw");
+    Files.writeString(pw, "store-secret\n");
+    SiteConfig c =
+        parse(
+            """
+            site: s
+            kafka:
+              properties:
+                security.protocol: SASL_SSL
+                sasl.jaas.config_file: %s
+                ssl.truststore.password_file: %s
+            """
+                .formatted(jaas, pw));
+
+    assertThat(c.kafka().properties())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"p w\";",
+                "ssl.truststore.password", "store-secret"));
+    assertThat(c.kafka().toString())
+        .contains("SASL_SSL")
+        .doesNotContain("store-secret")
+        .doesNotContain("p w");
+  }
+
+  @Test
+  void shouldRefuseAKafkaSecretFileThatIsMissingOrGivenTwice(@TempDir Path dir) {
+    Path missing = dir.resolve("nope");
+    assertThat(
+            problems(
+                """
+                site: s
+                kafka:
+                  properties:
+                    ssl.keystore.password_file: %s
+                    ssl.key.password: x
+                    ssl.key.password_file: %s
+                """
+                    .formatted(missing, missing)))
+        .containsExactly(
+            "site.yaml:4:33: kafka.properties.ssl.keystore.password_file: file "
+                + missing
+                + " does not exist. Give the path of a readable file that holds only the secret.",
+            "site.yaml:6:5: kafka.properties.ssl.key.password_file: duplicates"
+                + " kafka.properties.ssl.key.password. Give the value once: either inline or from"
+                + " a file.");
+  }
+
+  @Test
   void shouldApplyDefaultsWhenOnlySiteIsGiven() {
     SiteConfig c = parse("site: plant-1\n");
 

@@ -1,5 +1,7 @@
 package dev.vigil.deploy;
 
+import dev.vigil.config.KafkaClients;
+import dev.vigil.config.SiteConfig;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,7 +13,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,11 +31,10 @@ final class Drain {
    * The offset just past the last committed data record of each partition (transaction markers are
    * not records, so this can be below the end offset).
    */
-  static Map<TopicPartition, Long> lastRecordEnds(String bootstrap, Collection<String> topics) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+  static Map<TopicPartition, Long> lastRecordEnds(
+      SiteConfig.Kafka kafka, Collection<String> topics) {
+    // With the site's security settings, like every other client.
+    Properties p = KafkaClients.reader(kafka);
     Map<TopicPartition, Long> ends = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.config.KafkaClients;
 import dev.vigil.config.VigilConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -61,6 +62,12 @@ public final class VigilCli implements Runnable {
   }
 
   private static String oneLine(Throwable e) {
+    // A refused login or TLS handshake says little on its own ("SSL handshake failed"): name
+    // the cause and the settings to check.
+    String refused = KafkaClients.authenticationFailure(e);
+    if (refused != null) {
+      return refused;
+    }
     String msg = e.getMessage();
     if (msg == null || msg.isBlank()) {
       msg = e.getClass().getSimpleName();

@@ -257,13 +257,12 @@ final class VigilParts implements AutoCloseable {
     Drain.await(
         admin,
         AlertsRunner.groupId(site),
-        Drain.lastRecordEnds(site.kafka().bootstrapServers(), List.of(site.topics().violations())),
+        Drain.lastRecordEnds(site.kafka(), List.of(site.topics().violations())),
         remaining(deadline));
     Drain.await(
         admin,
         AlertsRunner.stateGroupId(site),
-        Drain.lastRecordEnds(
-            site.kafka().bootstrapServers(), List.of(site.topics().observations())),
+        Drain.lastRecordEnds(site.kafka(), List.of(site.topics().observations())),
         remaining(deadline));
   }
 

@@ -130,6 +130,12 @@ public final class ProcessorApp implements AutoCloseable {
             : HostInfo.buildFromEndpoint(options.applicationServer());
     streams.setUncaughtExceptionHandler(
         e -> {
+          // A refused login or TLS handshake fails again in a new thread: stop, and say why.
+          String refused = KafkaClients.authenticationFailure(e);
+          if (refused != null) {
+            LOG.error("{}; stopping the processor", refused, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
           LOG.error("stream thread failed; replacing it", e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });

@@ -22,6 +22,9 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -45,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> {@link #bootstrapServers} and {@link #createTopics} may be called from any
  * thread; {@link #close} is idempotent.
  *
+ * <p><b>Secured listeners.</b> {@link #start(int, Path, Secured)} adds two listeners beside the
+ * plaintext one, for testing clients against a secured cluster: {@code SASL_SSL} with SCRAM-SHA-512
+ * (users made with {@link #createScramUser}) and {@code SSL} with {@code ssl.client.auth=required}
+ * (mutual TLS). The plaintext listener stays, on loopback, as the broker's own way in (topic
+ * creation, SCRAM users); the default {@link #start(int, Path)} has no other.
+ *
  * <p><b>Caveat.</b> Kafka's server halts the JVM on some fatal metadata faults, as a standalone
  * broker would exit; in the single-machine mode that ends the whole process.
  */
@@ -56,15 +65,47 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final long ADMIN_TIMEOUT_MS = 30_000;
 
+  /**
+   * The key material of the secured listeners (PKCS12 stores).
+   *
+   * @param keyStore the broker's private key and certificate chain; the certificate must name
+   *     {@code 127.0.0.1} (subject alternative name), as clients verify the host name
+   * @param keyStorePassword password of the key store and of its key
+   * @param trustStore the CAs whose client certificates the mutual-TLS listener accepts
+   * @param trustStorePassword password of the trust store
+   */
+  public record Secured(
+      Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword) {
+    /** Hides the passwords. */
+    @Override
+    public String toString() {
+      return "Secured[keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
+    }
+  }
+
+  private static final String SASL_SSL_LISTENER = "SASL_SSL";
+  private static final String MTLS_LISTENER = "SSL";
+  private static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
   private final KafkaRaftServer server;
   private final int port;
+  private final int saslSslPort;
+  private final int mtlsPort;
   private final Path dataDir;
   private final boolean ownsDataDir;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, int port, Path dataDir, boolean ownsDataDir) {
+  private EmbeddedKafka(
+      KafkaRaftServer server,
+      int port,
+      int saslSslPort,
+      int mtlsPort,
+      Path dataDir,
+      boolean ownsDataDir) {
     this.server = server;
     this.port = port;
+    this.saslSslPort = saslSslPort;
+    this.mtlsPort = mtlsPort;
     this.dataDir = dataDir;
     this.ownsDataDir = ownsDataDir;
   }
@@ -78,12 +119,26 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws EmbeddedBrokerException if the port is in use or the broker fails to start
    */
   public static EmbeddedKafka start(int port, Path dataDirOrNull) {
+    return start(port, dataDirOrNull, null);
+  }
+
+  /**
+   * Starts a broker as {@link #start(int, Path)} does; with {@code secured}, it also listens on
+   * free loopback ports with {@code SASL_SSL} (SCRAM-SHA-512) and with mutual TLS ({@code SSL},
+   * client certificate required). See {@link #saslSslBootstrapServers} and {@link
+   * #mtlsBootstrapServers}.
+   *
+   * @param secured the key material of the secured listeners, or null for plaintext only
+   */
+  public static EmbeddedKafka start(int port, Path dataDirOrNull, Secured secured) {
     long started = System.nanoTime();
     QuietLogs.apply(QuietLogs.KAFKA);
     int clientPort = Ports.claim(port, PORT_FLAG);
     // The controller listener is internal; any free port will do and it may change on restart,
     // because a static single-voter quorum is not recorded in the metadata log.
     int controllerPort = Ports.claim(0, PORT_FLAG);
+    int saslSslPort = secured == null ? -1 : Ports.claim(0, PORT_FLAG);
+    int mtlsPort = secured == null ? -1 : Ports.claim(0, PORT_FLAG);
     boolean ownsDataDir = dataDirOrNull == null;
     Path dataDir;
     try {
@@ -98,6 +153,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     KafkaRaftServer server = null;
     try {
       Properties props = brokerProperties(clientPort, controllerPort, dataDir.resolve("logs"));
+      if (secured != null) {
+        props.putAll(securedProperties(clientPort, controllerPort, saslSslPort, mtlsPort, secured));
+      }
       Path configFile = dataDir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(configFile)) {
         props.store(out, "Written by vigil for the embedded Kafka broker; rewritten on each start");
@@ -106,7 +164,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
       // Blocks until the broker is registered with the controller and unfenced.
       server.startup();
-      EmbeddedKafka kafka = new EmbeddedKafka(server, clientPort, dataDir, ownsDataDir);
+      EmbeddedKafka kafka =
+          new EmbeddedKafka(server, clientPort, saslSslPort, mtlsPort, dataDir, ownsDataDir);
       kafka.awaitReady();
       LOG.info(
           "Embedded Kafka ready at {} in {} ms (data in {})",
@@ -183,6 +242,73 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
+  /**
+   * What the secured listeners add to {@link #brokerProperties}: the listeners, their protocols,
+   * SCRAM-SHA-512 on {@code SASL_SSL} and a required client certificate on {@code SSL}. The broker
+   * itself keeps talking plaintext to itself on loopback.
+   */
+  static Properties securedProperties(
+      int clientPort, int controllerPort, int saslSslPort, int mtlsPort, Secured secured) {
+    Properties p = new Properties();
+    String host = Ports.LOOPBACK + ":";
+    p.put(
+        "listeners",
+        "PLAINTEXT://"
+            + host
+            + clientPort
+            + ",CONTROLLER://"
+            + host
+            + controllerPort
+            + ","
+            + SASL_SSL_LISTENER
+            + "://"
+            + host
+            + saslSslPort
+            + ","
+            + MTLS_LISTENER
+            + "://"
+            + host
+            + mtlsPort);
+    p.put(
+        "advertised.listeners",
+        "PLAINTEXT://"
+            + host
+            + clientPort
+            + ","
+            + SASL_SSL_LISTENER
+            + "://"
+            + host
+            + saslSslPort
+            + ","
+            + MTLS_LISTENER
+            + "://"
+            + host
+            + mtlsPort);
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+            + SASL_SSL_LISTENER
+            + ":SASL_SSL,"
+            + MTLS_LISTENER
+            + ":SSL");
+    p.put("ssl.keystore.type", "PKCS12");
+    p.put("ssl.keystore.location", secured.keyStore().toAbsolutePath().toString());
+    p.put("ssl.keystore.password", secured.keyStorePassword());
+    p.put("ssl.key.password", secured.keyStorePassword());
+    p.put("ssl.truststore.type", "PKCS12");
+    p.put("ssl.truststore.location", secured.trustStore().toAbsolutePath().toString());
+    p.put("ssl.truststore.password", secured.trustStorePassword());
+    String sasl = "listener.name." + SASL_SSL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    p.put(sasl + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    p.put(
+        sasl + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.put(
+        "listener.name." + MTLS_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".ssl.client.auth",
+        "required");
+    return p;
+  }
+
   /** The cluster id recorded by an earlier start, so a restart formats nothing and matches it. */
   private static String existingClusterId(Path logDir) throws IOException {
     Path meta = logDir.resolve("meta.properties");
@@ -249,6 +375,67 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The {@code bootstrap.servers} value for clients, {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return Ports.LOOPBACK + ":" + port;
+  }
+
+  /**
+   * The {@code bootstrap.servers} of the {@code SASL_SSL} (SCRAM-SHA-512) listener.
+   *
+   * @throws IllegalStateException if the broker was started without {@link Secured}
+   */
+  public String saslSslBootstrapServers() {
+    return Ports.LOOPBACK + ":" + securedPort(saslSslPort);
+  }
+
+  /**
+   * The {@code bootstrap.servers} of the mutual-TLS listener ({@code SSL}, client certificate
+   * required).
+   *
+   * @throws IllegalStateException if the broker was started without {@link Secured}
+   */
+  public String mtlsBootstrapServers() {
+    return Ports.LOOPBACK + ":" + securedPort(mtlsPort);
+  }
+
+  private static int securedPort(int port) {
+    if (port < 0) {
+      throw new IllegalStateException(
+          "this broker has no secured listeners; start it with Secured");
+    }
+    return port;
+  }
+
+  /**
+   * Creates or updates a SCRAM-SHA-512 user for the {@code SASL_SSL} listener, through the
+   * plaintext listener, and returns once the broker applied it.
+   */
+  public void createScramUser(String user, String password) {
+    securedPort(saslSslPort);
+    try (Admin admin = admin()) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+          .all()
+          .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      // The credential is in the metadata log once acknowledged; wait until this broker serves it.
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ADMIN_TIMEOUT_MS);
+      while (!admin
+          .describeUserScramCredentials(List.of(user))
+          .all()
+          .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+          .containsKey(user)) {
+        if (System.nanoTime() > deadline) {
+          throw new EmbeddedBrokerException("SCRAM user " + user + " did not appear in time");
+        }
+        Thread.sleep(50);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new EmbeddedBrokerException("cannot create SCRAM user " + user + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedBrokerException("interrupted while creating SCRAM user " + user, e);
+    }
   }
 
   /** The client port on 127.0.0.1. */
