@@ -375,6 +375,20 @@ class KafkaSecurityIT {
           assertThat(processor.err)
               .contains("vigil processor: Kafka authentication failed: ")
               .contains(cause);
+          // Alerts: a refused login ends the process (exit 1) rather than leave it running idle.
+          Cli alerts =
+              cli(
+                  "alerts",
+                  "--config",
+                  config,
+                  "--data-dir",
+                  dir.resolve("bad-pw-alerts-data").toString(),
+                  "--instance",
+                  "it",
+                  "--http-port",
+                  "0");
+          assertThat(alerts.exit).as(alerts.err).isEqualTo(1);
+          assertThat(alerts.err).contains("vigil alerts: ").contains(cause);
         });
   }
 
