@@ -29,11 +29,35 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs full perception on a Pascal VOC folder (images/ + annotations/ with helmet/head boxes)",
-      "and reports head precision/recall/F1 (IoU >= 0.3), helmet accuracy, count errors and speed."
+      "and reports head precision/recall/F1 (IoU >= 0.3), helmet accuracy, count errors and speed.",
+      "With --video, runs it over video clips as the processor would (frames sampled at --fps,",
+      "JPEG-encoded as the edge agent does) and reports per clip the people, heads, helmet /",
+      "no_helmet / unknown judgements and how many heads of 16 px or more were judged; with",
+      "--truth, also the false-helmet rate, helmet recall and count errors, per clip and pooled."
     })
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "VOC folder.")
+  @Option(names = "--dataset", paramLabel = "DIR", description = "VOC folder.")
   Path dataset;
+
+  @Option(
+      names = "--video",
+      paramLabel = "FILE|DIR",
+      description = "A video clip, or a folder whose video files are each a clip.")
+  Path video;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "2",
+      description = "With --video: frames per second to sample (default ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(
+      names = "--truth",
+      paramLabel = "FILE",
+      description =
+          "With --video: CSV of file,helmet_share (0 = nobody wears a hard hat, 1 = everyone) or"
+              + " file,t_s,helmet,no_helmet (counts per frame).")
+  Path truth;
 
   @Option(names = "--json", description = "End stdout with one line of JSON.")
   boolean json;
@@ -74,6 +98,15 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if ((dataset == null) == (video == null)) {
+      throw new VigilCli.UsageException("give either --dataset DIR or --video FILE|DIR");
+    }
+    if (video != null) {
+      return new VideoEval(video, fps, truth, json).run(this::open, models.store());
+    }
+    if (truth != null) {
+      throw new VigilCli.UsageException("--truth goes with --video, not --dataset");
+    }
     if (!Files.isDirectory(dataset)) {
       throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
     }
@@ -105,7 +138,8 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  private PersonPerception open(ModelStore store) {
+  /** Perception with this command's model options; the defaults are what the processor runs. */
+  PersonPerception open(ModelStore store) {
     if (longSide <= 0 || longSide % 32 != 0) {
       throw new VigilCli.UsageException("--long-side must be a positive multiple of 32");
     }
