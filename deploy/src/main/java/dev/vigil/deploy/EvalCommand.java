@@ -5,6 +5,7 @@ import dev.vigil.inference.helmet.DetectionMetrics;
 import dev.vigil.inference.helmet.Evaluator;
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HelmetClassifier;
+import dev.vigil.inference.helmet.SizeBreakdown;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.helmet.VocImage;
 import dev.vigil.inference.model.ModelStore;
@@ -91,6 +92,19 @@ final class EvalCommand implements Callable<Integer> {
   double headMinScore;
 
   @Option(
+      names = "--min-head-px",
+      defaultValue = "0",
+      description =
+          "With --video: smallest head (long side, px) judged for a helmet, as a camera's"
+              + " min_head_px (default ${DEFAULT-VALUE}: the model's own).")
+  int minHeadPx;
+
+  @Option(
+      names = "--by-size",
+      description = "With --dataset: also print helmet judgement by head size.")
+  boolean bySize;
+
+  @Option(
       names = "--threads",
       defaultValue = "2",
       description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}).")
@@ -102,7 +116,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new VigilCli.UsageException("give either --dataset DIR or --video FILE|DIR");
     }
     if (video != null) {
-      return new VideoEval(video, fps, truth, json).run(this::open, models.store());
+      return new VideoEval(video, fps, truth, json, minHeadPx).run(this::open, models.store());
     }
     if (truth != null) {
       throw new VigilCli.UsageException("--truth goes with --video, not --dataset");
@@ -119,16 +133,21 @@ final class EvalCommand implements Callable<Integer> {
     ModelStore store = models.store();
     PrintStream err = System.err;
     DetectionMetrics.Report report;
+    SizeBreakdown sizes = new SizeBreakdown();
     try (PersonPerception perception = open(store)) {
       report =
           new Evaluator(perception)
               .evaluate(
                   images,
                   (image, predictions, done, total) -> {
+                    sizes.add(predictions, image.heads(), image.width(), image.height());
                     if (done % 50 == 0 || done == total) {
                       err.println("eval: " + done + "/" + total + " images");
                     }
                   });
+    }
+    if (bySize) {
+      System.out.print(sizes.toText());
     }
     System.out.print(report.toText());
     if (json) {

@@ -28,17 +28,22 @@ final class VideoEval {
   private final double fps;
   private final Path truthFile;
   private final boolean json;
+  private final int minHeadPx;
 
-  VideoEval(Path video, double fps, Path truthFile, boolean json) {
+  VideoEval(Path video, double fps, Path truthFile, boolean json, int minHeadPx) {
     this.video = video;
     this.fps = fps;
     this.truthFile = truthFile;
     this.json = json;
+    this.minHeadPx = minHeadPx;
   }
 
   int run(Function<ModelStore, PersonPerception> open, ModelStore store) {
     if (!(fps > 0 && fps <= 60)) {
       throw new VigilCli.UsageException("--fps must be a number in (0, 60], not " + fps);
+    }
+    if (minHeadPx < 0) {
+      throw new VigilCli.UsageException("--min-head-px must be at least 0, not " + minHeadPx);
     }
     List<Path> clips = clips();
     VideoTruth truth = null;
@@ -59,7 +64,7 @@ final class VideoEval {
     PrintStream err = System.err;
     List<ClipResult> results = new ArrayList<>();
     try (PersonPerception perception = open.apply(store)) {
-      ClipRunner runner = new ClipRunner(perception, fps);
+      ClipRunner runner = new ClipRunner(perception, fps, minHeadPx);
       for (Path clip : clips) {
         ClipResult r = runner.run(clip);
         err.println(

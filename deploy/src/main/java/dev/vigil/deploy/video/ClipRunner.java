@@ -23,14 +23,17 @@ public final class ClipRunner {
 
   private final FrameAnalyzer analyzer;
   private final double fps;
+  private final int minHeadPx;
 
   /**
    * @param analyzer the perception to run, kept and closed by the caller
    * @param fps frames per second to sample, as a camera's {@code fps} setting
+   * @param minHeadPx smallest head judged, as a camera's {@code min_head_px} (0 = model default)
    */
-  public ClipRunner(FrameAnalyzer analyzer, double fps) {
+  public ClipRunner(FrameAnalyzer analyzer, double fps, int minHeadPx) {
     this.analyzer = analyzer;
     this.fps = fps;
+    this.minHeadPx = minHeadPx;
   }
 
   /** Runs one clip; a clip that cannot be decoded comes back with its error, never a throw. */
@@ -56,7 +59,7 @@ public final class ClipRunner {
         }
         byte[] jpeg = encoder.encode(c.image());
         long t0 = System.nanoTime();
-        var analysis = analyzer.analyze(jpeg);
+        var analysis = analyzer.analyze(jpeg, minHeadPx);
         nanos += System.nanoTime() - t0;
         frames.add(FrameCount.of((c.captureTimeMs() - first) / 1000.0, analysis));
       }

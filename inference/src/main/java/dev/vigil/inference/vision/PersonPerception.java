@@ -142,6 +142,16 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   /**
+   * Like {@link #analyze(byte[])}, judging helmets only on heads of at least {@code minHeadPx}
+   * pixels (long side; 0 = {@link HelmetClassifier#MIN_HEAD_PIXELS}): a camera's {@code
+   * min_head_px}.
+   */
+  @Override
+  public FrameAnalysis analyze(byte[] encodedImage, int minHeadPx) {
+    return analyzePoses(encodedImage, minHeadPx).analysis();
+  }
+
+  /**
    * An analysis together with the poses behind its people: the first {@code poses.size()} people,
    * in the same order; any further people are heads found without a pose.
    */
@@ -157,6 +167,18 @@ public final class PersonPerception implements FrameAnalyzer {
    * @throws UndecodableFrameException when the bytes are not a decodable image
    */
   public PoseAnalysis analyzePoses(byte[] encodedImage) {
+    return analyzePoses(encodedImage, 0);
+  }
+
+  /**
+   * Like {@link #analyzePoses(byte[])} with a smallest judged head, as {@link #analyze(byte[],
+   * int)}.
+   */
+  public PoseAnalysis analyzePoses(byte[] encodedImage, int minHeadPx) {
+    if (minHeadPx < 0) {
+      throw new IllegalArgumentException("minHeadPx must be at least 0, not " + minHeadPx);
+    }
+    int minHead = minHeadPx == 0 ? HelmetClassifier.MIN_HEAD_PIXELS : minHeadPx;
     if (encodedImage == null || encodedImage.length == 0) {
       throw new UndecodableFrameException("Frame is empty: 0 bytes, expected a JPEG");
     }
@@ -184,7 +206,7 @@ public final class PersonPerception implements FrameAnalyzer {
       timings.put("model", detection.modelMs());
       if (helmets != null) {
         long h0 = System.nanoTime();
-        people = withHeads(bgr, detection.poses(), detection.heads(), people);
+        people = withHeads(bgr, detection.poses(), detection.heads(), people, minHead);
         timings.put("helmet", (System.nanoTime() - h0) / 1e6);
       }
       FrameAnalysis analysis = new FrameAnalysis(bgr.cols(), bgr.rows(), people, timings);
@@ -219,7 +241,11 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   private List<Person> withHeads(
-      Mat bgr, List<Pose> poses, List<HeadDetector.DetectedHead> found, List<Person> people) {
+      Mat bgr,
+      List<Pose> poses,
+      List<HeadDetector.DetectedHead> found,
+      List<Person> people,
+      int minHeadPx) {
     List<Box> toJudge = new ArrayList<>();
     List<Integer> judged = new ArrayList<>();
     List<Box> byPerson = new ArrayList<>();
@@ -286,8 +312,7 @@ public final class PersonPerception implements FrameAnalyzer {
     for (int i = 0; i < out.size(); i++) {
       Box head = byPerson.get(i);
       if (head != null
-          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())
-              >= HelmetClassifier.MIN_HEAD_PIXELS) {
+          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows()) >= minHeadPx) {
         toJudge.add(head);
         judged.add(i);
       }

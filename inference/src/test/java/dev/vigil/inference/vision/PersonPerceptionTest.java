@@ -146,6 +146,21 @@ class PersonPerceptionTest {
   }
 
   @Test
+  void shouldLeaveHeadsUnderACamerasMinHeadPxUnjudgedButStillShown() throws IOException {
+    byte[] face = frame("intel_sgd_face_Bobby_00145.jpg");
+
+    List<Person> byDefault = perception.analyze(face, 0).people();
+    List<Person> strict = perception.analyze(face, 100_000).people();
+
+    assertThat(byDefault).anySatisfy(p -> assertThat(p.helmet()).isNotNull());
+    assertThat(strict).hasSameSizeAs(byDefault);
+    assertThat(strict)
+        .filteredOn(p -> p.head() != null)
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.helmet()).isNull());
+  }
+
+  @Test
   void shouldReportFrameSizeAndTimingsWhenAnalysing() throws IOException {
     FrameAnalysis a = perception.analyze(frame("intel_one-by-one_03.jpg"));
 
