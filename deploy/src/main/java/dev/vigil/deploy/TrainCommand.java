@@ -72,6 +72,14 @@ final class TrainCommand implements Runnable {
     int epochs;
 
     @Option(
+        names = "--margin",
+        defaultValue = "0.15",
+        description =
+            "Context around each head in its crop, as a share of the head's longer side, on each"
+                + " side (default ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(
         names = "--max-images",
         defaultValue = "0",
         description = "Use at most this many images of each split; 0 for all (default).")
@@ -128,6 +136,10 @@ final class TrainCommand implements Runnable {
       }
       HelmetTrainer.Options options =
           HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages);
+      if (!(margin >= 0 && margin <= 1)) {
+        throw new VigilCli.UsageException("--margin must be in [0, 1], not " + margin);
+      }
+      options = options.withMargin(margin);
       HeadDetector heads = models.headDetector();
       if (heads == null && !(barePeople.isEmpty() && bareVideo.isEmpty())) {
         throw new VigilCli.UsageException(

@@ -64,6 +64,7 @@ public final class HelmetTrainer {
    * @param inputSize side of the square crops in pixels
    * @param maxImages use at most this many images of each split (0: all), for quick runs
    * @param threads TensorFlow intra-op threads
+   * @param margin context around each head box in its crop, as a share of its longer side
    */
   public record Options(
       long seed,
@@ -72,11 +73,37 @@ public final class HelmetTrainer {
       float learningRate,
       int inputSize,
       int maxImages,
-      int threads) {
+      int threads,
+      double margin) {
+
+    /** Options with the default context margin ({@link HeadCrop#DEFAULT_MARGIN}). */
+    public Options(
+        long seed,
+        int epochs,
+        int batchSize,
+        float learningRate,
+        int inputSize,
+        int maxImages,
+        int threads) {
+      this(
+          seed,
+          epochs,
+          batchSize,
+          learningRate,
+          inputSize,
+          maxImages,
+          threads,
+          HeadCrop.DEFAULT_MARGIN);
+    }
 
     /** The settings the committed weights were trained with, but for seed and epochs. */
     public Options {
-      if (epochs < 0 || batchSize <= 0 || inputSize < 16 || maxImages < 0 || threads < 0) {
+      if (epochs < 0
+          || batchSize <= 0
+          || inputSize < 16
+          || maxImages < 0
+          || threads < 0
+          || !(margin >= 0 && margin <= 1)) {
         throw new IllegalArgumentException(
             "Bad helmet training options: epochs "
                 + epochs
@@ -87,7 +114,9 @@ public final class HelmetTrainer {
                 + ", max images "
                 + maxImages
                 + ", threads "
-                + threads);
+                + threads
+                + ", margin "
+                + margin);
       }
     }
 
@@ -101,6 +130,7 @@ public final class HelmetTrainer {
       info.put("batch_size", batchSize);
       info.put("learning_rate", learningRate);
       info.put("max_images", maxImages);
+      info.put("margin", margin);
       return info;
     }
 
@@ -109,11 +139,15 @@ public final class HelmetTrainer {
     }
 
     public Options withMaxImages(int n) {
-      return new Options(seed, epochs, batchSize, learningRate, inputSize, n, threads);
+      return new Options(seed, epochs, batchSize, learningRate, inputSize, n, threads, margin);
     }
 
     public Options withBatchSize(int n) {
-      return new Options(seed, epochs, n, learningRate, inputSize, maxImages, threads);
+      return new Options(seed, epochs, n, learningRate, inputSize, maxImages, threads, margin);
+    }
+
+    public Options withMargin(double m) {
+      return new Options(seed, epochs, batchSize, learningRate, inputSize, maxImages, threads, m);
     }
   }
 
@@ -249,8 +283,8 @@ public final class HelmetTrainer {
         val.size());
     Random random = new Random(o.seed());
     int s = o.inputSize();
-    CropSet cleanTrain = crops(train, trainSamples, s, null);
-    CropSet cleanVal = crops(val, valSamples, s, null);
+    CropSet cleanTrain = crops(train, trainSamples, s, o.margin(), null);
+    CropSet cleanVal = crops(val, valSamples, s, o.margin(), null);
     Map<String, float[]> init = HelmetNet.initial(o.seed());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -293,7 +327,7 @@ public final class HelmetTrainer {
         List<Double> epochLosses = new ArrayList<>();
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
           long e0 = System.nanoTime();
-          CropSet set = crops(train, balanced(trainSamples, random), s, random);
+          CropSet set = crops(train, balanced(trainSamples, random), s, o.margin(), random);
           List<Integer> order = new ArrayList<>();
           for (int i = 0; i < set.n(); i++) {
             order.add(i);
@@ -349,7 +383,7 @@ public final class HelmetTrainer {
           calibration.put(
               "tune_ece_before", Calibration.ece(z, cleanVal.labels(), cleanVal.n(), 1));
           calibration.put("tune_ece_after", Calibration.ece(z, cleanVal.labels(), cleanVal.n(), t));
-          CropSet cleanTest = crops(test, samples(test), s, null);
+          CropSet cleanTest = crops(test, samples(test), s, o.margin(), null);
           float[] zt = logitsOf(session, x, logits, cleanTest, s);
           calibration.put("test_crops", cleanTest.n());
           calibration.put("test_ece", Calibration.ece(zt, cleanTest.labels(), cleanTest.n(), t));
@@ -415,8 +449,7 @@ public final class HelmetTrainer {
     info.put("validation_accuracy", r.validationAccuracy());
     info.put("validation_loss", r.validationLoss());
     try {
-      new HelmetWeights(
-              HelmetWeights.Kind.CLASSIFIER, o.inputSize(), HeadCrop.DEFAULT_MARGIN, params, info)
+      new HelmetWeights(HelmetWeights.Kind.CLASSIFIER, o.inputSize(), o.margin(), params, info)
           .write(outDir);
     } catch (IOException e) {
       throw new InferenceException("Cannot write helmet weights to " + outDir + ": " + e, e);
@@ -594,7 +627,8 @@ public final class HelmetTrainer {
   }
 
   /** Cuts every sample's crop; augments when given a generator. Decodes each image once. */
-  private static CropSet crops(List<VocImage> images, List<Sample> samples, int s, Random aug) {
+  private static CropSet crops(
+      List<VocImage> images, List<Sample> samples, int s, double margin, Random aug) {
     int per = s * s * 3;
     float[] pixels = new float[samples.size() * per];
     float[] labels = new float[samples.size()];
@@ -613,7 +647,7 @@ public final class HelmetTrainer {
             throw new InferenceException("Cannot decode " + images.get(image).image());
           }
         }
-        cut(bgr, sample.head(), s, aug, pixels, k * per);
+        cut(bgr, sample.head(), s, margin, aug, pixels, k * per);
         labels[k] = sample.head().helmet() ? 1f : 0f;
         k++;
       }
@@ -625,14 +659,15 @@ public final class HelmetTrainer {
     return new CropSet(pixels, labels, samples.size());
   }
 
-  private static void cut(Mat bgr, LabelledHead head, int s, Random aug, float[] dst, int off) {
+  private static void cut(
+      Mat bgr, LabelledHead head, int s, double margin, Random aug, float[] dst, int off) {
     if (aug == null) {
-      HeadCrop.extract(bgr, head.box(), HeadCrop.DEFAULT_MARGIN, s, dst, off);
+      HeadCrop.extract(bgr, head.box(), margin, s, dst, off);
       return;
     }
     double w = head.box().width() * bgr.cols();
     double h = head.box().height() * bgr.rows();
-    double side = Math.max(w, h) * (1 + 2 * HeadCrop.DEFAULT_MARGIN);
+    double side = Math.max(w, h) * (1 + 2 * margin);
     // Heads found from body keypoints sit less neatly than labelled boxes: shift and scale.
     double cx = (head.box().x1() + head.box().x2()) / 2 * bgr.cols();
     double cy = (head.box().y1() + head.box().y2()) / 2 * bgr.rows();
@@ -640,6 +675,6 @@ public final class HelmetTrainer {
     cy += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     side *= Math.exp((aug.nextDouble() * 2 - 1) * 0.25);
     HeadCrop.extract(bgr, cx, cy, side, aug.nextBoolean(), s, dst, off);
-    CctvAugment.apply(dst, off, s, HeadCrop.DEFAULT_MARGIN, aug);
+    CctvAugment.apply(dst, off, s, margin, aug);
   }
 }
