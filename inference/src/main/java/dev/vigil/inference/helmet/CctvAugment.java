@@ -1,7 +1,9 @@
 package dev.vigil.inference.helmet;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
@@ -104,7 +106,7 @@ final class CctvAugment {
       k[i] /= hits;
     }
     Mat dst = new Mat();
-    try (Mat kernel = new Mat(ks, ks, org.bytedeco.opencv.global.opencv_core.CV_32F);
+    try (Mat kernel = new Mat(ks, ks, CV_32F);
         Point anchor = new Point(-1, -1)) {
       ((FloatBuffer) kernel.createBuffer()).put(k);
       filter2D(src, dst, -1, kernel, anchor, 0, BORDER_REPLICATE);
@@ -119,8 +121,7 @@ final class CctvAugment {
         IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality)) {
       src.convertTo(bytes8, CV_8UC3, 255, 0);
       imencode(".jpg", bytes8, buf, params);
-      try (Mat encoded =
-              new Mat(1, (int) buf.limit(), org.bytedeco.opencv.global.opencv_core.CV_8UC1, buf);
+      try (Mat encoded = new Mat(1, (int) buf.limit(), CV_8UC1, buf);
           Mat decoded = imdecode(encoded, IMREAD_COLOR)) {
         Mat dst = new Mat();
         decoded.convertTo(dst, CV_32FC3, 1 / 255.0, 0);
