@@ -42,4 +42,28 @@ class VideoReportTest {
     assertThat(pooled).containsEntry("frames", 3).containsEntry("heads_16px", 10);
     assertThat(report.toJson()).startsWith("{\"clips\":[{\"file\":\"bare.mp4\",\"frames\":2,");
   }
+
+  @Test
+  void shouldScorePerFrameCountsAgainstTheNearestSampledFrame(@TempDir Path dir) throws Exception {
+    // Truth at 0.1 s and 1.0 s; frames at 0 s and 0.5 s (2 fps): no frame lies within half a
+    // period (0.25 s) of 1.0 s, so only the first row is scored, against the frame at 0 s.
+    Path truth =
+        Files.writeString(
+            dir.resolve("counts.csv"), "file,t_s,helmet,no_helmet\nc.mp4,0.1,1,2\nc.mp4,1.0,0,1\n");
+    ClipResult clip =
+        new ClipResult(
+            "c.mp4",
+            List.of(new FrameCount(0, 3, 2, 1, 0, 3, 3), new FrameCount(0.5, 1, 0, 1, 0, 1, 1)),
+            1,
+            null);
+
+    Map<String, Object> m =
+        new VideoReport(List.of(clip), VideoTruth.read(truth, List.of("c.mp4")), 2)
+            .clipMaps()
+            .get(0);
+
+    // 2 called helmet against 1 true: one false helmet out of 2 bare heads; 1 of 1 helmet found.
+    assertThat(m).containsEntry("false_helmet_rate", 0.5).containsEntry("helmet_recall", 1.0);
+    assertThat(m).containsEntry("count_mae_helmet", 1.0).containsEntry("count_mae_no_helmet", 1.0);
+  }
 }
