@@ -5,6 +5,7 @@ import dev.vigil.inference.helmet.DetectionMetrics;
 import dev.vigil.inference.helmet.Evaluator;
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HelmetClassifier;
+import dev.vigil.inference.helmet.SizeBreakdown;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.helmet.VocImage;
 import dev.vigil.inference.model.ModelStore;
@@ -29,11 +30,35 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs full perception on a Pascal VOC folder (images/ + annotations/ with helmet/head boxes)",
-      "and reports head precision/recall/F1 (IoU >= 0.3), helmet accuracy, count errors and speed."
+      "and reports head precision/recall/F1 (IoU >= 0.3), helmet accuracy, count errors and speed.",
+      "With --video, runs it over video clips as the processor would (frames sampled at --fps,",
+      "JPEG-encoded as the edge agent does) and reports per clip the people, heads, helmet /",
+      "no_helmet / unknown judgements and how many heads of 16 px or more were judged; with",
+      "--truth, also the false-helmet rate, helmet recall and count errors, per clip and pooled."
     })
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "VOC folder.")
+  @Option(names = "--dataset", paramLabel = "DIR", description = "VOC folder.")
   Path dataset;
+
+  @Option(
+      names = "--video",
+      paramLabel = "FILE|DIR",
+      description = "A video clip, or a folder whose video files are each a clip.")
+  Path video;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "2",
+      description = "With --video: frames per second to sample (default ${DEFAULT-VALUE}).")
+  double fps;
+
+  @Option(
+      names = "--truth",
+      paramLabel = "FILE",
+      description =
+          "With --video: CSV of file,helmet_share (0 = nobody wears a hard hat, 1 = everyone) or"
+              + " file,t_s,helmet,no_helmet (counts per frame).")
+  Path truth;
 
   @Option(names = "--json", description = "End stdout with one line of JSON.")
   boolean json;
@@ -67,6 +92,19 @@ final class EvalCommand implements Callable<Integer> {
   double headMinScore;
 
   @Option(
+      names = "--min-head-px",
+      defaultValue = "0",
+      description =
+          "With --video: smallest head (long side, px) judged for a helmet, as a camera's"
+              + " min_head_px (default ${DEFAULT-VALUE}: the model's own).")
+  int minHeadPx;
+
+  @Option(
+      names = "--by-size",
+      description = "With --dataset: also print helmet judgement by head size.")
+  boolean bySize;
+
+  @Option(
       names = "--threads",
       defaultValue = "2",
       description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}).")
@@ -74,6 +112,15 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if ((dataset == null) == (video == null)) {
+      throw new VigilCli.UsageException("give either --dataset DIR or --video FILE|DIR");
+    }
+    if (video != null) {
+      return new VideoEval(video, fps, truth, json, minHeadPx).run(this::open, models.store());
+    }
+    if (truth != null) {
+      throw new VigilCli.UsageException("--truth goes with --video, not --dataset");
+    }
     if (!Files.isDirectory(dataset)) {
       throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
     }
@@ -86,16 +133,21 @@ final class EvalCommand implements Callable<Integer> {
     ModelStore store = models.store();
     PrintStream err = System.err;
     DetectionMetrics.Report report;
+    SizeBreakdown sizes = new SizeBreakdown();
     try (PersonPerception perception = open(store)) {
       report =
           new Evaluator(perception)
               .evaluate(
                   images,
                   (image, predictions, done, total) -> {
+                    sizes.add(predictions, image.heads(), image.width(), image.height());
                     if (done % 50 == 0 || done == total) {
                       err.println("eval: " + done + "/" + total + " images");
                     }
                   });
+    }
+    if (bySize) {
+      System.out.print(sizes.toText());
     }
     System.out.print(report.toText());
     if (json) {
@@ -105,7 +157,8 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  private PersonPerception open(ModelStore store) {
+  /** Perception with this command's model options; the defaults are what the processor runs. */
+  PersonPerception open(ModelStore store) {
     if (longSide <= 0 || longSide % 32 != 0) {
       throw new VigilCli.UsageException("--long-side must be a positive multiple of 32");
     }

@@ -1,14 +1,19 @@
 package dev.vigil.deploy;
 
+import dev.vigil.deploy.video.ClipFrames;
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HeadDetectorTrainer;
 import dev.vigil.inference.helmet.HelmetTrainer;
+import dev.vigil.inference.helmet.TrainingSets;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +72,14 @@ final class TrainCommand implements Runnable {
     int epochs;
 
     @Option(
+        names = "--margin",
+        defaultValue = "0.15",
+        description =
+            "Context around each head in its crop, as a share of the head's longer side, on each"
+                + " side (default ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(
         names = "--max-images",
         defaultValue = "0",
         description = "Use at most this many images of each split; 0 for all (default).")
@@ -76,33 +89,107 @@ final class TrainCommand implements Runnable {
 
     @Mixin PerceptionModelOptions models;
 
+    @Option(
+        names = "--extra",
+        paramLabel = "DIR",
+        description =
+            "A further VOC folder with helmet/head boxes, e.g. ../shared/data/construction-safety;"
+                + " split by its sources.csv source_split (train / valid = tune / test), else by"
+                + " name hash. Repeatable.")
+    List<Path> extra = new ArrayList<>();
+
+    @Option(
+        names = "--bare-people",
+        paramLabel = "DIR",
+        description =
+            "A VOC folder of person boxes where nobody wears a hard hat, e.g."
+                + " ../shared/data/cctv-people: the head detector finds each person's head, and"
+                + " every one is a bare-head example; split by source clip. Repeatable.")
+    List<Path> barePeople = new ArrayList<>();
+
+    @Option(
+        names = "--bare-video",
+        paramLabel = "FILE",
+        description =
+            "A video clip where nobody wears a hard hat: its frames, sampled at 2 fps and"
+                + " JPEG-encoded as the edge agent sends them, go to training, and every head the"
+                + " head detector finds in them is a bare-head example. Repeatable.")
+    List<Path> bareVideo = new ArrayList<>();
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       if (!Files.isDirectory(dataset)) {
         throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+      }
+      for (Path dir : concat(extra, barePeople)) {
+        if (!Files.isDirectory(dir)) {
+          throw new VigilCli.UsageException(dir + " is not a folder");
+        }
+      }
+      for (Path clip : bareVideo) {
+        if (!Files.isRegularFile(clip)) {
+          throw new VigilCli.UsageException("--bare-video " + clip + " is not a file");
+        }
       }
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
       HelmetTrainer.Options options =
           HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages);
+      if (!(margin >= 0 && margin <= 1)) {
+        throw new VigilCli.UsageException("--margin must be in [0, 1], not " + margin);
+      }
+      options = options.withMargin(margin);
       HeadDetector heads = models.headDetector();
-      // Null (no finder) with `--head-detector none`: the labelled boxes only.
-      try (PoseDetector finder =
-          heads == null ? null : PoseDetector.open(models.store(), options.threads(), heads)) {
-        HelmetTrainer.train(
-            dataset,
-            split.value(),
-            out,
-            options,
-            // The heads perception would judge: every head the detector reports.
-            finder == null
-                ? null
-                : bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads(),
-            System.out);
+      if (heads == null && !(barePeople.isEmpty() && bareVideo.isEmpty())) {
+        throw new VigilCli.UsageException(
+            "--bare-people and --bare-video need a head detector to find the heads; drop"
+                + " --head-detector none");
+      }
+      Path frames = Files.createTempDirectory("vigil-train-frames");
+      try {
+        List<Path> bareFrames = new ArrayList<>();
+        for (Path clip : bareVideo) {
+          Path dir = frames.resolve(clip.getFileName().toString());
+          ClipFrames.extract(clip, 2, dir);
+          bareFrames.add(dir);
+        }
+        train(options, heads, bareFrames);
+      } finally {
+        deleteTree(frames);
       }
       return 0;
     }
+
+    private void train(HelmetTrainer.Options options, HeadDetector heads, List<Path> bareFrames) {
+      // Null (no finder) with `--head-detector none`: the labelled boxes only.
+      try (PoseDetector finder =
+          heads == null ? null : PoseDetector.open(models.store(), options.threads(), heads)) {
+        // The heads perception would judge: every head the detector reports.
+        HelmetTrainer.HeadFinder found =
+            finder == null
+                ? null
+                : bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads();
+        TrainingSets sets =
+            TrainingSets.of(
+                dataset, split.value(), extra, barePeople, bareFrames, found, System.out);
+        HelmetTrainer.train(sets, split.value(), out, options, found, System.out);
+      }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static List<Path> concat(List<Path> a, List<Path> b) {
+    List<Path> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** {@code vigil train heads}: the head detector for crowds, from a Pascal VOC folder. */

@@ -17,6 +17,17 @@ public interface FrameAnalyzer extends AutoCloseable {
    */
   FrameAnalysis analyze(byte[] encodedImage);
 
+  /**
+   * Like {@link #analyze(byte[])}, with a camera's own smallest head (long side, pixels) to judge
+   * for a helmet: smaller heads are reported with an unknown helmet. 0 takes the analyzer's
+   * default. Analyzers that judge no heads themselves ignore it.
+   *
+   * @throws UndecodableFrameException when the bytes are not a decodable image
+   */
+  default FrameAnalysis analyze(byte[] encodedImage, int minHeadPx) {
+    return analyze(encodedImage);
+  }
+
   @Override
   void close();
 }

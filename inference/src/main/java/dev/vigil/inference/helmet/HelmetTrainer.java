@@ -64,6 +64,7 @@ public final class HelmetTrainer {
    * @param inputSize side of the square crops in pixels
    * @param maxImages use at most this many images of each split (0: all), for quick runs
    * @param threads TensorFlow intra-op threads
+   * @param margin context around each head box in its crop, as a share of its longer side
    */
   public record Options(
       long seed,
@@ -72,11 +73,37 @@ public final class HelmetTrainer {
       float learningRate,
       int inputSize,
       int maxImages,
-      int threads) {
+      int threads,
+      double margin) {
+
+    /** Options with the default context margin ({@link HeadCrop#DEFAULT_MARGIN}). */
+    public Options(
+        long seed,
+        int epochs,
+        int batchSize,
+        float learningRate,
+        int inputSize,
+        int maxImages,
+        int threads) {
+      this(
+          seed,
+          epochs,
+          batchSize,
+          learningRate,
+          inputSize,
+          maxImages,
+          threads,
+          HeadCrop.DEFAULT_MARGIN);
+    }
 
     /** The settings the committed weights were trained with, but for seed and epochs. */
     public Options {
-      if (epochs < 0 || batchSize <= 0 || inputSize < 16 || maxImages < 0 || threads < 0) {
+      if (epochs < 0
+          || batchSize <= 0
+          || inputSize < 16
+          || maxImages < 0
+          || threads < 0
+          || !(margin >= 0 && margin <= 1)) {
         throw new IllegalArgumentException(
             "Bad helmet training options: epochs "
                 + epochs
@@ -87,7 +114,9 @@ public final class HelmetTrainer {
                 + ", max images "
                 + maxImages
                 + ", threads "
-                + threads);
+                + threads
+                + ", margin "
+                + margin);
       }
     }
 
@@ -101,6 +130,7 @@ public final class HelmetTrainer {
       info.put("batch_size", batchSize);
       info.put("learning_rate", learningRate);
       info.put("max_images", maxImages);
+      info.put("margin", margin);
       return info;
     }
 
@@ -109,11 +139,15 @@ public final class HelmetTrainer {
     }
 
     public Options withMaxImages(int n) {
-      return new Options(seed, epochs, batchSize, learningRate, inputSize, n, threads);
+      return new Options(seed, epochs, batchSize, learningRate, inputSize, n, threads, margin);
     }
 
     public Options withBatchSize(int n) {
-      return new Options(seed, epochs, n, learningRate, inputSize, maxImages, threads);
+      return new Options(seed, epochs, n, learningRate, inputSize, maxImages, threads, margin);
+    }
+
+    public Options withMargin(double m) {
+      return new Options(seed, epochs, batchSize, learningRate, inputSize, maxImages, threads, m);
     }
   }
 
@@ -196,13 +230,39 @@ public final class HelmetTrainer {
       Options o,
       HeadFinder finder,
       PrintStream log) {
+    if (split != VocDataset.Split.TRAIN && split != VocDataset.Split.FIT) {
+      throw new IllegalArgumentException("Training may only use TRAIN or FIT");
+    }
+    TrainingSets sets =
+        TrainingSets.of(vocDir, split, List.of(), List.of(), List.of(), finder, log);
+    return train(sets, split, outDir, o, finder, log);
+  }
+
+  /**
+   * Trains on {@code sets.train()}, on the labelled heads and on the heads {@code finder} finds in
+   * those images and matches to a label, with camera augmentation ({@link CctvAugment}) and the
+   * classes balanced by extra draws of the rarer one each epoch. Validates on {@code sets.tune()}
+   * (or, when that is empty, on {@code sets.test()}). With a tune set, the logit's temperature is
+   * fitted there and folded into the weights; the test set is only scored and reported.
+   *
+   * @param split the main folder's split, for the manifest
+   */
+  public static Report train(
+      TrainingSets sets,
+      VocDataset.Split split,
+      Path outDir,
+      Options o,
+      HeadFinder finder,
+      PrintStream log) {
     long t0 = System.nanoTime();
-    List<VocImage> train = limit(VocDataset.read(vocDir, split), o.maxImages());
-    List<VocImage> val = limit(VocDataset.read(vocDir, split.heldOut()), o.maxImages());
+    List<VocImage> train = limit(sets.train(), o.maxImages());
+    List<VocImage> tune = limit(sets.tune(), o.maxImages());
+    List<VocImage> test = limit(sets.test(), o.maxImages());
+    List<VocImage> val = tune.isEmpty() ? test : tune;
     List<Sample> trainSamples = samples(train);
     List<Sample> valSamples = samples(val);
     if (trainSamples.isEmpty()) {
-      throw new InferenceException("No helmet or head boxes to train on in " + vocDir);
+      throw new InferenceException("No helmet or head boxes to train on in " + sets.description());
     }
     int labelled = trainSamples.size();
     if (finder != null) {
@@ -223,8 +283,8 @@ public final class HelmetTrainer {
         val.size());
     Random random = new Random(o.seed());
     int s = o.inputSize();
-    CropSet cleanTrain = crops(train, trainSamples, s, null);
-    CropSet cleanVal = crops(val, valSamples, s, null);
+    CropSet cleanTrain = crops(train, trainSamples, s, o.margin(), null);
+    CropSet cleanVal = crops(val, valSamples, s, o.margin(), null);
     Map<String, float[]> init = HelmetNet.initial(o.seed());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
@@ -267,7 +327,7 @@ public final class HelmetTrainer {
         List<Double> epochLosses = new ArrayList<>();
         for (int epoch = 1; epoch <= o.epochs(); epoch++) {
           long e0 = System.nanoTime();
-          CropSet set = crops(train, trainSamples, s, random);
+          CropSet set = crops(train, balanced(trainSamples, random), s, o.margin(), random);
           List<Integer> order = new ArrayList<>();
           for (int i = 0; i < set.n(); i++) {
             order.add(i);
@@ -313,6 +373,35 @@ public final class HelmetTrainer {
             trained.put(e.getKey(), values);
           }
         }
+        ObjectNode calibration = new ObjectMapper().createObjectNode();
+        calibration.put("splits", String.join("; ", sets.description()));
+        if (!tune.isEmpty()) {
+          float[] z = logitsOf(session, x, logits, cleanVal, s);
+          double t = Calibration.fitTemperature(z, cleanVal.labels(), cleanVal.n());
+          calibration.put("temperature", t);
+          calibration.put("tune_crops", cleanVal.n());
+          calibration.put(
+              "tune_ece_before", Calibration.ece(z, cleanVal.labels(), cleanVal.n(), 1));
+          calibration.put("tune_ece_after", Calibration.ece(z, cleanVal.labels(), cleanVal.n(), t));
+          CropSet cleanTest = crops(test, samples(test), s, o.margin(), null);
+          float[] zt = logitsOf(session, x, logits, cleanTest, s);
+          calibration.put("test_crops", cleanTest.n());
+          calibration.put("test_ece", Calibration.ece(zt, cleanTest.labels(), cleanTest.n(), t));
+          calibration.put(
+              "test_ece_uncalibrated", Calibration.ece(zt, cleanTest.labels(), cleanTest.n(), 1));
+          Scores ts = scores(zt, cleanTest.labels(), cleanTest.n(), 0);
+          calibration.put("test_accuracy", ts.accuracy());
+          calibration.put("test_helmet_recall", ts.helmetRecall());
+          calibration.put("test_bare_recall", ts.headRecall());
+          // sigmoid(z / t): the last layer's weights and bias divided by t.
+          for (String name : List.of("fc/w", "fc/b")) {
+            float[] values = trained.get(name);
+            for (int i = 0; i < values.length; i++) {
+              values[i] /= (float) t;
+            }
+          }
+          log.printf(Locale.ROOT, "helmet: calibration %s%n", calibration);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Report report =
             new Report(
@@ -327,7 +416,7 @@ public final class HelmetTrainer {
                 v.helmetRecall(),
                 v.headRecall(),
                 seconds);
-        write(outDir, split, o, trained, report);
+        write(outDir, split, o, trained, report, calibration);
         log.printf(
             Locale.ROOT,
             "helmet: done in %.0f s: train loss %.4f -> %.4f; validation loss %.4f, accuracy %.3f,"
@@ -346,16 +435,21 @@ public final class HelmetTrainer {
   }
 
   private static void write(
-      Path outDir, VocDataset.Split split, Options o, Map<String, float[]> params, Report r) {
+      Path outDir,
+      VocDataset.Split split,
+      Options o,
+      Map<String, float[]> params,
+      Report r,
+      ObjectNode calibration) {
     ObjectNode info = o.trainingInfo(split);
+    info.setAll(calibration);
     info.put("train_crops", r.trainCrops());
     info.put("detected_train_crops", r.detectedCrops());
     info.put("validation_crops", r.validationCrops());
     info.put("validation_accuracy", r.validationAccuracy());
     info.put("validation_loss", r.validationLoss());
     try {
-      new HelmetWeights(
-              HelmetWeights.Kind.CLASSIFIER, o.inputSize(), HeadCrop.DEFAULT_MARGIN, params, info)
+      new HelmetWeights(HelmetWeights.Kind.CLASSIFIER, o.inputSize(), o.margin(), params, info)
           .write(outDir);
     } catch (IOException e) {
       throw new InferenceException("Cannot write helmet weights to " + outDir + ": " + e, e);
@@ -363,6 +457,69 @@ public final class HelmetTrainer {
   }
 
   private record Scores(double loss, double accuracy, double helmetRecall, double headRecall) {}
+
+  /** The logit of every crop of a set, in order. */
+  private static float[] logitsOf(
+      Session session, Placeholder<TFloat32> x, Operand<TFloat32> logits, CropSet set, int s) {
+    float[] out = new float[set.n()];
+    for (int b = 0; b < set.n(); b += 256) {
+      List<Integer> idx = new ArrayList<>();
+      for (int i = b; i < Math.min(set.n(), b + 256); i++) {
+        idx.add(i);
+      }
+      try (TFloat32 xs = batchPixels(set, idx, s);
+          Result r = session.runner().feed(x, xs).fetch(logits).run()) {
+        float[] z = new float[idx.size()];
+        ((TFloat32) r.get(0)).copyTo(DataBuffers.of(z, false, false));
+        System.arraycopy(z, 0, out, b, z.length);
+      }
+    }
+    return out;
+  }
+
+  /** Accuracy and recalls of logits against labels at logit 0. */
+  private static Scores scores(float[] z, float[] labels, int n, double loss) {
+    int right = 0;
+    int helmets = 0;
+    int helmetsRight = 0;
+    int headsRight = 0;
+    for (int i = 0; i < n; i++) {
+      boolean truth = labels[i] > 0.5f;
+      boolean said = z[i] > 0;
+      helmets += truth ? 1 : 0;
+      if (truth == said) {
+        right++;
+        helmetsRight += truth ? 1 : 0;
+        headsRight += truth ? 0 : 1;
+      }
+    }
+    int heads = n - helmets;
+    return new Scores(
+        loss,
+        n == 0 ? 0 : (double) right / n,
+        helmets == 0 ? 0 : (double) helmetsRight / helmets,
+        heads == 0 ? 0 : (double) headsRight / heads);
+  }
+
+  /**
+   * Every sample once, plus random extra draws of the rarer class until both classes are drawn
+   * equally often (the photo sets are 3:1 helmets); in image order, so each image decodes once.
+   */
+  private static List<Sample> balanced(List<Sample> samples, Random random) {
+    List<Sample> helmets = new ArrayList<>();
+    List<Sample> bare = new ArrayList<>();
+    for (Sample sample : samples) {
+      (sample.head().helmet() ? helmets : bare).add(sample);
+    }
+    List<Sample> out = new ArrayList<>(samples);
+    List<Sample> rarer = helmets.size() < bare.size() ? helmets : bare;
+    int missing = Math.abs(helmets.size() - bare.size());
+    for (int i = 0; i < missing && !rarer.isEmpty(); i++) {
+      out.add(rarer.get(random.nextInt(rarer.size())));
+    }
+    out.sort(Comparator.comparingInt(Sample::image));
+    return out;
+  }
 
   private static Scores score(
       Session session,
@@ -470,7 +627,8 @@ public final class HelmetTrainer {
   }
 
   /** Cuts every sample's crop; augments when given a generator. Decodes each image once. */
-  private static CropSet crops(List<VocImage> images, List<Sample> samples, int s, Random aug) {
+  private static CropSet crops(
+      List<VocImage> images, List<Sample> samples, int s, double margin, Random aug) {
     int per = s * s * 3;
     float[] pixels = new float[samples.size() * per];
     float[] labels = new float[samples.size()];
@@ -489,7 +647,7 @@ public final class HelmetTrainer {
             throw new InferenceException("Cannot decode " + images.get(image).image());
           }
         }
-        cut(bgr, sample.head(), s, aug, pixels, k * per);
+        cut(bgr, sample.head(), s, margin, aug, pixels, k * per);
         labels[k] = sample.head().helmet() ? 1f : 0f;
         k++;
       }
@@ -501,14 +659,15 @@ public final class HelmetTrainer {
     return new CropSet(pixels, labels, samples.size());
   }
 
-  private static void cut(Mat bgr, LabelledHead head, int s, Random aug, float[] dst, int off) {
+  private static void cut(
+      Mat bgr, LabelledHead head, int s, double margin, Random aug, float[] dst, int off) {
     if (aug == null) {
-      HeadCrop.extract(bgr, head.box(), HeadCrop.DEFAULT_MARGIN, s, dst, off);
+      HeadCrop.extract(bgr, head.box(), margin, s, dst, off);
       return;
     }
     double w = head.box().width() * bgr.cols();
     double h = head.box().height() * bgr.rows();
-    double side = Math.max(w, h) * (1 + 2 * HeadCrop.DEFAULT_MARGIN);
+    double side = Math.max(w, h) * (1 + 2 * margin);
     // Heads found from body keypoints sit less neatly than labelled boxes: shift and scale.
     double cx = (head.box().x1() + head.box().x2()) / 2 * bgr.cols();
     double cy = (head.box().y1() + head.box().y2()) / 2 * bgr.rows();
@@ -516,11 +675,6 @@ public final class HelmetTrainer {
     cy += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     side *= Math.exp((aug.nextDouble() * 2 - 1) * 0.25);
     HeadCrop.extract(bgr, cx, cy, side, aug.nextBoolean(), s, dst, off);
-    float gain = (float) (0.75 + 0.5 * aug.nextDouble());
-    float bias = (float) ((aug.nextDouble() * 2 - 1) * 0.1);
-    int n = s * s * 3;
-    for (int i = off; i < off + n; i++) {
-      dst[i] = Math.min(1f, Math.max(0f, dst[i] * gain + bias));
-    }
+    CctvAugment.apply(dst, off, s, margin, aug);
   }
 }

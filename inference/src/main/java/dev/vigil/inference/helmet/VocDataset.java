@@ -135,6 +135,79 @@ public final class VocDataset {
     return List.copyOf(out);
   }
 
+  /** One image of a VOC folder with its {@code person} boxes (whole bodies). */
+  public record PeopleImage(String name, Path image, List<Box> people) {
+    public PeopleImage {
+      people = List.copyOf(people);
+    }
+  }
+
+  /**
+   * Reads the {@code person} boxes of every image of a VOC folder, sorted by file name, for folders
+   * that label bodies but not heads.
+   *
+   * @throws InferenceException when the folder is not a VOC folder or an annotation is malformed
+   */
+  public static List<PeopleImage> readPeople(Path dir) {
+    return readPeople(dir.resolve("annotations"), dir.resolve("images"));
+  }
+
+  /** Like {@link #readPeople(Path)} for a pair of folders named otherwise. */
+  public static List<PeopleImage> readPeople(Path annotations, Path images) {
+    List<PeopleImage> out = new ArrayList<>();
+    DocumentBuilder builder = newBuilder();
+    for (Path xml : annotationFiles(annotations, images)) {
+      Document doc;
+      try (InputStream in = Files.newInputStream(xml)) {
+        doc = builder.parse(in);
+      } catch (IOException | SAXException e) {
+        throw new InferenceException("Cannot parse " + xml + ": " + e.getMessage(), e);
+      }
+      Element root = doc.getDocumentElement();
+      String fileName = text(root, "filename", xml);
+      Element size = child(root, "size", xml);
+      int width = (int) number(size, "width", xml);
+      int height = (int) number(size, "height", xml);
+      List<Box> people = new ArrayList<>();
+      NodeList objects = root.getElementsByTagName("object");
+      for (int i = 0; i < objects.getLength(); i++) {
+        Element object = (Element) objects.item(i);
+        if (text(object, "name", xml).trim().equals("person")) {
+          people.add(box(child(object, "bndbox", xml), width, height, xml));
+        }
+      }
+      out.add(new PeopleImage(fileName, images.resolve(fileName), people));
+    }
+    out.sort(Comparator.comparing(PeopleImage::name));
+    return List.copyOf(out);
+  }
+
+  private static List<Path> annotationFiles(Path annotations, Path images) {
+    if (!Files.isDirectory(annotations) || !Files.isDirectory(images)) {
+      throw new InferenceException(
+          "Not a Pascal VOC folder: "
+              + annotations.getParent()
+              + " must hold "
+              + images.getFileName()
+              + "/ and "
+              + annotations.getFileName()
+              + "/ (one .xml per image)");
+    }
+    try (Stream<Path> files = Files.list(annotations)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().toList();
+    } catch (IOException e) {
+      throw new InferenceException("Cannot list " + annotations + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Box box(Element bb, int width, int height, Path xml) {
+    return new Box(
+        clamp(number(bb, "xmin", xml) / width),
+        clamp(number(bb, "ymin", xml) / height),
+        clamp(number(bb, "xmax", xml) / width),
+        clamp(number(bb, "ymax", xml) / height));
+  }
+
   private static VocImage parse(DocumentBuilder builder, Path xml, Path images) {
     Document doc;
     try (InputStream in = Files.newInputStream(xml)) {

@@ -28,11 +28,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * HelmetClassifier#decide}); the others keep a null head and an unknown helmet. When the pose
  * detector also runs a {@link HeadDetector} (in the same forward pass), heads come from it: the
  * keypoints only say which detected head belongs to which body, detected heads give heads to people
- * seen from behind, and add the people of a crowd whose bodies the pose model does not report. A
- * small detected head has two helmet estimates, the crop classifier's and the detector's own (which
- * sees the context around the head); its probability is their mean (see {@link #FUSE_BELOW}). A
- * head left unknown that way takes the detector's estimate when that one is sure (see {@link
- * #DETECTOR_SURE_BEYOND}).
+ * seen from behind, and add the people of a crowd whose bodies the pose model does not report. The
+ * helmet probability is the crop classifier's alone: the head detector's own helmet estimate was
+ * trained on close-up construction photos only, and on real CCTV it called bare heads helmets (see
+ * the helmet README).
  *
  * <p>Ownership and lifecycle: owns its {@link PoseDetector} and {@link HelmetClassifier}
  * (TensorFlow sessions) and closes them in {@link #close()}. Thread safety: {@link #analyze} may be
@@ -55,27 +54,6 @@ public final class PersonPerception implements FrameAnalyzer {
    * worker.
    */
   public static final double HEAD_ONLY_MIN_SCORE = 0.4;
-
-  /**
-   * Heads smaller than this fraction of the frame's long side (32 px of the pose model's 256 px
-   * input) take the mean of the crop classifier's and the detector's helmet probabilities: the crop
-   * of a small head carries little detail, and the detector sees its context. Larger heads keep the
-   * classifier's alone: the detector never saw close-ups in training, and on the close-up faces of
-   * {@code intel_sgd_face_*.jpg} its estimate turned clear "no helmet" into unknown. On the TUNE
-   * split: no-helmet count MAE 0.625 -> 0.533, helmet accuracy 0.945 -> 0.942.
-   */
-  static final double FUSE_BELOW = 0.125;
-
-  /**
-   * A head whose helmet probability falls in the unknown band takes the detector's own estimate
-   * instead when that one lies at least this far from 0.5 (at most 0.2 or at least 0.8): the crop
-   * alone could not call it, and the detector, which sees the body around the head, can. On the
-   * TUNE split, with two detectors trained on FIT: helmet accuracy 0.937 -> 0.947 and 0.938 ->
-   * 0.957, no-helmet count MAE 0.542 -> 0.558 and 0.508 -> 0.500; applied only to heads under
-   * {@link #FUSE_BELOW}, 0.942 and 0.950. The close-up faces of {@code intel_sgd_face_*.jpg} are
-   * not affected: the classifier calls them clearly.
-   */
-  static final double DETECTOR_SURE_BEYOND = 0.3;
 
   private final PoseDetector detector;
   private final double minScore;
@@ -142,6 +120,16 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   /**
+   * Like {@link #analyze(byte[])}, judging helmets only on heads of at least {@code minHeadPx}
+   * pixels (long side; 0 = {@link HelmetClassifier#MIN_HEAD_PIXELS}): a camera's {@code
+   * min_head_px}.
+   */
+  @Override
+  public FrameAnalysis analyze(byte[] encodedImage, int minHeadPx) {
+    return analyzePoses(encodedImage, minHeadPx).analysis();
+  }
+
+  /**
    * An analysis together with the poses behind its people: the first {@code poses.size()} people,
    * in the same order; any further people are heads found without a pose.
    */
@@ -157,6 +145,18 @@ public final class PersonPerception implements FrameAnalyzer {
    * @throws UndecodableFrameException when the bytes are not a decodable image
    */
   public PoseAnalysis analyzePoses(byte[] encodedImage) {
+    return analyzePoses(encodedImage, 0);
+  }
+
+  /**
+   * Like {@link #analyzePoses(byte[])} with a smallest judged head, as {@link #analyze(byte[],
+   * int)}.
+   */
+  public PoseAnalysis analyzePoses(byte[] encodedImage, int minHeadPx) {
+    if (minHeadPx < 0) {
+      throw new IllegalArgumentException("minHeadPx must be at least 0, not " + minHeadPx);
+    }
+    int minHead = minHeadPx == 0 ? HelmetClassifier.MIN_HEAD_PIXELS : minHeadPx;
     if (encodedImage == null || encodedImage.length == 0) {
       throw new UndecodableFrameException("Frame is empty: 0 bytes, expected a JPEG");
     }
@@ -184,7 +184,7 @@ public final class PersonPerception implements FrameAnalyzer {
       timings.put("model", detection.modelMs());
       if (helmets != null) {
         long h0 = System.nanoTime();
-        people = withHeads(bgr, detection.poses(), detection.heads(), people);
+        people = withHeads(bgr, detection.poses(), detection.heads(), people, minHead);
         timings.put("helmet", (System.nanoTime() - h0) / 1e6);
       }
       FrameAnalysis analysis = new FrameAnalysis(bgr.cols(), bgr.rows(), people, timings);
@@ -219,17 +219,18 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   private List<Person> withHeads(
-      Mat bgr, List<Pose> poses, List<HeadDetector.DetectedHead> found, List<Person> people) {
+      Mat bgr,
+      List<Pose> poses,
+      List<HeadDetector.DetectedHead> found,
+      List<Person> people,
+      int minHeadPx) {
     List<Box> toJudge = new ArrayList<>();
     List<Integer> judged = new ArrayList<>();
     List<Box> byPerson = new ArrayList<>();
-    // The detector's own helmet probability of each person's head, null for keypoint heads.
-    List<Double> detectorHelmet = new ArrayList<>();
 
     List<Person> out = new ArrayList<>(people);
     for (Pose pose : poses) {
       byPerson.add(HeadLocator.locate(pose, bgr.cols(), bgr.rows()));
-      detectorHelmet.add(null);
     }
     boolean[] used = new boolean[found.size()];
     for (int i = 0; i < poses.size(); i++) {
@@ -246,7 +247,6 @@ public final class PersonPerception implements FrameAnalyzer {
       if (best >= 0) {
         used[best] = true;
         byPerson.set(i, found.get(best).box());
-        detectorHelmet.set(i, found.get(best).helmetProbability());
       } else if (detector.detectsHeads()) {
         // The detector saw no head there: a keypoint head it does not confirm was mostly wrong
         // on the tuning split (precision 0.78 with them, 0.83 without, same recall).
@@ -268,7 +268,6 @@ public final class PersonPerception implements FrameAnalyzer {
             && cy <= body.y1() + 0.3 * body.height()) {
           used[d] = true;
           byPerson.set(i, h);
-          detectorHelmet.set(i, found.get(d).helmetProbability());
         }
       }
     }
@@ -280,14 +279,12 @@ public final class PersonPerception implements FrameAnalyzer {
         Point foot = new Point((h.x1() + h.x2()) / 2, Math.min(1, h.y2() + 6 * h.height()));
         out.add(Person.detected(h, found.get(d).score(), foot));
         byPerson.add(h);
-        detectorHelmet.add(found.get(d).helmetProbability());
       }
     }
     for (int i = 0; i < out.size(); i++) {
       Box head = byPerson.get(i);
       if (head != null
-          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())
-              >= HelmetClassifier.MIN_HEAD_PIXELS) {
+          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows()) >= minHeadPx) {
         toJudge.add(head);
         judged.add(i);
       }
@@ -300,30 +297,10 @@ public final class PersonPerception implements FrameAnalyzer {
     }
     for (int j = 0; j < judged.size(); j++) {
       int i = judged.get(j);
-      double q =
-          helmetProbability(p[j], detectorHelmet.get(i), byPerson.get(i), bgr.cols(), bgr.rows());
+      double q = p[j];
       out.set(i, out.get(i).withHead(byPerson.get(i), q, HelmetClassifier.decide(q)));
     }
     return out;
-  }
-
-  /**
-   * A head's helmet probability: the classifier's, averaged with the detector's own for heads under
-   * {@link #FUSE_BELOW} of the frame's long side; the detector's alone where that leaves the head
-   * unknown and the detector is sure ({@link #DETECTOR_SURE_BEYOND}).
-   *
-   * @param fromDetector the detector's estimate, or null for a head placed from keypoints
-   */
-  static double helmetProbability(
-      double fromClassifier, Double fromDetector, Box head, int frameW, int frameH) {
-    if (fromDetector == null) {
-      return fromClassifier;
-    }
-    double side = Math.max(head.width() * frameW, head.height() * frameH);
-    boolean small = side < FUSE_BELOW * Math.max(frameW, frameH);
-    double q = small ? (fromClassifier + fromDetector) / 2 : fromClassifier;
-    boolean detectorSure = Math.abs(fromDetector - 0.5) >= DETECTOR_SURE_BEYOND;
-    return HelmetClassifier.decide(q) == null && detectorSure ? fromDetector : q;
   }
 
   private static boolean isOpenCvError(RuntimeException e) {

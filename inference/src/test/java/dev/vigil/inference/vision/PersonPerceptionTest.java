@@ -113,36 +113,18 @@ class PersonPerceptionTest {
   }
 
   @Test
-  void shouldAverageTheDetectorsHelmetEstimateOnlyForSmallDetectedHeads() {
-    // 640x480 frame: 1/8 of the long side is 80 px.
-    Box small = new Box(0.10, 0.10, 0.15, 0.16); // 32 x 29 px
-    Box large = new Box(0.10, 0.10, 0.30, 0.35); // 128 x 120 px
-    Box tallNarrow = new Box(0.10, 0.10, 0.12, 0.30); // 13 x 96 px: its long side counts
+  void shouldLeaveHeadsUnderACamerasMinHeadPxUnjudgedButStillShown() throws IOException {
+    byte[] face = frame("intel_sgd_face_Bobby_00145.jpg");
 
-    assertThat(PersonPerception.helmetProbability(0.1, 0.7, small, 640, 480))
-        .isCloseTo(0.4, offset(1e-12));
-    assertThat(PersonPerception.helmetProbability(0.1, 0.7, large, 640, 480)).isEqualTo(0.1);
-    assertThat(PersonPerception.helmetProbability(0.1, 0.7, tallNarrow, 640, 480)).isEqualTo(0.1);
-    assertThat(PersonPerception.helmetProbability(0.1, null, small, 640, 480)).isEqualTo(0.1);
-  }
+    List<Person> byDefault = perception.analyze(face, 0).people();
+    List<Person> strict = perception.analyze(face, 100_000).people();
 
-  @Test
-  void shouldTakeTheDetectorsHelmetEstimateOnlyWhenItIsSureAndTheHeadIsOtherwiseUnknown() {
-    Box small = new Box(0.10, 0.10, 0.15, 0.16); // 32 x 29 px of 640x480
-    Box large = new Box(0.10, 0.10, 0.30, 0.35); // 128 x 120 px
-
-    // The mean (0.5) is unknown; the detector (0.85) is sure.
-    assertThat(PersonPerception.helmetProbability(0.15, 0.85, small, 640, 480)).isEqualTo(0.85);
-    // The mean (0.45) is unknown, but the detector (0.75) is not sure: it stays unknown.
-    assertThat(PersonPerception.helmetProbability(0.15, 0.75, small, 640, 480))
-        .isCloseTo(0.45, offset(1e-12));
-    // A large head's classifier estimate is unknown; the sure detector decides either way.
-    assertThat(PersonPerception.helmetProbability(0.5, 0.1, large, 640, 480)).isEqualTo(0.1);
-    assertThat(PersonPerception.helmetProbability(0.5, 0.9, large, 640, 480)).isEqualTo(0.9);
-    // The classifier decides a large head itself: a sure detector does not overrule it.
-    assertThat(PersonPerception.helmetProbability(0.1, 0.95, large, 640, 480)).isEqualTo(0.1);
-    // Without a detector estimate (a head placed from keypoints) unknown stays unknown.
-    assertThat(PersonPerception.helmetProbability(0.5, null, large, 640, 480)).isEqualTo(0.5);
+    assertThat(byDefault).anySatisfy(p -> assertThat(p.helmet()).isNotNull());
+    assertThat(strict).hasSameSizeAs(byDefault);
+    assertThat(strict)
+        .filteredOn(p -> p.head() != null)
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.helmet()).isNull());
   }
 
   @Test

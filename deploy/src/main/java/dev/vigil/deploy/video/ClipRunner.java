@@ -1,0 +1,74 @@
+package dev.vigil.deploy.video;
+
+import dev.vigil.agent.AgentClock;
+import dev.vigil.agent.AgentException;
+import dev.vigil.agent.capture.Capture;
+import dev.vigil.agent.capture.FrameSource;
+import dev.vigil.agent.capture.FrameSources;
+import dev.vigil.agent.pipeline.FrameSampler;
+import dev.vigil.agent.pipeline.JpegEncoder;
+import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.inference.InferenceException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs perception over a clip as a deployment would see it: the edge agent's own source, fps
+ * sampler and JPEG encoder (quality {@link JpegEncoder#DEFAULT_QUALITY}), then the analyzer the
+ * processor runs on each JPEG. No motion gate: every sampled frame is judged. Not thread-safe.
+ */
+public final class ClipRunner {
+
+  private final FrameAnalyzer analyzer;
+  private final double fps;
+  private final int minHeadPx;
+
+  /**
+   * @param analyzer the perception to run, kept and closed by the caller
+   * @param fps frames per second to sample, as a camera's {@code fps} setting
+   * @param minHeadPx smallest head judged, as a camera's {@code min_head_px} (0 = model default)
+   */
+  public ClipRunner(FrameAnalyzer analyzer, double fps, int minHeadPx) {
+    this.analyzer = analyzer;
+    this.fps = fps;
+    this.minHeadPx = minHeadPx;
+  }
+
+  /** Runs one clip; a clip that cannot be decoded comes back with its error, never a throw. */
+  public ClipResult run(Path clip) {
+    String name = clip.getFileName().toString();
+    List<FrameCount> frames = new ArrayList<>();
+    long nanos = 0;
+    String error = null;
+    FrameSampler sampler = new FrameSampler(fps);
+    try (FrameSource source =
+            FrameSources.open(
+                clip.toString(), fps, false, AgentClock.SYSTEM, Duration.ofSeconds(10));
+        JpegEncoder encoder = new JpegEncoder()) {
+      source.start();
+      long first = Long.MIN_VALUE;
+      Capture c;
+      while ((c = source.grab()) != null) {
+        if (!c.hasImage() || !sampler.accept(c.captureTimeMs())) {
+          continue;
+        }
+        if (first == Long.MIN_VALUE) {
+          first = c.captureTimeMs();
+        }
+        byte[] jpeg = encoder.encode(c.image());
+        long t0 = System.nanoTime();
+        var analysis = analyzer.analyze(jpeg, minHeadPx);
+        nanos += System.nanoTime() - t0;
+        frames.add(FrameCount.of((c.captureTimeMs() - first) / 1000.0, analysis));
+      }
+      if (frames.isEmpty()) {
+        error = "no video frames in " + clip;
+      }
+    } catch (AgentException | InferenceException e) {
+      error = e.getMessage();
+    }
+    return new ClipResult(name, frames, nanos / 1e9, error);
+  }
+}

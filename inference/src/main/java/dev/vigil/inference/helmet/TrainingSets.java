@@ -1,0 +1,265 @@
+package dev.vigil.inference.helmet;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import dev.vigil.config.Box;
+import dev.vigil.inference.InferenceException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+
+/**
+ * The images a helmet training run trains on, calibrates on (tune) and only reports on (test),
+ * split by source, never frame by frame:
+ *
+ * <ul>
+ *   <li>the main folder ({@code hardhat}) by the project's name hash ({@link VocDataset.Split});
+ *   <li>a further labelled folder by its {@code sources.csv} column {@code source_split} ({@code
+ *       train}, {@code valid} = tune, {@code test}), else by the same name hash;
+ *   <li>a folder of bare-headed people (person boxes only) by source clip: the file name without
+ *       its trailing frame number ({@code clinic_2-38.jpg} is clip {@code clinic_2}), CRC-32 of the
+ *       clip % 5 == 0 test, == 1 tune, else train, {@code images/} and, where present, {@code
+ *       images-augmented/} alike. Their heads are found by the head finder in each person's box,
+ *       and every one is labelled bare.
+ * </ul>
+ */
+public record TrainingSets(
+    List<VocImage> train, List<VocImage> tune, List<VocImage> test, List<String> description) {
+
+  public TrainingSets {
+    train = List.copyOf(train);
+    tune = List.copyOf(tune);
+    test = List.copyOf(test);
+    description = List.copyOf(description);
+  }
+
+  private static final Pattern FRAME_NUMBER = Pattern.compile("^(.*?)[-_]*\\d*$");
+
+  /** Builds the sets; {@code split} is TRAIN or FIT of the main folder. */
+  public static TrainingSets of(
+      Path main,
+      VocDataset.Split split,
+      List<Path> labelled,
+      List<Path> barePeople,
+      List<Path> bareFrames,
+      HelmetTrainer.HeadFinder finder,
+      PrintStream log) {
+    List<VocImage> train = new ArrayList<>(VocDataset.read(main, split));
+    List<VocImage> tune =
+        new ArrayList<>(
+            split == VocDataset.Split.FIT
+                ? VocDataset.read(main, VocDataset.Split.TUNE)
+                : List.of());
+    List<VocImage> test = new ArrayList<>(VocDataset.read(main, VocDataset.Split.VALIDATION));
+    List<String> description = new ArrayList<>();
+    description.add(
+        main.getFileName()
+            + ": train = "
+            + split.describe()
+            + (split == VocDataset.Split.FIT ? "; tune = TUNE" : "")
+            + "; test = VALIDATION");
+    for (Path dir : labelled) {
+      Map<String, String> sourceSplit = sourceSplits(dir);
+      for (VocImage image : VocDataset.read(dir)) {
+        String s = sourceSplit.getOrDefault(image.name(), hashSplit(image.name()));
+        (s.equals("train") ? train : s.equals("valid") ? tune : test).add(image);
+      }
+      description.add(
+          dir.getFileName()
+              + (sourceSplit.isEmpty()
+                  ? ": split by name hash as the main folder"
+                  : ": split by sources.csv source_split (train / valid = tune / test)"));
+    }
+    for (Path dir : barePeople) {
+      Map<String, Set<String>> clips = new TreeMap<>();
+      List<VocDataset.PeopleImage> images = new ArrayList<>(VocDataset.readPeople(dir));
+      // Augmented copies of other frames of the same clips, where the folder has them.
+      Path augmented = dir.resolve("annotations-augmented");
+      if (Files.isDirectory(augmented)) {
+        images.addAll(VocDataset.readPeople(augmented, dir.resolve("images-augmented")));
+      }
+      for (VocDataset.PeopleImage image : images) {
+        String clip = clipOf(image.name());
+        int bucket = bucket(clip);
+        String part = bucket == 0 ? "test" : bucket == 1 ? "tune" : "train";
+        clips.computeIfAbsent(part, k -> new TreeSet<>()).add(clip);
+        (bucket == 0 ? test : bucket == 1 ? tune : train).add(bareHeads(image, finder));
+      }
+      description.add(dir.getFileName() + ": every head bare, split by clip " + clips);
+    }
+    for (Path dir : bareFrames) {
+      int heads = 0;
+      for (Path frame : frameFiles(dir)) {
+        VocImage image = bareHeadsFound(frame, finder);
+        heads += image.heads().size();
+        train.add(image);
+      }
+      description.add(
+          dir.getFileName()
+              + ": frames of a clip where nobody wears one, train ("
+              + heads
+              + " heads found)");
+    }
+    log.printf(
+        Locale.ROOT,
+        "helmet: %d train, %d tune, %d test images; %s%n",
+        train.size(),
+        tune.size(),
+        test.size(),
+        description);
+    return new TrainingSets(train, tune, test, description);
+  }
+
+  private static List<Path> frameFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().toList();
+    } catch (IOException e) {
+      throw new InferenceException("Cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every head the finder finds in a whole frame, labelled bare. */
+  static VocImage bareHeadsFound(Path frame, HelmetTrainer.HeadFinder finder) {
+    List<LabelledHead> heads = new ArrayList<>();
+    try (Mat bgr = imread(frame.toString(), IMREAD_COLOR)) {
+      if (bgr == null || bgr.empty()) {
+        throw new InferenceException("Cannot decode " + frame);
+      }
+      for (HeadDetector.DetectedHead d : finder.find(bgr)) {
+        heads.add(new LabelledHead(d.box(), false));
+      }
+      return new VocImage(frame.getFileName().toString(), frame, bgr.cols(), bgr.rows(), heads);
+    }
+  }
+
+  /** The clip a frame's file name belongs to: the name without extension and frame number. */
+  static String clipOf(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    String stem = dot > 0 ? fileName.substring(0, dot) : fileName;
+    Matcher m = FRAME_NUMBER.matcher(stem);
+    return m.matches() && !m.group(1).isEmpty() ? m.group(1) : stem;
+  }
+
+  private static int bucket(String name) {
+    CRC32 crc = new CRC32();
+    crc.update(name.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % VocDataset.VALIDATION_MODULUS);
+  }
+
+  private static String hashSplit(String name) {
+    int b = bucket(name);
+    return b == 0 ? "test" : b == 1 ? "valid" : "train";
+  }
+
+  /** File name to {@code source_split} from the folder's {@code sources.csv}, if it has one. */
+  private static Map<String, String> sourceSplits(Path dir) {
+    Path csv = dir.resolve("sources.csv");
+    Map<String, String> out = new HashMap<>();
+    if (!Files.isRegularFile(csv)) {
+      return out;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InferenceException("Cannot read " + csv + ": " + e.getMessage(), e);
+    }
+    List<String> header = List.of(lines.get(0).trim().split(","));
+    int file = header.indexOf("file");
+    int split = header.indexOf("source_split");
+    if (file < 0 || split < 0) {
+      return out;
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.trim().split(",");
+      if (cells.length > Math.max(file, split)) {
+        String name = cells[file].substring(cells[file].lastIndexOf('/') + 1);
+        out.put(name, cells[split].trim());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The heads of an image's people, all bare: the finder runs on each person's box (widened by a
+   * fifth), where the head is large enough to find, and the best head in the top of the body is
+   * theirs. A person whose head it does not find adds nothing.
+   */
+  static VocImage bareHeads(VocDataset.PeopleImage image, HelmetTrainer.HeadFinder finder) {
+    List<LabelledHead> heads = new ArrayList<>();
+    int w;
+    int h;
+    try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
+      if (bgr == null || bgr.empty()) {
+        throw new InferenceException("Cannot decode " + image.image());
+      }
+      w = bgr.cols();
+      h = bgr.rows();
+      for (Box body : image.people()) {
+        Box head = headOf(bgr, body, finder);
+        if (head != null) {
+          heads.add(new LabelledHead(head, false));
+        }
+      }
+    }
+    return new VocImage(image.name(), image.image(), w, h, heads);
+  }
+
+  private static Box headOf(Mat bgr, Box body, HelmetTrainer.HeadFinder finder) {
+    int w = bgr.cols();
+    int h = bgr.rows();
+    double padX = body.width() * 0.2;
+    double padY = body.height() * 0.2;
+    int x0 = (int) Math.max(0, (body.x1() - padX) * w);
+    int y0 = (int) Math.max(0, (body.y1() - padY) * h);
+    int x1 = (int) Math.min(w, (body.x2() + padX) * w);
+    int y1 = (int) Math.min(h, (body.y2() + padY) * h);
+    if (x1 - x0 < 16 || y1 - y0 < 16) {
+      return null;
+    }
+    Box best = null;
+    double bestScore = 0;
+    try (Rect rect = new Rect(x0, y0, x1 - x0, y1 - y0);
+        Mat roi = new Mat(bgr, rect);
+        Mat crop = roi.clone()) {
+      for (HeadDetector.DetectedHead d : finder.find(crop)) {
+        Box b = d.box();
+        Box inFrame =
+            new Box(
+                (x0 + b.x1() * crop.cols()) / w,
+                (y0 + b.y1() * crop.rows()) / h,
+                (x0 + b.x2() * crop.cols()) / w,
+                (y0 + b.y2() * crop.rows()) / h);
+        double cx = (inFrame.x1() + inFrame.x2()) / 2;
+        double cy = (inFrame.y1() + inFrame.y2()) / 2;
+        boolean onTop =
+            cx >= body.x1()
+                && cx <= body.x2()
+                && cy >= body.y1() - 0.05 * body.height()
+                && cy <= body.y1() + 0.45 * body.height();
+        if (onTop && d.score() > bestScore) {
+          best = inFrame;
+          bestScore = d.score();
+        }
+      }
+    }
+    return best;
+  }
+}
