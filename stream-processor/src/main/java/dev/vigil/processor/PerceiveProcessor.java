@@ -23,6 +23,7 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
   private final VigilMetrics metrics;
   private final SnapshotStore snapshots;
   private final InputCheck check;
+  private final Map<String, SiteConfig.Camera> cameras;
   private ProcessorContext<String, Object> context;
 
   PerceiveProcessor(
@@ -34,6 +35,7 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
     this.metrics = metrics;
     this.snapshots = snapshots;
     this.check = new InputCheck(cameras);
+    this.cameras = cameras;
   }
 
   @Override
@@ -60,7 +62,9 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
     }
     FrameAnalysis analysis;
     try {
-      analysis = analyzer.analyze(record.value());
+      SiteConfig.Camera config = cameras.get(camera);
+      // Heads smaller than the camera's min_head_px are shown but not judged (0: model default).
+      analysis = analyzer.analyze(record.value(), config == null ? 0 : config.minHeadPx());
     } catch (UndecodableFrameException e) {
       drop(
           record,

@@ -152,6 +152,40 @@ class VigilTopologyTest {
   }
 
   @Test
+  void shouldLeaveHeadsBelowTheCamerasMinHeadPxNotJudged() {
+    // The same frame from a camera whose min_head_px no head reaches: shown, not judged.
+    driver.close();
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-test-min-head");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("min-head").toString());
+    SiteConfig.Camera strict =
+        new SiteConfig.Camera(
+            CAMERA, "x.mp4", 2, 10, 0, 0, 30, 10, 1000, SiteConfig.AudioMode.FEATURES, List.of());
+    driver =
+        new TopologyTestDriver(
+            VigilTopology.build(
+                TOPICS, model, Map.of(CAMERA, strict), () -> new AudioAnalyzer()::analyze),
+            props);
+    driver
+        .createInputTopic(
+            TOPICS.frames(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput(CAMERA, worker, T0);
+    List<Observation> obs =
+        driver
+            .createOutputTopic(
+                TOPICS.observations(),
+                Serdes.String().deserializer(),
+                JsonSerde.observation().deserializer())
+            .readValuesToList();
+    assertThat(obs.get(0).people()).isNotEmpty();
+    assertThat(obs.get(0).people())
+        .filteredOn(p -> p.head() != null)
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.helmet()).isNull());
+  }
+
+  @Test
   void shouldOpenForACameraReplayingAMinuteBehindAnotherOnTheSamePartition() {
     addPrompt("people", "Are there more than 0 people in view for 5 seconds?");
     // One partition: "late" replays a spool 60 s behind the live camera, interleaved with it.
