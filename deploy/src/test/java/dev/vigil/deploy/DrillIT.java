@@ -67,7 +67,7 @@ class DrillIT {
     JsonNode processorKill = report.path("drills").get(2);
     assertThat(processorKill.path("gap_ms").asLong())
         .as("failover gap after processor-kill: %s", processorKill)
-        .isLessThan(60_000);
+        .isLessThan(30_000);
     assertThat(exit).as("exit code; report: %s", out).isZero();
   }
 
