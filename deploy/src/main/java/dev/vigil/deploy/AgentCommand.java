@@ -1,5 +1,7 @@
 package dev.vigil.deploy;
 
+import dev.vigil.agent.AgentClock;
+import dev.vigil.agent.AgentOptions;
 import dev.vigil.config.SiteConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,6 +32,22 @@ final class AgentCommand implements Callable<Integer> {
               + " full, the oldest records go first (default ${DEFAULT-VALUE}).")
   long spoolMaxMb;
 
+  @Option(
+      names = "--realtime",
+      description =
+          "Replay files and image folders at their own pace (media clock), as a live camera would"
+              + " send them; by default they are read as fast as possible.")
+  boolean realtime;
+
+  @Option(
+      names = "--clock-offset-ms",
+      defaultValue = "0",
+      paramLabel = "MS",
+      description =
+          "Shift every capture timestamp by MS (negative: behind), to rehearse a camera host whose"
+              + " clock is off, as `vigil drill clock-skew` does. Default: ${DEFAULT-VALUE}")
+  long clockOffsetMs;
+
   @Override
   public Integer call() throws Exception {
     if (spoolMaxMb < 1) {
@@ -43,10 +61,38 @@ final class AgentCommand implements Callable<Integer> {
     var access = http.access(site.http());
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {
-      parts.startAgent(spoolMaxMb);
+      parts.startAgent(spoolMaxMb, agentOptions());
       parts.serveAgentHttp(http.host, http.port(DEFAULT_HTTP_PORT), access);
       shutdown.awaitStopRequest();
     }
     return 0;
+  }
+
+  /** The agent's options: realtime pacing and a shifted wall clock when asked for. */
+  AgentOptions agentOptions() {
+    AgentOptions o = AgentOptions.defaults().withRealtime(realtime);
+    if (clockOffsetMs != 0) {
+      long offset = clockOffsetMs;
+      AgentClock system = AgentClock.SYSTEM;
+      o =
+          o.withClock(
+              new AgentClock() {
+                @Override
+                public long wallMillis() {
+                  return system.wallMillis() + offset;
+                }
+
+                @Override
+                public long nanoTime() {
+                  return system.nanoTime();
+                }
+
+                @Override
+                public void sleep(java.time.Duration d) throws InterruptedException {
+                  system.sleep(d);
+                }
+              });
+    }
+    return o;
   }
 }

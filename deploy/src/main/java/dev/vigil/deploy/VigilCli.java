@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      dev.vigil.deploy.drill.DrillCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCli implements Runnable {

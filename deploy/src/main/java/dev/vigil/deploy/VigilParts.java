@@ -238,12 +238,16 @@ final class VigilParts implements AutoCloseable {
    * Kafka cannot take its records.
    */
   void startAgent(long spoolMaxMb) throws IOException {
+    startAgent(spoolMaxMb, AgentOptions.defaults());
+  }
+
+  /** As {@link #startAgent(long)}, with the agent's own options (pacing, clock). */
+  void startAgent(long spoolMaxMb, AgentOptions options) throws IOException {
     spool = DiskSpool.open(dataDir.resolve("spool"), spoolMaxMb << 20);
     agentProducer =
         AgentProducer.createKafkaProducer(
             site.kafka().bootstrapServers(), site.kafka().properties());
-    agent =
-        new EdgeAgent(site.cameras(), agentProducer, site.topics(), AgentOptions.defaults(), spool);
+    agent = new EdgeAgent(site.cameras(), agentProducer, site.topics(), options, spool);
     agent.start();
   }
 
