@@ -99,7 +99,9 @@ final class Plant implements AutoCloseable {
                     "--config",
                     siteFile.toString(),
                     "--data-dir",
-                    dir.resolve("alerts").toString()),
+                    dir.resolve("alerts").toString(),
+                    "--http-port",
+                    Integer.toString(Ports.free())),
                 dir.resolve("logs/alerts.log"))
             .start();
     awaitAlertsReady();
