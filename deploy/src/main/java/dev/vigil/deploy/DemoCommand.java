@@ -151,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
       try (VigilParts parts = VigilParts.open(siteConfig, dir)) {
         // The demo's prompts are those of its command line, whatever an earlier run left.
         parts.provisionAndSeed(true);
-        parts.startProcessor();
+        parts.startSingleProcessor();
         int port =
             parts.startDashboard(http.host, http.port(ProcessorCommand.DEFAULT_HTTP_PORT), access);
         LOG.info("dashboard at http://{}:{}/ (metrics at /metrics)", http.host, port);

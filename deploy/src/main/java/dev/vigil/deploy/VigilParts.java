@@ -60,6 +60,7 @@ final class VigilParts implements AutoCloseable {
   private DiskSpool spool;
   private ServiceHttp agentHttp;
   private short replication = -1;
+  private int standbyReplicas = 1;
 
   private VigilParts(SiteConfig site, Path dataDir) {
     this.site = site;
@@ -138,6 +139,15 @@ final class VigilParts implements AutoCloseable {
   }
 
   /**
+   * Starts the only processor of a single-machine run: no standby replica, which could never be
+   * placed and would only be warned about.
+   */
+  void startSingleProcessor() throws IOException {
+    standbyReplicas = 0;
+    startProcessor(null);
+  }
+
+  /**
    * Starts the processor; with {@code advertised} ({@code host:port} of its HTTP server), its
    * dashboard answers for every processor of the site.
    */
@@ -164,7 +174,8 @@ final class VigilParts implements AutoCloseable {
             () -> new AudioAnalyzer()::analyze,
             ProcessorApp.Options.defaults(site.site(), state)
                 .withReplication(replication())
-                .withApplicationServer(advertised));
+                .withApplicationServer(advertised)
+                .withStandbyReplicas(standbyReplicas));
     processor.start();
   }
 

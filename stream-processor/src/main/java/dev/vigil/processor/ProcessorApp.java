@@ -79,6 +79,18 @@ public final class ProcessorApp implements AutoCloseable {
           applicationServer);
     }
 
+    /** These options with {@code n} standby replicas (0 for a single instance, as in the demo). */
+    public Options withStandbyReplicas(int n) {
+      return new Options(
+          applicationId,
+          stateDir,
+          streamThreads,
+          commitIntervalMs,
+          replicationFactor,
+          n,
+          applicationServer);
+    }
+
     /** These options with this instance reachable at {@code hostPort} by the others. */
     public Options withApplicationServer(String hostPort) {
       return new Options(

@@ -77,6 +77,12 @@ public final class FfmpegSource implements FrameSource {
     started = true;
     startWallMs = clock.wallMillis();
     startNanos = clock.nanoTime();
+    long lengthMs = grabber.getLengthInTime() / 1000;
+    if (!live && !realtime && lengthMs > 0) {
+      // A file read as fast as possible was recorded before now: stamp it to end about now, so
+      // its frames are never ahead of the processor's clock (which dead-letters future stamps).
+      startWallMs -= lengthMs;
+    }
   }
 
   @Override

@@ -61,6 +61,10 @@ public final class ImageFolderSource implements FrameSource {
     }
     startWallMs = clock.wallMillis();
     startNanos = clock.nanoTime();
+    if (!realtime) {
+      // Read as fast as possible: stamp the folder to end about now, never ahead of the clock.
+      startWallMs -= Math.round(files.size() * 1000.0 / fps);
+    }
   }
 
   @Override
