@@ -22,7 +22,10 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 final class Plant implements AutoCloseable {
   static final String SITE = "drill";
   static final String CLI = "dev.vigil.deploy.VigilCli";
-  static final String ALERTS_GROUP = "vigil-alerts";
+
+  /** The alerts' consumer group, derived from the site name as every Vigil id is. */
+  static final String ALERTS_GROUP = dev.vigil.config.KafkaClients.id(SITE, "alerts");
+
   static final Duration READY = Duration.ofMinutes(5);
 
   /** One camera of the whole drill: its id, its clip folder, its offline_after_s. */
