@@ -229,7 +229,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     if (state.meaning() == null || state.meaning().equals(meaning)) {
       return state;
     }
-    end(key, state, Violation.REASON_PROMPT_CHANGED, state.lastSeen());
+    end(key, state, prompt, Violation.REASON_PROMPT_CHANGED, state.lastSeen());
     return RuleState.initial();
   }
 
@@ -291,8 +291,10 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
    * {@code camera_offline}, and its rules are dropped, so they start fresh when it returns.
    */
   private void goOffline(String camera, CameraClock clock, long now) {
+    Map<String, PromptCatalog.Entry> active = activeById();
     for (KeyValue<String, RuleState> kv : ruleStatesOf(camera)) {
-      end(kv.key, kv.value, Violation.REASON_CAMERA_OFFLINE, clock.lastEvent());
+      PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
+      end(kv.key, kv.value, prompt, Violation.REASON_CAMERA_OFFLINE, clock.lastEvent());
     }
     clocks.put(camera, new CameraClock(clock.lastEvent(), clock.lastArrival(), false));
     publishAvailability(camera, CameraStatus.OFFLINE, now, clock.lastEvent());
@@ -321,21 +323,23 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     for (KeyValue<String, RuleState> kv : ruleStates()) {
       PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
       if (prompt == null || !prompt.spec().appliesTo(cameraOf(kv.key))) {
-        end(kv.key, kv.value, Violation.REASON_PROMPT_REMOVED, kv.value.lastSeen());
+        end(kv.key, kv.value, null, Violation.REASON_PROMPT_REMOVED, kv.value.lastSeen());
       } else if (kv.value.meaning() != null
           && !kv.value.meaning().equals(prompt.compiled().canonical())) {
-        end(kv.key, kv.value, Violation.REASON_PROMPT_CHANGED, kv.value.lastSeen());
+        end(kv.key, kv.value, prompt, Violation.REASON_PROMPT_CHANGED, kv.value.lastSeen());
       }
     }
   }
 
   /**
    * Deletes the rule at {@code key}, resolving its open episode at {@code at} for {@code reason}.
+   *
+   * @param prompt the prompt's running version, for its text and severity; null once removed
    */
-  private void end(String key, RuleState state, String reason, long at) {
+  private void end(
+      String key, RuleState state, PromptCatalog.Entry prompt, String reason, long at) {
     if (state.phase() == RuleState.Phase.OPEN) {
       String camera = cameraOf(key);
-      PromptCatalog.Entry prompt = activeById().get(promptIdOf(key));
       Violation v =
           new Violation(
               Violation.SCHEMA,
