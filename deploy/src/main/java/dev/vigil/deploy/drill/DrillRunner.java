@@ -38,15 +38,33 @@ final class DrillRunner {
   /** Every drill, in the order they run. */
   static final List<String> DRILLS =
       List.of(
-          "broker-kill", "processor-kill", "mqtt-restart", "poison", "agent-offline", "clock-skew");
+          "broker-kill",
+          "processor-kill",
+          "mqtt-restart",
+          "poison",
+          "agent-offline",
+          "clock-skew",
+          "camera-drop");
 
   /** Seconds after the agent is ready at which a fault is injected. */
   static final long FAULT_AT_S = 12;
 
   static final long SETTLE_MS = 5_000;
 
-  /** The cameras' offline_after_s (the default), in ms. */
-  static final long OFFLINE_AFTER_MS = 30_000;
+  /** How long camera-drop's network camera is unreachable. */
+  static final long DROP_MS = 20_000;
+
+  /** The dropped camera's offline_after_s: below the drop, so it goes offline and comes back. */
+  static final int DROP_OFFLINE_AFTER_S = 10;
+
+  /** The role of the camera that camera-drop serves as a network stream and cuts. */
+  static final String DROP_ROLE = "a";
+
+  /**
+   * The longest for-duration of the drill's prompts: episodes starting this soon after the dropped
+   * camera returns depend on where the drop cut them, so they are not compared.
+   */
+  private static final long LONGEST_FOR_MS = 10_000;
 
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
   private static final long MATCH_TOLERANCE_MS = 300;
@@ -55,8 +73,14 @@ final class DrillRunner {
   /** A clip of the footage: camera role, start and end in the video. */
   record Clip(String role, double fromS, double toS, Path folder, int frames) {}
 
-  /** An episode event identified across runs: camera role, prompt, state, start offset. */
-  record Key(String role, String prompt, String state, long offsetMs) {}
+  /**
+   * An episode event identified across runs: camera role, prompt, state, start offset; and the
+   * offset at which the event was due (the record's event time), which the matching ignores.
+   */
+  record Key(String role, String prompt, String state, long offsetMs, long dueOffsetMs) {}
+
+  /** camera-drop's cut: the camera, when its network went and came back (wall clock, ms). */
+  private record Drop(Plant.Camera camera, MjpegCamera stream, long cutMs, long restoredMs) {}
 
   /** (id/state) of resolves for camera_offline: due offline_after_s after the last frame. */
   private final Set<String> offlineResolves = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -75,7 +99,11 @@ final class DrillRunner {
   static List<Plant.Camera> cameras(String run, List<Clip> clips) {
     List<Plant.Camera> cams = new ArrayList<>();
     for (Clip c : clips) {
-      cams.add(new Plant.Camera(run + "-" + c.role(), c.folder()));
+      Plant.Camera cam = new Plant.Camera(run + "-" + c.role(), c.folder());
+      if (run.equals("camera-drop") && c.role().equals(DROP_ROLE)) {
+        cam = new Plant.Camera(cam.id(), cam.source(), DROP_OFFLINE_AFTER_S);
+      }
+      cams.add(cam);
     }
     return cams;
   }
@@ -107,8 +135,19 @@ final class DrillRunner {
     List<Child> agents = new ArrayList<>();
     StringBuilder note = new StringBuilder();
     boolean extraOk = true;
+    MjpegCamera stream = null;
+    TcpProxy network = null;
+    drop = null;
     try {
-      if (skews.isEmpty()) {
+      if (name.equals("camera-drop")) {
+        int i = roleIndex(DROP_ROLE);
+        stream = new MjpegCamera(clips.get(i).folder(), FPS);
+        network = new TcpProxy(stream.port());
+        List<Plant.Camera> sources = new ArrayList<>(cams);
+        sources.set(
+            i, cams.get(i).withSource("http://127.0.0.1:" + network.port() + "/stream.mjpg"));
+        agents.add(plant.startAgent(name, sources, 0));
+      } else if (skews.isEmpty()) {
         agents.add(plant.startAgent(name, cams, 0));
       } else {
         for (int i = 0; i < cams.size(); i++) {
@@ -125,6 +164,7 @@ final class DrillRunner {
         case "processor-kill" -> note.append(processorKill(agentReady, name));
         case "mqtt-restart" -> note.append(mqttRestart(agentReady));
         case "agent-offline" -> note.append(agentOffline(agentReady));
+        case "camera-drop" -> note.append(cameraDrop(agentReady, cams, stream, network));
         case "poison" -> {
           PoisonCheck p = poison(agentReady, name);
           note.append(p.note);
@@ -139,9 +179,20 @@ final class DrillRunner {
         note.append("timed out after ").append(RUN_TIMEOUT.toSeconds()).append(" s; ");
       }
       KafkaCluster.pause(SETTLE_MS);
+      if (drop != null) {
+        DropCheck d = dropCheck();
+        note.append(d.note());
+        extraOk = d.ok();
+      }
     } finally {
       for (Child a : agents) {
         plant.stopAgent(a);
+      }
+      if (network != null) {
+        network.close();
+      }
+      if (stream != null) {
+        stream.close();
       }
     }
     DrillResult result = measure(name, cams, skews, started, note.toString(), extraOk);
@@ -225,6 +276,81 @@ final class DrillRunner {
     plant.kafka().restoreEdge();
     Plant.log("agent-offline: the agent's connections to Kafka restored");
     return "agent cut off from all 3 brokers for 60 s (TCP proxy); ";
+  }
+
+  private Drop drop;
+
+  private String cameraDrop(
+      long agentReady, List<Plant.Camera> cams, MjpegCamera stream, TcpProxy network) {
+    until(agentReady + FAULT_AT_S * 1000);
+    long cut = System.currentTimeMillis();
+    network.cut();
+    Plant.log("camera-drop: the network to camera %s cut", DROP_ROLE);
+    until(cut + DROP_MS);
+    network.restore();
+    drop = new Drop(cams.get(roleIndex(DROP_ROLE)), stream, cut, System.currentTimeMillis());
+    Plant.log("camera-drop: the network to camera %s restored", DROP_ROLE);
+    return "HTTP MJPEG camera "
+        + DROP_ROLE
+        + " unreachable for "
+        + DROP_MS / 1000
+        + " s (offline_after_s "
+        + DROP_OFFLINE_AFTER_S
+        + "); ";
+  }
+
+  private record DropCheck(boolean ok, String note) {}
+
+  /**
+   * After camera-drop: the camera went offline during the drop and online after it (on
+   * vigil.camera-status), and its frames came again.
+   */
+  private DropCheck dropCheck() {
+    String id = drop.camera().id();
+    long offline = -1;
+    long online = -1;
+    for (KafkaTap.Status st : plant.kafkaTap().cameraStatus()) {
+      if (!st.camera().equals(id) || st.readMs() < drop.cutMs()) {
+        continue;
+      }
+      if (st.availability().equals("offline") && offline < 0) {
+        offline = st.readMs();
+      } else if (st.availability().equals("online") && offline >= 0 && online < 0) {
+        online = st.readMs();
+      }
+    }
+    Long back = returned();
+    boolean ok = offline >= 0 && online >= 0 && back != null;
+    return new DropCheck(
+        ok,
+        (offline < 0 ? "never went offline" : "offline after " + (offline - drop.cutMs()) + " ms")
+            + ", "
+            + (online < 0
+                ? "never online again"
+                : "online again " + (online - drop.cutMs()) + " ms")
+            + " after the cut, "
+            + (back == null
+                ? "no frame after the drop"
+                : "first frame " + (back - drop.restoredMs()) + " ms after the network came back")
+            + "; ");
+  }
+
+  /** The first frame time of the dropped camera after its network came back, or null. */
+  private Long returned() {
+    return plant.kafkaTap().observations().stream()
+        .filter(o -> o.camera().equals(drop.camera().id()) && o.timestamp() >= drop.restoredMs())
+        .map(KafkaTap.Obs::timestamp)
+        .min(Long::compare)
+        .orElse(null);
+  }
+
+  private int roleIndex(String role) {
+    for (int i = 0; i < clips.size(); i++) {
+      if (clips.get(i).role().equals(role)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no clip with role " + role);
   }
 
   private record PoisonCheck(boolean ok, String note) {}
@@ -381,7 +507,17 @@ final class DrillRunner {
     for (int i = 0; i < cams.size(); i++) {
       long[] s = span.get(cams.get(i).id());
       long clipMs = Math.round((clips.get(i).frames() - 1) * 1000 / FPS);
-      if (s == null || s[1] - s[0] < clipMs) {
+      if (s == null) {
+        return false;
+      }
+      boolean live = drop != null && drop.camera().id().equals(cams.get(i).id());
+      // A live stream's first frame comes when the agent has connected, not at its origin.
+      boolean ended =
+          live
+              ? drop.stream().lastServedMs() > 0
+                  && s[1] >= drop.stream().lastServedMs() - 2 * Math.round(1000 / FPS)
+              : s[1] - s[0] >= clipMs;
+      if (!ended) {
         return false;
       }
     }
@@ -396,7 +532,7 @@ final class DrillRunner {
     if (reference == null) {
       return !open.isEmpty();
     }
-    return match(keys(run, cams, Map.of())).lost() == 0;
+    return match(expected(cams), keys(run, cams, Map.of())).lost() == 0;
   }
 
   /** First and last observation timestamps per camera. */
@@ -434,8 +570,10 @@ final class DrillRunner {
       }
       long[] s = span.get(e.camera());
       long offset = s == null ? Long.MIN_VALUE : e.started() - s[0];
+      Long due = plant.kafkaTap().violationTime(e.id(), e.state());
+      long dueOffset = s == null || due == null ? offset : due - s[0];
       String role = e.camera().substring(run.length() + 1);
-      keys.put(idState, new Key(role, e.prompt(), e.state(), offset));
+      keys.put(idState, new Key(role, e.prompt(), e.state(), offset, dueOffset));
       if (firstSeen instanceof HashMap<String, Long> m) {
         m.put(idState, e.receivedMs());
       }
@@ -458,10 +596,10 @@ final class DrillRunner {
    * from the reference by more than the tolerance (the alert came, with another start and so
    * another id).
    */
-  private Match match(Map<String, Key> delivered) {
+  private Match match(List<Key> expected, Map<String, Key> delivered) {
     Map<String, List<Long>> want = new HashMap<>();
     Map<String, List<Long>> got = new HashMap<>();
-    for (Key k : reference) {
+    for (Key k : expected) {
       want.computeIfAbsent(group(k), x -> new ArrayList<>()).add(k.offsetMs());
     }
     for (Key k : delivered.values()) {
@@ -487,6 +625,42 @@ final class DrillRunner {
       }
     }
     return new Match(lost, unexpected, shifted);
+  }
+
+  /**
+   * The reference events this run must deliver. After camera-drop, the dropped camera owes every
+   * episode that opened before the drop (its open and its resolve, by frames or camera_offline) and
+   * every episode that starts well after it came back; the episodes in between depend on where the
+   * drop cut them.
+   */
+  private List<Key> expected(List<Plant.Camera> cams) {
+    if (drop == null) {
+      return reference;
+    }
+    long[] s = spans(cams).get(drop.camera().id());
+    Long back = returned();
+    if (s == null) {
+      return reference;
+    }
+    long cut = drop.cutMs() - s[0];
+    long comparable = back == null ? Long.MAX_VALUE : back - s[0] + LONGEST_FOR_MS + 2_000;
+    Set<String> openedBefore = new HashSet<>();
+    for (Key k : reference) {
+      if (k.role().equals(DROP_ROLE) && k.state().equals("open") && k.dueOffsetMs() < cut) {
+        openedBefore.add(k.prompt() + "@" + k.offsetMs());
+      }
+    }
+    return reference.stream()
+        .filter(
+            k ->
+                !k.role().equals(DROP_ROLE)
+                    || openedBefore.contains(k.prompt() + "@" + k.offsetMs())
+                    || k.offsetMs() > comparable)
+        .toList();
+  }
+
+  private static Plant.Camera camera(List<Plant.Camera> cams, String id) {
+    return cams.stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
   }
 
   private static String group(Key k) {
@@ -517,11 +691,12 @@ final class DrillRunner {
       String role = delivered.get(e.getKey()).role();
       long skew = skews.getOrDefault(role, 0L);
       if (offlineResolves.contains(e.getKey())) {
-        due += OFFLINE_AFTER_MS;
+        due += camera(cams, run + "-" + role).offlineAfterMs();
       }
       maxDelay = Math.max(maxDelay, e.getValue() - (due - skew));
     }
-    long gap = gap(cams);
+    // After camera-drop the gap that matters is the dropped camera's, not the plant's.
+    long gap = gap(drop == null ? cams : List.of(drop.camera()));
     dump(run, all, skews);
     int expected;
     int lost;
@@ -549,8 +724,16 @@ final class DrillRunner {
       }
       referenceNote = "";
     } else {
-      expected = reference.size();
-      Match m = match(delivered);
+      List<Key> owed = expected(cams);
+      expected = owed.size();
+      if (owed.size() < reference.size()) {
+        note +=
+            (reference.size() - owed.size())
+                + " reference events of camera "
+                + DROP_ROLE
+                + " not compared (the drop cut their episodes); ";
+      }
+      Match m = match(owed, delivered);
       lost = m.lost();
       unexpected = m.unexpected();
       shifted = m.shifted();

@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The drill's view of Kafka, read committed: observations (each camera's first frame time and the
  * processing gaps), violation records (their event time, for the alert delay), dead letters and
- * prompt status. No group: it assigns every partition and starts at the end.
+ * prompt and camera status. No group: it assigns every partition and starts at the end.
  */
 final class KafkaTap implements AutoCloseable {
   /** An observation: its camera, event time and when the drill read it. */
@@ -31,6 +31,9 @@ final class KafkaTap implements AutoCloseable {
 
   /** A dead letter: original key, topic, code. */
   record DeadLetter(String key, String topic, String code, String poison) {}
+
+  /** A camera status record: camera, availability and when the drill read it. */
+  record Status(String camera, String availability, long readMs) {}
 
   /** Header the poison drill puts on each bad record; dead letters keep the original headers. */
   static final String POISON_HEADER = "vigil.drill.poison";
@@ -41,6 +44,7 @@ final class KafkaTap implements AutoCloseable {
   private final Map<String, Long> violationTimes = new ConcurrentHashMap<>();
   private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
   private final Map<String, String> promptStatus = new ConcurrentHashMap<>();
+  private final List<Status> cameraStatus = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean assigned;
@@ -78,7 +82,11 @@ final class KafkaTap implements AutoCloseable {
       List<TopicPartition> parts = new ArrayList<>();
       for (String t :
           List.of(
-              topics.observations(), topics.violations(), topics.dlq(), topics.promptStatus())) {
+              topics.observations(),
+              topics.violations(),
+              topics.dlq(),
+              topics.promptStatus(),
+              topics.cameraStatus())) {
         consumer
             .partitionsFor(t, Duration.ofSeconds(60))
             .forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
@@ -107,6 +115,10 @@ final class KafkaTap implements AutoCloseable {
           } else if (t.equals(topics.promptStatus()) && r.key() != null) {
             promptStatus.put(
                 r.key(), r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8));
+          } else if (t.equals(topics.cameraStatus()) && r.value() != null) {
+            cameraStatus.add(
+                new Status(
+                    r.key(), Json.mapper().readTree(r.value()).path("availability").asText(), now));
           }
         }
       }
@@ -139,6 +151,11 @@ final class KafkaTap implements AutoCloseable {
 
   String promptStatus(String id) {
     return promptStatus.get(id);
+  }
+
+  /** Every camera status record read so far, in order. */
+  List<Status> cameraStatus() {
+    return new ArrayList<>(cameraStatus);
   }
 
   void requireHealthy() {

@@ -28,8 +28,27 @@ final class Plant implements AutoCloseable {
 
   static final Duration READY = Duration.ofMinutes(5);
 
-  /** One camera of the whole drill: its id, its clip folder, its offline_after_s. */
-  record Camera(String id, Path clip) {}
+  /**
+   * One camera of the whole drill: its id, its source (a clip folder or a stream URL) and its
+   * offline_after_s (0: the default).
+   */
+  record Camera(String id, String source, int offlineAfterS) {
+    Camera(String id, Path clip) {
+      this(id, clip.toAbsolutePath().toString(), 0);
+    }
+
+    Camera withSource(String url) {
+      return new Camera(id, url, offlineAfterS);
+    }
+
+    long offlineAfterMs() {
+      return Math.round(
+          (offlineAfterS > 0
+                  ? offlineAfterS
+                  : dev.vigil.config.SiteConfig.Camera.DEFAULT_OFFLINE_AFTER_S)
+              * 1000);
+    }
+  }
 
   private final Path dir;
   private final List<Camera> cameras;
@@ -134,8 +153,11 @@ final class Plant implements AutoCloseable {
     y.append("cameras:\n");
     for (Camera c : cameras) {
       y.append("  - id: ").append(c.id()).append('\n');
-      y.append("    source: \"").append(c.clip().toAbsolutePath()).append("\"\n");
+      y.append("    source: \"").append(c.source()).append("\"\n");
       y.append("    fps: ").append(DrillRunner.FPS).append('\n');
+      if (c.offlineAfterS() > 0) {
+        y.append("    offline_after_s: ").append(c.offlineAfterS()).append('\n');
+      }
     }
     y.append("prompts:\n");
     for (String[] p : DrillRunner.PROMPTS) {

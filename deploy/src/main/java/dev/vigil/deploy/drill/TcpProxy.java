@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy in front of one broker's agent listener. {@link #cut} drops every connection
- * and refuses new ones (the agent's network to Kafka is gone); {@link #restore} lets them through
- * again. The listening port stays the same, because the broker advertises it.
+ * A loopback TCP proxy in front of one service: a broker's agent listener or a network camera.
+ * {@link #cut} drops every connection and refuses new ones (the agent's network to it is gone);
+ * {@link #restore} lets them through again. The listening port stays the same, because the broker
+ * advertises it and the camera's URL names it.
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
