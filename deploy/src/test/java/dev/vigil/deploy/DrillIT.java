@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI subset of {@code vigil drill}: the reference run, {@code broker-kill} and {@code
- * processor-kill}, every part its own OS process on the built classes. Skips, with a message, when
- * mosquitto or the shared footage is absent.
+ * The CI subset of {@code vigil drill}: the reference run, {@code broker-kill}, {@code
+ * processor-kill} and {@code camera-drop}, every part its own OS process on the built classes.
+ * Skips, with a message, when mosquitto or the shared footage is absent.
  */
 class DrillIT {
   @TempDir Path dir;
 
   @Test
-  void shouldLoseNoViolationWhenABrokerOrAProcessorIsKilled() throws Exception {
+  void shouldLoseNoViolationWhenABrokerOrAProcessorIsKilledOrACameraDrops() throws Exception {
     Assumptions.assumeTrue(
         onPath("mosquitto") && onPath("mosquitto_sub"),
         "mosquitto is not installed (apt-get install mosquitto mosquitto-clients); skipping the"
@@ -43,6 +43,8 @@ class DrillIT {
               "broker-kill",
               "--only",
               "processor-kill",
+              "--only",
+              "camera-drop",
               "--json",
               "--work-dir",
               dir.resolve("work").toString());
@@ -58,7 +60,7 @@ class DrillIT {
             .toList();
     assertThat(names)
         .as("report: %s", out)
-        .containsExactly("reference", "broker-kill", "processor-kill");
+        .containsExactly("reference", "broker-kill", "processor-kill", "camera-drop");
     for (JsonNode d : report.path("drills")) {
       assertThat(d.path("lost").asInt()).as("lost in %s", d).isZero();
       assertThat(d.path("expected").asInt()).as("expected in %s", d).isPositive();
@@ -68,6 +70,10 @@ class DrillIT {
     assertThat(processorKill.path("gap_ms").asLong())
         .as("failover gap after processor-kill: %s", processorKill)
         .isLessThan(30_000);
+    JsonNode cameraDrop = report.path("drills").get(3);
+    assertThat(cameraDrop.path("ok").asBoolean())
+        .as("camera-drop went offline, came back and sent frames again: %s", cameraDrop)
+        .isTrue();
     assertThat(exit).as("exit code; report: %s", out).isZero();
   }
 
