@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -155,9 +154,7 @@ final class BenchCommand implements Callable<Integer> {
       if (json) {
         out.println(Bench.json(r));
       } else {
-        for (Map.Entry<String, Object> e : r.headline().entrySet()) {
-          out.printf("%-24s %s%n", e.getKey(), e.getValue());
-        }
+        out.print(r.table());
       }
       return 0;
     } finally {

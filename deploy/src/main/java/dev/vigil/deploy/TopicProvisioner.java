@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * replicated {@code min(3, brokers)} times, with {@code min.insync.replicas=2} at a factor of 3, so
  * one broker can fail without losing an acknowledged record or stopping writes.
  */
-final class TopicProvisioner {
+public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
   private TopicProvisioner() {}
@@ -48,7 +48,7 @@ final class TopicProvisioner {
     ensure(admin, topics, partitions, replicationFactor(admin));
   }
 
-  static void ensure(Admin admin, Topics topics, int partitions, short replication)
+  public static void ensure(Admin admin, Topics topics, int partitions, short replication)
       throws InterruptedException, ExecutionException {
     Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact");
     List<NewTopic> wanted = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.vigil.processor;
 import dev.vigil.config.AudioFeatures;
 import dev.vigil.config.Observation;
 import dev.vigil.config.SiteConfig;
+import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.scene.AudioWindow;
 import dev.vigil.processor.scene.CameraState;
 import dev.vigil.processor.scene.SceneTracker;
@@ -24,13 +25,15 @@ final class SceneProcessor implements Processor<String, DetectedFrame, String, O
   static final long AUDIO_TOLERANCE_MS = 1000;
 
   private final Map<String, SiteConfig.Camera> cameras;
+  private final VigilMetrics metrics;
   private final SceneTracker tracker = SceneTracker.defaults();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, CameraState> cameraStates;
   private KeyValueStore<String, AudioWindow> audio;
 
-  SceneProcessor(Map<String, SiteConfig.Camera> cameras) {
+  SceneProcessor(Map<String, SiteConfig.Camera> cameras, VigilMetrics metrics) {
     this.cameras = cameras;
+    this.metrics = metrics;
   }
 
   @Override
@@ -42,6 +45,7 @@ final class SceneProcessor implements Processor<String, DetectedFrame, String, O
 
   @Override
   public void process(Record<String, DetectedFrame> record) {
+    long t0 = System.nanoTime();
     String camera = record.key();
     DetectedFrame frame = record.value();
     CameraState state = cameraStates.get(camera);
@@ -68,6 +72,7 @@ final class SceneProcessor implements Processor<String, DetectedFrame, String, O
             around,
             frame.timingsMs(),
             null);
+    metrics.stage("tracking", (System.nanoTime() - t0) / 1e9);
     // The rules add each prompt's answer and emit the observation.
     context.forward(record.withValue((Object) observation), RuleProcessor.NAME);
   }

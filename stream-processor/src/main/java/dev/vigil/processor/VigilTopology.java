@@ -39,6 +39,12 @@ public final class VigilTopology {
   public static final String PROMPTS_STORE = "prompts";
   public static final String CAMERA_CLOCK_STORE = "camera-clock";
 
+  /** Stage of the JSON (de)serialisation of state store values (part of tracking and rules). */
+  public static final String STORE_SERDE = "store_serde";
+
+  /** Stage of the JSON serialisation of output records (part of rules). */
+  public static final String OUTPUT_SERDE = "output_serde";
+
   private VigilTopology() {}
 
   /**
@@ -93,7 +99,8 @@ public final class VigilTopology {
         AudioFeaturesProcessor.NAME,
         () -> new AudioFeaturesProcessor(metrics, cameras),
         "audio-features-source");
-    t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
+    t.addProcessor(
+        SceneProcessor.NAME, () -> new SceneProcessor(cameras, metrics), PerceiveProcessor.NAME);
     t.addProcessor(
         RuleProcessor.NAME, () -> new RuleProcessor(cameras, metrics), SceneProcessor.NAME);
 
@@ -101,7 +108,7 @@ public final class VigilTopology {
         DeadLetters.SINK,
         topics.dlq(),
         strings.serializer(),
-        anyValue(),
+        TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
         PerceiveProcessor.NAME,
         AudioProcessor.NAME,
         AudioFeaturesProcessor.NAME);
@@ -109,30 +116,32 @@ public final class VigilTopology {
         RuleProcessor.OBSERVATIONS_SINK,
         topics.observations(),
         strings.serializer(),
-        anyValue(),
+        TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
         RuleProcessor.NAME);
     t.addSink(
         RuleProcessor.VIOLATIONS_SINK,
         topics.violations(),
         strings.serializer(),
-        anyValue(),
+        TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
         RuleProcessor.NAME);
     t.addSink(
         RuleProcessor.PROMPT_STATUS_SINK,
         topics.promptStatus(),
         strings.serializer(),
-        anyValue(),
+        TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
         RuleProcessor.NAME);
 
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(CAMERA_STATE_STORE),
             strings,
-            new JsonSerde<>(CameraState.class)),
+            TimedSerde.of(STORE_SERDE, new JsonSerde<>(CameraState.class), metrics)),
         SceneProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(AUDIO_STORE), strings, new JsonSerde<>(AudioWindow.class)),
+            Stores.inMemoryKeyValueStore(AUDIO_STORE),
+            strings,
+            TimedSerde.of(STORE_SERDE, new JsonSerde<>(AudioWindow.class), metrics)),
         AudioProcessor.NAME,
         AudioFeaturesProcessor.NAME,
         SceneProcessor.NAME);
@@ -140,19 +149,19 @@ public final class VigilTopology {
         RuleProcessor.CAMERA_STATUS_SINK,
         topics.cameraStatus(),
         strings.serializer(),
-        anyValue(),
+        TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
         RuleProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(CAMERA_CLOCK_STORE),
             strings,
-            new JsonSerde<>(CameraClock.class)),
+            TimedSerde.of(STORE_SERDE, new JsonSerde<>(CameraClock.class), metrics)),
         RuleProcessor.NAME);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(RULE_STATE_STORE),
             strings,
-            new JsonSerde<>(RuleState.class)),
+            TimedSerde.of(STORE_SERDE, new JsonSerde<>(RuleState.class), metrics)),
         RuleProcessor.NAME);
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPTS_STORE), strings, bytes)

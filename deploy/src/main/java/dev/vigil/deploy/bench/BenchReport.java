@@ -43,6 +43,25 @@ public record BenchReport(
     return m;
   }
 
+  /**
+   * A short human table: the headline keys, then where a frame's milliseconds went and which
+   * threads used the CPU while the pipeline was measured.
+   */
+  public String table() {
+    StringBuilder b = new StringBuilder();
+    headline().forEach((k, v) -> b.append(String.format("%-28s %s%n", k, v)));
+    section(b, "ms per frame, by stage", details.get("stage_ms_per_frame"));
+    section(b, "cores, by thread group", details.get("cpu_by_thread_group_cores"));
+    return b.toString();
+  }
+
+  private static void section(StringBuilder b, String title, Object rows) {
+    if (rows instanceof Map<?, ?> m && !m.isEmpty()) {
+      b.append(title).append('\n');
+      m.forEach((k, v) -> b.append(String.format("  %-26s %s%n", k, v)));
+    }
+  }
+
   /** Rounds for output; NaN and infinities become null (JSON has no NaN). */
   static Object round(double v, int digits) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {

@@ -90,6 +90,15 @@ public final class VigilMetrics {
     a[1].add(1);
   }
 
+  /**
+   * Seconds spent in each stage so far and how many times it ran: {@code stage -> [sum, count]}.
+   */
+  public Map<String, double[]> stages() {
+    Map<String, double[]> out = new java.util.TreeMap<>();
+    stages.forEach((k, v) -> out.put(k, new double[] {v[0].sum(), v[1].sum()}));
+    return out;
+  }
+
   /** Sets whether {@code camera} is online (frames within its {@code offline_after_s}). */
   public void cameraOnline(String camera, boolean online) {
     cameraOnline.put(camera, online ? 1.0 : 0.0);
