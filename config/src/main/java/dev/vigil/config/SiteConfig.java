@@ -105,6 +105,8 @@ public record SiteConfig(
    * @param username user name, or null
    * @param password password, or null
    * @param caFile PEM file of the CA that signed the broker's certificate, for {@code ssl://}
+   * @param certFile PEM client certificate (then its chain) for brokers that require one, or null
+   * @param keyFile PEM private key of {@code certFile}, unencrypted, or null
    * @param homeAssistant publish Home Assistant MQTT discovery configs for every camera and prompt
    */
   public record Mqtt(
@@ -114,7 +116,21 @@ public record SiteConfig(
       String username,
       String password,
       String caFile,
+      String certFile,
+      String keyFile,
       boolean homeAssistant) {
+
+    /** Without a client certificate. */
+    public Mqtt(
+        String url,
+        String topicPrefix,
+        String clientId,
+        String username,
+        String password,
+        String caFile,
+        boolean homeAssistant) {
+      this(url, topicPrefix, clientId, username, password, caFile, null, null, homeAssistant);
+    }
 
     /** Without Home Assistant discovery. */
     public Mqtt(
@@ -131,7 +147,7 @@ public record SiteConfig(
     @Override
     public String toString() {
       return ("Mqtt[url=%s, topicPrefix=%s, clientId=%s, username=%s, password=%s, caFile=%s,"
-              + " homeAssistant=%s]")
+              + " certFile=%s, keyFile=%s, homeAssistant=%s]")
           .formatted(
               url,
               topicPrefix,
@@ -139,6 +155,8 @@ public record SiteConfig(
               username,
               password == null ? null : "***",
               caFile,
+              certFile,
+              keyFile,
               homeAssistant);
     }
   }
