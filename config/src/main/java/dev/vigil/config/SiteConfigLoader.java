@@ -571,15 +571,19 @@ public final class SiteConfigLoader {
 
     private HttpAccess http(Obj h) {
       String fix = "Give the token as text, such as ${VIGIL_HTTP_TOKEN}.";
-      String[] tls =
-          pemPair(
-              h,
-              "tls_cert_file",
-              "tls_key_file",
-              "Give the PEM certificate the HTTPS servers present, such as"
-                  + " /run/secrets/vigil-http/tls.crt.",
-              "Give the unencrypted PEM private key of http.tls_cert_file, such as"
-                  + " /run/secrets/vigil-http/tls.key.");
+      String certFix =
+          "Give the PEM certificate the HTTPS servers present, such as"
+              + " /run/secrets/vigil-http/tls.crt.";
+      String keyFix =
+          "Give the unencrypted PEM private key of http.tls_cert_file, such as"
+              + " /run/secrets/vigil-http/tls.key.";
+      String[] tls = pemPair(h, "tls_cert_file", "tls_key_file", certFix, keyFix);
+      // Every service serves HTTP, so every service needs these files now.
+      int before = problems.size();
+      pemFiles(h, "tls_cert_file", "tls_key_file", certFix, keyFix, tls);
+      if (problems.size() > before) {
+        tls = new String[] {null, null};
+      }
       return new HttpAccess(
           string(h, "token", null, fix),
           string(h, "read_token", null, fix),
@@ -589,9 +593,8 @@ public final class SiteConfigLoader {
     }
 
     /**
-     * A certificate and its private key, both PEM files read and checked to belong together now, so
-     * a wrong path fails at start with the key's line; {null, null} when neither is set, or after
-     * reporting a problem.
+     * The paths of a certificate and its private key, set together or not at all; {null, null} when
+     * neither is set, or after reporting a problem. {@link #pemFiles} reads them.
      */
     private String[] pemPair(Obj o, String certKey, String keyKey, String certFix, String keyFix) {
       String cert = expandHome(string(o, certKey, null, certFix));
@@ -610,14 +613,32 @@ public final class SiteConfigLoader {
             "Give both the certificate and its private key, or neither.");
         return none;
       }
-      if (!pemOk(o, certKey, certFix, () -> Pem.certificates(Path.of(cert)))
-          | !pemOk(o, keyKey, keyFix, () -> Pem.privateKey(Path.of(key)))) {
-        return none;
-      }
-      if (!pemOk(o, keyKey, keyFix, () -> Pem.keyManagers(Path.of(cert), Path.of(key)))) {
-        return none;
-      }
       return new String[] {cert, key};
+    }
+
+    /** Reads the PEM files of a {@link #pemPair} and reports what cannot be used. */
+    private void pemFiles(
+        Obj o, String certKey, String keyKey, String certFix, String keyFix, String[] pair) {
+      if (pair[0] == null) {
+        return;
+      }
+      if (pemOk(o, certKey, certFix, () -> Pem.certificates(Path.of(pair[0])))
+          & pemOk(o, keyKey, keyFix, () -> Pem.privateKey(Path.of(pair[1])))) {
+        pemOk(o, keyKey, keyFix, () -> Pem.keyManagers(Path.of(pair[0]), Path.of(pair[1])));
+      }
+    }
+
+    /**
+     * Runs {@code checks} and takes the problems they report out of this parse: they fail only the
+     * service that needs the files (see {@link SiteConfig.Mqtt#fileProblems}).
+     */
+    private List<String> deferred(Runnable checks) {
+      int before = problems.size();
+      checks.run();
+      List<Problem> found = problems.subList(before, problems.size());
+      List<String> messages = found.stream().map(Problem::message).toList();
+      found.clear();
+      return messages;
     }
 
     private boolean pemOk(Obj o, String key, String fix, Runnable check) {
@@ -691,8 +712,6 @@ public final class SiteConfigLoader {
             "duplicates mqtt.password",
             "Give the password once: either inline with password, or from a file with"
                 + " password_file.");
-      } else if (passwordFile != null) {
-        password = secretFile(m.value("password_file"), m.child("password_file"), passwordFile);
       }
       if ((password != null || passwordFile != null) && username == null) {
         error(
@@ -714,15 +733,25 @@ public final class SiteConfigLoader {
             "is set but mqtt.url " + show(url) + " is plain text",
             "Use an ssl:// URL to connect with TLS, or remove ca_file.");
       }
-      String[] client =
-          pemPair(
-              m,
-              "cert_file",
-              "key_file",
-              "Give the PEM client certificate that the broker's CA signed, such as"
-                  + " /run/secrets/vigil-mqtt/tls.crt.",
-              "Give the unencrypted PEM private key of mqtt.cert_file, such as"
-                  + " /run/secrets/vigil-mqtt/tls.key.");
+      String certFix =
+          "Give the PEM client certificate that the broker's CA signed, such as"
+              + " /run/secrets/vigil-mqtt/tls.crt.";
+      String keyFix =
+          "Give the unencrypted PEM private key of mqtt.cert_file, such as"
+              + " /run/secrets/vigil-mqtt/tls.key.";
+      String[] client = pemPair(m, "cert_file", "key_file", certFix, keyFix);
+      // Only alerts talks MQTT: the agent and processor share this file without its secrets.
+      String[] secret = {password};
+      List<String> fileProblems =
+          deferred(
+              () -> {
+                if (passwordFile != null && secret[0] == null) {
+                  secret[0] =
+                      secretFile(m.value("password_file"), m.child("password_file"), passwordFile);
+                }
+                pemFiles(m, "cert_file", "key_file", certFix, keyFix, client);
+              });
+      password = secret[0];
       if (client[0] != null && !ssl) {
         error(
             m.value("cert_file"),
@@ -746,7 +775,8 @@ public final class SiteConfigLoader {
           expandHome(caFile),
           client[0],
           client[1],
-          homeAssistant);
+          homeAssistant,
+          fileProblems);
     }
 
     private SiteConfig.Model model(Obj m) {

@@ -120,13 +120,23 @@ class SiteConfigLoaderTest {
     assertThat(c.mqtt().certFile()).isEqualTo(client.cert().toString());
     assertThat(c.mqtt().keyFile()).isEqualTo(client.key().toString());
     assertThat(c.mqtt().toString()).doesNotContain("s3cret").contains("password=***");
+    assertThat(c.mqtt().requireFiles()).isSameAs(c.mqtt());
+  }
+
+  /** The problems of the MQTT secret files, which only the alerts service fails on. */
+  private static List<String> mqttFileProblems(String yaml) {
+    SiteConfig.Mqtt mqtt = parse(yaml).mqtt();
+    assertThatThrownBy(mqtt::requireFiles)
+        .isInstanceOf(SiteConfigException.class)
+        .hasMessage(String.join("\n", mqtt.fileProblems()));
+    return mqtt.fileProblems();
   }
 
   @Test
   void shouldRefuseAnMqttPasswordFileThatIsMissingOrGivenBesideThePassword(@TempDir Path dir) {
     Path missing = dir.resolve("nope");
     assertThat(
-            problems(
+            mqttFileProblems(
                 """
                 site: s
                 mqtt:
@@ -177,13 +187,13 @@ class SiteConfigLoaderTest {
         .containsExactly(
             "site.yaml:4:14: mqtt.cert_file: is set but mqtt.key_file is not. Give both the"
                 + " certificate and its private key, or neither.");
-    assertThat(problems(yaml.formatted("ssl://b:8883", missing, one.key())))
+    assertThat(mqttFileProblems(yaml.formatted("ssl://b:8883", missing, one.key())))
         .containsExactly(
             "site.yaml:4:14: mqtt.cert_file: file "
                 + missing
                 + " does not exist. Give the PEM client certificate that the broker's CA signed,"
                 + " such as /run/secrets/vigil-mqtt/tls.crt.");
-    assertThat(problems(yaml.formatted("ssl://b:8883", one.cert(), two.key())))
+    assertThat(mqttFileProblems(yaml.formatted("ssl://b:8883", one.cert(), two.key())))
         .containsExactly(
             "site.yaml:5:13: mqtt.key_file: the private key in "
                 + two.key()

@@ -19,7 +19,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * deploy/k8s/vigil.yaml takes every secret from a Kubernetes Secret: no credential in the ConfigMap
  * or the pod spec, every variable site.yaml needs set in every container that loads it, and every
- * secret file it names mounted from a Secret there. No cluster: the manifest is read as YAML.
+ * secret file it names mounted from a Secret where it is used: the MQTT files in the alerts
+ * container only, the rest everywhere. No cluster: the manifest is read as YAML.
  */
 class KubernetesManifestTest {
   private static final Path MANIFEST = Path.of("k8s/vigil.yaml");
@@ -63,9 +64,13 @@ class KubernetesManifestTest {
           assertThat(c.env()).as(c.name() + " sets " + v.group(1)).containsKey(v.group(1));
         }
       }
-      Matcher p = SECRET_PATH.matcher(site);
-      while (p.find()) {
-        assertThat(c.mounted(p.group())).as(c.name() + " mounts " + p.group()).isTrue();
+      for (String path : secretPaths(site, c.name().equals("alerts"))) {
+        assertThat(c.mounted(path)).as(c.name() + " mounts " + path).isTrue();
+      }
+      if (!c.name().equals("alerts")) {
+        assertThat(c.secretMounts())
+            .as(c.name() + " holds no MQTT secret")
+            .doesNotContain("/run/secrets/vigil-mqtt");
       }
       c.env()
           .forEach(
@@ -77,6 +82,21 @@ class KubernetesManifestTest {
                 }
               });
     }
+  }
+
+  /** The /run/secrets paths of site.yaml; those under mqtt: only when {@code withMqtt}. */
+  private static List<String> secretPaths(String site, boolean withMqtt) {
+    List<String> paths = new ArrayList<>();
+    walk(
+        map(new Load(LoadSettings.builder().build()).loadFromString(site)),
+        "",
+        (path, value) -> {
+          Matcher m = SECRET_PATH.matcher(value);
+          if (m.find() && (withMqtt || !path.startsWith("mqtt."))) {
+            paths.add(m.group());
+          }
+        });
+    return paths;
   }
 
   private static String siteYaml(List<Map<String, Object>> docs) {
