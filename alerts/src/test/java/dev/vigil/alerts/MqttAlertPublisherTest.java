@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -267,36 +268,34 @@ class MqttAlertPublisherTest {
     }
   }
 
+  /** Connects with {@code cert} (or none) and expects the broker to refuse it. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertCertificateRefused(
+      MosquittoBroker broker, TestCerts.Pair cert) {
+    PublisherOptions options =
+        PublisherOptions.of("plant1", mutualTls(broker, "alerts", "s3cret", cert));
+    return assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+        .isInstanceOf(AlertsException.class)
+        .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
+        .hasMessageContaining("the broker refused this client's certificate")
+        .hasMessageContaining("Check mqtt.cert_file and mqtt.key_file");
+  }
+
   @Test
-  void shouldRefuseTheConnectionWhenTheClientCertificateIsFromAnotherCa() throws Exception {
+  void shouldRefuseTheConnectionWhenTheClientCertificateIsFromAnotherCa() {
     try (MosquittoBroker broker = lockedDownBroker()) {
       TestCerts.Pair foreign =
           TestCerts.ca(dir.resolve("other"), "other")
               .client("alerts", "vigil-alerts", TestCerts.KeyType.RSA);
-      PublisherOptions options =
-          PublisherOptions.of("plant1", mutualTls(broker, "alerts", "s3cret", foreign));
 
-      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-          .isInstanceOf(AlertsException.class)
-          .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
-          .hasMessageContaining("the broker refused this client's certificate")
-          .hasMessageContaining("this one is issued by CN=Vigil Test CA other.")
-          .hasMessageContaining("Check mqtt.cert_file and mqtt.key_file");
+      assertCertificateRefused(broker, foreign)
+          .hasMessageEndingWith("this one is issued by CN=Vigil Test CA other.");
     }
   }
 
   @Test
   void shouldRefuseTheConnectionWhenNoClientCertificateIsGiven() {
     try (MosquittoBroker broker = lockedDownBroker()) {
-      PublisherOptions options =
-          PublisherOptions.of("plant1", mutualTls(broker, "alerts", "s3cret", null));
-
-      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-          .isInstanceOf(AlertsException.class)
-          .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
-          .hasMessageContaining("the broker refused this client's certificate")
-          .hasMessageContaining("Check mqtt.cert_file and mqtt.key_file")
-          .hasMessageEndingWith("and none is configured.");
+      assertCertificateRefused(broker, null).hasMessageEndingWith("and none is configured.");
     }
   }
 
