@@ -32,6 +32,7 @@ public final class AlertsMetrics {
   private final Map<List<String>, LongAdder> published = new ConcurrentHashMap<>();
   private final Map<List<String>, LongAdder> skipped = new ConcurrentHashMap<>();
   private final Map<List<String>, LongAdder> retries = new ConcurrentHashMap<>();
+  private final Map<List<String>, LongAdder> refused = new ConcurrentHashMap<>();
 
   /** Counts one message the MQTT broker acknowledged, by source. */
   void published(String source) {
@@ -46,6 +47,20 @@ public final class AlertsMetrics {
   /** Counts one failed attempt that will be retried after a backoff. */
   void retried(String operation) {
     retries.computeIfAbsent(List.of(operation), k -> new LongAdder()).increment();
+  }
+
+  /**
+   * Counts one message the MQTT broker refused in its PUBACK (an MQTT v5 reason code of 0x80 or
+   * more, such as 135 not authorized by its ACL): not delivered, never committed past.
+   */
+  void refused(String source, int reasonCode) {
+    refused
+        .computeIfAbsent(List.of(source, Integer.toString(reasonCode)), k -> new LongAdder())
+        .increment();
+  }
+
+  public long refusedCount(String source, int reasonCode) {
+    return sum(refused, List.of(source, Integer.toString(reasonCode)));
   }
 
   public long publishedCount(String source) {
@@ -87,6 +102,14 @@ public final class AlertsMetrics {
         "Failed attempts retried after a backoff, by operation.",
         retries,
         "operation");
+    counter(
+        b,
+        "vigil_alerts_refused_total",
+        "Messages the MQTT broker refused in its PUBACK (such as reason code 135, not"
+            + " authorized), by source and reason code; never counted as published.",
+        refused,
+        "source",
+        "reason_code");
     return b.toString();
   }
 

@@ -299,6 +299,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
         }
         if (p.needsSend(now, ackTimeout)) {
           p.future = publisher.publish(p.violation);
+          p.future.whenComplete((alert, e) -> countRefusal(e));
           p.sentAt = now;
         }
         if (p.acked()) {
@@ -345,6 +346,12 @@ public final class AlertsService implements Runnable, AutoCloseable {
       }
     }
     return false;
+  }
+
+  private void countRefusal(Throwable e) {
+    if (e instanceof MqttRefusedException refused) {
+      metrics.refused(AlertsMetrics.VIOLATIONS, refused.reasonCode());
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.Ids;
 import dev.vigil.config.Json;
+import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -85,7 +86,7 @@ public final class MqttAlertPublisher implements AutoCloseable {
       client.connect(connect).waitForCompletion(options.connectTimeout().toMillis());
     } catch (MqttException e) {
       closeQuietly(client);
-      throw explain(url, e);
+      throw explain(url, options.mqtt(), e);
     }
     if (!client.isConnected()) {
       closeQuietly(client);
@@ -119,13 +120,15 @@ public final class MqttAlertPublisher implements AutoCloseable {
       connect.setPassword(options.mqtt().password().getBytes(StandardCharsets.UTF_8));
     }
     String url = options.mqtt().url();
+    boolean pem = options.mqtt().caFile() != null || options.mqtt().certFile() != null;
     if (url.startsWith("ssl://")) {
-      if (options.mqtt().caFile() != null) {
-        connect.setSocketFactory(PemTrust.socketFactory(options.mqtt().caFile()));
+      if (pem) {
+        connect.setSocketFactory(PemTrust.socketFactory(options.mqtt()));
       }
-    } else if (options.mqtt().caFile() != null) {
+    } else if (pem) {
       LOG.warn(
-          "mqtt.ca_file is set but mqtt.url {} is not ssl://; the connection is not encrypted",
+          "mqtt.ca_file or mqtt.cert_file is set but mqtt.url {} is not ssl://; the connection is"
+              + " not encrypted",
           url);
     }
     return connect;
@@ -284,7 +287,15 @@ public final class MqttAlertPublisher implements AutoCloseable {
                             + topic
                             + " (reason code "
                             + codes[0]
-                            + "). Check the broker's ACL for mqtt.username.",
+                            + ", "
+                            + MqttRefusedException.reasonName(codes[0])
+                            + ")."
+                            + (codes[0] == MqttRefusedException.NOT_AUTHORIZED
+                                ? " Check the broker's ACL: it must let mqtt.username (and the"
+                                    + " client certificate's identity) write to "
+                                    + prefix
+                                    + "#."
+                                : " Check the broker's log."),
                         codes[0]));
               } else {
                 result.complete(onAck.get());
@@ -360,6 +371,14 @@ public final class MqttAlertPublisher implements AutoCloseable {
   }
 
   static AlertsException explain(String url, MqttException e) {
+    return explain(url, null, e);
+  }
+
+  /**
+   * Explains a failed connect; with {@code mqtt} (the settings it used) it probes an ssl:// broker
+   * again to tell a refused client certificate from a dead connection.
+   */
+  static AlertsException explain(String url, SiteConfig.Mqtt mqtt, MqttException e) {
     int code = e.getReasonCode();
     String prefix = "MQTT broker " + url + " refused the connection: ";
     switch (code) {
@@ -384,16 +403,31 @@ public final class MqttAlertPublisher implements AutoCloseable {
       default:
         break;
     }
-    Throwable cause = e.getCause();
-    while (cause != null && !(cause instanceof SSLException)) {
-      cause = cause.getCause();
+    SSLException tls = TlsRefusal.find(e);
+    String refused = tls == null ? null : TlsRefusal.clientCertificateRefusal(tls);
+    if (tls == null && mqtt != null && url.startsWith("ssl://")) {
+      // The broker may close the socket on a refused certificate before its alert is read.
+      refused = TlsRefusal.probe(mqtt);
     }
-    if (cause != null) {
+    if (refused != null) {
+      return new AlertsException(
+          "TLS handshake with MQTT broker "
+              + url
+              + " failed: the broker refused this client's certificate ("
+              + refused
+              + "). Check mqtt.cert_file and mqtt.key_file: the broker requires a client"
+              + " certificate signed by its CA"
+              + (TlsRefusal.issuer(mqtt) == null
+                  ? ", and none is configured."
+                  : "; this one is issued by " + TlsRefusal.issuer(mqtt) + "."),
+          e);
+    }
+    if (tls != null) {
       return new AlertsException(
           "TLS handshake with MQTT broker "
               + url
               + " failed: "
-              + cause.getMessage()
+              + tls.getMessage()
               + ". Check mqtt.ca_file: it must hold the CA that signed the broker's certificate,"
               + " and the certificate must name the host in mqtt.url.",
           e);

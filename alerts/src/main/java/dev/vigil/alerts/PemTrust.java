@@ -1,53 +1,56 @@
 package dev.vigil.alerts;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import dev.vigil.config.Pem;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.VigilConfigException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
-/** Builds a TLS socket factory that trusts exactly the CA certificates of one PEM file. */
+/**
+ * Builds the TLS socket factory of an MQTT connection from PEM files: it trusts exactly the CAs of
+ * {@code mqtt.ca_file} (or the JVM's when unset) and presents the client certificate of {@code
+ * mqtt.cert_file} and {@code mqtt.key_file} when set.
+ */
 final class PemTrust {
   private PemTrust() {}
 
-  static SSLSocketFactory socketFactory(String caFile) {
-    Path path = Path.of(caFile);
-    if (!Files.isRegularFile(path)) {
-      throw new AlertsException(
-          "MQTT CA file "
-              + path.toAbsolutePath()
-              + " does not exist or is not a file. Check mqtt.ca_file: it must be the PEM"
-              + " certificate of the CA that signed the broker's certificate.");
+  /**
+   * @throws AlertsException naming the setting and the file when one cannot be read
+   */
+  static SSLSocketFactory socketFactory(SiteConfig.Mqtt mqtt) {
+    return Pem.context(keyManagers(mqtt), trustManagers(mqtt)).getSocketFactory();
+  }
+
+  /** The CAs of {@code mqtt.ca_file}, or null for the JVM's truststore. */
+  static TrustManager[] trustManagers(SiteConfig.Mqtt mqtt) {
+    if (mqtt.caFile() == null) {
+      return null;
     }
-    try (InputStream in = Files.newInputStream(path)) {
-      Collection<? extends Certificate> certs =
-          CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new AlertsException(
-            "MQTT CA file " + path + " holds no PEM certificate. Check mqtt.ca_file.");
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate cert : certs) {
-        trust.setCertificateEntry("ca-" + i++, cert);
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context.getSocketFactory();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new AlertsException(
-          "cannot read MQTT CA file " + path + " (mqtt.ca_file): " + e.getMessage(), e);
+    return read(
+        "mqtt.ca_file",
+        " It must be the PEM certificate of the CA that signed the broker's certificate.",
+        () -> Pem.trustManagers(Path.of(mqtt.caFile())));
+  }
+
+  /** The client certificate of {@code mqtt.cert_file} and {@code mqtt.key_file}, or null. */
+  static KeyManager[] keyManagers(SiteConfig.Mqtt mqtt) {
+    if (mqtt.certFile() == null || mqtt.keyFile() == null) {
+      return null;
+    }
+    return read(
+        "mqtt.cert_file and mqtt.key_file",
+        " They must be the PEM client certificate that the broker's CA signed and its"
+            + " unencrypted private key.",
+        () -> Pem.keyManagers(Path.of(mqtt.certFile()), Path.of(mqtt.keyFile())));
+  }
+
+  private static <T> T read(String setting, String fix, java.util.function.Supplier<T> pem) {
+    try {
+      return pem.get();
+    } catch (VigilConfigException e) {
+      throw new AlertsException("MQTT " + setting + ": " + e.getMessage() + "." + fix, e);
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * How an {@link MqttAlertPublisher} connects. Immutable.
  *
  * @param site site name; the default topic prefix is {@code vigil/<site>/}
- * @param mqtt broker URL, credentials, client id, topic prefix and CA file from the site config
+ * @param mqtt broker URL, credentials, client id, topic prefix and TLS files from the site config;
+ *     its {@link SiteConfig.Mqtt#fileProblems} fail the construction
  * @param persistenceDir where Paho keeps in-flight QoS 1 messages across restarts, or null for
  *     in-memory persistence (never the working directory)
  * @param sessionExpiry how long the broker keeps the session while this client is away
@@ -31,6 +32,8 @@ public record PublisherOptions(
   public PublisherOptions {
     Objects.requireNonNull(site, "site");
     Objects.requireNonNull(mqtt, "mqtt");
+    // The loader leaves unreadable MQTT secret files to the one service that needs them.
+    mqtt.requireFiles();
     if (!Ids.valid(site)) {
       // The site is a topic level: a + # or / in it would publish where nobody subscribes.
       throw new AlertsException("site " + Ids.show(site) + " is invalid: use " + Ids.RULE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
+import dev.vigil.config.TestCerts;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
 import java.nio.charset.StandardCharsets;
@@ -475,19 +476,20 @@ class AlertsServiceTest {
   }
 
   @Test
-  void shouldStopWithFailureWhenBrokerRefusesViolationsAsNotAuthorized() throws Exception {
+  void shouldFailVisiblyAndCommitNothingWhenTheAclRefusesOneViolationOfABatch() throws Exception {
     MosquittoBroker.assumeInstalled();
-    try (MosquittoBroker broker =
-            MosquittoBroker.in(dir.resolve("broker"))
-                .withUser("alerts", "secret")
-                .withAcl("user alerts", "topic readwrite vigil/plant1/status")
-                .start();
+    // The locked-down broker lets user alerts write cam1's topics, not cam2's.
+    try (MosquittoBroker broker = MosquittoBroker.lockedDown(dir.resolve("broker"));
         MqttAlertPublisher publisher =
             MqttAlertPublisher.connect(
                 PublisherOptions.of(
                     "plant1",
-                    new SiteConfig.Mqtt(broker.url(), null, "alerts", "alerts", "secret", null)))) {
-      PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
+                    broker.mqttConfig(
+                        "alerts",
+                        "s3cret",
+                        broker.clientCertificate("alerts", TestCerts.KeyType.RSA))))) {
+      PacedConsumer consumer =
+          consumerWith(List.of(List.of(Violations.open("cam1", 0), Violations.open("cam2", 0))));
       try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
         Thread thread = start(service);
 
@@ -496,8 +498,24 @@ class AlertsServiceTest {
         assertThat(thread.isAlive()).as("the service thread ended").isFalse();
         assertThat(service.status().failure())
             .isInstanceOf(MqttRefusedException.class)
-            .hasMessageContaining("reason code 135");
+            .hasMessageContaining("refused the message on vigil/plant1/cam2/violations")
+            .hasMessageContaining("reason code 135, not authorized");
+        // cam1's accepted violation is not committed either: a restart publishes it again.
         assertThat(consumer.commits).isEmpty();
+        assertThat(service.metrics().publishedCount(AlertsMetrics.VIOLATIONS)).isZero();
+        assertThat(
+                service
+                    .metrics()
+                    .refusedCount(AlertsMetrics.VIOLATIONS, MqttRefusedException.NOT_AUTHORIZED))
+            .isEqualTo(1);
+        assertThat(service.metrics().render())
+            .contains("vigil_alerts_refused_total{source=\"violations\",reason_code=\"135\"} 1");
+        AlertsHealth health = AlertsHealth.of(publisher, List.of(service.status()));
+        assertThat(health.live()).isFalse();
+        assertThat(health.ready()).isFalse();
+        assertThat(health.checks().get("violations"))
+            .startsWith("FAILED: MqttRefusedException: MQTT broker ")
+            .contains("vigil/plant1/cam2/violations (reason code 135, not authorized)");
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.vigil.alerts;
 
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.TestCerts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -9,15 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real mosquitto broker on loopback, started from a generated config in its own directory, with
  * on-disk persistence so sessions and queued QoS 1 messages survive {@link #restart}. Optionally
- * with a password file ({@code mosquitto_passwd -b}) and a TLS listener whose CA and server
- * certificate are generated with the {@code openssl} CLI. One instance per test; close it.
+ * with a password file ({@code mosquitto_passwd -b}), an ACL file and a TLS listener whose CA and
+ * server certificate are generated with the {@code openssl} CLI ({@link TestCerts}), optionally
+ * requiring client certificates. One instance per test; close it.
  */
 public final class MosquittoBroker implements AutoCloseable {
   private final Path dir;
@@ -45,22 +50,59 @@ public final class MosquittoBroker implements AutoCloseable {
     return new Builder(dir);
   }
 
+  /**
+   * A broker locked down as docs/SECURITY.md recommends: {@code require_certificate true}, {@code
+   * allow_anonymous false}, a password file and an ACL. User {@code alerts} (password {@code
+   * s3cret}) may write {@code vigil/plant1/status} and {@code vigil/plant1/cam1/#} only; user
+   * {@code watcher} ({@code w4tch}) may read {@code vigil/plant1/#}.
+   */
+  public static MosquittoBroker lockedDown(Path dir) {
+    return in(dir)
+        .requireClientCertificate()
+        .withUser("alerts", "s3cret")
+        .withUser("watcher", "w4tch")
+        .withAcl(
+            "user alerts",
+            "topic readwrite vigil/plant1/status",
+            "topic write vigil/plant1/cam1/#",
+            "user watcher",
+            "topic read vigil/plant1/#")
+        .start();
+  }
+
+  /**
+   * The {@code mqtt:} settings of a client of this TLS broker: client id and user name {@code
+   * user}, this broker's CA, and {@code cert} as the client certificate (or none when null).
+   */
+  public SiteConfig.Mqtt mqttConfig(String user, String password, TestCerts.Pair cert) {
+    return new SiteConfig.Mqtt(
+        url(),
+        null,
+        user,
+        user,
+        password,
+        caFile().toString(),
+        cert == null ? null : cert.cert().toString(),
+        cert == null ? null : cert.key().toString(),
+        false);
+  }
+
   /** Builder: plain by default; add a user or TLS before {@link #start}. */
   public static final class Builder {
     private final Path dir;
-    private String user;
-    private String password;
+    private final Map<String, String> users = new LinkedHashMap<>();
     private boolean tls;
     private boolean noTopicAliases;
+    private boolean requireCertificate;
     private List<String> acl;
 
     private Builder(Path dir) {
       this.dir = dir;
     }
 
+    /** A user in the broker's password file; call again to add more users. */
     public Builder withUser(String user, String password) {
-      this.user = user;
-      this.password = password;
+      users.put(user, password);
       return this;
     }
 
@@ -72,6 +114,16 @@ public final class MosquittoBroker implements AutoCloseable {
 
     public Builder withTls() {
       this.tls = true;
+      return this;
+    }
+
+    /**
+     * TLS with {@code require_certificate true}: a client must present a certificate signed by the
+     * broker's CA ({@link #clientCertificate}), on top of any user and password.
+     */
+    public Builder requireClientCertificate() {
+      this.tls = true;
+      this.requireCertificate = true;
       return this;
     }
 
@@ -108,16 +160,16 @@ public final class MosquittoBroker implements AutoCloseable {
         if (noTopicAliases) {
           conf.add("max_topic_alias 0");
         }
-        if (user != null) {
+        if (!users.isEmpty()) {
           Path passwd = dir.resolve("passwd");
-          run(
-              dir,
-              find("mosquitto_passwd").toString(),
-              "-c",
-              "-b",
-              passwd.toString(),
-              user,
-              password);
+          for (Map.Entry<String, String> user : users.entrySet()) {
+            List<String> command = new ArrayList<>(List.of(find("mosquitto_passwd").toString()));
+            if (!Files.exists(passwd)) {
+              command.add("-c");
+            }
+            command.addAll(List.of("-b", passwd.toString(), user.getKey(), user.getValue()));
+            run(dir, command.toArray(String[]::new));
+          }
           conf.add("allow_anonymous false");
           conf.add("password_file " + passwd);
         } else {
@@ -129,10 +181,11 @@ public final class MosquittoBroker implements AutoCloseable {
           conf.add("acl_file " + aclFile);
         }
         if (tls) {
-          generateCertificates(dir);
+          TestCerts.Pair server = TestCerts.ca(dir, "ca").server("server");
           conf.add("cafile " + dir.resolve("ca.crt"));
-          conf.add("certfile " + dir.resolve("server.crt"));
-          conf.add("keyfile " + dir.resolve("server.key"));
+          conf.add("certfile " + server.cert());
+          conf.add("keyfile " + server.key());
+          conf.add("require_certificate " + requireCertificate);
         }
         Files.write(dir.resolve("mosquitto.conf"), conf, StandardCharsets.UTF_8);
         MosquittoBroker broker = new MosquittoBroker(dir, port, tls);
@@ -263,78 +316,20 @@ public final class MosquittoBroker implements AutoCloseable {
     }
   }
 
-  private static void generateCertificates(Path dir) throws IOException {
-    String openssl = find("openssl") == null ? "openssl" : find("openssl").toString();
-    Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    run(
-        dir,
-        openssl,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Vigil Test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt");
-    run(
-        dir,
-        openssl,
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr");
-    run(
-        dir,
-        openssl,
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "server.crt");
+  /** Generates a second, unrelated CA, to test a certificate that the broker's CA did not sign. */
+  public static Path otherCa(Path dir) {
+    return TestCerts.ca(dir, "other").cert();
   }
 
-  /** Generates a second, unrelated CA, to test a CA file that did not sign the broker. */
-  public static Path otherCa(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    run(
-        dir,
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Unrelated CA",
-        "-keyout",
-        "other.key",
-        "-out",
-        "other.crt");
-    return dir.resolve("other.crt");
+  /**
+   * A client certificate signed by this broker's CA (TLS only), as {@code <file>.crt} and an
+   * unencrypted PKCS#8 {@code <file>.key}.
+   */
+  public TestCerts.Pair clientCertificate(String file, TestCerts.KeyType type) {
+    if (!tls) {
+      throw new IllegalStateException("the broker has no TLS listener; build it withTls()");
+    }
+    return new TestCerts.Ca(dir, "ca").client(file, "vigil-alerts", type);
   }
 
   private static void run(Path dir, String... command) throws IOException {

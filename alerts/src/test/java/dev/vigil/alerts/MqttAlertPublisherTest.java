@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
+import dev.vigil.config.TestCerts;
 import dev.vigil.config.Violation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,8 +201,11 @@ class MqttAlertPublisherTest {
 
       assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
           .isInstanceOf(AlertsException.class)
-          .hasMessageContaining("MQTT CA file " + missing.toAbsolutePath() + " does not exist")
-          .hasMessageContaining("Check mqtt.ca_file");
+          .hasMessage(
+              "MQTT mqtt.ca_file: file "
+                  + missing.toAbsolutePath()
+                  + " does not exist. It must be the PEM certificate of the CA that signed the"
+                  + " broker's certificate.");
     }
   }
 
@@ -216,6 +222,127 @@ class MqttAlertPublisherTest {
           .isInstanceOf(AlertsException.class)
           .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
           .hasMessageContaining("Check mqtt.ca_file");
+    }
+  }
+
+  // --- a broker that requires a client certificate, a password and an ACL ---------------------
+
+  private MosquittoBroker lockedDownBroker() {
+    return MosquittoBroker.lockedDown(dir.resolve("broker"));
+  }
+
+  private static SiteConfig.Mqtt mutualTls(
+      MosquittoBroker broker, String user, String password, TestCerts.Pair cert) {
+    return broker.mqttConfig(user, password, cert);
+  }
+
+  @Test
+  void shouldDeliverOverMutualTlsWhenCertificatePasswordAndAclAllowIt() throws Exception {
+    try (MosquittoBroker broker = lockedDownBroker();
+        TestSubscriber sub =
+            new TestSubscriber(
+                mutualTls(
+                    broker,
+                    "watcher",
+                    "w4tch",
+                    broker.clientCertificate("watcher", TestCerts.KeyType.RSA)),
+                false,
+                "vigil/plant1/#");
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1",
+                    mutualTls(
+                        broker,
+                        "alerts",
+                        "s3cret",
+                        broker.clientCertificate("alerts", TestCerts.KeyType.EC))))) {
+      Violation violation = Violations.open("cam1", 3);
+
+      publisher.publish(violation).get(10, TimeUnit.SECONDS);
+
+      TestSubscriber.Received got =
+          sub.await(r -> r.topic().equals("vigil/plant1/cam1/violations"), WAIT);
+      assertThat(Json.fromBytes(got.payload().getBytes(StandardCharsets.UTF_8), Violation.class))
+          .isEqualTo(violation);
+    }
+  }
+
+  /** Connects with {@code cert} (or none) and expects the broker to refuse it. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertCertificateRefused(
+      MosquittoBroker broker, TestCerts.Pair cert) {
+    PublisherOptions options =
+        PublisherOptions.of("plant1", mutualTls(broker, "alerts", "s3cret", cert));
+    return assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+        .isInstanceOf(AlertsException.class)
+        .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
+        .hasMessageContaining("the broker refused this client's certificate")
+        .hasMessageContaining("Check mqtt.cert_file and mqtt.key_file");
+  }
+
+  @Test
+  void shouldRefuseTheConnectionWhenTheClientCertificateIsFromAnotherCa() {
+    try (MosquittoBroker broker = lockedDownBroker()) {
+      TestCerts.Pair foreign =
+          TestCerts.ca(dir.resolve("other"), "other")
+              .client("alerts", "vigil-alerts", TestCerts.KeyType.RSA);
+
+      assertCertificateRefused(broker, foreign)
+          .hasMessageEndingWith("this one is issued by CN=Vigil Test CA other.");
+    }
+  }
+
+  @Test
+  void shouldRefuseTheConnectionWhenNoClientCertificateIsGiven() {
+    try (MosquittoBroker broker = lockedDownBroker()) {
+      assertCertificateRefused(broker, null).hasMessageEndingWith("and none is configured.");
+    }
+  }
+
+  @Test
+  void shouldExplainAWrongPasswordEvenWithAGoodClientCertificate() {
+    try (MosquittoBroker broker = lockedDownBroker()) {
+      PublisherOptions options =
+          PublisherOptions.of(
+              "plant1",
+              mutualTls(
+                  broker,
+                  "alerts",
+                  "wrong",
+                  broker.clientCertificate("alerts", TestCerts.KeyType.RSA)));
+
+      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+          .isInstanceOf(AlertsException.class)
+          .hasMessageStartingWith("MQTT broker " + broker.url() + " refused the connection: ")
+          .hasMessageContaining("Check mqtt.username and mqtt.password");
+    }
+  }
+
+  @Test
+  void shouldFailThePublishAsNotAuthorizedWhenTheAclForbidsTheTopic() throws Exception {
+    try (MosquittoBroker broker = lockedDownBroker();
+        MqttAlertPublisher publisher =
+            MqttAlertPublisher.connect(
+                PublisherOptions.of(
+                    "plant1",
+                    mutualTls(
+                        broker,
+                        "alerts",
+                        "s3cret",
+                        broker.clientCertificate("alerts", TestCerts.KeyType.RSA))))) {
+      CompletableFuture<PublishedAlert> denied = publisher.publish(Violations.open("cam2", 1));
+
+      assertThatThrownBy(() -> denied.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(MqttRefusedException.class)
+          .hasMessage(
+              "MQTT broker "
+                  + broker.url()
+                  + " refused the message on vigil/plant1/cam2/violations (reason code 135, not"
+                  + " authorized). Check the broker's ACL: it must let mqtt.username (and the"
+                  + " client certificate's identity) write to vigil/plant1/#.");
+      assertThat(((MqttRefusedException) denied.handle((a, e) -> e).join()).unrecoverable())
+          .isTrue();
     }
   }
 }

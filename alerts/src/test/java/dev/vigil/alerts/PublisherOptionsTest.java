@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.config.SiteConfig;
+import dev.vigil.config.SiteConfigException;
+import dev.vigil.config.SiteConfigLoader;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Client ids and topic prefixes: what makes several sites and processes share one broker. */
@@ -46,5 +49,21 @@ class PublisherOptionsTest {
     assertThat(AlertsInstance.sanitize("häus #2")).isEqualTo("h-us--2");
     assertThat(AlertsInstance.sanitize("x".repeat(100))).hasSize(32);
     assertThat(AlertsInstance.fromEnvironment()).matches("[A-Za-z0-9._-]{1,64}");
+  }
+
+  @Test
+  void shouldFailWithTheConfigErrorWhenAnMqttSecretFileCouldNotBeRead() {
+    // The agent and processor load this file fine; alerts, which needs the password, does not.
+    SiteConfig site =
+        SiteConfigLoader.parse(
+            "site: plant1\nmqtt:\n  username: alerts\n  password_file: /nonexistent/mqtt-pw\n",
+            "site.yaml",
+            Map.of());
+
+    assertThatThrownBy(() -> PublisherOptions.of("plant1", site.mqtt()))
+        .isInstanceOf(SiteConfigException.class)
+        .hasMessage(
+            "site.yaml:4:18: mqtt.password_file: file /nonexistent/mqtt-pw does not exist. Give"
+                + " the path of a readable file that holds only the secret.");
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.alerts;
 
+import dev.vigil.config.SiteConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,16 @@ public final class TestSubscriber implements AutoCloseable {
 
   public TestSubscriber(String url, String clientId, boolean persistent, String topicFilter)
       throws MqttException {
-    client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+    this(new SiteConfig.Mqtt(url, null, clientId, null, null, null), persistent, topicFilter);
+  }
+
+  /**
+   * A subscriber that connects as {@code mqtt} says: its URL, client id, user name and password,
+   * and over {@code ssl://} its CA and client certificate files.
+   */
+  public TestSubscriber(SiteConfig.Mqtt mqtt, boolean persistent, String topicFilter)
+      throws MqttException {
+    client = new MqttAsyncClient(mqtt.url(), mqtt.clientId(), new MemoryPersistence());
     client.setCallback(
         new MqttCallback() {
           @Override
@@ -59,6 +69,13 @@ public final class TestSubscriber implements AutoCloseable {
         });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(!persistent);
+    if (mqtt.username() != null) {
+      options.setUserName(mqtt.username());
+      options.setPassword(mqtt.password().getBytes(StandardCharsets.UTF_8));
+    }
+    if (mqtt.url().startsWith("ssl://")) {
+      options.setSocketFactory(PemTrust.socketFactory(mqtt));
+    }
     if (persistent) {
       options.setSessionExpiryInterval(3600L);
       options.setAutomaticReconnect(true);

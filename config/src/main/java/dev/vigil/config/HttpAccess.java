@@ -7,15 +7,20 @@ import java.security.MessageDigest;
 import java.util.Map;
 
 /**
- * Who may use a Vigil HTTP server: bearer tokens by scope. With no token the server is open, which
- * is allowed only on a loopback address ({@link #checkBind}); with one, every request but the
- * health probes needs a token of sufficient scope, compared in constant time.
+ * Who may use a Vigil HTTP server, and over what: bearer tokens by scope, and optionally TLS. With
+ * no token the server is open, which is allowed only on a loopback address ({@link #checkBind});
+ * with one, every request but the health probes needs a token of sufficient scope, compared in
+ * constant time. With {@link #tlsCertFile} and {@link #tlsKeyFile} the server speaks HTTPS only, so
+ * tokens never cross the network in clear text.
  *
  * @param token admin scope: everything, including edits
  * @param readToken read scope: the dashboard, the REST API and metrics; or null
  * @param metricsToken metrics scope: {@code /metrics} only; or null
+ * @param tlsCertFile PEM server certificate (then its chain), or null for plain HTTP
+ * @param tlsKeyFile PEM private key of {@code tlsCertFile}, unencrypted, or null
  */
-public record HttpAccess(String token, String readToken, String metricsToken) {
+public record HttpAccess(
+    String token, String readToken, String metricsToken, String tlsCertFile, String tlsKeyFile) {
   /** The environment variable that supplies {@link #token} when site.yaml sets none. */
   public static final String TOKEN_ENV = "VIGIL_HTTP_TOKEN";
 
@@ -30,6 +35,27 @@ public record HttpAccess(String token, String readToken, String metricsToken) {
     token = blankToNull(token);
     readToken = blankToNull(readToken);
     metricsToken = blankToNull(metricsToken);
+    tlsCertFile = blankToNull(tlsCertFile);
+    tlsKeyFile = blankToNull(tlsKeyFile);
+    if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+      throw new IllegalArgumentException(
+          "http.tls_cert_file and http.tls_key_file go together: set both, or neither");
+    }
+  }
+
+  /** Tokens only, plain HTTP. */
+  public HttpAccess(String token, String readToken, String metricsToken) {
+    this(token, readToken, metricsToken, null, null);
+  }
+
+  /** True when the server speaks HTTPS. */
+  public boolean tls() {
+    return tlsCertFile != null;
+  }
+
+  /** {@code https} or {@code http}, for the addresses a service prints. */
+  public String scheme() {
+    return tls() ? "https" : "http";
   }
 
   /** No tokens: open, for loopback binds only. */
@@ -39,7 +65,9 @@ public record HttpAccess(String token, String readToken, String metricsToken) {
 
   /** This access, with {@link #token} from {@code env} ({@value #TOKEN_ENV}) when it has none. */
   public HttpAccess withEnv(Map<String, String> env) {
-    return token != null ? this : new HttpAccess(env.get(TOKEN_ENV), readToken, metricsToken);
+    return token != null
+        ? this
+        : new HttpAccess(env.get(TOKEN_ENV), readToken, metricsToken, tlsCertFile, tlsKeyFile);
   }
 
   /** The token one Vigil instance presents to another: read scope when set, else admin; or null. */
@@ -122,8 +150,8 @@ public record HttpAccess(String token, String readToken, String metricsToken) {
   /** Never prints a token. */
   @Override
   public String toString() {
-    return "HttpAccess[token=%s, readToken=%s, metricsToken=%s]"
-        .formatted(mask(token), mask(readToken), mask(metricsToken));
+    return "HttpAccess[token=%s, readToken=%s, metricsToken=%s, tlsCertFile=%s, tlsKeyFile=%s]"
+        .formatted(mask(token), mask(readToken), mask(metricsToken), tlsCertFile, tlsKeyFile);
   }
 
   private static String mask(String s) {

@@ -105,7 +105,12 @@ public record SiteConfig(
    * @param username user name, or null
    * @param password password, or null
    * @param caFile PEM file of the CA that signed the broker's certificate, for {@code ssl://}
+   * @param certFile PEM client certificate (then its chain) for brokers that require one, or null
+   * @param keyFile PEM private key of {@code certFile}, unencrypted, or null
    * @param homeAssistant publish Home Assistant MQTT discovery configs for every camera and prompt
+   * @param fileProblems what is wrong with {@code password_file}, {@code cert_file} or {@code
+   *     key_file}, one config error each; only the alerts service needs those files, so it alone
+   *     fails on them ({@link #requireFiles}), and camera hosts need not hold the MQTT secrets
    */
   public record Mqtt(
       String url,
@@ -114,7 +119,62 @@ public record SiteConfig(
       String username,
       String password,
       String caFile,
-      boolean homeAssistant) {
+      String certFile,
+      String keyFile,
+      boolean homeAssistant,
+      List<String> fileProblems) {
+
+    public Mqtt {
+      fileProblems = fileProblems == null ? List.of() : List.copyOf(fileProblems);
+    }
+
+    /** With files that were found good. */
+    public Mqtt(
+        String url,
+        String topicPrefix,
+        String clientId,
+        String username,
+        String password,
+        String caFile,
+        String certFile,
+        String keyFile,
+        boolean homeAssistant) {
+      this(
+          url,
+          topicPrefix,
+          clientId,
+          username,
+          password,
+          caFile,
+          certFile,
+          keyFile,
+          homeAssistant,
+          List.of());
+    }
+
+    /**
+     * Returns this when the secret and certificate files could be read at load.
+     *
+     * @throws SiteConfigException listing each problem with file, line, path and fix
+     */
+    public Mqtt requireFiles() {
+      if (!fileProblems.isEmpty()) {
+        throw new SiteConfigException(fileProblems);
+      }
+      return this;
+    }
+
+    /** Without a client certificate. */
+    public Mqtt(
+        String url,
+        String topicPrefix,
+        String clientId,
+        String username,
+        String password,
+        String caFile,
+        boolean homeAssistant) {
+      this(url, topicPrefix, clientId, username, password, caFile, null, null, homeAssistant);
+    }
 
     /** Without Home Assistant discovery. */
     public Mqtt(
@@ -131,7 +191,7 @@ public record SiteConfig(
     @Override
     public String toString() {
       return ("Mqtt[url=%s, topicPrefix=%s, clientId=%s, username=%s, password=%s, caFile=%s,"
-              + " homeAssistant=%s]")
+              + " certFile=%s, keyFile=%s, homeAssistant=%s]")
           .formatted(
               url,
               topicPrefix,
@@ -139,6 +199,8 @@ public record SiteConfig(
               username,
               password == null ? null : "***",
               caFile,
+              certFile,
+              keyFile,
               homeAssistant);
     }
   }

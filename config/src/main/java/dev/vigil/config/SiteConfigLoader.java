@@ -56,7 +56,8 @@ public final class SiteConfigLoader {
 
   private static final List<String> ROOT_KEYS =
       List.of("site", "kafka", "mqtt", "model", "http", "cameras", "prompts");
-  private static final List<String> HTTP_KEYS = List.of("token", "read_token", "metrics_token");
+  private static final List<String> HTTP_KEYS =
+      List.of("token", "read_token", "metrics_token", "tls_cert_file", "tls_key_file");
 
   /**
    * A {@code kafka.properties} key ending in this takes the property's value from the file it
@@ -68,7 +69,16 @@ public final class SiteConfigLoader {
       List.of("bootstrap_servers", "topic_prefix", "partitions", "properties");
   private static final List<String> MQTT_KEYS =
       List.of(
-          "url", "topic_prefix", "client_id", "username", "password", "ca_file", "home_assistant");
+          "url",
+          "topic_prefix",
+          "client_id",
+          "username",
+          "password",
+          "password_file",
+          "ca_file",
+          "cert_file",
+          "key_file",
+          "home_assistant");
   private static final List<String> MODEL_KEYS =
       List.of("cache_dir", "intra_op_threads", "detector");
   private static final List<String> DETECTOR_KEYS =
@@ -433,13 +443,7 @@ public final class SiteConfigLoader {
       SiteConfig.Kafka kafka = kafka(section(top, "kafka", KAFKA_KEYS));
       SiteConfig.Mqtt mqtt = mqtt(section(top, "mqtt", MQTT_KEYS), site);
       SiteConfig.Model model = model(section(top, "model", MODEL_KEYS));
-      Obj h = section(top, "http", HTTP_KEYS);
-      String fix = "Give the token as text, such as ${VIGIL_HTTP_TOKEN}.";
-      HttpAccess http =
-          new HttpAccess(
-              string(h, "token", null, fix),
-              string(h, "read_token", null, fix),
-              string(h, "metrics_token", null, fix));
+      HttpAccess http = http(section(top, "http", HTTP_KEYS));
       List<SiteConfig.Camera> cameras = new ArrayList<>();
       Map<String, Node> cameraIds = new LinkedHashMap<>();
       List<Node> cameraNodes =
@@ -565,6 +569,88 @@ public final class SiteConfigLoader {
       return null;
     }
 
+    private HttpAccess http(Obj h) {
+      String fix = "Give the token as text, such as ${VIGIL_HTTP_TOKEN}.";
+      String certFix =
+          "Give the PEM certificate the HTTPS servers present, such as"
+              + " /run/secrets/vigil-http/tls.crt.";
+      String keyFix =
+          "Give the unencrypted PEM private key of http.tls_cert_file, such as"
+              + " /run/secrets/vigil-http/tls.key.";
+      String[] tls = pemPair(h, "tls_cert_file", "tls_key_file", certFix, keyFix);
+      // Every service serves HTTP, so every service needs these files now.
+      int before = problems.size();
+      pemFiles(h, "tls_cert_file", "tls_key_file", certFix, keyFix, tls);
+      if (problems.size() > before) {
+        tls = new String[] {null, null};
+      }
+      return new HttpAccess(
+          string(h, "token", null, fix),
+          string(h, "read_token", null, fix),
+          string(h, "metrics_token", null, fix),
+          tls[0],
+          tls[1]);
+    }
+
+    /**
+     * The paths of a certificate and its private key, set together or not at all; {null, null} when
+     * neither is set, or after reporting a problem. {@link #pemFiles} reads them.
+     */
+    private String[] pemPair(Obj o, String certKey, String keyKey, String certFix, String keyFix) {
+      String cert = expandHome(string(o, certKey, null, certFix));
+      String key = expandHome(string(o, keyKey, null, keyFix));
+      String[] none = {null, null};
+      if (cert == null && key == null) {
+        return none;
+      }
+      if (cert == null || key == null) {
+        String set = cert == null ? keyKey : certKey;
+        String unset = cert == null ? certKey : keyKey;
+        error(
+            o.value(set),
+            o.child(set),
+            "is set but " + o.child(unset) + " is not",
+            "Give both the certificate and its private key, or neither.");
+        return none;
+      }
+      return new String[] {cert, key};
+    }
+
+    /** Reads the PEM files of a {@link #pemPair} and reports what cannot be used. */
+    private void pemFiles(
+        Obj o, String certKey, String keyKey, String certFix, String keyFix, String[] pair) {
+      if (pair[0] == null) {
+        return;
+      }
+      if (pemOk(o, certKey, certFix, () -> Pem.certificates(Path.of(pair[0])))
+          & pemOk(o, keyKey, keyFix, () -> Pem.privateKey(Path.of(pair[1])))) {
+        pemOk(o, keyKey, keyFix, () -> Pem.keyManagers(Path.of(pair[0]), Path.of(pair[1])));
+      }
+    }
+
+    /**
+     * Runs {@code checks} and takes the problems they report out of this parse: they fail only the
+     * service that needs the files (see {@link SiteConfig.Mqtt#fileProblems}).
+     */
+    private List<String> deferred(Runnable checks) {
+      int before = problems.size();
+      checks.run();
+      List<Problem> found = problems.subList(before, problems.size());
+      List<String> messages = found.stream().map(Problem::message).toList();
+      found.clear();
+      return messages;
+    }
+
+    private boolean pemOk(Obj o, String key, String fix, Runnable check) {
+      try {
+        check.run();
+        return true;
+      } catch (VigilConfigException | java.nio.file.InvalidPathException e) {
+        error(o.value(key), o.child(key), e.getMessage(), fix);
+        return false;
+      }
+    }
+
     private SiteConfig.Mqtt mqtt(Obj m, String site) {
       String urlFix = "Use tcp://host:1883, or ssl://host:8883 for TLS.";
       String url = string(m, "url", DEFAULT_MQTT_URL, urlFix);
@@ -610,10 +696,27 @@ public final class SiteConfigLoader {
       String username = string(m, "username", null, "Give the MQTT user name as text.");
       String password =
           string(m, "password", null, "Give the password as text, such as ${MQTT_PASSWORD}.");
-      if (password != null && username == null) {
+      String passwordFile =
+          expandHome(
+              string(
+                  m,
+                  "password_file",
+                  null,
+                  "Give the path of a file that holds only the password, such as"
+                      + " /run/secrets/mqtt-password."));
+      String passwordKey = password != null ? "password" : "password_file";
+      if (password != null && passwordFile != null) {
         error(
-            m.value("password"),
-            m.child("password"),
+            m.value("password_file"),
+            m.child("password_file"),
+            "duplicates mqtt.password",
+            "Give the password once: either inline with password, or from a file with"
+                + " password_file.");
+      }
+      if ((password != null || passwordFile != null) && username == null) {
+        error(
+            m.value(passwordKey),
+            m.child(passwordKey),
             "is set but mqtt.username is not",
             "Add the user name the password belongs to, or remove the password.");
       }
@@ -630,6 +733,33 @@ public final class SiteConfigLoader {
             "is set but mqtt.url " + show(url) + " is plain text",
             "Use an ssl:// URL to connect with TLS, or remove ca_file.");
       }
+      String certFix =
+          "Give the PEM client certificate that the broker's CA signed, such as"
+              + " /run/secrets/vigil-mqtt/tls.crt.";
+      String keyFix =
+          "Give the unencrypted PEM private key of mqtt.cert_file, such as"
+              + " /run/secrets/vigil-mqtt/tls.key.";
+      String[] client = pemPair(m, "cert_file", "key_file", certFix, keyFix);
+      // Only alerts talks MQTT: the agent and processor share this file without its secrets.
+      String[] secret = {password};
+      List<String> fileProblems =
+          deferred(
+              () -> {
+                if (passwordFile != null && secret[0] == null) {
+                  secret[0] =
+                      secretFile(m.value("password_file"), m.child("password_file"), passwordFile);
+                }
+                pemFiles(m, "cert_file", "key_file", certFix, keyFix, client);
+              });
+      password = secret[0];
+      if (client[0] != null && !ssl) {
+        error(
+            m.value("cert_file"),
+            m.child("cert_file"),
+            "is set but mqtt.url " + show(url) + " is plain text",
+            "Use an ssl:// URL to present a client certificate over TLS, or remove cert_file"
+                + " and key_file.");
+      }
       boolean homeAssistant =
           bool(
               m,
@@ -637,7 +767,16 @@ public final class SiteConfigLoader {
               false,
               "Write true to publish Home Assistant discovery configs, or false (the default).");
       return new SiteConfig.Mqtt(
-          url, prefix, clientId, username, password, expandHome(caFile), homeAssistant);
+          url,
+          prefix,
+          clientId,
+          username,
+          password,
+          expandHome(caFile),
+          client[0],
+          client[1],
+          homeAssistant,
+          fileProblems);
     }
 
     private SiteConfig.Model model(Obj m) {

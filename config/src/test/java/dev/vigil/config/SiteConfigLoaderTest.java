@@ -96,6 +96,141 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldReadTheMqttClientCertificateAndThePasswordFromAFile(@TempDir Path dir)
+      throws Exception {
+    TestCerts.Pair client =
+        TestCerts.ca(dir, "ca").client("alerts", "alerts", TestCerts.KeyType.EC);
+    Path pw = dir.resolve("mqtt-password");
+    Files.writeString(pw, "  s3cret \n");
+    SiteConfig c =
+        parse(
+            """
+            site: s
+            mqtt:
+              url: ssl://broker:8883
+              username: alerts
+              password_file: %s
+              ca_file: %s
+              cert_file: %s
+              key_file: %s
+            """
+                .formatted(pw, dir.resolve("ca.crt"), client.cert(), client.key()));
+
+    assertThat(c.mqtt().password()).isEqualTo("s3cret");
+    assertThat(c.mqtt().certFile()).isEqualTo(client.cert().toString());
+    assertThat(c.mqtt().keyFile()).isEqualTo(client.key().toString());
+    assertThat(c.mqtt().toString()).doesNotContain("s3cret").contains("password=***");
+    assertThat(c.mqtt().requireFiles()).isSameAs(c.mqtt());
+  }
+
+  /** The problems of the MQTT secret files, which only the alerts service fails on. */
+  private static List<String> mqttFileProblems(String yaml) {
+    SiteConfig.Mqtt mqtt = parse(yaml).mqtt();
+    assertThatThrownBy(mqtt::requireFiles)
+        .isInstanceOf(SiteConfigException.class)
+        .hasMessage(String.join("\n", mqtt.fileProblems()));
+    return mqtt.fileProblems();
+  }
+
+  @Test
+  void shouldRefuseAnMqttPasswordFileThatIsMissingOrGivenBesideThePassword(@TempDir Path dir) {
+    Path missing = dir.resolve("nope");
+    assertThat(
+            mqttFileProblems(
+                """
+                site: s
+                mqtt:
+                  username: alerts
+                  password_file: %s
+                """
+                    .formatted(missing)))
+        .containsExactly(
+            "site.yaml:4:18: mqtt.password_file: file "
+                + missing
+                + " does not exist. Give the path of a readable file that holds only the secret.");
+    assertThat(
+            problems(
+                """
+                site: s
+                mqtt:
+                  username: alerts
+                  password: inline
+                  password_file: %s
+                """
+                    .formatted(missing)))
+        .containsExactly(
+            "site.yaml:5:18: mqtt.password_file: duplicates mqtt.password. Give the password"
+                + " once: either inline with password, or from a file with password_file.");
+    assertThat(problems("site: s\nmqtt:\n  password_file: /run/secrets/pw\n"))
+        .contains(
+            "site.yaml:3:18: mqtt.password_file: is set but mqtt.username is not. Add the user"
+                + " name the password belongs to, or remove the password.");
+  }
+
+  @Test
+  void shouldRefuseAnMqttClientCertificateThatIsHalfGivenMissingForeignOrOverPlainText(
+      @TempDir Path dir) {
+    TestCerts.Ca ca = TestCerts.ca(dir, "ca");
+    TestCerts.Pair one = ca.client("one", "alerts", TestCerts.KeyType.RSA);
+    TestCerts.Pair two = ca.client("two", "alerts", TestCerts.KeyType.RSA);
+    Path missing = dir.resolve("missing.crt");
+    String yaml =
+        """
+        site: s
+        mqtt:
+          url: %s
+          cert_file: %s
+          key_file: %s
+        """;
+
+    assertThat(problems("site: s\nmqtt:\n  url: ssl://b:8883\n  cert_file: " + one.cert() + "\n"))
+        .containsExactly(
+            "site.yaml:4:14: mqtt.cert_file: is set but mqtt.key_file is not. Give both the"
+                + " certificate and its private key, or neither.");
+    assertThat(mqttFileProblems(yaml.formatted("ssl://b:8883", missing, one.key())))
+        .containsExactly(
+            "site.yaml:4:14: mqtt.cert_file: file "
+                + missing
+                + " does not exist. Give the PEM client certificate that the broker's CA signed,"
+                + " such as /run/secrets/vigil-mqtt/tls.crt.");
+    assertThat(mqttFileProblems(yaml.formatted("ssl://b:8883", one.cert(), two.key())))
+        .containsExactly(
+            "site.yaml:5:13: mqtt.key_file: the private key in "
+                + two.key()
+                + " does not belong to the certificate in "
+                + one.cert()
+                + " (they were not made together). Give the unencrypted PEM private key of"
+                + " mqtt.cert_file, such as /run/secrets/vigil-mqtt/tls.key.");
+    assertThat(problems(yaml.formatted("tcp://b:1883", one.cert(), one.key())))
+        .containsExactly(
+            "site.yaml:4:14: mqtt.cert_file: is set but mqtt.url \"tcp://b:1883\" is plain text."
+                + " Use an ssl:// URL to present a client certificate over TLS, or remove"
+                + " cert_file and key_file.");
+  }
+
+  @Test
+  void shouldReadHttpTlsFilesAndNameTheKeyWhenOneIsMissing(@TempDir Path dir) {
+    TestCerts.Pair server = TestCerts.ca(dir, "ca").server("http");
+    SiteConfig c =
+        parse(
+            "site: s\nhttp:\n  tls_cert_file: %s\n  tls_key_file: %s\n"
+                .formatted(server.cert(), server.key()));
+    assertThat(c.http().tls()).isTrue();
+    assertThat(c.http().tlsCertFile()).isEqualTo(server.cert().toString());
+
+    Path missing = dir.resolve("nope.key");
+    assertThat(
+            problems(
+                "site: s\nhttp:\n  tls_cert_file: %s\n  tls_key_file: %s\n"
+                    .formatted(server.cert(), missing)))
+        .containsExactly(
+            "site.yaml:4:17: http.tls_key_file: file "
+                + missing
+                + " does not exist. Give the unencrypted PEM private key of http.tls_cert_file,"
+                + " such as /run/secrets/vigil-http/tls.key.");
+  }
+
+  @Test
   void shouldApplyDefaultsWhenOnlySiteIsGiven() {
     SiteConfig c = parse("site: plant-1\n");
 

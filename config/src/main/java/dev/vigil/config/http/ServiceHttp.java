@@ -4,24 +4,32 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.vigil.config.HttpAccess;
 import dev.vigil.config.Json;
+import dev.vigil.config.Pem;
+import dev.vigil.config.VigilConfigException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP server every Vigil service runs (the JDK's {@code com.sun.net.httpserver}): {@code
  * /health/live}, {@code /health/ready} and {@code /metrics} built in, further routes added by the
- * service, and {@link HttpAccess} applied to every route but the health probes.
+ * service, and {@link HttpAccess} applied to every route but the health probes. With {@link
+ * HttpAccess#tls()} it speaks HTTPS only (the JDK's {@code HttpsServer}), health probes included.
  *
  * <p>Lifecycle: {@link #start} binds and serves; {@link #close} stops it and its threads.
  * Thread-safe.
@@ -88,10 +96,25 @@ public final class ServiceHttp implements AutoCloseable {
     access.checkBind(host);
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 0);
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (access.tls()) {
+        HttpsServer https = HttpsServer.create(address, 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tlsContext(access)));
+        server = https;
+      } else {
+        server = HttpServer.create(address, 0);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+          "cannot serve "
+              + access.scheme().toUpperCase(java.util.Locale.ROOT)
+              + " on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + e.getMessage(),
+          e);
     }
     AtomicInteger n = new AtomicInteger();
     ExecutorService handlers =
@@ -114,6 +137,29 @@ public final class ServiceHttp implements AutoCloseable {
     return http;
   }
 
+  /**
+   * The TLS context of the server certificate in {@code http.tls_cert_file} and {@code
+   * http.tls_key_file}.
+   *
+   * @throws IllegalArgumentException naming the settings when a file cannot be used
+   */
+  private static SSLContext tlsContext(HttpAccess access) {
+    try {
+      return Pem.context(
+          Pem.keyManagers(Path.of(access.tlsCertFile()), Path.of(access.tlsKeyFile())), null);
+    } catch (VigilConfigException | InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "cannot serve HTTPS with http.tls_cert_file "
+              + access.tlsCertFile()
+              + " and http.tls_key_file "
+              + access.tlsKeyFile()
+              + ": "
+              + e.getMessage()
+              + ". Give the server's PEM certificate and its unencrypted private key.",
+          e);
+    }
+  }
+
   /** Serves {@code handler} under {@code path}, to requests whose token grants {@code needed}. */
   public void route(String path, HttpAccess.Scope needed, HttpHandler handler) {
     server.createContext(path, handler).getFilters().add(guard(needed));
@@ -122,6 +168,11 @@ public final class ServiceHttp implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** {@code https} when the server speaks TLS, else {@code http}. */
+  public String scheme() {
+    return access.scheme();
   }
 
   private Filter guard(HttpAccess.Scope needed) {
