@@ -56,7 +56,8 @@ final class AlertsCommand implements Callable<Integer> {
               instance == null ? AlertsInstance.fromEnvironment() : instance);
       try (AlertsHttp served =
           AlertsHttp.start(alerts, http.host, http.port(DEFAULT_HTTP_PORT), access)) {
-        LOG.info("alerts health at http://{}:{}/health/ready", http.host, served.port());
+        LOG.info(
+            "alerts health at {}://{}:{}/health/ready", access.scheme(), http.host, served.port());
         awaitStopOrFailure(shutdown, alerts);
       }
     }

@@ -154,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
         parts.startSingleProcessor();
         int port =
             parts.startDashboard(http.host, http.port(ProcessorCommand.DEFAULT_HTTP_PORT), access);
-        LOG.info("dashboard at http://{}:{}/ (metrics at /metrics)", http.host, port);
+        LOG.info(
+            "dashboard at {}://{}:{}/ (metrics at /metrics)", access.scheme(), http.host, port);
         AlertsRunner alerts = parts.startAlerts(alert -> printed(alert.json(), started));
         parts.startAgent();
         if (exitWhenDone) {
