@@ -21,7 +21,7 @@ public record PromptSpec(
   }
 
   /** The severities a prompt may carry. */
-  public static final List<String> SEVERITIES = List.of("info", "warning", "critical");
+  public static final List<String> SEVERITIES = SiteSchema.allowed("prompts[].severity");
 
   /** The longest cooldown: one day. */
   public static final double MAX_COOLDOWN_S = 86_400;

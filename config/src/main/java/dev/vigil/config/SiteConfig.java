@@ -64,7 +64,7 @@ public record SiteConfig(
    */
   public record Kafka(
       String bootstrapServers, String topicPrefix, Map<String, String> properties, int partitions) {
-    public static final int DEFAULT_PARTITIONS = 12;
+    public static final int DEFAULT_PARTITIONS = (int) SiteSchema.defaultNumber("kafka.partitions");
 
     public Kafka {
       topicPrefix = topicPrefix == null ? Topics.DEFAULT_PREFIX : topicPrefix;
@@ -243,10 +243,12 @@ public record SiteConfig(
       Map<Integer, Role> classes) {
 
     /** Default signature key of a SavedModel. */
-    public static final String DEFAULT_SIGNATURE = "serving_default";
+    public static final String DEFAULT_SIGNATURE =
+        SiteSchema.defaultText("model.detector.signature");
 
     /** Default minimum detection score. */
-    public static final double DEFAULT_MIN_SCORE = 0.5;
+    public static final double DEFAULT_MIN_SCORE =
+        SiteSchema.defaultNumber("model.detector.min_score");
 
     public Detector {
       signature = signature == null ? DEFAULT_SIGNATURE : signature;
@@ -320,8 +322,10 @@ public record SiteConfig(
       int minHeadPx,
       AudioMode audio,
       List<Zone> zones) {
-    public static final double DEFAULT_OFFLINE_AFTER_S = 30;
-    public static final double DEFAULT_MAX_FUTURE_S = 10;
+    public static final double DEFAULT_OFFLINE_AFTER_S =
+        SiteSchema.defaultNumber("cameras[].offline_after_s");
+    public static final double DEFAULT_MAX_FUTURE_S =
+        SiteSchema.defaultNumber("cameras[].max_future_s");
 
     public Camera {
       zones = zones == null ? List.of() : List.copyOf(zones);
@@ -379,7 +383,7 @@ public record SiteConfig(
       return new Camera(id, null, DEFAULT_FPS, 10, 0, 0, List.of());
     }
 
-    private static final double DEFAULT_FPS = 2;
+    private static final double DEFAULT_FPS = SiteSchema.defaultNumber("cameras[].fps");
   }
 
   /** What of a camera's sound leaves its host. */

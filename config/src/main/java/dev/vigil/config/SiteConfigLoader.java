@@ -44,20 +44,21 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * thread-safe.
  */
 public final class SiteConfigLoader {
-  static final String DEFAULT_BOOTSTRAP = "localhost:9092";
-  static final String DEFAULT_MQTT_URL = "tcp://localhost:1883";
-  static final String DEFAULT_CACHE_DIR = "~/.cache/vigil/models";
-  static final int DEFAULT_THREADS = 1;
-  static final double DEFAULT_FPS = 2;
-  static final double DEFAULT_KEYFRAME_S = 10;
-  static final double DEFAULT_COOLDOWN_S = 60;
-  static final String DEFAULT_SEVERITY = "warning";
+  // Keys, defaults and allowed values come from site.schema.json (SiteSchema), the one place
+  // that names them; this class adds the checks and messages a schema cannot give.
+  static final String DEFAULT_BOOTSTRAP = SiteSchema.defaultText("kafka.bootstrap_servers");
+  static final String DEFAULT_MQTT_URL = SiteSchema.defaultText("mqtt.url");
+  static final String DEFAULT_CACHE_DIR = SiteSchema.defaultText("model.cache_dir");
+  static final int DEFAULT_THREADS = (int) SiteSchema.defaultNumber("model.intra_op_threads");
+  static final double DEFAULT_FPS = SiteSchema.defaultNumber("cameras[].fps");
+  static final double DEFAULT_KEYFRAME_S =
+      SiteSchema.defaultNumber("cameras[].keyframe_interval_s");
+  static final double DEFAULT_COOLDOWN_S = SiteSchema.defaultNumber("prompts[].cooldown_s");
+  static final String DEFAULT_SEVERITY = SiteSchema.defaultText("prompts[].severity");
   static final List<String> SEVERITIES = PromptSpec.SEVERITIES;
 
-  private static final List<String> ROOT_KEYS =
-      List.of("site", "kafka", "mqtt", "model", "http", "cameras", "prompts");
-  private static final List<String> HTTP_KEYS =
-      List.of("token", "read_token", "metrics_token", "tls_cert_file", "tls_key_file");
+  private static final List<String> ROOT_KEYS = SiteSchema.keys("");
+  private static final List<String> HTTP_KEYS = SiteSchema.keys("http");
 
   /**
    * A {@code kafka.properties} key ending in this takes the property's value from the file it
@@ -65,41 +66,14 @@ public final class SiteConfigLoader {
    */
   static final String FILE_SUFFIX = "_file";
 
-  private static final List<String> KAFKA_KEYS =
-      List.of("bootstrap_servers", "topic_prefix", "partitions", "properties");
-  private static final List<String> MQTT_KEYS =
-      List.of(
-          "url",
-          "topic_prefix",
-          "client_id",
-          "username",
-          "password",
-          "password_file",
-          "ca_file",
-          "cert_file",
-          "key_file",
-          "home_assistant");
-  private static final List<String> MODEL_KEYS =
-      List.of("cache_dir", "intra_op_threads", "detector");
-  private static final List<String> DETECTOR_KEYS =
-      List.of("saved_model", "signature", "input", "input_size", "min_score", "classes");
+  private static final List<String> KAFKA_KEYS = SiteSchema.keys("kafka");
+  private static final List<String> MQTT_KEYS = SiteSchema.keys("mqtt");
+  private static final List<String> MODEL_KEYS = SiteSchema.keys("model");
+  private static final List<String> DETECTOR_KEYS = SiteSchema.keys("model.detector");
   private static final String CLASSES_EXAMPLE = "{1: person, 2: head, 3: helmet}";
-  private static final List<String> CAMERA_KEYS =
-      List.of(
-          "id",
-          "source",
-          "fps",
-          "keyframe_interval_s",
-          "motion_threshold",
-          "audio_calibration_db",
-          "offline_after_s",
-          "max_future_s",
-          "min_head_px",
-          "audio",
-          "zones");
-  private static final List<String> ZONE_KEYS = List.of("name", "polygon");
-  private static final List<String> PROMPT_KEYS =
-      List.of("id", "text", "cameras", "cooldown_s", "severity");
+  private static final List<String> CAMERA_KEYS = SiteSchema.keys("cameras[]");
+  private static final List<String> ZONE_KEYS = SiteSchema.keys("cameras[].zones[]");
+  private static final List<String> PROMPT_KEYS = SiteSchema.keys("prompts[]");
 
   private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9_-]+");
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
