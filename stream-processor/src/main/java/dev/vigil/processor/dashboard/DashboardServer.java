@@ -217,7 +217,7 @@ public final class DashboardServer implements AutoCloseable {
       }
       DashboardApi.Response r;
       try {
-        r = api.get(ex.getRequestURI().getPath());
+        r = api.get(ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery());
       } catch (RuntimeException e) {
         LOG.warn("dashboard API failed on {}", ex.getRequestURI(), e);
         r = DashboardApi.Response.error(500, "internal error: " + e);
@@ -225,7 +225,11 @@ public final class DashboardServer implements AutoCloseable {
       if (r.status() == 503) {
         ex.getResponseHeaders().set("Retry-After", "1");
       }
-      send(ex, r.status(), JSON, r);
+      if (r.contentType().equals(DashboardApi.Response.CSV)) {
+        ex.getResponseHeaders()
+            .set("Content-Disposition", "attachment; filename=\"vigil-history.csv\"");
+      }
+      send(ex, r.status(), r.contentType(), r);
     }
   }
 

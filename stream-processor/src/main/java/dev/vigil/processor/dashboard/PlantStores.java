@@ -45,7 +45,9 @@ public final class PlantStores implements StoreAccess {
           DashboardTopology.COMPLIANCE_STORE, ComplianceWindow.class,
           DashboardTopology.OPEN_VIOLATIONS_STORE, Violation.class,
           DashboardTopology.HISTORY_STORE, HistoryEvent.class,
-          DashboardTopology.AVAILABILITY_STORE, CameraStatus.class);
+          DashboardTopology.AVAILABILITY_STORE, CameraStatus.class,
+          DashboardTopology.HOURLY_COMPLIANCE_STORE, HourlyCompliance.class,
+          DashboardTopology.HOURLY_VIOLATIONS_STORE, HourlyViolations.class);
 
   private final StoreAccess local;
   private final Function<String, Hosts> hosts;
@@ -175,6 +177,11 @@ public final class PlantStores implements StoreAccess {
     @Override
     public KeyValueIterator<String, Object> all() {
       return iterator(entries);
+    }
+
+    @Override
+    public KeyValueIterator<String, Object> reverseAll() {
+      return iterator(entries.descendingMap());
     }
 
     @Override
