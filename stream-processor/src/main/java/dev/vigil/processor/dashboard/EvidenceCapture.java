@@ -11,6 +11,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sits between the rules and the violations topic. When a violation opens, it renders the frame
@@ -26,6 +28,7 @@ public final class EvidenceCapture implements Processor<String, Object, String, 
 
   static final Duration PURGE_EVERY = Duration.ofMinutes(10);
 
+  private static final Logger LOG = LoggerFactory.getLogger(EvidenceCapture.class);
   private final SnapshotStore frames;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, EvidenceSnapshots.Snapshot> store;
@@ -49,13 +52,23 @@ public final class EvidenceCapture implements Processor<String, Object, String, 
     }
     boolean kept = store.get(v.id()) != null;
     if (!kept && Violation.OPEN.equals(v.state())) {
-      byte[] jpeg = frames.renderNear(v.camera(), record.timestamp(), TOLERANCE_MS);
+      byte[] jpeg = render(v, record.timestamp());
       if (jpeg != null) {
         store.put(v.id(), new EvidenceSnapshots.Snapshot(record.timestamp(), v.camera(), jpeg));
         kept = true;
       }
     }
     context.forward(kept ? record.withValue(withSnapshot(v)) : record);
+  }
+
+  /** The blurred frame, or null; a frame that cannot be rendered must not hold back the alert. */
+  private byte[] render(Violation v, long timestamp) {
+    try {
+      return frames.renderNear(v.camera(), timestamp, TOLERANCE_MS);
+    } catch (RuntimeException e) {
+      LOG.warn("no evidence snapshot for violation {} on {}: {}", v.id(), v.camera(), e.toString());
+      return null;
+    }
   }
 
   private static Violation withSnapshot(Violation v) {

@@ -167,6 +167,23 @@ class EvidenceCaptureTest {
     }
   }
 
+  @Test
+  void shouldStillWriteTheViolationWhenTheFrameCannotBeRendered() {
+    SnapshotStore frames = new SnapshotStore();
+    frames.offer("cam-1", new byte[] {1, 2, 3}, List.of(), T0);
+    try (TopologyTestDriver d = driver(frames)) {
+      rules(d)
+          .pipeInput(
+              "cam-1/no-helmet",
+              violation("cam-1", "no-helmet", Violation.OPEN, 1.0, T0 - 5_000),
+              T0);
+
+      Violation written = violations(d).readValue();
+      assertThat(written.state()).isEqualTo(Violation.OPEN);
+      assertThat(written.evidence().snapshot()).isNull();
+    }
+  }
+
   private static HttpResponse<byte[]> get(DashboardServer server, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
