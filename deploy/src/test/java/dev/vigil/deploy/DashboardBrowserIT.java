@@ -24,6 +24,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -138,6 +139,16 @@ class DashboardBrowserIT {
                             + ".reduce((n, r) => n + Number(r.dataset.violations), 0);"))
                 .intValue())
         .isGreaterThanOrEqualTo(1);
+    // One prompt's rows: its violations only, no helmet share.
+    new Select(browser.findElement(By.id("history-filter"))).selectByValue("prompt:people");
+    wait.until(
+        b ->
+            Boolean.TRUE.equals(
+                js.executeScript(
+                    "const bars = Array.from(document.querySelectorAll('#history-24h rect.bar'));"
+                        + "return bars.length === 24 && bars.every(r => r.dataset.percent === '')"
+                        + " && bars.some(r => Number(r.dataset.violations) > 0);")));
+    new Select(browser.findElement(By.id("history-filter"))).selectByValue("");
     // The CSV link of the page, fetched as the browser would download it.
     String href = browser.findElement(By.id("history-csv")).getAttribute("href");
     assertThat(href).contains("camera=walk");

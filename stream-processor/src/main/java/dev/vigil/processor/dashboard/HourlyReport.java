@@ -2,10 +2,12 @@ package dev.vigil.processor.dashboard;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -172,26 +174,22 @@ final class HourlyReport {
   static String csv(Report r) {
     StringBuilder b = new StringBuilder(CSV_HEADER).append("\r\n");
     for (Row row : r.rows()) {
-      b.append(row.start())
-          .append(',')
-          .append(cell(row.camera()))
-          .append(',')
-          .append(cell(row.zone()))
-          .append(',')
-          .append(cell(row.prompt()))
-          .append(',')
-          .append(cell(row.helmet()))
-          .append(',')
-          .append(cell(row.noHelmet()))
-          .append(',')
-          .append(cell(row.unknown()))
-          .append(',')
-          .append(
-              row.compliancePercent() == null
-                  ? ""
-                  : String.format(Locale.ROOT, "%.1f", row.compliancePercent()))
-          .append(',')
-          .append(cell(row.violations()))
+      String percent =
+          row.compliancePercent() == null
+              ? null
+              : String.format(Locale.ROOT, "%.1f", row.compliancePercent());
+      List<Object> cells =
+          Arrays.asList(
+              row.start(),
+              row.camera(),
+              row.zone(),
+              row.prompt(),
+              row.helmet(),
+              row.noHelmet(),
+              row.unknown(),
+              percent,
+              row.violations());
+      b.append(cells.stream().map(HourlyReport::cell).collect(Collectors.joining(",")))
           .append("\r\n");
     }
     return b.toString();
