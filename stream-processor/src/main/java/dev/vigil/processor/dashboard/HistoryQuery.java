@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -37,8 +38,8 @@ public record HistoryQuery(
       Set.of("camera", "zone", "prompt", "from", "to", "span", "bucket");
   private static final Pattern SPAN = Pattern.compile("(\\d{1,4})([hd])");
   private static final String TIME_FORMS =
-      "an ISO-8601 instant such as 2026-12-05T10:00:00Z, a UTC date such as 2026-12-05, or epoch"
-          + " milliseconds";
+      "an ISO-8601 time such as 2026-12-05T10:00:00Z or 2026-12-05T11:00:00+01:00, a UTC date"
+          + " such as 2026-12-05, or epoch milliseconds";
 
   /** The size of a row's time bucket. */
   public enum Bucket {
@@ -224,7 +225,7 @@ public record HistoryQuery(
       if (value.length() == 10) {
         return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
       }
-      return Instant.parse(value).toEpochMilli();
+      return OffsetDateTime.parse(value).toInstant().toEpochMilli();
     } catch (DateTimeParseException e) {
       throw new BadParameterException(name, Ids.show(value) + " is not a time; give " + TIME_FORMS);
     }

@@ -84,6 +84,9 @@ final class HourlyReport {
     String toKey = HourlyRetention.prefix(range[1]);
     // bucket start -> camera -> cell, both sorted
     Map<Long, Map<String, Cell>> cells = new TreeMap<>();
+    if (range[0] >= range[1]) {
+      return report(q, range, List.of()); // from after the newest data: nothing to read
+    }
     try (KeyValueIterator<String, HourlyCompliance> it = compliance.range(fromKey, toKey)) {
       it.forEachRemaining(
           kv -> {
@@ -109,6 +112,10 @@ final class HourlyReport {
     List<Row> rows = new ArrayList<>();
     cells.forEach(
         (bucket, cameras) -> cameras.forEach((camera, c) -> rows(q, bucket, camera, c, rows)));
+    return report(q, range, rows);
+  }
+
+  private static Report report(HistoryQuery q, long[] range, List<Row> rows) {
     return new Report(
         q.bucket().name().toLowerCase(Locale.ROOT),
         range[0],

@@ -101,7 +101,11 @@ class HourlyHistoryTest {
       assertThat(rows.get(0).get("zone").asText()).isEqualTo("press");
       assertThat(rows.get(0).get("compliance_percent").asDouble()).isEqualTo(66.7);
       JsonNode cam2 =
-          json(api.get("/api/history/hours", "camera=cam-2&from=2024-05-01&to=2024-05-02"));
+          json(
+              api.get(
+                  "/api/history/hours",
+                  "camera=cam-2&from=2024-05-01T02:00:00%2B02:00&to=2024-05-02"));
+      assertThat(cam2.get("from_iso").asText()).isEqualTo("2024-05-01T00:00:00Z");
       assertThat(cam2.get("rows")).hasSize(1);
       assertThat(cam2.get("rows").get(0).get("helmet").asLong()).isEqualTo(1);
       assertThat(cam2.get("rows").get(0).get("violations").asInt()).isZero();
@@ -141,7 +145,7 @@ class HourlyHistoryTest {
       String[][] cases = {
         {"cameras=x", "\"cameras\"", "use bucket, camera"},
         {"camera=a/b", "camera", "A-Z a-z 0-9"},
-        {"from=yesterday", "from", "ISO-8601 instant"},
+        {"from=yesterday", "from", "ISO-8601 time"},
         {"to=2024-13-01", "to", "UTC date"},
         {"from=2024-05-02&to=2024-05-01", "to", "must be after from"},
         {"from=2024-01-01&to=2024-05-01", "from", "kept 30 days"},
@@ -161,6 +165,10 @@ class HourlyHistoryTest {
         assertThat(body.get("error").asText()).as(c[0]).contains(c[2]);
       }
       assertThat(api.get("/api/history.csv", "camera=&bucket=").status()).isEqualTo(200);
+      // Starting after the newest data is not an error: there is nothing to show.
+      DashboardApi.Response later = api.get("/api/history/hours", "from=2099-01-01");
+      assertThat(later.status()).isEqualTo(200);
+      assertThat(json(later).get("rows")).isEmpty();
     }
   }
 
