@@ -174,6 +174,7 @@ class PlantDashboardIT {
   }
 
   @Test
+  @SuppressWarnings("try") // a closes early on purpose, to fail over to b
   void shouldShowEveryCameraFromEitherProcessor() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
       String bs = kafka.bootstrapServers();

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * names it in the violation's {@code evidence.snapshot}; later events of the same episode name it
  * too. Snapshots older than {@link EvidenceSnapshots#RETENTION} (wall clock) are deleted every
  * {@link #PURGE_EVERY}. Everything else passes through unchanged.
+ *
+ * <p>One instance per task, called by its stream thread only; it shares the thread-safe {@link
+ * SnapshotStore} with the perceive step and owns nothing to close.
  */
 public final class EvidenceCapture implements Processor<String, Object, String, Object> {
   /** How far the latest frame may be from the violation's event time and still be its evidence. */
