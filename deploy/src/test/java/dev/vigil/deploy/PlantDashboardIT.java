@@ -24,11 +24,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.KafkaStreams;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
@@ -160,6 +164,26 @@ class PlantDashboardIT {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** The topic settings of the processor's changelog of {@code store}. */
+  private static Map<String, String> changelogConfig(String bootstrap, String store)
+      throws Exception {
+    ConfigResource topic =
+        new ConfigResource(
+            ConfigResource.Type.TOPIC, "vigil-plant-processor-" + store + "-changelog");
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<String, String> out = new HashMap<>();
+      admin
+          .describeConfigs(List.of(topic))
+          .all()
+          .get()
+          .get(topic)
+          .entries()
+          .forEach(e -> out.put(e.name(), e.value()));
+      return out;
+    }
+  }
+
   /** A plain grey frame: the fake analyzer ignores it, the snapshot renderer decodes it. */
   private static final byte[] GREY_JPEG = greyJpeg();
 
@@ -240,6 +264,16 @@ class PlantDashboardIT {
             assertThat(jpeg.headers().firstValue("content-type")).hasValue("image/jpeg");
           }
         }
+        // The changelogs forget what the stores forget: 30 days (and a day) of hours, 24 h of
+        // snapshots.
+        assertThat(changelogConfig(bs, "dashboard-hourly-compliance"))
+            .containsEntry("cleanup.policy", "compact,delete")
+            .containsEntry("retention.ms", Long.toString(Duration.ofDays(31).toMillis()));
+        assertThat(changelogConfig(bs, "dashboard-hourly-violations"))
+            .containsEntry("cleanup.policy", "compact,delete");
+        assertThat(changelogConfig(bs, "evidence-snapshots"))
+            .containsEntry("cleanup.policy", "compact,delete")
+            .containsEntry("retention.ms", Long.toString(Duration.ofHours(24).toMillis()));
         // Without a, b takes over a's tasks: their counts and snapshots come from the changelogs.
         a.close();
         assertThat(awaitHistoryOfEveryCamera(portB)).as("history after a stopped").isTrue();
