@@ -11,7 +11,6 @@ import dev.vigil.inference.helmet.VocImage;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -131,9 +130,9 @@ final class EvalCommand implements Callable<Integer> {
       throw new VigilCli.UsageException(e.getMessage());
     }
     ModelStore store = models.store();
-    PrintStream err = System.err;
     DetectionMetrics.Report report;
     SizeBreakdown sizes = new SizeBreakdown();
+    Progress progress = Progress.start("eval", images.size(), "images");
     try (PersonPerception perception = open(store)) {
       report =
           new Evaluator(perception)
@@ -141,10 +140,10 @@ final class EvalCommand implements Callable<Integer> {
                   images,
                   (image, predictions, done, total) -> {
                     sizes.add(predictions, image.heads(), image.width(), image.height());
-                    if (done % 50 == 0 || done == total) {
-                      err.println("eval: " + done + "/" + total + " images");
-                    }
+                    progress.update(done);
                   });
+    } finally {
+      progress.finish();
     }
     if (bySize) {
       System.out.print(sizes.toText());

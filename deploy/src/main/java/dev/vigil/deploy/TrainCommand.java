@@ -9,12 +9,19 @@ import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -173,7 +180,8 @@ final class TrainCommand implements Runnable {
         TrainingSets sets =
             TrainingSets.of(
                 dataset, split.value(), extra, barePeople, bareFrames, found, System.out);
-        HelmetTrainer.train(sets, split.value(), out, options, found, System.out);
+        HelmetTrainer.train(
+            sets, split.value(), out, options, found, EpochProgress.log("train helmet", epochs));
       }
     }
 
@@ -242,7 +250,7 @@ final class TrainCommand implements Runnable {
           out,
           PoseDetector.graphDef(store),
           HeadDetectorTrainer.defaults(seed, epochs),
-          System.out);
+          EpochProgress.log("train heads", epochs));
       return 0;
     }
   }
@@ -262,6 +270,70 @@ final class TrainCommand implements Runnable {
         throw new VigilCli.UsageException("--split must be TRAIN or FIT, not " + split);
       }
       return split;
+    }
+  }
+
+  /**
+   * The trainers' log, passed through to stdout line by line; each {@code epoch N/M} line also
+   * moves a {@link Progress} of the epochs on stderr (the trainers report nothing finer). The bar's
+   * clock starts at the trainer's first line, so loading the data is not counted as an epoch.
+   */
+  static final class EpochProgress extends OutputStream {
+    private static final Pattern EPOCH = Pattern.compile("\\bepoch (\\d+)/(\\d+)\\b");
+    private final int epochs;
+    private final PrintStream out;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final Supplier<Progress> start;
+    private Progress progress;
+
+    EpochProgress(int epochs, PrintStream out, Supplier<Progress> start) {
+      this.epochs = epochs;
+      this.out = out;
+      this.start = start;
+    }
+
+    /** A log for a trainer running {@code epochs} epochs, with progress on stderr. */
+    static PrintStream log(String label, int epochs) {
+      return new PrintStream(
+          new EpochProgress(epochs, System.out, () -> Progress.start(label, epochs, "epochs")),
+          true,
+          StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void write(int b) {
+      if (b == '\n') {
+        emit(line.toString(StandardCharsets.UTF_8));
+        line.reset();
+      } else if (b != '\r') {
+        line.write(b);
+      }
+    }
+
+    private void emit(String text) {
+      if (progress == null) {
+        progress = start.get();
+      }
+      progress.above(out, text);
+      Matcher m = EPOCH.matcher(text);
+      if (m.find() && Integer.parseInt(m.group(2)) == epochs) {
+        int epoch = Integer.parseInt(m.group(1));
+        progress.update(epoch);
+        if (epoch == epochs) {
+          progress.finish();
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      if (line.size() > 0) {
+        emit(line.toString(StandardCharsets.UTF_8));
+        line.reset();
+      }
+      if (progress != null) {
+        progress.finish();
+      }
     }
   }
 }

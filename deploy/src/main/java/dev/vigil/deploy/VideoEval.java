@@ -7,7 +7,6 @@ import dev.vigil.deploy.video.VideoTruth;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.vision.PersonPerception;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,13 +60,14 @@ final class VideoEval {
     }
     // FFmpeg prints every stream's metadata at info level; keep stderr to progress and errors.
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-    PrintStream err = System.err;
     List<ClipResult> results = new ArrayList<>();
+    Progress progress = Progress.start("eval", clips.size(), "clips");
     try (PersonPerception perception = open.apply(store)) {
       ClipRunner runner = new ClipRunner(perception, fps, minHeadPx);
       for (Path clip : clips) {
         ClipResult r = runner.run(clip);
-        err.println(
+        progress.above(
+            System.err,
             String.format(
                 Locale.ROOT,
                 "eval: %s: %d frames%s",
@@ -75,7 +75,10 @@ final class VideoEval {
                 r.frames().size(),
                 r.error() == null ? "" : " (" + r.error() + ")"));
         results.add(r);
+        progress.update(results.size());
       }
+    } finally {
+      progress.finish();
     }
     VideoReport report = new VideoReport(results, truth, fps);
     System.out.print(report.toText());

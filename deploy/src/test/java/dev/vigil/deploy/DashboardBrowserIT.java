@@ -24,11 +24,13 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver): live counts
- * and an open violation appear while real footage is processed. Keeps a screenshot in
+ * and an open violation appear while real footage is processed; the compliance history is charted
+ * and exported as CSV; a violation opens its face-blurred evidence snapshot. Keeps a screenshot in
  * target/dashboard.png.
  */
 class DashboardBrowserIT {
@@ -107,6 +109,7 @@ class DashboardBrowserIT {
           assertThat(snapshot.statusCode()).isEqualTo(200);
           assertThat(snapshot.headers().firstValue("content-type")).hasValue("image/jpeg");
           assertThat(snapshot.body()).startsWith((byte) 0xFF, (byte) 0xD8);
+          shouldChartHistoryExportCsvAndOpenEvidence(browser, wait, port);
           // The page has fetched and painted the snapshot before the screenshot is taken.
           wait.until(
               b ->
@@ -120,5 +123,68 @@ class DashboardBrowserIT {
         }
       }
     }
+  }
+
+  /** History charts, the CSV the page links to, and a violation's evidence, as a user sees them. */
+  private static void shouldChartHistoryExportCsvAndOpenEvidence(
+      WebDriver browser, WebDriverWait wait, int port) throws Exception {
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    // 24 hourly bars and 7 daily bars; the violation that opened shows in both.
+    wait.until(b -> b.findElements(By.cssSelector("#history-24h rect.bar")).size() == 24);
+    assertThat(browser.findElements(By.cssSelector("#history-7d rect.bar"))).hasSize(7);
+    assertThat(
+            ((Number)
+                    js.executeScript(
+                        "return Array.from(document.querySelectorAll('#history-24h rect.bar'))"
+                            + ".reduce((n, r) => n + Number(r.dataset.violations), 0);"))
+                .intValue())
+        .isGreaterThanOrEqualTo(1);
+    // One prompt's rows: its violations only, no helmet share.
+    new Select(browser.findElement(By.id("history-filter"))).selectByValue("prompt:people");
+    wait.until(
+        b ->
+            Boolean.TRUE.equals(
+                js.executeScript(
+                    "const bars = Array.from(document.querySelectorAll('#history-24h rect.bar'));"
+                        + "return bars.length === 24 && bars.every(r => r.dataset.percent === '')"
+                        + " && bars.some(r => Number(r.dataset.violations) > 0);")));
+    new Select(browser.findElement(By.id("history-filter"))).selectByValue("");
+    // The CSV link of the page, fetched as the browser would download it.
+    String href = browser.findElement(By.id("history-csv")).getAttribute("href");
+    assertThat(href).contains("camera=walk");
+    String csv =
+        (String)
+            js.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERR ' + e));",
+                href);
+    assertThat(csv)
+        .startsWith(
+            "bucket_start,camera,zone,prompt,helmet,no_helmet,unknown,compliance_percent,violations")
+        .contains(",walk,,,")
+        .contains(",walk,,people,");
+    HttpResponse<String> bad =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/history.csv?span=1w"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("\"parameter\":\"span\"");
+    // A violation opens its snapshot, served as a JPEG the browser can show.
+    // Clicked in the page itself, so the click and the lookup see the same list.
+    js.executeScript("document.querySelector('#open-violations .violation.has-evidence').click();");
+    wait.until(
+        b ->
+            Boolean.TRUE.equals(
+                js.executeScript(
+                    "const i = document.getElementById('evidence-image');"
+                        + "return document.getElementById('evidence').open && i.complete"
+                        + " && i.naturalWidth > 0;")));
+    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(
+        shot, Path.of("target", "dashboard-evidence.png"), StandardCopyOption.REPLACE_EXISTING);
+    browser.findElement(By.id("evidence-close")).click();
   }
 }

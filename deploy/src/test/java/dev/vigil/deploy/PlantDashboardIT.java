@@ -21,19 +21,32 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.streams.KafkaStreams;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two processors of one site on a real broker split the cameras between them; the dashboard of
- * either answers for all of them, reading the other's stores over HTTP (application.server).
+ * either answers for all of them, reading the other's stores over HTTP (application.server): the
+ * cameras, the hourly history and the violations' evidence snapshots. When one processor stops, the
+ * other restores its hourly counts and snapshots from their changelogs.
  */
 class PlantDashboardIT {
   private static final int CAMERAS = 8;
@@ -106,7 +119,86 @@ class PlantDashboardIT {
     return cameras;
   }
 
+  /** Polls until every camera has a row in the hourly CSV from {@code port}, or 90 s pass. */
+  private boolean awaitHistoryOfEveryCamera(int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<byte[]> r = getBytes(port, "/api/history.csv");
+      String csv = new String(r.body(), StandardCharsets.UTF_8);
+      if (r.statusCode() == 200
+          && IntStream.range(0, CAMERAS).allMatch(i -> csv.contains(",cam-" + i + ",,,"))) {
+        return true;
+      }
+      Thread.sleep(250);
+    }
+    return false;
+  }
+
+  /** Polls until every camera has an open violation naming a snapshot; returns their paths. */
+  private List<String> awaitEvidenceOfEveryCamera(int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    List<String> paths = List.of();
+    while (System.nanoTime() < deadline) {
+      JsonNode open = get(port, "/api/violations/open");
+      if (open != null) {
+        paths =
+            StreamSupport.stream(open.get("violations").spliterator(), false)
+                .map(v -> v.path("evidence").path("snapshot").asText(""))
+                .filter(p -> !p.isEmpty())
+                .toList();
+        if (paths.size() == CAMERAS) {
+          return paths;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("open violations with a snapshot: " + paths);
+  }
+
+  private HttpResponse<byte[]> getBytes(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** The topic settings of the processor's changelog of {@code store}. */
+  private static Map<String, String> changelogConfig(String bootstrap, String store)
+      throws Exception {
+    ConfigResource topic =
+        new ConfigResource(
+            ConfigResource.Type.TOPIC, "vigil-plant-processor-" + store + "-changelog");
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<String, String> out = new HashMap<>();
+      admin
+          .describeConfigs(List.of(topic))
+          .all()
+          .get()
+          .get(topic)
+          .entries()
+          .forEach(e -> out.put(e.name(), e.value()));
+      return out;
+    }
+  }
+
+  /** A plain grey frame: the fake analyzer ignores it, the snapshot renderer decodes it. */
+  private static final byte[] GREY_JPEG = greyJpeg();
+
+  private static byte[] greyJpeg() {
+    try (Mat img = new Mat(480, 640, opencv_core.CV_8UC3, new Scalar(128, 128, 128, 0));
+        BytePointer out = new BytePointer()) {
+      opencv_imgcodecs.imencode(".jpg", img, out);
+      byte[] b = new byte[(int) out.limit()];
+      out.get(b);
+      return b;
+    }
+  }
+
   @Test
+  @SuppressWarnings("try") // a closes early on purpose, to fail over to b
   void shouldShowEveryCameraFromEitherProcessor() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
       String bs = kafka.bootstrapServers();
@@ -144,7 +236,7 @@ class PlantDashboardIT {
                             site.topics(),
                             "cam-" + i,
                             1,
-                            new byte[] {1},
+                            GREY_JPEG,
                             640,
                             480,
                             1,
@@ -162,6 +254,34 @@ class PlantDashboardIT {
         assertThat(localA + localB).isEqualTo(CAMERAS);
         assertThat(localA).isLessThan(CAMERAS);
         assertThat(localB).isLessThan(CAMERAS);
+
+        List<String> snapshots = awaitEvidenceOfEveryCamera(portA);
+        for (int port : new int[] {portA, portB}) {
+          assertThat(awaitHistoryOfEveryCamera(port)).as("history from :" + port).isTrue();
+          for (String path : snapshots) {
+            HttpResponse<byte[]> jpeg = getBytes(port, path);
+            assertThat(jpeg.statusCode()).as(path + " from :" + port).isEqualTo(200);
+            assertThat(jpeg.headers().firstValue("content-type")).hasValue("image/jpeg");
+          }
+        }
+        // The changelogs forget what the stores forget: 30 days (and a day) of hours, 24 h of
+        // snapshots.
+        assertThat(changelogConfig(bs, "dashboard-hourly-compliance"))
+            .containsEntry("cleanup.policy", "compact,delete")
+            .containsEntry("retention.ms", Long.toString(Duration.ofDays(31).toMillis()));
+        assertThat(changelogConfig(bs, "dashboard-hourly-violations"))
+            .containsEntry("cleanup.policy", "compact,delete");
+        assertThat(changelogConfig(bs, "evidence-snapshots"))
+            .containsEntry("cleanup.policy", "compact,delete")
+            .containsEntry("retention.ms", Long.toString(Duration.ofHours(24).toMillis()));
+        // Without a, b takes over a's tasks: their counts and snapshots come from the changelogs.
+        a.close();
+        assertThat(awaitHistoryOfEveryCamera(portB)).as("history after a stopped").isTrue();
+        for (String path : snapshots) {
+          assertThat(getBytes(portB, path).statusCode())
+              .as(path + " after a stopped")
+              .isEqualTo(200);
+        }
       }
     }
   }

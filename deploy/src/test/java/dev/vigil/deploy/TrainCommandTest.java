@@ -42,4 +42,42 @@ class TrainCommandTest {
         .contains("head-detector.json");
     assertThat(dir.resolve("out")).doesNotExist();
   }
+
+  @Test
+  void shouldPassTheTrainerLogThroughAndShowEpochProgressOnStderrWhenTraining() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    long[] clock = {0};
+    PrintStream log =
+        new PrintStream(
+            new TrainCommand.EpochProgress(
+                2,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                () -> new Progress("train helmet", 2, "epochs", errStream, false, () -> clock[0])),
+            true,
+            StandardCharsets.UTF_8);
+
+    log.printf("helmet: 1200 crops, 300 validation%n");
+    clock[0] += 30_000_000_000L;
+    log.printf("helmet: epoch %d/%d train loss %.4f%n", 1, 2, 0.5);
+    clock[0] += 30_000_000_000L;
+    log.printf("helmet: epoch %d/%d train loss %.4f%n", 2, 2, 0.25);
+    log.print("helmet: wrote weights");
+    log.close();
+
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "helmet: 1200 crops, 300 validation",
+                "helmet: epoch 1/2 train loss 0.5000",
+                "helmet: epoch 2/2 train loss 0.2500",
+                "helmet: wrote weights",
+                ""));
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "train helmet: 1/2 epochs (50%), about 30s left\n"
+                + "train helmet: 2/2 epochs (100%), done in 1m00s\n");
+  }
 }

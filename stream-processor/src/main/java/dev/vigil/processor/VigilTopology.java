@@ -5,6 +5,8 @@ import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.processor.dashboard.EvidenceCapture;
+import dev.vigil.processor.dashboard.EvidenceSnapshots;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.rules.CameraClock;
@@ -38,6 +40,7 @@ public final class VigilTopology {
   public static final String RULE_STATE_STORE = "rule-state";
   public static final String PROMPTS_STORE = "prompts";
   public static final String CAMERA_CLOCK_STORE = "camera-clock";
+  static final String VIOLATIONS_OUT = "violations-out";
 
   /** Stage of the JSON (de)serialisation of state store values (part of tracking and rules). */
   public static final String STORE_SERDE = "store_serde";
@@ -118,12 +121,17 @@ public final class VigilTopology {
         strings.serializer(),
         TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
         RuleProcessor.NAME);
+    // Violations pass through evidence capture on their way out: the rules forward to it by the
+    // sink's name, and it stores a face-blurred snapshot of an opening violation's frame.
+    t.addProcessor(
+        RuleProcessor.VIOLATIONS_SINK, () -> new EvidenceCapture(snapshots), RuleProcessor.NAME);
+    t.addStateStore(EvidenceSnapshots.storeBuilder(), RuleProcessor.VIOLATIONS_SINK);
     t.addSink(
-        RuleProcessor.VIOLATIONS_SINK,
+        VIOLATIONS_OUT,
         topics.violations(),
         strings.serializer(),
         TimedSerde.serializer(OUTPUT_SERDE, anyValue(), metrics),
-        RuleProcessor.NAME);
+        RuleProcessor.VIOLATIONS_SINK);
     t.addSink(
         RuleProcessor.PROMPT_STATUS_SINK,
         topics.promptStatus(),

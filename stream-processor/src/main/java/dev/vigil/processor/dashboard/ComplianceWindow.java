@@ -32,6 +32,22 @@ public record ComplianceWindow(List<Bucket> buckets) {
 
   /** Helmet and no-helmet sums over a span. */
   public record Totals(long helmet, long noHelmet, long unknown) {
+    /** Nobody seen. */
+    public static final Totals NONE = new Totals(0, 0, 0);
+
+    /** One person with helmet judgement {@code helmet} (null: not judged). */
+    static Totals of(Boolean helmet) {
+      if (helmet == null) {
+        return new Totals(0, 0, 1);
+      }
+      return helmet ? new Totals(1, 0, 0) : new Totals(0, 1, 0);
+    }
+
+    /** These counts and {@code other}'s together. */
+    public Totals plus(Totals other) {
+      return new Totals(helmet + other.helmet, noHelmet + other.noHelmet, unknown + other.unknown);
+    }
+
     /** Percent of judged heads wearing a helmet, or null when no head was judged. */
     public Double percent() {
       long judged = helmet + noHelmet;

@@ -36,10 +36,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *   <li>{@code GET /api/history}: the violation events of the newest UTC day seen, oldest first
  *   <li>{@code GET /api/snapshot}: cameras, open violations and history together (what {@code
  *       /events} pushes)
+ *   <li>{@code GET /api/history/hours}: compliance and violation counts per hour or day, camera,
+ *       zone and prompt over the last 30 days ({@link HistoryQuery} has the parameters, {@link
+ *       HourlyReport#DEFINITION} says what compliance means)
+ *   <li>{@code GET /api/history.csv}: the same rows as CSV
  * </ul>
  *
  * Errors are JSON too: {@code {"status":404,"error":"..."}}; 503 while the stores cannot be
- * queried.
+ * queried; 400 for a bad query parameter, with {@code "parameter"} naming it.
  *
  * <p>Thread-safe and stateless apart from the {@link StoreAccess} it reads; it owns nothing to
  * close.
@@ -57,16 +61,36 @@ public final class DashboardApi {
    * @param status HTTP status
    * @param body JSON text
    */
-  public record Response(int status, String body) {
+  public record Response(int status, String body, String contentType) {
+    /** JSON. */
+    public static final String JSON = "application/json; charset=utf-8";
+
+    /** CSV (RFC 4180). */
+    public static final String CSV = "text/csv; charset=utf-8";
+
+    /** A JSON response. */
+    public Response(int status, String body) {
+      this(status, body, JSON);
+    }
+
     static Response ok(Object value) {
       return new Response(200, Json.toString(value));
     }
 
     static Response error(int status, String message) {
+      return error(status, message, Map.of());
+    }
+
+    private static Response error(int status, String message, Map<String, Object> more) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", status);
       body.put("error", message);
+      body.putAll(more);
       return new Response(status, Json.toString(body));
+    }
+
+    static Response badParameter(HistoryQuery.BadParameterException e) {
+      return error(400, e.getMessage(), Map.of("parameter", e.parameter()));
     }
   }
 
@@ -133,14 +157,24 @@ public final class DashboardApi {
    * or unavailable stores: those become 404 and 503 responses.
    */
   public Response get(String path) {
+    return get(path, null);
+  }
+
+  /**
+   * Answers {@code GET path?query}; {@code query} is the raw query string, or null. Never throws
+   * for a bad path, a bad parameter or unavailable stores: those become 404, 400 and 503 responses.
+   */
+  public Response get(String path, String query) {
     try {
-      return route(path);
+      return route(path, query);
+    } catch (HistoryQuery.BadParameterException e) {
+      return Response.badParameter(e);
     } catch (DashboardUnavailableException | InvalidStateStoreException e) {
       return Response.error(503, "dashboard unavailable, retry shortly: " + e.getMessage());
     }
   }
 
-  private Response route(String path) {
+  private Response route(String path, String query) {
     String p =
         path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     switch (p) {
@@ -155,6 +189,10 @@ public final class DashboardApi {
         return Response.ok(history());
       case "/api/snapshot":
         return Response.ok(snapshot());
+      case "/api/history/hours":
+        return Response.ok(hourly(HistoryQuery.parse(query)));
+      case "/api/history.csv":
+        return new Response(200, HourlyReport.csv(hourly(HistoryQuery.parse(query))), Response.CSV);
       default:
         break;
     }
@@ -168,7 +206,8 @@ public final class DashboardApi {
         404,
         "no such resource "
             + path
-            + "; try /api/cameras, /api/compliance, /api/violations/open, /api/history");
+            + "; try /api/cameras, /api/compliance, /api/violations/open, /api/history,"
+            + " /api/history/hours, /api/history.csv");
   }
 
   /** Everything the page shows, read once. */
@@ -257,6 +296,14 @@ public final class DashboardApi {
     }
     String day = Instant.ofEpochMilli(dayStart).atZone(ZoneOffset.UTC).toLocalDate().toString();
     return new History(day, today);
+  }
+
+  /** Compliance and violation counts per bucket, camera, zone and prompt. */
+  public HourlyReport.Report hourly(HistoryQuery query) {
+    return HourlyReport.build(
+        query,
+        this.<HourlyCompliance>store(DashboardTopology.HOURLY_COMPLIANCE_STORE),
+        this.<HourlyViolations>store(DashboardTopology.HOURLY_VIOLATIONS_STORE));
   }
 
   /** {@code online} or {@code offline}; a camera with no status yet counts as online. */

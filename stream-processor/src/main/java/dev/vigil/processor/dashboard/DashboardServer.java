@@ -2,6 +2,7 @@ package dev.vigil.processor.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.vigil.config.HttpAccess;
+import dev.vigil.config.Ids;
 import dev.vigil.config.http.ServiceHttp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -28,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api/*}: the JSON API of {@link DashboardApi}
  *   <li>{@code /events}: Server-Sent Events; each event is the JSON of {@code /api/snapshot},
  *       pushed on connect, within {@value #POLL_MS} ms of a change and at least every second
+ *   <li>{@code /snapshots/<camera>.jpg}: the camera's latest frame, heads pixelated
+ *   <li>{@code /evidence/<camera>/<violation id>.jpg}: a violation's stored snapshot, heads
+ *       pixelated before it was stored
  *   <li>{@code /metrics}: {@link VigilMetrics} in the Prometheus text format
  *   <li>{@code /health/live}, {@code /health/ready}: probes (ready while the streams run)
  * </ul>
@@ -49,12 +55,16 @@ public final class DashboardServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   private static final String JSON = "application/json; charset=utf-8";
   private static final long HEARTBEAT_MS = 1000;
+  private static final Pattern EVIDENCE_PATH =
+      Pattern.compile(
+          "([^/]{1,64})/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jpg");
 
   private final ServiceHttp http;
   private final ScheduledExecutorService broadcaster;
   private final DashboardApi api;
   private final VigilMetrics metrics;
   private volatile SnapshotStore snapshots;
+  private volatile EvidenceSource evidence;
   private final byte[] page;
   private final Set<EventClient> clients = ConcurrentHashMap.newKeySet();
 
@@ -92,6 +102,8 @@ public final class DashboardServer implements AutoCloseable {
     http.route("/api/", HttpAccess.Scope.READ, this::handleApi);
     http.route("/events", HttpAccess.Scope.READ, this::handleEvents);
     http.route("/snapshots/", HttpAccess.Scope.READ, this::handleSnapshot);
+    http.route(
+        "/evidence/", HttpAccess.Scope.READ, ex -> handleEvidence(ex, "/evidence/", evidence));
     broadcaster.scheduleWithFixedDelay(this::broadcast, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     LOG.info("dashboard at http://{}:{}/", host, port());
   }
@@ -112,15 +124,16 @@ public final class DashboardServer implements AutoCloseable {
     metrics.lagFromStreams(streams);
     StoreAccess local = StoreAccess.of(streams);
     // With application.server set, every processor answers for the whole plant.
-    StoreAccess plant =
+    PlantStores plant =
         self == null
-            ? local
+            ? null
             : new PlantStores(local, PlantStores.hostsOf(streams, self), access.peerToken());
+    EvidenceSource localEvidence = EvidenceSource.local(local);
     DashboardServer server =
         new DashboardServer(
             host,
             port,
-            new DashboardApi(plant),
+            new DashboardApi(plant == null ? local : plant),
             metrics,
             access,
             () -> {
@@ -129,6 +142,13 @@ public final class DashboardServer implements AutoCloseable {
                   ? ServiceHttp.Health.ready("streams " + state)
                   : ServiceHttp.Health.notReady("streams " + state);
             });
+    server.withEvidence(
+        plant == null ? localEvidence : plant.evidence(PlantStores.evidenceOwner(streams, self)));
+    // What other processors ask for: only this instance's snapshots, never forwarded again.
+    server.http.route(
+        "/api/local/evidence/",
+        HttpAccess.Scope.READ,
+        ex -> server.handleEvidence(ex, "/api/local/evidence/", localEvidence));
     server.http.route(
         "/api/local/stores/",
         HttpAccess.Scope.READ,
@@ -158,6 +178,59 @@ public final class DashboardServer implements AutoCloseable {
   public DashboardServer withSnapshots(SnapshotStore snapshots) {
     this.snapshots = snapshots;
     return this;
+  }
+
+  /**
+   * Serves violations' evidence at {@code /evidence/<camera>/<violation id>.jpg}: the snapshot
+   * stored when the violation opened, heads pixelated before it was stored.
+   */
+  public DashboardServer withEvidence(EvidenceSource evidence) {
+    this.evidence = evidence;
+    return this;
+  }
+
+  private void handleEvidence(HttpExchange ex, String prefix, EvidenceSource source)
+      throws IOException {
+    try (ex) {
+      if (!allowGet(ex)) {
+        return;
+      }
+      String path = ex.getRequestURI().getPath();
+      Matcher m = EVIDENCE_PATH.matcher(path.substring(prefix.length()));
+      if (!m.matches() || !Ids.valid(m.group(1))) {
+        send(
+            ex,
+            404,
+            JSON,
+            DashboardApi.Response.error(
+                404, "no evidence at " + path + "; use " + prefix + "<camera>/<violation id>.jpg"));
+        return;
+      }
+      byte[] jpeg;
+      try {
+        jpeg = source == null ? null : source.jpeg(m.group(1), m.group(2));
+      } catch (DashboardUnavailableException e) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        send(ex, 503, JSON, DashboardApi.Response.error(503, e.getMessage()));
+        return;
+      }
+      if (jpeg == null) {
+        send(
+            ex,
+            404,
+            JSON,
+            DashboardApi.Response.error(
+                404,
+                "no snapshot kept for violation "
+                    + m.group(2)
+                    + " (none was taken, or it is older than "
+                    + EvidenceSnapshots.RETENTION.toHours()
+                    + " h)"));
+      } else {
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        send(ex, 200, "image/jpeg", jpeg);
+      }
+    }
   }
 
   private void handleSnapshot(HttpExchange ex) throws IOException {
@@ -217,7 +290,7 @@ public final class DashboardServer implements AutoCloseable {
       }
       DashboardApi.Response r;
       try {
-        r = api.get(ex.getRequestURI().getPath());
+        r = api.get(ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery());
       } catch (RuntimeException e) {
         LOG.warn("dashboard API failed on {}", ex.getRequestURI(), e);
         r = DashboardApi.Response.error(500, "internal error: " + e);
@@ -225,7 +298,11 @@ public final class DashboardServer implements AutoCloseable {
       if (r.status() == 503) {
         ex.getResponseHeaders().set("Retry-After", "1");
       }
-      send(ex, r.status(), JSON, r);
+      if (r.contentType().equals(DashboardApi.Response.CSV)) {
+        ex.getResponseHeaders()
+            .set("Content-Disposition", "attachment; filename=\"vigil-history.csv\"");
+      }
+      send(ex, r.status(), r.contentType(), r);
     }
   }
 

@@ -19,8 +19,10 @@ import org.apache.kafka.streams.state.Stores;
  * {@code vigil.violations} and keep the state stores that {@link DashboardApi} queries:
  *
  * <pre>
- * vigil.observations ─► dashboard-observations ─► {@value #LATEST_STORE}, {@value #COMPLIANCE_STORE}
- * vigil.violations   ─► dashboard-violations   ─► {@value #OPEN_VIOLATIONS_STORE}, {@value #HISTORY_STORE}
+ * vigil.observations ─► dashboard-observations ─► {@value #LATEST_STORE}, {@value #COMPLIANCE_STORE},
+ *                                                  {@value #HOURLY_COMPLIANCE_STORE}
+ * vigil.violations   ─► dashboard-violations   ─► {@value #OPEN_VIOLATIONS_STORE}, {@value #HISTORY_STORE},
+ *                                                  {@value #HOURLY_VIOLATIONS_STORE}
  * </pre>
  *
  * Everything runs on event time (record timestamps), so replays rebuild the same state. The two
@@ -45,6 +47,18 @@ public final class DashboardTopology {
    * stream time), at most {@link #HISTORY_LIMIT} per partition, oldest dropped first.
    */
   public static final String HISTORY_STORE = "dashboard-history";
+
+  /**
+   * {@code <hour>/<camera>} → {@link HourlyCompliance}: helmet judgements per UTC hour, whole
+   * camera and per zone, kept {@link HourlyRetention#RETENTION} (30 days) of event time.
+   */
+  public static final String HOURLY_COMPLIANCE_STORE = "dashboard-hourly-compliance";
+
+  /**
+   * {@code <hour>/<camera>/<prompt>} → {@link HourlyViolations}: violation episodes per UTC hour of
+   * their start, kept {@link HourlyRetention#RETENTION} (30 days) of event time.
+   */
+  public static final String HOURLY_VIOLATIONS_STORE = "dashboard-hourly-violations";
 
   /** The most history events kept per partition of {@code vigil.violations}. */
   public static final int HISTORY_LIMIT = 1000;
@@ -146,6 +160,20 @@ public final class DashboardTopology {
             Stores.persistentKeyValueStore(HISTORY_STORE),
             strings,
             new JsonSerde<>(HistoryEvent.class)),
+        VIOLATIONS_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HOURLY_COMPLIANCE_STORE),
+                strings,
+                new JsonSerde<>(HourlyCompliance.class))
+            .withLoggingEnabled(HourlyRetention.changelogConfig()),
+        OBSERVATIONS_PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HOURLY_VIOLATIONS_STORE),
+                strings,
+                new JsonSerde<>(HourlyViolations.class))
+            .withLoggingEnabled(HourlyRetention.changelogConfig()),
         VIOLATIONS_PROCESSOR);
     return topology;
   }

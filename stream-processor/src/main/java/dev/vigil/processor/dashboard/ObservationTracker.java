@@ -8,11 +8,16 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the newest observation and the per-minute helmet counts of each camera. */
+/**
+ * Keeps the newest observation, the per-minute helmet counts of the last hour and the hourly counts
+ * of the last 30 days of each camera.
+ */
 final class ObservationTracker implements Processor<String, Observation, Void, Void> {
   private final VigilMetrics metrics;
   private KeyValueStore<String, Observation> latest;
   private KeyValueStore<String, ComplianceWindow> compliance;
+  private KeyValueStore<String, HourlyCompliance> hourly;
+  private final HourlyRetention hourlyRetention = new HourlyRetention();
 
   ObservationTracker(VigilMetrics metrics) {
     this.metrics = metrics;
@@ -22,6 +27,7 @@ final class ObservationTracker implements Processor<String, Observation, Void, V
   public void init(ProcessorContext<Void, Void> context) {
     latest = context.getStateStore(DashboardTopology.LATEST_STORE);
     compliance = context.getStateStore(DashboardTopology.COMPLIANCE_STORE);
+    hourly = context.getStateStore(DashboardTopology.HOURLY_COMPLIANCE_STORE);
   }
 
   @Override
@@ -57,6 +63,7 @@ final class ObservationTracker implements Processor<String, Observation, Void, V
     ComplianceWindow window =
         Objects.requireNonNullElse(compliance.get(camera), new ComplianceWindow(null));
     compliance.put(camera, window.add(ts, newest, helmet, noHelmet, unknown));
+    countHour(camera, ts, obs);
     if (metrics != null) {
       Double modelMs = obs.timingsMs().get("model");
       if (modelMs != null) {
@@ -64,5 +71,16 @@ final class ObservationTracker implements Processor<String, Observation, Void, V
       }
       metrics.endToEnd(Math.max(0, System.currentTimeMillis() - obs.timestamp()) / 1000.0);
     }
+  }
+
+  private void countHour(String camera, long ts, Observation obs) {
+    long hour = HourlyRetention.hourOf(ts);
+    if (!hourlyRetention.admit(hourly, hour)) {
+      return; // older than the retention: it would be deleted at once
+    }
+    String key = HourlyRetention.key(hour, camera);
+    HourlyCompliance h =
+        Objects.requireNonNullElse(hourly.get(key), HourlyCompliance.empty(hour, camera));
+    hourly.put(key, h.add(obs.people()));
   }
 }

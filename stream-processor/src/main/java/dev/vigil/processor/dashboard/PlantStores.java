@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -45,7 +47,9 @@ public final class PlantStores implements StoreAccess {
           DashboardTopology.COMPLIANCE_STORE, ComplianceWindow.class,
           DashboardTopology.OPEN_VIOLATIONS_STORE, Violation.class,
           DashboardTopology.HISTORY_STORE, HistoryEvent.class,
-          DashboardTopology.AVAILABILITY_STORE, CameraStatus.class);
+          DashboardTopology.AVAILABILITY_STORE, CameraStatus.class,
+          DashboardTopology.HOURLY_COMPLIANCE_STORE, HourlyCompliance.class,
+          DashboardTopology.HOURLY_VIOLATIONS_STORE, HourlyViolations.class);
 
   private final StoreAccess local;
   private final Function<String, Hosts> hosts;
@@ -137,18 +141,72 @@ public final class PlantStores implements StoreAccess {
   }
 
   private JsonNode fetch(HostInfo peer, String name) {
-    URI uri = URI.create("http://" + peer.host() + ":" + peer.port() + "/api/local/stores/" + name);
+    try {
+      return Json.mapper().readTree(get(peer, "/api/local/stores/" + name));
+    } catch (IOException e) {
+      throw new DashboardUnavailableException(
+          "processor " + peer.host() + ":" + peer.port() + " sent unreadable JSON: " + e, e);
+    }
+  }
+
+  /**
+   * Evidence snapshots for the whole plant: a snapshot lives in the task that processes its
+   * camera's frames, so the camera's key says which processor to ask.
+   *
+   * @param owner the processor holding {@code camera}'s frames task, or null when it is this one
+   */
+  public EvidenceSource evidence(Function<String, HostInfo> owner) {
+    EvidenceSource here = EvidenceSource.local(local);
+    return (camera, id) -> {
+      HostInfo peer = owner.apply(camera);
+      if (peer == null) {
+        return here.jpeg(camera, id);
+      }
+      return getBytes(peer, "/api/local/evidence/" + camera + "/" + id + ".jpg");
+    };
+  }
+
+  /** The processor that holds {@code camera}'s evidence, or null when it is {@code self}. */
+  public static Function<String, HostInfo> evidenceOwner(KafkaStreams streams, HostInfo self) {
+    return camera -> {
+      KeyQueryMetadata m =
+          streams.queryMetadataForKey(
+              EvidenceSnapshots.STORE, camera, Serdes.String().serializer());
+      HostInfo active = m == null ? null : m.activeHost();
+      if (active == null || active.equals(HostInfo.unavailable())) {
+        throw new DashboardUnavailableException(
+            "no processor holds camera " + camera + "'s evidence right now (rebalancing?)");
+      }
+      return active.equals(self) ? null : active;
+    };
+  }
+
+  private String get(HostInfo peer, String path) {
+    byte[] body = getBytes(peer, path);
+    if (body == null) {
+      throw new DashboardUnavailableException(
+          "processor " + peer.host() + ":" + peer.port() + " has no " + path);
+    }
+    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The body of {@code GET path} on {@code peer}; null on 404. */
+  private byte[] getBytes(HostInfo peer, String path) {
+    URI uri = URI.create("http://" + peer.host() + ":" + peer.port() + path);
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
     if (bearerToken != null) {
       req.header("Authorization", "Bearer " + bearerToken);
     }
     try {
-      HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() == 404) {
+        return null;
+      }
       if (r.statusCode() != 200) {
         throw new DashboardUnavailableException(
             "processor " + peer.host() + ":" + peer.port() + " answered " + r.statusCode());
       }
-      return Json.mapper().readTree(r.body());
+      return r.body();
     } catch (IOException e) {
       throw new DashboardUnavailableException(
           "processor " + peer.host() + ":" + peer.port() + " cannot be reached: " + e, e);
@@ -175,6 +233,11 @@ public final class PlantStores implements StoreAccess {
     @Override
     public KeyValueIterator<String, Object> all() {
       return iterator(entries);
+    }
+
+    @Override
+    public KeyValueIterator<String, Object> reverseAll() {
+      return iterator(entries.descendingMap());
     }
 
     @Override

@@ -4,22 +4,23 @@ import dev.vigil.config.Violation;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the open violations and the violation events of the current UTC day. */
+/**
+ * Keeps the open violations, the violation events of the current UTC day and the episodes per hour.
+ */
 final class ViolationTracker implements Processor<String, Violation, Void, Void> {
   private final VigilMetrics metrics;
   private final int historyLimit;
   private KeyValueStore<String, Violation> open;
   private KeyValueStore<String, HistoryEvent> history;
+  private KeyValueStore<String, HourlyViolations> hourly;
+  private final HourlyRetention hourlyRetention = new HourlyRetention();
   private int historySize = -1;
 
   ViolationTracker(VigilMetrics metrics, int historyLimit) {
@@ -31,6 +32,7 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
   public void init(ProcessorContext<Void, Void> context) {
     open = context.getStateStore(DashboardTopology.OPEN_VIOLATIONS_STORE);
     history = context.getStateStore(DashboardTopology.HISTORY_STORE);
+    hourly = context.getStateStore(DashboardTopology.HOURLY_VIOLATIONS_STORE);
     historySize = -1; // counted from the store on first use, as it may have been restored
   }
 
@@ -49,6 +51,27 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
       open.put(v.id(), v);
     }
     record(record.timestamp(), v);
+    countEpisode(v);
+  }
+
+  /** Counts the episode in the hour its condition began, once per id. */
+  private void countEpisode(Violation v) {
+    if (Violation.RESOLVED.equals(v.state()) || v.camera() == null || v.prompt() == null) {
+      return; // an episode is counted by its open (or update) event
+    }
+    long hour = HourlyRetention.hourOf(v.started());
+    if (!hourlyRetention.admit(hourly, hour)) {
+      return;
+    }
+    String key = HourlyRetention.key(hour, v.camera(), v.prompt().id());
+    HourlyViolations h = hourly.get(key);
+    if (h == null) {
+      h = new HourlyViolations(hour, v.camera(), v.prompt().id(), null);
+    }
+    HourlyViolations next = h.add(v.id());
+    if (next != h) {
+      hourly.put(key, next);
+    }
   }
 
   private void record(long ts, Violation v) {
@@ -64,7 +87,8 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
       }
       if (day > newestDay) {
         // A new UTC day began (by stream time): yesterday's events leave the history.
-        deleteBefore(String.format(Locale.ROOT, "%015d", day));
+        historySize -=
+            HourlyRetention.deleteBefore(history, String.format(Locale.ROOT, "%015d", day));
       }
     }
     String key = DashboardTopology.historyKey(ts, v);
@@ -92,21 +116,6 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
     try (KeyValueIterator<String, HistoryEvent> it = history.all()) {
       return it.hasNext() ? it.next().key : null;
     }
-  }
-
-  private void deleteBefore(String prefix) {
-    List<String> doomed = new ArrayList<>();
-    try (KeyValueIterator<String, HistoryEvent> it = history.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, HistoryEvent> kv = it.next();
-        if (kv.key.compareTo(prefix) >= 0) {
-          break;
-        }
-        doomed.add(kv.key);
-      }
-    }
-    doomed.forEach(history::delete);
-    historySize -= doomed.size();
   }
 
   private int count() {

@@ -70,6 +70,18 @@ class DashboardServerTest {
       assertThat(get(server, "/api/cameras", "scraper").statusCode()).isEqualTo(401);
       assertThat(get(server, "/api/cameras", "reader").statusCode()).isEqualTo(200);
       assertThat(get(server, "/api/cameras", "admin-secret").statusCode()).isEqualTo(200);
+      // History, its CSV and evidence snapshots are read-scoped like the rest of the API.
+      assertThat(get(server, "/api/history.csv").statusCode()).isEqualTo(401);
+      assertThat(get(server, "/api/history.csv", "scraper").statusCode()).isEqualTo(401);
+      HttpResponse<String> csv = get(server, "/api/history.csv", "reader");
+      assertThat(csv.statusCode()).isEqualTo(200);
+      assertThat(csv.headers().firstValue("content-type")).hasValue("text/csv; charset=utf-8");
+      assertThat(csv.headers().firstValue("content-disposition"))
+          .hasValue("attachment; filename=\"vigil-history.csv\"");
+      assertThat(get(server, "/api/history/hours?span=7d", "reader").statusCode()).isEqualTo(200);
+      String evidence = "/evidence/cam-1/00000000-0000-0000-0000-000000000000.jpg";
+      assertThat(get(server, evidence).statusCode()).isEqualTo(401);
+      assertThat(get(server, evidence, "scraper").statusCode()).isEqualTo(401);
       assertThat(get(server, "/metrics", "scraper").body()).contains("vigil_frames_in_total");
       assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
       HttpResponse<String> notReady = get(server, "/health/ready");
