@@ -75,6 +75,15 @@ public record HttpAccess(
     return readToken != null ? readToken : token;
   }
 
+  /**
+   * The TLS context one instance uses to reach another's HTTPS server: it trusts the certificates
+   * of {@code tls_cert_file} (the servers share it, or its CA), with host names verified as usual;
+   * null for plain HTTP.
+   */
+  public javax.net.ssl.SSLContext peerContext() {
+    return tls() ? Pem.context(null, Pem.trustManagers(java.nio.file.Path.of(tlsCertFile))) : null;
+  }
+
   /** True when no token is set. */
   public boolean isOpen() {
     return token == null && readToken == null && metricsToken == null;

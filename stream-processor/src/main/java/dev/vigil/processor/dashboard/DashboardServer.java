@@ -125,9 +125,7 @@ public final class DashboardServer implements AutoCloseable {
     StoreAccess local = StoreAccess.of(streams);
     // With application.server set, every processor answers for the whole plant.
     PlantStores plant =
-        self == null
-            ? null
-            : new PlantStores(local, PlantStores.hostsOf(streams, self), access.peerToken());
+        self == null ? null : new PlantStores(local, PlantStores.hostsOf(streams, self), access);
     EvidenceSource localEvidence = EvidenceSource.local(local);
     DashboardServer server =
         new DashboardServer(

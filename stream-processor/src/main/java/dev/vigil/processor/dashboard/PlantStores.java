@@ -2,6 +2,7 @@ package dev.vigil.processor.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.CameraStatus;
+import dev.vigil.config.HttpAccess;
 import dev.vigil.config.Json;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Violation;
@@ -54,8 +55,8 @@ public final class PlantStores implements StoreAccess {
   private final StoreAccess local;
   private final Function<String, Hosts> hosts;
   private final String bearerToken;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String scheme;
+  private final HttpClient http;
   private final Map<String, Fetched> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Fetched(long at, NavigableMap<String, Object> entries) {}
@@ -71,12 +72,19 @@ public final class PlantStores implements StoreAccess {
   /**
    * @param local this instance's stores
    * @param hosts where each store (by name) lives
-   * @param bearerToken the token to present to other instances, or null when they need none
+   * @param access this instance's HTTP settings, which its peers share: the token to present and
+   *     whether to speak HTTPS
    */
-  public PlantStores(StoreAccess local, Function<String, Hosts> hosts, String bearerToken) {
+  public PlantStores(StoreAccess local, Function<String, Hosts> hosts, HttpAccess access) {
     this.local = local;
     this.hosts = hosts;
-    this.bearerToken = bearerToken;
+    this.bearerToken = access.peerToken();
+    this.scheme = access.scheme();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (access.tls()) {
+      b.sslContext(access.peerContext());
+    }
+    this.http = b.build();
   }
 
   /** Where each store of {@code streams}' application lives, by {@code application.server}. */
@@ -192,7 +200,7 @@ public final class PlantStores implements StoreAccess {
 
   /** The body of {@code GET path} on {@code peer}; null on 404. */
   private byte[] getBytes(HostInfo peer, String path) {
-    URI uri = URI.create("http://" + peer.host() + ":" + peer.port() + path);
+    URI uri = URI.create(scheme + "://" + peer.host() + ":" + peer.port() + path);
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
     if (bearerToken != null) {
       req.header("Authorization", "Bearer " + bearerToken);
