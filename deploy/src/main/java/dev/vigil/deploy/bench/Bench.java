@@ -9,6 +9,7 @@ import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.deploy.Progress;
 import dev.vigil.deploy.TopicProvisioner;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
@@ -209,8 +210,11 @@ public final class Bench {
   private BenchReport measure() throws Exception {
     // 1. The JPEGs the pipeline carries: a first slice of the backlog, read back from Kafka.
     int sample = o.quick() ? 60 : 120;
+    // Phases: frames, bare model, throughput, latency, camera search.
+    Progress progress = Progress.start("bench", 5, "phases");
     produceBacklog("warm-", sample);
     List<byte[]> jpegs = readFrames(sample);
+    progress.update(1);
     LOG.info("bench: {} JPEG frames read back for the bare model", jpegs.size());
 
     try (PersonPerception model = PersonPerception.open(new ModelStore(), o.intraOpThreads())) {
@@ -232,6 +236,7 @@ public final class Bench {
       bareDetails.put("fps_before_pipeline", BenchReport.round(bare.fps(), 2));
       details.put("bare_model", bareDetails);
       sampleRss();
+      progress.update(2);
 
       // 3. Throughput: a backlog worth the longest warm-up + window at the bare rate, then the
       // processor.
@@ -252,6 +257,7 @@ public final class Bench {
         processor.start();
         double pipelineFps = throughput(processor, minWarmup, maxWarmup, window);
         details.put("stream_thread_time", threadTime(processor));
+        progress.update(3);
         sampleRss();
         awaitDrained(Duration.ofMinutes(5));
         // The bare model again, with the processor idle: this machine's speed drifts by tens of
@@ -269,11 +275,14 @@ public final class Bench {
         // 4. Latency.
         Latency latency = latency(subscriber);
         sampleRss();
+        progress.update(4);
 
         // 5. Camera search at 2 fps.
         List<BenchReport.Trial> trials = new ArrayList<>();
         int camerasAt2 = o.maxCameras() > 0 ? search(trials) : -1;
         details.put("trials_at_2fps", BenchReport.Trial.toMaps(trials));
+        progress.update(5);
+        progress.finish();
         sampleRss();
         details.put("rss_now_mb", BenchReport.round(Rss.currentMb(), 0));
         details.put("rss_peak_hwm_mb", BenchReport.round(Rss.peakMb(), 0));
