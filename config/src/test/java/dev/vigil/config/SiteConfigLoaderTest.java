@@ -719,7 +719,7 @@ class SiteConfigLoaderTest {
   void shouldTellHowToSetThePasswordWhenTheExampleIsLoadedWithoutIt() {
     assertThatThrownBy(() -> SiteConfigLoader.load(Path.of("examples/site.yaml"), NO_ENV))
         .hasMessageStartingWith(
-            "examples/site.yaml:30:13: mqtt.password: environment variable MQTT_PASSWORD is not"
+            "examples/site.yaml:31:13: mqtt.password: environment variable MQTT_PASSWORD is not"
                 + " set.");
   }
 
