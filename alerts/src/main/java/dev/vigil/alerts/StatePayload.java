@@ -2,9 +2,9 @@ package dev.vigil.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.HelmetCounts;
 import dev.vigil.config.Json;
 import dev.vigil.config.Observation;
-import dev.vigil.config.Person;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,23 +25,8 @@ final class StatePayload {
    */
   static ObjectNode content(Observation observation) {
     ObjectNode content = Json.mapper().createObjectNode();
-    int helmet = 0;
-    int noHelmet = 0;
-    int unknown = 0;
-    for (Person p : observation.people()) {
-      if (p.helmet() == null) {
-        unknown++;
-      } else if (p.helmet()) {
-        helmet++;
-      } else {
-        noHelmet++;
-      }
-    }
     ObjectNode counts = content.putObject("counts");
-    counts.put("people", observation.people().size());
-    counts.put("helmet", helmet);
-    counts.put("no_helmet", noHelmet);
-    counts.put("unknown", unknown);
+    HelmetCounts.of(observation.people()).toMap().forEach(counts::put);
     ObjectNode prompts = content.putObject("prompts");
     for (Map.Entry<String, Observation.PromptAnswer> e :
         new TreeMap<>(observation.answers()).entrySet()) {

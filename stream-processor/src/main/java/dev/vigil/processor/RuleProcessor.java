@@ -1,6 +1,7 @@
 package dev.vigil.processor;
 
 import dev.vigil.config.CameraStatus;
+import dev.vigil.config.HelmetCounts;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Person;
 import dev.vigil.config.SiteConfig;
@@ -480,15 +481,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
           boxes.add(new Violation.LabelledBox(label, p.head(), p.helmetProbability()));
         }
       }
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      counts.put("people", scene.people().size());
-      counts.put(
-          "helmet",
-          (int) scene.people().stream().filter(p -> Boolean.TRUE.equals(p.helmet())).count());
-      counts.put(
-          "no_helmet",
-          (int) scene.people().stream().filter(p -> Boolean.FALSE.equals(p.helmet())).count());
-      counts.put("unknown", (int) scene.people().stream().filter(p -> p.helmet() == null).count());
+      Map<String, Integer> counts = HelmetCounts.of(scene.people()).toMap();
       return new Violation.Evidence(
           boxes, counts, prompt.sound().isPresent() ? scene.audio() : null, null);
     }

@@ -1,6 +1,7 @@
 package dev.vigil.deploy.video;
 
 import dev.vigil.config.Box;
+import dev.vigil.config.HelmetCounts;
 import dev.vigil.config.Person;
 import dev.vigil.inference.FrameAnalysis;
 
@@ -23,22 +24,15 @@ public record FrameCount(
 
   /** Counts one frame's analysis. */
   public static FrameCount of(double seconds, FrameAnalysis analysis) {
-    int helmet = 0;
-    int noHelmet = 0;
-    int unknown = 0;
+    // Heads found: a person without one was never a candidate for a judgement.
+    HelmetCounts heads =
+        HelmetCounts.of(analysis.people().stream().filter(p -> p.head() != null).toList());
     int heads16 = 0;
     int judged16 = 0;
     for (Person p : analysis.people()) {
       Box h = p.head();
       if (h == null) {
         continue;
-      }
-      if (p.helmet() == null) {
-        unknown++;
-      } else if (p.helmet()) {
-        helmet++;
-      } else {
-        noHelmet++;
       }
       double side = Math.max(h.width() * analysis.width(), h.height() * analysis.height());
       if (side >= LARGE_HEAD_PX) {
@@ -49,7 +43,13 @@ public record FrameCount(
       }
     }
     return new FrameCount(
-        seconds, analysis.people().size(), helmet, noHelmet, unknown, heads16, judged16);
+        seconds,
+        analysis.people().size(),
+        heads.helmet(),
+        heads.noHelmet(),
+        heads.unknown(),
+        heads16,
+        judged16);
   }
 
   /** Heads found, judged or not. */

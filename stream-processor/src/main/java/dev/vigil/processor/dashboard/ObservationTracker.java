@@ -1,7 +1,7 @@
 package dev.vigil.processor.dashboard;
 
+import dev.vigil.config.HelmetCounts;
 import dev.vigil.config.Observation;
-import dev.vigil.config.Person;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -48,21 +48,11 @@ final class ObservationTracker implements Processor<String, Observation, Void, V
       latest.put(camera, obs);
     }
     long newest = Math.max(ts, previous == null ? ts : previousTs);
-    long helmet = 0;
-    long noHelmet = 0;
-    long unknown = 0;
-    for (Person p : obs.people()) {
-      if (Boolean.TRUE.equals(p.helmet())) {
-        helmet++;
-      } else if (Boolean.FALSE.equals(p.helmet())) {
-        noHelmet++;
-      } else {
-        unknown++;
-      }
-    }
+    HelmetCounts counts = HelmetCounts.of(obs.people());
     ComplianceWindow window =
         Objects.requireNonNullElse(compliance.get(camera), new ComplianceWindow(null));
-    compliance.put(camera, window.add(ts, newest, helmet, noHelmet, unknown));
+    compliance.put(
+        camera, window.add(ts, newest, counts.helmet(), counts.noHelmet(), counts.unknown()));
     countHour(camera, ts, obs);
     if (metrics != null) {
       Double modelMs = obs.timingsMs().get("model");
