@@ -103,7 +103,7 @@ public final class SiteConfigLoader {
           "queue_size");
   private static final Set<String> VLM_SCHEMES = Set.of("http", "https");
   private static final List<String> PROMPT_KEYS =
-      List.of("id", "text", "cameras", "cooldown_s", "severity");
+      List.of("id", "text", "cameras", "cooldown_s", "severity", "verify", "verify_mode");
 
   private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9_-]+");
   private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]*");
@@ -1148,7 +1148,30 @@ public final class SiteConfigLoader {
             "must be one of " + String.join(", ", SEVERITIES) + ", got " + show(severity),
             "Pick the level subscribers should see, such as warning.");
       }
-      return new PromptSpec(id, text, cameras, cooldown, severity);
+      String verify = string(p, "verify", null, "Write verify: vlm, or remove it.");
+      if (verify != null && !PromptSpec.VERIFY_VLM.equals(verify)) {
+        error(
+            p.value("verify"),
+            p.child("verify"),
+            "must be vlm, got " + show(verify),
+            "Write verify: vlm to have the multimodal model confirm each alert, or remove it.");
+      }
+      String modeFix = "Use annotate (add the verdict) or gate (hold back rejected alerts).";
+      String mode = string(p, "verify_mode", null, modeFix);
+      if (mode != null && !PromptSpec.VERIFY_MODES.contains(mode)) {
+        error(
+            p.value("verify_mode"),
+            p.child("verify_mode"),
+            "must be annotate or gate, got " + show(mode),
+            modeFix);
+      } else if (mode != null && verify == null) {
+        error(
+            p.value("verify_mode"),
+            p.child("verify_mode"),
+            "is set but verify is not",
+            "Add verify: vlm, or remove verify_mode.");
+      }
+      return new PromptSpec(id, text, cameras, cooldown, severity, verify, mode);
     }
 
     /** The {@code vlm} section, or null when absent: no prompt goes to a multimodal model. */

@@ -203,4 +203,40 @@ class SiteConfigLoaderVlmTest {
         .isInstanceOf(SiteConfigException.class)
         .hasMessageContaining("vlm.api_key_file: is set and so is vlm.api_key_env");
   }
+
+  @Test
+  void shouldReadVerifyAndRejectABadModeWhenGiven() {
+    SiteConfig c =
+        parse(
+            """
+            site: p
+            prompts:
+              - id: a
+                text: how many people are not wearing a helmet?
+                verify: vlm
+              - id: b
+                text: how many people are not wearing a helmet?
+                verify: vlm
+                verify_mode: gate
+            """,
+            Map.of());
+    assertThat(c.prompts().get(0).verifyMode()).isEqualTo(PromptSpec.VERIFY_ANNOTATE);
+    assertThat(c.prompts().get(1).verifyMode()).isEqualTo(PromptSpec.VERIFY_GATE);
+    assertThat(c.prompts().get(1).verified()).isTrue();
+    assertThat(
+            problems(
+                """
+                site: p
+                prompts:
+                  - id: a
+                    text: t
+                    verify: gpt
+                    verify_mode: block
+                """))
+        .containsExactly(
+            "site.yaml:5:13: prompts[0].verify: must be vlm, got \"gpt\". Write verify: vlm to"
+                + " have the multimodal model confirm each alert, or remove it.",
+            "site.yaml:6:18: prompts[0].verify_mode: must be annotate or gate, got \"block\". Use"
+                + " annotate (add the verdict) or gate (hold back rejected alerts).");
+  }
 }
