@@ -4,6 +4,7 @@ import dev.vigil.config.Json;
 import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.config.VlmAnswer;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
@@ -11,6 +12,7 @@ import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.scene.AudioWindow;
 import dev.vigil.processor.scene.CameraState;
+import dev.vigil.processor.vlm.VlmDispatcher;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,13 +26,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * vigil.frames ─► perceive ─► scene ─► rules ─► vigil.observations, vigil.violations,
- *                    │            ▲                vigil.prompt-status, vigil.camera-status
- *                    ▼            └── audio ◄─ vigil.audio
- *                vigil.dlq       (prompts: global store of vigil.prompts)
+ *                    │            ▲      ▲         vigil.prompt-status, vigil.camera-status
+ *                    ▼            │      └── vigil.vlm-answers ◄─ model calls (VlmDispatcher)
+ *                vigil.dlq        └── audio ◄─ vigil.audio
+ *                                (prompts: global store of vigil.prompts)
  * </pre>
  *
- * Frames, audio and audio features share stores, so their topics must have the same partition count
- * (all are keyed by camera).
+ * Frames, audio, audio features and the model's answers share stores, so their topics must have the
+ * same partition count (all are keyed by camera).
  */
 public final class VigilTopology {
   public static final String CAMERA_STATE_STORE = "camera-state";
@@ -38,6 +41,7 @@ public final class VigilTopology {
   public static final String RULE_STATE_STORE = "rule-state";
   public static final String PROMPTS_STORE = "prompts";
   public static final String CAMERA_CLOCK_STORE = "camera-clock";
+  static final String VLM_ANSWERS_SOURCE = "vlm-answers-source";
 
   private VigilTopology() {}
 
@@ -70,6 +74,22 @@ public final class VigilTopology {
       Supplier<AudioSnippetAnalyzer> audioAnalyzers,
       VigilMetrics metrics,
       SnapshotStore snapshots) {
+    return build(topics, analyzer, cameras, audioAnalyzers, metrics, snapshots, null);
+  }
+
+  /**
+   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier, VigilMetrics, SnapshotStore)}, with
+   * {@code vlm} answering the prompts outside the language (null when the site has no model). Owned
+   * by the caller, who closes it after the streams app.
+   */
+  public static Topology build(
+      Topics topics,
+      FrameAnalyzer analyzer,
+      Map<String, SiteConfig.Camera> cameras,
+      Supplier<AudioSnippetAnalyzer> audioAnalyzers,
+      VigilMetrics metrics,
+      SnapshotStore snapshots,
+      VlmDispatcher vlm) {
     Topology t = new Topology();
     var strings = Serdes.String();
     var bytes = Serdes.ByteArray();
@@ -81,9 +101,14 @@ public final class VigilTopology {
         strings.deserializer(),
         bytes.deserializer(),
         topics.audioFeatures());
+    t.addSource(
+        VLM_ANSWERS_SOURCE,
+        strings.deserializer(),
+        new JsonSerde<>(VlmAnswer.class).deserializer(),
+        topics.vlmAnswers());
     t.addProcessor(
         PerceiveProcessor.NAME,
-        () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras),
+        () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras, vlm),
         "frames-source");
     t.addProcessor(
         AudioProcessor.NAME,
@@ -95,7 +120,10 @@ public final class VigilTopology {
         "audio-features-source");
     t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
     t.addProcessor(
-        RuleProcessor.NAME, () -> new RuleProcessor(cameras, metrics), SceneProcessor.NAME);
+        RuleProcessor.NAME,
+        () -> new RuleProcessor(cameras, metrics, vlm),
+        SceneProcessor.NAME,
+        VLM_ANSWERS_SOURCE);
 
     t.addSink(
         DeadLetters.SINK,

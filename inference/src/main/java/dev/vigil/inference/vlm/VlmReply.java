@@ -44,6 +44,11 @@ public record VlmReply(
   public static final String CANNOT_TELL = "cannot_tell";
   public static final String LOW_CONFIDENCE = "low_confidence";
 
+  /** An unknown reply for a call that was not made, with {@code reason}. */
+  public static VlmReply unknownOf(String error, String reason) {
+    return unknown(error, reason, 0);
+  }
+
   /** An unknown reply with no HTTP response behind it. */
   static VlmReply unknown(String error, String reason, double latencyS) {
     return new VlmReply(VlmAnswer.UNKNOWN, null, null, reason, error, 0, 0, latencyS, null, null);
