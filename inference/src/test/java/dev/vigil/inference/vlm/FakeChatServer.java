@@ -76,8 +76,9 @@ public final class FakeChatServer implements AutoCloseable {
     }
   }
 
-  /** One request as received. */
-  public record Request(String path, Map<String, List<String>> headers, JsonNode body) {
+  /** One request as received, at {@code receivedAtMs} (wall clock). */
+  public record Request(
+      String path, Map<String, List<String>> headers, JsonNode body, long receivedAtMs) {
     public String header(String name) {
       for (var e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) {
@@ -137,7 +138,12 @@ public final class FakeChatServer implements AutoCloseable {
       } catch (IOException e) {
         body = null;
       }
-      requests.add(new Request(ex.getRequestURI().getPath(), ex.getRequestHeaders(), body));
+      requests.add(
+          new Request(
+              ex.getRequestURI().getPath(),
+              ex.getRequestHeaders(),
+              body,
+              System.currentTimeMillis()));
       Reply r = reply.get();
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       if (requiredKey != null && !("Bearer " + requiredKey).equals(auth)) {
