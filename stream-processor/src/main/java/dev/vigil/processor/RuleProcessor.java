@@ -73,6 +73,7 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
   private KeyValueStore<String, RuleState> ruleStates;
   private KeyValueStore<String, byte[]> prompts;
   private KeyValueStore<String, CameraClock> clocks;
+  private AlertVerifier verifier;
   private long startedAt;
 
   RuleProcessor(Map<String, SiteConfig.Camera> cameras, VigilMetrics metrics) {
@@ -96,6 +97,15 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
     this.ruleStates = context.getStateStore(VigilTopology.RULE_STATE_STORE);
     this.prompts = context.getStateStore(VigilTopology.PROMPTS_STORE);
     this.clocks = context.getStateStore(VigilTopology.CAMERA_CLOCK_STORE);
+    if (vlm != null) {
+      this.verifier =
+          new AlertVerifier(
+              context.getStateStore(VigilTopology.PENDING_ALERTS_STORE),
+              vlm,
+              cameras,
+              vlm.timeoutMs() + AlertVerifier.GRACE_MS,
+              (v, ts) -> publish(v.camera(), v.prompt().id(), v, ts));
+    }
     this.startedAt = context.currentSystemTimeMs();
     // Wall clock, not stream time: prompt changes and silent cameras must be acted on even when
     // nothing arrives, and one camera's timestamps must never move another's rules.
@@ -193,6 +203,12 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
    * answer is unknown or stale (the prompt changed or went away since it was asked).
    */
   private void modelAnswered(String camera, VlmAnswer a, long ts) {
+    if (VlmAnswer.VERIFY.equals(a.kind())) {
+      if (verifier != null) {
+        verifier.verdict(a);
+      }
+      return;
+    }
     PromptCatalog.Entry prompt = activeById().get(a.promptId());
     if (prompt == null
         || prompt.vlm() == null
@@ -330,6 +346,9 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
   /** Wall-clock housekeeping, every second. */
   private void tick(long now) {
     retireStaleRules();
+    if (verifier != null) {
+      verifier.expire(now);
+    }
     List<KeyValue<String, CameraClock>> all = new ArrayList<>();
     try (KeyValueIterator<String, CameraClock> it = clocks.all()) {
       it.forEachRemaining(all::add);
@@ -547,10 +566,25 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
             evidence,
             null,
             verdict);
+    if (verifier != null
+        && Violation.OPEN.equals(v.state())
+        && prompt.compiled() != null
+        && prompt.spec().verified()) {
+      // The model confirms it on this frame first; the alert waits, the stream does not.
+      verifier.hold(prompt, v, timestamp, context.currentSystemTimeMs());
+      return;
+    }
     forwardViolation(camera, prompt.id(), v, timestamp);
   }
 
   private void forwardViolation(String camera, String promptId, Violation v, long timestamp) {
+    if (verifier != null && !Violation.OPEN.equals(v.state()) && verifier.follows(v)) {
+      return;
+    }
+    publish(camera, promptId, v, timestamp);
+  }
+
+  private void publish(String camera, String promptId, Violation v, long timestamp) {
     context.forward(
         new Record<String, Object>(Violation.key(camera, promptId), v, timestamp), VIOLATIONS_SINK);
     commitSoon();

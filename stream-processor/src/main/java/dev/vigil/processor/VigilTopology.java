@@ -42,6 +42,7 @@ public final class VigilTopology {
   public static final String PROMPTS_STORE = "prompts";
   public static final String CAMERA_CLOCK_STORE = "camera-clock";
   static final String VLM_ANSWERS_SOURCE = "vlm-answers-source";
+  public static final String PENDING_ALERTS_STORE = "vlm-pending-alerts";
 
   private VigilTopology() {}
 
@@ -182,6 +183,14 @@ public final class VigilTopology {
             strings,
             new JsonSerde<>(RuleState.class)),
         RuleProcessor.NAME);
+    if (vlm != null) {
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.inMemoryKeyValueStore(PENDING_ALERTS_STORE),
+              strings,
+              new JsonSerde<>(PendingAlert.class)),
+          RuleProcessor.NAME);
+    }
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPTS_STORE), strings, bytes)
             .withLoggingDisabled(),

@@ -152,6 +152,16 @@ class VlmTopologyTest {
     frames.pipeInput(CAMERA, jpeg, ts);
   }
 
+  /**
+   * Empty frames, one a second from {@code ts} for 8 s: the tracker keeps a lost person for two
+   * frames, then the rule needs 5 s of false to resolve.
+   */
+  private void nobodyFrom(long ts) {
+    for (int i = 0; i <= 8; i++) {
+      frame(NOBODY, ts + 1_000L * i);
+    }
+  }
+
   /** Waits for the model's next answer and feeds it back as Kafka would: stamped with its frame. */
   private VlmAnswer relayAnswer() throws InterruptedException {
     VlmAnswer a = answered.poll(10, TimeUnit.SECONDS);
@@ -262,5 +272,75 @@ class VlmTopologyTest {
         .startsWith("model unreachable: 401 invalid_api_key: Incorrect API key provided");
     assertThat(violations.readValuesToList()).isEmpty();
     assertThat(dispatcher.metrics().calls("unauthorized")).isEqualTo(1);
+  }
+
+  private static final String PEOPLE = "how many people are in view?";
+
+  private void addVerified(String id, String mode) {
+    prompts.pipeInput(
+        id, Json.toBytes(new PromptSpec(id, PEOPLE, List.of(), 0, "warning", "vlm", mode)), T0);
+  }
+
+  @Test
+  void shouldHoldBackAnAlertTheModelRejectsUnderGateAndKeepItAsRejected() throws Exception {
+    start(Reply.answer(false, 0.9, "the figure is a poster on the wall"));
+    addVerified("people", "gate");
+    frame(SOMEONE, T0);
+    assertThat(violations.readValuesToList()).as("held until the model answers").isEmpty();
+    VlmAnswer verdict = relayAnswer();
+    assertThat(verdict.kind()).isEqualTo(VlmAnswer.VERIFY);
+    assertThat(server.requests().get(0).body().toString()).contains(PEOPLE);
+
+    List<Violation> out = violations.readValuesToList();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).state()).isEqualTo(Violation.REJECTED);
+    assertThat(out.get(0).model())
+        .isEqualTo(
+            new Violation.ModelVerdict(
+                "fake-vl", "verify", "no", 0.9, "the figure is a poster on the wall"));
+    // The rest of a rejected episode is no alert either.
+    nobodyFrom(T0 + 10_000);
+    assertThat(violations.readValuesToList()).isEmpty();
+  }
+
+  @Test
+  void shouldAddTheVerdictToTheAlertUnderAnnotate() throws Exception {
+    start(Reply.answer(true, 0.8, "one worker, no helmet"));
+    addVerified("people", "annotate");
+    frame(SOMEONE, T0);
+    relayAnswer();
+    List<Violation> out = violations.readValuesToList();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).state()).isEqualTo(Violation.OPEN);
+    assertThat(out.get(0).model().purpose()).isEqualTo("verify");
+    assertThat(out.get(0).model().verdict()).isEqualTo("yes");
+    nobodyFrom(T0 + 10_000);
+    assertThat(violations.readValuesToList())
+        .singleElement()
+        .extracting(Violation::state)
+        .isEqualTo(Violation.RESOLVED);
+  }
+
+  @Test
+  void shouldLetAnAlertOutWhenTheVerdictIsUnknownOrNeverComes() throws Exception {
+    start(Reply.content("Looks fine to me"));
+    addVerified("people", "gate");
+    frame(SOMEONE, T0);
+    relayAnswer();
+    List<Violation> out = violations.readValuesToList();
+    assertThat(out).singleElement().extracting(Violation::state).isEqualTo(Violation.OPEN);
+    assertThat(out.get(0).model().verdict()).isEqualTo("unknown");
+
+    // A second camera's episode whose verdict never arrives: released after the wait.
+    nobodyFrom(T0 + 10_000);
+    violations.readValuesToList();
+    frame(SOMEONE, T0 + 20_000);
+    assertThat(answered.poll(10, TimeUnit.SECONDS)).as("asked, but not relayed").isNotNull();
+    assertThat(violations.readValuesToList()).isEmpty();
+    driver.advanceWallClockTime(Duration.ofSeconds(45));
+    // Released on the wait, before the silent camera's episode resolves in the same tick.
+    List<Violation> released = violations.readValuesToList();
+    assertThat(released).extracting(Violation::state).startsWith(Violation.OPEN);
+    assertThat(released.get(0).model().reason()).isEqualTo("no verdict within 40 s");
   }
 }

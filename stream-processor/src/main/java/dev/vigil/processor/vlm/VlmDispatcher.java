@@ -109,6 +109,11 @@ public final class VlmDispatcher implements AutoCloseable {
     return metrics;
   }
 
+  /** How long one call may take, {@code vlm.timeout_s}, in millis. */
+  public long timeoutMs() {
+    return Math.round(config.timeoutS() * 1000);
+  }
+
   /**
    * Holds {@code camera}'s latest frame, the one its requests will send. Memory only, one per
    * camera: frames are never written anywhere by this route.
