@@ -38,4 +38,17 @@ class VlmRouteTest {
         .isEqualTo(120);
     assertThat(VlmPrompt.of("is the fire exit blocked?", "m", "x").zone()).isNull();
   }
+
+  @Test
+  void shouldRefuseToAskTheModelAboutWhoSomeoneIsOrHowTheyFeel() {
+    assertThatThrownBy(() -> VlmRoute.compile("Who is standing at the press?", "m"))
+        .isInstanceOf(PromptRejectedException.class)
+        .hasMessageStartingWith("cannot ask the model about \"who\": Vigil does not identify");
+    assertThatThrownBy(() -> VlmRoute.compile("Is the forklift driver tired?", "m"))
+        .hasMessageContaining("\"tired\"");
+    assertThatThrownBy(() -> VlmRoute.compile("Are workers productive at line 2?", "m"))
+        .hasMessageContaining("\"productive\"");
+    assertThat(VlmRoute.compile("Is the forklift driving with its forks raised?", "m").vlm())
+        .isNotNull();
+  }
 }
