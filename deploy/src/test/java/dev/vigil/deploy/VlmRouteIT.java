@@ -3,15 +3,11 @@ package dev.vigil.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.agent.AgentProducer;
-import dev.vigil.config.Box;
 import dev.vigil.config.JsonSerde;
-import dev.vigil.config.Person;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
-import dev.vigil.inference.FrameAnalysis;
-import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.inference.vlm.FakeChatServer;
 import dev.vigil.inference.vlm.FakeChatServer.Reply;
@@ -46,19 +42,6 @@ class VlmRouteIT {
   private static final byte[] FRAME = TestImages.jpeg(160, 120);
 
   @TempDir Path dir;
-
-  /** Sees one standing person in every frame. */
-  private static final class OnePerson implements FrameAnalyzer {
-    @Override
-    public FrameAnalysis analyze(byte[] encodedImage) {
-      Person p =
-          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
-      return new FrameAnalysis(160, 120, List.of(p), Map.of());
-    }
-
-    @Override
-    public void close() {}
-  }
 
   @Test
   void shouldOpenAndResolveAViolationFromTheModelAndReplayWithoutCallingAgain() throws Exception {
