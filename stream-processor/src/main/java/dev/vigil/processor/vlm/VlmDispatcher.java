@@ -238,7 +238,12 @@ public final class VlmDispatcher implements AutoCloseable {
       }
       try {
         waitOutPause();
-        sink.accept(answer(job.request(), call(job)));
+        VlmReply reply = call(job);
+        if (closed) {
+          // Cut short by close(): not an answer worth recording, so a restart asks again.
+          return;
+        }
+        sink.accept(answer(job.request(), reply));
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
