@@ -13,6 +13,8 @@ import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.scene.AudioWindow;
 import dev.vigil.processor.scene.CameraState;
 import dev.vigil.processor.vlm.VlmDispatcher;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -102,11 +104,6 @@ public final class VigilTopology {
         strings.deserializer(),
         bytes.deserializer(),
         topics.audioFeatures());
-    t.addSource(
-        VLM_ANSWERS_SOURCE,
-        strings.deserializer(),
-        new JsonSerde<>(VlmAnswer.class).deserializer(),
-        topics.vlmAnswers());
     t.addProcessor(
         PerceiveProcessor.NAME,
         () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras, vlm),
@@ -120,11 +117,20 @@ public final class VigilTopology {
         () -> new AudioFeaturesProcessor(metrics, cameras),
         "audio-features-source");
     t.addProcessor(SceneProcessor.NAME, () -> new SceneProcessor(cameras), PerceiveProcessor.NAME);
+    List<String> ruleInputs = new ArrayList<>(List.of(SceneProcessor.NAME));
+    if (vlm != null) {
+      // The model's answers step the same rules; a site without a model needs no such topic.
+      t.addSource(
+          VLM_ANSWERS_SOURCE,
+          strings.deserializer(),
+          new JsonSerde<>(VlmAnswer.class).deserializer(),
+          topics.vlmAnswers());
+      ruleInputs.add(VLM_ANSWERS_SOURCE);
+    }
     t.addProcessor(
         RuleProcessor.NAME,
         () -> new RuleProcessor(cameras, metrics, vlm),
-        SceneProcessor.NAME,
-        VLM_ANSWERS_SOURCE);
+        ruleInputs.toArray(String[]::new));
 
     t.addSink(
         DeadLetters.SINK,
