@@ -299,11 +299,20 @@ final class VigilParts implements AutoCloseable {
     agent.close();
     agentProducer.flush();
     Topics t = site.topics();
+    String group = ProcessorApp.Options.defaults(site.site(), dataDir).applicationId();
     Drain.await(
-        admin,
-        ProcessorApp.Options.defaults(site.site(), dataDir).applicationId(),
-        Drain.endOffsets(admin, List.of(t.frames(), t.audio())),
-        remaining(deadline));
+        admin, group, Drain.endOffsets(admin, List.of(t.frames(), t.audio())), remaining(deadline));
+    if (processor != null && site.vlm() != null) {
+      // The model answers after the frames are processed: wait for its calls, then its answers.
+      while (!processor.vlmIdle()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the model's calls did not end in time");
+        }
+        Thread.sleep(100);
+      }
+      Drain.await(
+          admin, group, Drain.endOffsets(admin, List.of(t.vlmAnswers())), remaining(deadline));
+    }
   }
 
   private static Duration remaining(long deadlineNanos) {

@@ -245,6 +245,11 @@ public final class ProcessorApp implements AutoCloseable {
     return metrics;
   }
 
+  /** True when the model route has nothing waiting or in flight (always, without a model). */
+  public boolean vlmIdle() {
+    return vlm == null || vlm.idle();
+  }
+
   /** The model route's metrics, or null when the site has no model. */
   public VlmMetrics vlmMetrics() {
     return vlm == null ? null : vlm.metrics();

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,15 +45,21 @@ public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
     this.topic = topic;
   }
 
+  /**
+   * Writes {@code a} and waits for the broker's ack, so that once a call thread is done its answer
+   * is on the topic (a call takes seconds; the ack adds milliseconds).
+   */
   @Override
   public void accept(VlmAnswer a) {
-    producer.send(
-        new ProducerRecord<>(topic, null, a.frameTime(), a.camera(), Json.toBytes(a)),
-        (meta, e) -> {
-          if (e != null) {
-            LOG.warn("cannot record the model's answer {} on {}: {}", a.requestId(), topic, e);
-          }
-        });
+    try {
+      producer
+          .send(new ProducerRecord<>(topic, null, a.frameTime(), a.camera(), Json.toBytes(a)))
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.warn("cannot record the model's answer {} on {}: {}", a.requestId(), topic, e.getCause());
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -68,6 +69,7 @@ public final class VlmDispatcher implements AutoCloseable {
   private final Map<String, String> unreachable = new ConcurrentHashMap<>();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final List<Thread> callers = new ArrayList<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private long day = -1;
   private int spentToday;
   private volatile long pausedUntil;
@@ -212,6 +214,13 @@ public final class VlmDispatcher implements AutoCloseable {
     }
   }
 
+  /** True when no request waits and no call is in flight: every answer asked for is written. */
+  public boolean idle() {
+    synchronized (queue) {
+      return queue.isEmpty() && inFlight.get() == 0;
+    }
+  }
+
   /**
    * Why the model cannot be reached for {@code promptId} ("model unreachable: 401 ..."), or null
    * while its last call reached it.
@@ -235,6 +244,7 @@ public final class VlmDispatcher implements AutoCloseable {
           return;
         }
         job = queue.pollFirst();
+        inFlight.incrementAndGet();
       }
       try {
         waitOutPause();
@@ -249,6 +259,8 @@ public final class VlmDispatcher implements AutoCloseable {
       } catch (RuntimeException e) {
         // One bad call (a sink that failed) must not end the call thread.
         LOG.warn("model call for {} failed", job.request().promptId(), e);
+      } finally {
+        inFlight.decrementAndGet();
       }
     }
   }
