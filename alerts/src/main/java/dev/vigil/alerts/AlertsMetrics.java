@@ -20,6 +20,9 @@ public final class AlertsMetrics {
   /** Why a record was skipped, the {@code reason} label. */
   public static final String INVALID_CAMERA_ID = "invalid_camera_id";
 
+  /** A violation the multimodal model rejected under {@code verify: vlm}, mode gate. */
+  public static final String REJECTED_BY_MODEL = "rejected_by_model";
+
   public static final String UNDECODABLE = "undecodable";
   public static final String INVALID_VALUE = "invalid_value";
 

@@ -220,6 +220,10 @@ public final class AlertsService implements Runnable, AutoCloseable {
             Ids.show(record.value().camera()),
             Ids.RULE);
         metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.INVALID_CAMERA_ID);
+      } else if (Violation.REJECTED.equals(record.value().state())) {
+        // The model rejected it under verify: vlm, mode gate: kept on Kafka as a trace, no alert.
+        LOG.info("not alerting violation {}: rejected by the model", record.value().id());
+        metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.REJECTED_BY_MODEL);
       } else {
         pending.add(new Pending(tp, record.value()));
       }

@@ -293,6 +293,30 @@ class AlertsServiceTest {
   }
 
   @Test
+  void shouldNotAlertAnEventTheModelRejectedButCommitPastIt() throws Exception {
+    MosquittoBroker.assumeInstalled();
+    Violation first = Violations.open("cam0", 0);
+    Violation rejected = Violations.open("cam0", 1).withState(Violation.REJECTED);
+    Violation last = Violations.open("cam0", 2);
+    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+        TestSubscriber sub = new TestSubscriber(broker.url(), "sub-rejected", false, "vigil/#");
+        MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
+      PacedConsumer consumer = consumerWith(List.of(List.of(first, rejected, last)));
+      try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
+        start(service);
+        await(() -> Long.valueOf(3).equals(committed(consumer)), Duration.ofSeconds(20), "commit");
+        await(() -> violationIds(sub).size() == 2, Duration.ofSeconds(10), "2 alerts");
+        assertThat(violationIds(sub)).containsExactlyInAnyOrder(first.id(), last.id());
+        assertThat(
+                service
+                    .metrics()
+                    .skippedCount(AlertsMetrics.VIOLATIONS, AlertsMetrics.REJECTED_BY_MODEL))
+            .isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void shouldSkipCountAndCommitPastInvalidCameraIdsWhenTheyArriveBetweenValidOnes()
       throws Exception {
     MosquittoBroker.assumeInstalled();

@@ -12,12 +12,52 @@ import java.util.regex.Pattern;
  * @param cameras camera ids it applies to; empty means every camera
  * @param cooldownS seconds after a resolve during which a new episode is suppressed
  * @param severity free-form severity label, such as {@code high}
+ * @param verify {@code vlm} to have the multimodal model confirm each open event on its frame, else
+ *     null
+ * @param verifyMode with {@code verify}: {@code annotate} (the verdict is added to the alert, the
+ *     default) or {@code gate} (events the model rejects are kept with state {@code rejected}
+ *     instead of alerting)
  */
 public record PromptSpec(
-    String id, String text, List<String> cameras, double cooldownS, String severity) {
+    String id,
+    String text,
+    List<String> cameras,
+    double cooldownS,
+    String severity,
+    String verify,
+    String verifyMode) {
   public PromptSpec {
     cameras = cameras == null ? List.of() : List.copyOf(cameras);
     severity = severity == null ? "warning" : severity;
+    verifyMode = verify != null && verifyMode == null ? VERIFY_ANNOTATE : verifyMode;
+  }
+
+  /** A prompt whose alerts the model does not verify. */
+  public PromptSpec(
+      String id, String text, List<String> cameras, double cooldownS, String severity) {
+    this(id, text, cameras, cooldownS, severity, null, null);
+  }
+
+  /** The one verifier there is: the site's multimodal model. */
+  public static final String VERIFY_VLM = "vlm";
+
+  /** The verdict is added to the alert; the alert goes out either way. */
+  public static final String VERIFY_ANNOTATE = "annotate";
+
+  /** An alert the model rejects is kept with state {@code rejected} and not sent. */
+  public static final String VERIFY_GATE = "gate";
+
+  /** The verify modes. */
+  public static final List<String> VERIFY_MODES = List.of(VERIFY_ANNOTATE, VERIFY_GATE);
+
+  /** This spec with its id set to {@code id}. */
+  public PromptSpec withId(String id) {
+    return new PromptSpec(id, text, cameras, cooldownS, severity, verify, verifyMode);
+  }
+
+  /** True when the model verifies this prompt's alerts. */
+  public boolean verified() {
+    return VERIFY_VLM.equals(verify);
   }
 
   /** The severities a prompt may carry. */
@@ -54,6 +94,16 @@ public record PromptSpec(
               + String.join(", ", SEVERITIES)
               + ", got "
               + Ids.show(severity));
+    }
+    if (verify != null && !VERIFY_VLM.equals(verify)) {
+      out.add("verify must be " + VERIFY_VLM + " or absent, got " + Ids.show(verify));
+    }
+    if (verifyMode != null && !VERIFY_MODES.contains(verifyMode)) {
+      out.add(
+          "verify_mode must be one of "
+              + String.join(", ", VERIFY_MODES)
+              + ", got "
+              + Ids.show(verifyMode));
     }
     for (String camera : cameras) {
       if (!Ids.valid(camera)) {

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * @param cameras the cameras, each with its source and zones
  * @param prompts standing prompts seeded into {@code vigil.prompts} at start
  * @param http tokens of the services' HTTP servers; none means loopback only
+ * @param vlm the multimodal-model endpoint for prompts the compiler cannot compile, or null when
+ *     none is configured
  */
 public record SiteConfig(
     String site,
@@ -25,12 +27,30 @@ public record SiteConfig(
     Model model,
     List<Camera> cameras,
     List<PromptSpec> prompts,
-    HttpAccess http) {
+    HttpAccess http,
+    Vlm vlm) {
 
   public SiteConfig {
     cameras = cameras == null ? List.of() : List.copyOf(cameras);
     prompts = prompts == null ? List.of() : List.copyOf(prompts);
     http = http == null ? HttpAccess.open() : http;
+  }
+
+  /** A site with no multimodal-model endpoint. */
+  public SiteConfig(
+      String site,
+      Kafka kafka,
+      Mqtt mqtt,
+      Model model,
+      List<Camera> cameras,
+      List<PromptSpec> prompts,
+      HttpAccess http) {
+    this(site, kafka, mqtt, model, cameras, prompts, http, null);
+  }
+
+  /** This site with {@code vlm} as its multimodal-model endpoint (null for none). */
+  public SiteConfig withVlm(Vlm vlm) {
+    return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
   }
 
   /** A site whose HTTP servers have no tokens (loopback only). */
@@ -202,6 +222,115 @@ public record SiteConfig(
               certFile,
               keyFile,
               homeAssistant);
+    }
+  }
+
+  /**
+   * An OpenAI-compatible chat-completions endpoint (Ollama, llama.cpp's server, vLLM, LocalAI,
+   * OpenAI, Gemini's compatible endpoint) that answers the prompts the compiler cannot compile.
+   *
+   * @param baseUrl the API base, such as {@code http://127.0.0.1:11434/v1}; requests go to {@code
+   *     <baseUrl>/chat/completions}
+   * @param model the model name the server knows, such as {@code qwen2.5vl:7b}
+   * @param apiKey the bearer token, or null to send none
+   * @param apiKeySource where the key comes from, for messages ({@code env OPENAI_API_KEY} or
+   *     {@code file /run/secrets/vlm}), or null
+   * @param timeoutS seconds a call may take before its answer is {@code unknown}
+   * @param maxConcurrent calls in flight at once
+   * @param minIntervalS least seconds between two calls for one camera
+   * @param dailyBudget calls per UTC day across all cameras; later requests are skipped and counted
+   * @param imagePx the long side, in pixels, the frame is scaled down to before it is sent
+   * @param jpegQuality JPEG quality of the image sent, 1..100
+   * @param queueSize requests waiting for a free call; when full the oldest is dropped and counted
+   */
+  public record Vlm(
+      String baseUrl,
+      String model,
+      String apiKey,
+      String apiKeySource,
+      double timeoutS,
+      int maxConcurrent,
+      double minIntervalS,
+      int dailyBudget,
+      int imagePx,
+      int jpegQuality,
+      int queueSize) {
+    public static final double DEFAULT_TIMEOUT_S = SiteSchema.defaultNumber("vlm.timeout_s");
+    public static final int DEFAULT_MAX_CONCURRENT =
+        (int) SiteSchema.defaultNumber("vlm.max_concurrent");
+    public static final double DEFAULT_MIN_INTERVAL_S =
+        SiteSchema.defaultNumber("vlm.min_interval_s");
+    public static final int DEFAULT_DAILY_BUDGET =
+        (int) SiteSchema.defaultNumber("vlm.daily_budget");
+    public static final int DEFAULT_IMAGE_PX = (int) SiteSchema.defaultNumber("vlm.image_px");
+    public static final int DEFAULT_JPEG_QUALITY =
+        (int) SiteSchema.defaultNumber("vlm.jpeg_quality");
+    public static final int DEFAULT_QUEUE_SIZE = (int) SiteSchema.defaultNumber("vlm.queue_size");
+
+    /** An endpoint with every other setting at its default and no API key. */
+    public static Vlm of(String baseUrl, String model) {
+      return new Vlm(
+          baseUrl,
+          model,
+          null,
+          null,
+          DEFAULT_TIMEOUT_S,
+          DEFAULT_MAX_CONCURRENT,
+          DEFAULT_MIN_INTERVAL_S,
+          DEFAULT_DAILY_BUDGET,
+          DEFAULT_IMAGE_PX,
+          DEFAULT_JPEG_QUALITY,
+          DEFAULT_QUEUE_SIZE);
+    }
+
+    /** This endpoint with {@code minIntervalS} between two calls of a camera. */
+    public Vlm withMinIntervalS(double minIntervalS) {
+      return new Vlm(
+          baseUrl,
+          model,
+          apiKey,
+          apiKeySource,
+          timeoutS,
+          maxConcurrent,
+          minIntervalS,
+          dailyBudget,
+          imagePx,
+          jpegQuality,
+          queueSize);
+    }
+
+    /** This endpoint with {@code timeoutS} per call. */
+    public Vlm withTimeoutS(double timeoutS) {
+      return new Vlm(
+          baseUrl,
+          model,
+          apiKey,
+          apiKeySource,
+          timeoutS,
+          maxConcurrent,
+          minIntervalS,
+          dailyBudget,
+          imagePx,
+          jpegQuality,
+          queueSize);
+    }
+
+    /** Never shows the API key. */
+    @Override
+    public String toString() {
+      return ("Vlm[baseUrl=%s, model=%s, apiKey=%s, timeoutS=%s, maxConcurrent=%s,"
+              + " minIntervalS=%s, dailyBudget=%s, imagePx=%s, jpegQuality=%s, queueSize=%s]")
+          .formatted(
+              Secrets.redact(baseUrl),
+              model,
+              apiKey == null ? null : "***",
+              timeoutS,
+              maxConcurrent,
+              minIntervalS,
+              dailyBudget,
+              imagePx,
+              jpegQuality,
+              queueSize);
     }
   }
 

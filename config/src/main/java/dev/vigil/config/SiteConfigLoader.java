@@ -73,6 +73,8 @@ public final class SiteConfigLoader {
   private static final String CLASSES_EXAMPLE = "{1: person, 2: head, 3: helmet}";
   private static final List<String> CAMERA_KEYS = SiteSchema.keys("cameras[]");
   private static final List<String> ZONE_KEYS = SiteSchema.keys("cameras[].zones[]");
+  private static final List<String> VLM_KEYS = SiteSchema.keys("vlm");
+  private static final Set<String> VLM_SCHEMES = Set.of("http", "https");
   private static final List<String> PROMPT_KEYS = SiteSchema.keys("prompts[]");
 
   private static final Pattern ZONE_NAME = Pattern.compile("[a-z0-9_-]+");
@@ -439,7 +441,8 @@ public final class SiteConfigLoader {
           prompts.add(p);
         }
       }
-      return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http);
+      SiteConfig.Vlm vlm = vlm(section(top, "vlm", VLM_KEYS));
+      return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
     }
 
     private SiteConfig.Kafka kafka(Obj k) {
@@ -1246,7 +1249,171 @@ public final class SiteConfigLoader {
             "must be one of " + String.join(", ", SEVERITIES) + ", got " + show(severity),
             "Pick the level subscribers should see, such as warning.");
       }
-      return new PromptSpec(id, text, cameras, cooldown, severity);
+      String verify = string(p, "verify", null, "Write verify: vlm, or remove it.");
+      if (verify != null && !PromptSpec.VERIFY_VLM.equals(verify)) {
+        error(
+            p.value("verify"),
+            p.child("verify"),
+            "must be vlm, got " + show(verify),
+            "Write verify: vlm to have the multimodal model confirm each alert, or remove it.");
+      }
+      String modeFix = "Use annotate (add the verdict) or gate (hold back rejected alerts).";
+      String mode = string(p, "verify_mode", null, modeFix);
+      if (mode != null && !PromptSpec.VERIFY_MODES.contains(mode)) {
+        error(
+            p.value("verify_mode"),
+            p.child("verify_mode"),
+            "must be annotate or gate, got " + show(mode),
+            modeFix);
+      } else if (mode != null && verify == null) {
+        error(
+            p.value("verify_mode"),
+            p.child("verify_mode"),
+            "is set but verify is not",
+            "Add verify: vlm, or remove verify_mode.");
+      }
+      return new PromptSpec(id, text, cameras, cooldown, severity, verify, mode);
+    }
+
+    /** The {@code vlm} section, or null when absent: no prompt goes to a multimodal model. */
+    private SiteConfig.Vlm vlm(Obj v) {
+      if (v.entries.isEmpty()) {
+        return null;
+      }
+      String urlFix =
+          "Give the OpenAI-compatible API base, such as http://127.0.0.1:11434/v1 (Ollama) or"
+              + " http://127.0.0.1:8080/v1 (llama.cpp server).";
+      String url = requiredString(v, "base_url", urlFix);
+      if (url != null) {
+        String scheme = null;
+        String host = null;
+        try {
+          URI uri = new URI(url.strip());
+          scheme = uri.getScheme();
+          host = uri.getHost();
+        } catch (URISyntaxException e) {
+          // Reported below as a bad URL.
+        }
+        if (scheme == null || !VLM_SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
+          error(
+              v.value("base_url"),
+              v.child("base_url"),
+              "must be an http:// or https:// URL, got " + show(Secrets.redact(url)),
+              urlFix);
+        } else if (host == null) {
+          error(
+              v.value("base_url"),
+              v.child("base_url"),
+              "has no host name, got " + show(Secrets.redact(url)),
+              urlFix);
+        }
+      }
+      String model =
+          requiredString(
+              v, "model", "Give the model name the server knows, such as qwen2.5vl:7b or gpt-4o.");
+      String keyEnv =
+          string(
+              v,
+              "api_key_env",
+              null,
+              "Give the name of the environment variable that holds the key, such as"
+                  + " OPENAI_API_KEY.");
+      String keyFile =
+          string(v, "api_key_file", null, "Give the path of a file that holds only the key.");
+      String apiKey = null;
+      String keySource = null;
+      if (keyEnv != null && keyFile != null) {
+        error(
+            v.value("api_key_file"),
+            v.child("api_key_file"),
+            "is set and so is vlm.api_key_env",
+            "Take the key from one place: remove one of them.");
+      } else if (keyEnv != null) {
+        if (!VAR_NAME.matcher(keyEnv).matches()) {
+          error(
+              v.value("api_key_env"),
+              v.child("api_key_env"),
+              "must be the name of an environment variable, got " + show(keyEnv),
+              "Write the variable's name, such as OPENAI_API_KEY, not ${...} or the key itself.");
+        } else {
+          // Unset is not an error: a local server needs no key, and one that does answers 401,
+          // which the prompt's status then shows.
+          apiKey = env.get(keyEnv);
+          apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+          keySource = "environment variable " + keyEnv;
+        }
+      } else if (keyFile != null) {
+        apiKey = secretFile(v.value("api_key_file"), v.child("api_key_file"), expandHome(keyFile));
+        keySource = "file " + expandHome(keyFile);
+      }
+      double timeout =
+          number(
+              v,
+              "timeout_s",
+              SiteConfig.Vlm.DEFAULT_TIMEOUT_S,
+              t -> t > 0 && t <= 600,
+              "a number of seconds in (0, 600]",
+              "Set how long one call may take, such as 30.");
+      long concurrent =
+          integer(
+              v,
+              "max_concurrent",
+              SiteConfig.Vlm.DEFAULT_MAX_CONCURRENT,
+              1,
+              64,
+              "Set the calls in flight at once, such as 2 (what the server can run in parallel).");
+      double interval =
+          number(
+              v,
+              "min_interval_s",
+              SiteConfig.Vlm.DEFAULT_MIN_INTERVAL_S,
+              t -> t >= 0 && t <= 86_400,
+              "a number of seconds in [0, 86400]",
+              "Set the least seconds between two calls for one camera, such as 5.");
+      long budget =
+          integer(
+              v,
+              "daily_budget",
+              SiteConfig.Vlm.DEFAULT_DAILY_BUDGET,
+              1,
+              10_000_000,
+              "Set the most calls per UTC day, such as 5000.");
+      long imagePx =
+          integer(
+              v,
+              "image_px",
+              SiteConfig.Vlm.DEFAULT_IMAGE_PX,
+              64,
+              4096,
+              "Set the long side of the image sent, in pixels, such as 768.");
+      long quality =
+          integer(
+              v,
+              "jpeg_quality",
+              SiteConfig.Vlm.DEFAULT_JPEG_QUALITY,
+              1,
+              100,
+              "Set the JPEG quality of the image sent, such as 85.");
+      long queue =
+          integer(
+              v,
+              "queue_size",
+              SiteConfig.Vlm.DEFAULT_QUEUE_SIZE,
+              1,
+              10_000,
+              "Set how many requests may wait for a free call, such as 32.");
+      return new SiteConfig.Vlm(
+          url == null ? null : url.strip(),
+          model,
+          apiKey,
+          keySource,
+          timeout,
+          (int) concurrent,
+          interval,
+          (int) budget,
+          (int) imagePx,
+          (int) quality,
+          (int) queue);
     }
 
     // --- typed access -------------------------------------------------------------------------

@@ -53,6 +53,14 @@ public record Topics(String prefix) {
     return prefix + "camera-status";
   }
 
+  /**
+   * Keyed by camera: {@link VlmAnswer} JSON, the multimodal model's answers, stamped with the time
+   * of the frame asked about; replays reuse them instead of calling the model again.
+   */
+  public String vlmAnswers() {
+    return prefix + "vlm-answers";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }

@@ -24,6 +24,8 @@ import java.util.UUID;
  * @param reason why a resolved episode ended when it was not the condition turning false ({@link
  *     #REASON_CAMERA_OFFLINE}, {@link #REASON_PROMPT_CHANGED}, {@link #REASON_PROMPT_REMOVED}),
  *     else null
+ * @param model what the multimodal model said: the answer of a VLM prompt, or the verification of
+ *     an alert ({@code verify: vlm}); null when no model was asked
  */
 public record Violation(
     int schema,
@@ -36,11 +38,19 @@ public record Violation(
     Long ended,
     String severity,
     Evidence evidence,
-    String reason) {
+    String reason,
+    ModelVerdict model) {
   public static final int SCHEMA = 1;
   public static final String OPEN = "open";
   public static final String UPDATE = "update";
   public static final String RESOLVED = "resolved";
+
+  /**
+   * An event the model rejected under {@code verify: vlm} with mode {@code gate}: kept on {@code
+   * vigil.violations} so nothing disappears without a trace, but not an alert.
+   */
+  public static final String REJECTED = "rejected";
+
   public static final String REASON_CAMERA_OFFLINE = "camera_offline";
   public static final String REASON_PROMPT_CHANGED = "prompt_changed";
   public static final String REASON_PROMPT_REMOVED = "prompt_removed";
@@ -59,6 +69,51 @@ public record Violation(
       Evidence evidence) {
     this(schema, id, state, camera, prompt, answer, started, ended, severity, evidence, null);
   }
+
+  /** An event with no word from the multimodal model. */
+  public Violation(
+      int schema,
+      String id,
+      String state,
+      String camera,
+      PromptRef prompt,
+      Double answer,
+      long started,
+      Long ended,
+      String severity,
+      Evidence evidence,
+      String reason) {
+    this(
+        schema, id, state, camera, prompt, answer, started, ended, severity, evidence, reason,
+        null);
+  }
+
+  /** This event with the model's word on it. */
+  public Violation withModel(ModelVerdict model) {
+    return new Violation(
+        schema, id, state, camera, prompt, answer, started, ended, severity, evidence, reason,
+        model);
+  }
+
+  /** This event in {@code state}, such as {@link #REJECTED}. */
+  public Violation withState(String state) {
+    return new Violation(
+        schema, id, state, camera, prompt, answer, started, ended, severity, evidence, reason,
+        model);
+  }
+
+  /**
+   * What the multimodal model said about an event.
+   *
+   * @param name the model's name
+   * @param purpose {@code answer} (it answers a VLM prompt) or {@code verify} (it checked an alert
+   *     of a compiled prompt)
+   * @param verdict {@code yes}, {@code no}, {@code number} or {@code unknown}
+   * @param confidence the model's confidence 0..1, or null
+   * @param reason the model's reason, or why its answer is unknown
+   */
+  public record ModelVerdict(
+      String name, String purpose, String verdict, Double confidence, String reason) {}
 
   /** The prompt a violation answers. */
   public record PromptRef(String id, String text) {}

@@ -666,7 +666,7 @@ class SiteConfigLoaderTest {
         .containsExactly(
             "site.yaml:1:1: the top level must be a map, got a list of 1 value. Start the file"
                 + " with keys such as \"site: plant-1\"; allowed keys: site, kafka, mqtt, model,"
-                + " http, cameras, prompts.");
+                + " http, vlm, cameras, prompts.");
   }
 
   @Test

@@ -53,6 +53,17 @@ class SiteSchemaTest {
   }
 
   @Test
+  void shouldNameTheSameChoicesAsTheCode() {
+    assertThat(SiteSchema.allowed("prompts[].verify_mode")).isEqualTo(PromptSpec.VERIFY_MODES);
+    assertThat(SiteSchema.allowed("prompts[].verify")).containsExactly(PromptSpec.VERIFY_VLM);
+    assertThat(SiteSchema.allowed("cameras[].audio"))
+        .containsExactlyInAnyOrder(
+            java.util.Arrays.stream(SiteConfig.AudioMode.values())
+                .map(m -> m.name().toLowerCase(java.util.Locale.ROOT))
+                .toArray(String[]::new));
+  }
+
+  @Test
   void shouldPointEditorsAtTheSchemaFromTheExample() throws Exception {
     String first = Files.readAllLines(EXAMPLE).get(0);
 

@@ -103,7 +103,78 @@ final class DemoCommand implements Callable<Integer> {
           "With --exit-when-done, give up after this long (ISO-8601). Default: ${DEFAULT-VALUE}")
   Duration timeout;
 
+  @Option(
+      names = "--vlm-url",
+      paramLabel = "URL",
+      description =
+          "OpenAI-compatible API base of a multimodal model, such as http://127.0.0.1:11434/v1"
+              + " (Ollama) or http://127.0.0.1:8080/v1 (llama.cpp server); prompts outside the"
+              + " language are then asked of it. Needs --vlm-model.")
+  String vlmUrl;
+
+  @Option(
+      names = "--vlm-model",
+      paramLabel = "NAME",
+      description = "The model name the server knows, such as qwen2.5vl:7b.")
+  String vlmModel;
+
+  @Option(
+      names = "--vlm-api-key-env",
+      paramLabel = "VAR",
+      description = "Environment variable that holds the API key, if the server wants one.")
+  String vlmKeyEnv;
+
+  @Option(
+      names = "--vlm-interval",
+      defaultValue = "5",
+      description = "Least seconds between two model calls per camera. Default: ${DEFAULT-VALUE}")
+  double vlmInterval;
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  /** The model endpoint of the command line, or null without --vlm-url. */
+  SiteConfig.Vlm vlm() {
+    if (vlmUrl == null && vlmModel == null) {
+      return null;
+    }
+    if (vlmUrl == null || vlmModel == null || vlmModel.isBlank()) {
+      throw new VigilCli.UsageException(
+          "--vlm-url and --vlm-model go together: give the endpoint and the model name");
+    }
+    String scheme;
+    String host;
+    try {
+      java.net.URI uri = new java.net.URI(vlmUrl);
+      scheme = uri.getScheme();
+      host = uri.getHost();
+    } catch (java.net.URISyntaxException e) {
+      scheme = null;
+      host = null;
+    }
+    if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || host == null) {
+      throw new VigilCli.UsageException(
+          "--vlm-url "
+              + dev.vigil.config.Secrets.redact(vlmUrl)
+              + ": use an http:// or https:// API base such as http://127.0.0.1:11434/v1");
+    }
+    if (!(vlmInterval >= 0 && vlmInterval <= 86_400)) {
+      throw new VigilCli.UsageException("--vlm-interval must be in [0, 86400], got " + vlmInterval);
+    }
+    String key = vlmKeyEnv == null ? null : System.getenv(vlmKeyEnv);
+    SiteConfig.Vlm d = SiteConfig.Vlm.of(vlmUrl, vlmModel);
+    return new SiteConfig.Vlm(
+        vlmUrl,
+        vlmModel,
+        key == null || key.isBlank() ? null : key.strip(),
+        vlmKeyEnv == null ? null : "environment variable " + vlmKeyEnv,
+        d.timeoutS(),
+        d.maxConcurrent(),
+        vlmInterval,
+        d.dailyBudget(),
+        d.imagePx(),
+        d.jpegQuality(),
+        d.queueSize());
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -124,11 +195,12 @@ final class DemoCommand implements Callable<Integer> {
     if (!audio.equals("features") && !audio.equals("pcm")) {
       throw new VigilCli.UsageException("--audio " + audio + ": use features or pcm");
     }
+    SiteConfig.Vlm vlm = vlm();
     List<String> promptTexts = prompts.isEmpty() ? List.of(DEFAULT_PROMPT) : prompts;
     List<PromptSpec> specs = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
     for (String text : promptTexts) {
-      VigilParts.checkPrompt(text);
+      VigilParts.checkPrompt(text, vlm == null ? null : vlm.model());
       specs.add(new PromptSpec(unique(ids, slug(text)), text, List.of(), 60, "warning"));
     }
 
@@ -147,7 +219,8 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka = EmbeddedKafka.start(kafkaPort, dir.resolve("kafka"));
         EmbeddedMqtt mqtt = EmbeddedMqtt.start(mqttPort)) {
       LOG.info("embedded Kafka at {}, MQTT at {}", kafka.bootstrapServers(), mqtt.url());
-      SiteConfig siteConfig = siteConfig(kafka.bootstrapServers(), mqtt.url(), sourceList, specs);
+      SiteConfig siteConfig =
+          siteConfig(kafka.bootstrapServers(), mqtt.url(), sourceList, specs).withVlm(vlm);
       try (VigilParts parts = VigilParts.open(siteConfig, dir)) {
         // The demo's prompts are those of its command line, whatever an earlier run left.
         parts.provisionAndSeed(true);

@@ -9,6 +9,7 @@ import dev.vigil.config.Topics;
 import dev.vigil.inference.prompt.CompiledPrompt;
 import dev.vigil.inference.prompt.PromptCompiler;
 import dev.vigil.inference.prompt.PromptRejectedException;
+import dev.vigil.inference.prompt.VlmRoute;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,12 @@ final class PromptCommand implements Runnable {
       }
       return new SiteConfig.Kafka(
           bootstrap == null ? "localhost:9092" : bootstrap, Topics.DEFAULT_PREFIX, Map.of());
+    }
+
+    /** The model of the site's {@code vlm:} section, or null (also without --config). */
+    String vlmModel() {
+      SiteConfig.Vlm vlm = config == null ? null : SiteConfigLoader.load(config).vlm();
+      return vlm == null ? null : vlm.model();
     }
   }
 
@@ -133,21 +140,51 @@ final class PromptCommand implements Runnable {
         description = "info, warning or critical. Default: ${DEFAULT-VALUE}")
     String severity;
 
+    @Option(
+        names = "--verify",
+        paramLabel = "MODE",
+        description =
+            "Have the site's multimodal model confirm each alert: annotate (add its verdict) or"
+                + " gate (hold back the alerts it rejects). Needs vlm: in the site config.")
+    String verifyMode;
+
     @Parameters(arity = "1..*", paramLabel = "TEXT")
     List<String> words;
 
     @Override
     public Integer call() throws Exception {
       String text = String.join(" ", words);
-      PromptSpec spec = new PromptSpec(id, text, cameras, cooldown, severity);
+      PromptSpec spec =
+          new PromptSpec(
+              id,
+              text,
+              cameras,
+              cooldown,
+              severity,
+              verifyMode == null ? null : PromptSpec.VERIFY_VLM,
+              verifyMode);
       List<String> problems = spec.problems();
       if (!problems.isEmpty()) {
         throw new VigilCli.UsageException("prompt refused: " + String.join("; ", problems));
       }
-      CompiledPrompt compiled = compileOrRefuse(text);
+      // With --config, a prompt outside the language is fine when the site has a model.
+      String model = target.vlmModel();
+      VlmRoute.Routed routed;
+      try {
+        routed = VlmRoute.compile(text, model);
+      } catch (PromptRejectedException e) {
+        throw new VigilCli.UsageException("prompt refused: " + e.getMessage());
+      }
+      if (verifyMode != null && model == null) {
+        throw new VigilCli.UsageException(
+            "--verify needs a multimodal model: give --config with a vlm: section");
+      }
       SiteConfig.Kafka kafka = target.kafka();
       VigilParts.seedPrompts(kafka, new Topics(kafka.topicPrefix()), List.of(spec));
-      System.out.println(id + ": " + compiled.canonical());
+      System.out.println(
+          id
+              + ": "
+              + (routed.vlm() != null ? routed.vlm().canonical() : routed.compiled().canonical()));
       return 0;
     }
   }

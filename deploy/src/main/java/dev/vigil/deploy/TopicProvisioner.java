@@ -57,6 +57,9 @@ public final class TopicProvisioner {
     wanted.add(topic(topics.audioFeatures(), partitions, retention(Duration.ofHours(24))));
     wanted.add(topic(topics.observations(), partitions, retention(Duration.ofDays(7))));
     wanted.add(topic(topics.violations(), partitions, retention(Duration.ofDays(30))));
+    // The model's answers describe the scene in words: keep them no longer than the frames they
+    // answer, which a replay needs anyway. Keyed by camera, beside the frames.
+    wanted.add(topic(topics.vlmAnswers(), partitions, retention(Duration.ofHours(24))));
     // Dead letters hold (small previews of) camera data: keep them no longer than frames' 72 h
     // bound.
     wanted.add(topic(topics.dlq(), 1, retention(Duration.ofHours(72))));

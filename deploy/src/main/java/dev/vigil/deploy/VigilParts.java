@@ -18,7 +18,7 @@ import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.inference.byo.Detectors;
 import dev.vigil.inference.model.ModelStore;
-import dev.vigil.inference.prompt.PromptCompiler;
+import dev.vigil.inference.prompt.VlmRoute;
 import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.processor.ProcessorApp;
 import java.io.IOException;
@@ -74,8 +74,16 @@ final class VigilParts implements AutoCloseable {
 
   /** Compiles a prompt offline, so bad prompts fail before anything starts. */
   static void checkPrompt(String text) {
+    checkPrompt(text, null);
+  }
+
+  /**
+   * As {@link #checkPrompt(String)}; with {@code vlmModel} set, a prompt outside the language is
+   * fine, as the model answers it.
+   */
+  static void checkPrompt(String text, String vlmModel) {
     try {
-      PromptCompiler.compile(text);
+      VlmRoute.compile(text, vlmModel);
     } catch (RuntimeException e) {
       throw new VigilCli.UsageException("prompt refused: " + e.getMessage());
     }
@@ -175,7 +183,8 @@ final class VigilParts implements AutoCloseable {
             ProcessorApp.Options.defaults(site.site(), state)
                 .withReplication(replication())
                 .withApplicationServer(advertised)
-                .withStandbyReplicas(standbyReplicas));
+                .withStandbyReplicas(standbyReplicas),
+            site.vlm());
     processor.start();
   }
 
@@ -290,11 +299,20 @@ final class VigilParts implements AutoCloseable {
     agent.close();
     agentProducer.flush();
     Topics t = site.topics();
+    String group = ProcessorApp.Options.defaults(site.site(), dataDir).applicationId();
     Drain.await(
-        admin,
-        ProcessorApp.Options.defaults(site.site(), dataDir).applicationId(),
-        Drain.endOffsets(admin, List.of(t.frames(), t.audio())),
-        remaining(deadline));
+        admin, group, Drain.endOffsets(admin, List.of(t.frames(), t.audio())), remaining(deadline));
+    if (processor != null && site.vlm() != null) {
+      // The model answers after the frames are processed: wait for its calls, then its answers.
+      while (!processor.vlmIdle()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the model's calls did not end in time");
+        }
+        Thread.sleep(100);
+      }
+      Drain.await(
+          admin, group, Drain.endOffsets(admin, List.of(t.vlmAnswers())), remaining(deadline));
+    }
   }
 
   private static Duration remaining(long deadlineNanos) {

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.agent.AgentProducer;
-import dev.vigil.config.Box;
 import dev.vigil.config.Json;
-import dev.vigil.config.Person;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
-import dev.vigil.inference.FrameAnalysis;
-import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.processor.ProcessorApp;
 import java.nio.file.Path;
@@ -38,19 +34,6 @@ class ViolationCommitIT {
   private static final long LONG_COMMIT_INTERVAL_MS = 120_000;
 
   @TempDir Path dir;
-
-  /** Sees one standing person in every frame. */
-  private static final class OnePerson implements FrameAnalyzer {
-    @Override
-    public FrameAnalysis analyze(byte[] encodedImage) {
-      Person p =
-          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
-      return new FrameAnalysis(640, 480, List.of(p), Map.of("decode", 0.0, "model", 0.0));
-    }
-
-    @Override
-    public void close() {}
-  }
 
   @Test
   void shouldPublishAViolationLongBeforeTheCommitIntervalEnds() throws Exception {

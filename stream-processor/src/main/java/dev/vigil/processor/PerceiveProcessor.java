@@ -7,6 +7,7 @@ import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.vlm.VlmDispatcher;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,6 +25,7 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
   private final SnapshotStore snapshots;
   private final InputCheck check;
   private final Map<String, SiteConfig.Camera> cameras;
+  private final VlmDispatcher vlm;
   private ProcessorContext<String, Object> context;
 
   PerceiveProcessor(
@@ -31,6 +33,20 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
       VigilMetrics metrics,
       SnapshotStore snapshots,
       Map<String, SiteConfig.Camera> cameras) {
+    this(analyzer, metrics, snapshots, cameras, null);
+  }
+
+  /**
+   * @param vlm holds each camera's latest frame for the multimodal model to be asked about, or null
+   *     when the site has no model
+   */
+  PerceiveProcessor(
+      FrameAnalyzer analyzer,
+      VigilMetrics metrics,
+      SnapshotStore snapshots,
+      Map<String, SiteConfig.Camera> cameras,
+      VlmDispatcher vlm) {
+    this.vlm = vlm;
     this.analyzer = analyzer;
     this.metrics = metrics;
     this.snapshots = snapshots;
@@ -75,6 +91,9 @@ final class PerceiveProcessor implements Processor<String, byte[], String, Objec
     }
     analysis.timingsMs().forEach((stage, ms) -> metrics.stage(stage, ms / 1000.0));
     snapshots.offer(camera, record.value(), analysis.people(), record.timestamp());
+    if (vlm != null) {
+      vlm.frame(camera, record.timestamp(), record.value());
+    }
     long seq = VigilHeaders.getLong(record.headers(), VigilHeaders.SEQ, -1);
     DetectedFrame frame =
         new DetectedFrame(

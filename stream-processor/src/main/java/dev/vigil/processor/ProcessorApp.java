@@ -5,10 +5,14 @@ import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.inference.FrameAnalyzer;
+import dev.vigil.inference.vlm.VlmClient;
 import dev.vigil.processor.dashboard.DashboardServer;
 import dev.vigil.processor.dashboard.DashboardTopology;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.vlm.AnswerLog;
+import dev.vigil.processor.vlm.VlmDispatcher;
+import dev.vigil.processor.vlm.VlmMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,7 +38,12 @@ public final class ProcessorApp implements AutoCloseable {
   private final VigilMetrics metrics = new VigilMetrics();
   private final SnapshotStore snapshots = new SnapshotStore();
   private final HostInfo self;
+  private final AnswerLog answerLog;
+  private final VlmDispatcher vlm;
   private DashboardServer dashboard;
+
+  /** How long the start may take to read back the answers already recorded. */
+  private static final Duration READ_ANSWERS_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * Tunables of the streams app.
@@ -129,10 +138,40 @@ public final class ProcessorApp implements AutoCloseable {
       FrameAnalyzer analyzer,
       Supplier<AudioSnippetAnalyzer> audio,
       Options options) {
+    this(kafka, topics, cameras, analyzer, audio, options, null);
+  }
+
+  /**
+   * As {@link #ProcessorApp(SiteConfig.Kafka, Topics, Map, FrameAnalyzer, Supplier, Options)}, with
+   * {@code vlm} answering the prompts outside the language; null for none. The answers already on
+   * {@code vigil.vlm-answers} are read first, so a replay does not ask again.
+   */
+  public ProcessorApp(
+      SiteConfig.Kafka kafka,
+      Topics topics,
+      Map<String, SiteConfig.Camera> cameras,
+      FrameAnalyzer analyzer,
+      Supplier<AudioSnippetAnalyzer> audio,
+      Options options,
+      SiteConfig.Vlm vlm) {
+    if (vlm == null) {
+      this.answerLog = null;
+      this.vlm = null;
+    } else {
+      this.answerLog = new AnswerLog(kafka, topics.vlmAnswers());
+      this.vlm =
+          new VlmDispatcher(
+              vlm,
+              new VlmClient(vlm),
+              answerLog,
+              AnswerLog.answered(kafka, topics.vlmAnswers(), READ_ANSWERS_TIMEOUT),
+              System::currentTimeMillis);
+      LOG.info("prompts outside the language go to {}", vlm);
+    }
     this.streams =
         new KafkaStreams(
             DashboardTopology.addTo(
-                VigilTopology.build(topics, analyzer, cameras, audio, metrics, snapshots),
+                VigilTopology.build(topics, analyzer, cameras, audio, metrics, snapshots, this.vlm),
                 topics,
                 metrics),
             streamsConfig(kafka, topics, options, metrics));
@@ -206,6 +245,16 @@ public final class ProcessorApp implements AutoCloseable {
     return metrics;
   }
 
+  /** True when the model route has nothing waiting or in flight (always, without a model). */
+  public boolean vlmIdle() {
+    return vlm == null || vlm.idle();
+  }
+
+  /** The model route's metrics, or null when the site has no model. */
+  public VlmMetrics vlmMetrics() {
+    return vlm == null ? null : vlm.metrics();
+  }
+
   /**
    * Serves the dashboard at {@code /}, the REST API at {@code /api/*} and Prometheus metrics at
    * {@code /metrics}; closed with this app.
@@ -223,6 +272,10 @@ public final class ProcessorApp implements AutoCloseable {
       dashboard.close();
     }
     streams.close(Duration.ofSeconds(30));
+    if (vlm != null) {
+      vlm.close();
+      answerLog.close();
+    }
     DeadLetterHandler.closeProducers();
   }
 }

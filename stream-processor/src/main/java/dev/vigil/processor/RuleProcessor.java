@@ -6,6 +6,7 @@ import dev.vigil.config.Observation;
 import dev.vigil.config.Person;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
+import dev.vigil.config.VlmAnswer;
 import dev.vigil.inference.Scene;
 import dev.vigil.inference.prompt.CompiledPrompt;
 import dev.vigil.processor.dashboard.VigilMetrics;
@@ -13,6 +14,8 @@ import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleSettings;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.rules.TemporalRule;
+import dev.vigil.processor.vlm.VlmDispatcher;
+import dev.vigil.processor.vlm.VlmRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +42,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * while it is silent on its last timestamp moved on by the wall clock. A camera silent for its
  * {@code offline_after_s} goes offline: its open violations resolve with reason {@code
  * camera_offline} and its rules start fresh when it returns.
+ *
+ * <p>Prompts answered by the multimodal model step the same rules on the model's answers, which
+ * arrive as {@link VlmAnswer} records of {@code vigil.vlm-answers}: on a frame the rules only ask
+ * (through {@link VlmDispatcher}, which never blocks) while the prompt's gate holds, and count the
+ * prompt as false while it does not. An unknown answer steps nothing: it is neither yes nor no.
  */
-final class RuleProcessor implements Processor<String, Observation, String, Object> {
+final class RuleProcessor implements Processor<String, Object, String, Object> {
   static final String NAME = "rules";
   static final String VIOLATIONS_SINK = "violations-sink";
   static final String OBSERVATIONS_SINK = "observations-sink";
@@ -59,17 +67,29 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
 
   private final Map<String, SiteConfig.Camera> cameras;
   private final VigilMetrics metrics;
-  private final PromptCatalog catalog = new PromptCatalog();
+  private final VlmDispatcher vlm;
+  private final PromptCatalog catalog;
   private final Map<String, Map<String, Object>> statusSent = new HashMap<>();
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, RuleState> ruleStates;
   private KeyValueStore<String, byte[]> prompts;
   private KeyValueStore<String, CameraClock> clocks;
+  private AlertVerifier verifier;
   private long startedAt;
 
   RuleProcessor(Map<String, SiteConfig.Camera> cameras, VigilMetrics metrics) {
+    this(cameras, metrics, null);
+  }
+
+  /**
+   * @param vlm asks the multimodal model, or null when the site has none (prompts outside the
+   *     language are then rejected)
+   */
+  RuleProcessor(Map<String, SiteConfig.Camera> cameras, VigilMetrics metrics, VlmDispatcher vlm) {
     this.cameras = cameras;
     this.metrics = metrics;
+    this.vlm = vlm;
+    this.catalog = new PromptCatalog(vlm == null ? null : vlm.model());
   }
 
   @Override
@@ -78,6 +98,15 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     this.ruleStates = context.getStateStore(VigilTopology.RULE_STATE_STORE);
     this.prompts = context.getStateStore(VigilTopology.PROMPTS_STORE);
     this.clocks = context.getStateStore(VigilTopology.CAMERA_CLOCK_STORE);
+    if (vlm != null) {
+      this.verifier =
+          new AlertVerifier(
+              context.getStateStore(VigilTopology.PENDING_ALERTS_STORE),
+              vlm,
+              cameras,
+              vlm.timeoutMs() + AlertVerifier.GRACE_MS,
+              (v, ts) -> publish(v.camera(), v.prompt().id(), v, ts));
+    }
     this.startedAt = context.currentSystemTimeMs();
     // Wall clock, not stream time: prompt changes and silent cameras must be acted on even when
     // nothing arrives, and one camera's timestamps must never move another's rules.
@@ -89,9 +118,13 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
   }
 
   @Override
-  public void process(Record<String, Observation> record) {
+  public void process(Record<String, Object> record) {
     long t0 = System.nanoTime();
-    answer(record);
+    if (record.value() instanceof VlmAnswer a) {
+      modelAnswered(record.key(), a, record.timestamp());
+    } else {
+      answer(record.withValue((Observation) record.value()));
+    }
     metrics.stage("rules", (System.nanoTime() - t0) / 1e9);
   }
 
@@ -102,8 +135,13 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     Scene scene = new Scene(camera, record.timestamp(), obs.people(), obs.audio());
     double calibration = calibrationDb(camera);
     Map<String, Observation.PromptAnswer> answers = new TreeMap<>();
+    List<VlmRequest> ask = new ArrayList<>();
     for (PromptCatalog.Entry prompt : acceptedPrompts()) {
       if (!prompt.spec().appliesTo(camera)) {
+        continue;
+      }
+      if (prompt.vlm() != null) {
+        answers.put(prompt.id(), askModel(camera, prompt, obs, record.timestamp(), ask));
         continue;
       }
       CompiledPrompt compiled = prompt.compiled();
@@ -126,7 +164,70 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
           new Observation.PromptAnswer(
               prompt.spec().text(), answerOrNull(answer), holds, violation));
     }
+    if (!ask.isEmpty()) {
+      vlm.offer(ask);
+    }
     context.forward(record.withValue((Object) obs.withAnswers(answers)), OBSERVATIONS_SINK);
+  }
+
+  /**
+   * A VLM prompt on one frame: while its gate holds, the model is asked (the answer steps the rule
+   * when it comes back); while it does not, the prompt counts as false, as a compiled prompt with
+   * nobody to match would.
+   */
+  private Observation.PromptAnswer askModel(
+      String camera, PromptCatalog.Entry prompt, Observation obs, long ts, List<VlmRequest> ask) {
+    String key = Violation.key(camera, prompt.id());
+    RuleState state = current(key, ruleStates.get(key), prompt);
+    if (ModelGate.holds(prompt.vlm(), obs.people())) {
+      if (vlm != null) {
+        ask.add(ModelGate.ask(camera, prompt.id(), prompt.vlm(), cameras.get(camera), ts));
+      }
+    } else {
+      TemporalRule.Step step = rule(camera, prompt).step(state, ts, false, 0);
+      ruleStates.put(key, step.state().withMeaning(prompt.canonical()));
+      if (step.event() != null) {
+        emit(camera, prompt, step.event(), Evidence.none(), ts);
+      }
+      state = step.state();
+    }
+    boolean active = state.phase() != RuleState.Phase.IDLE;
+    return new Observation.PromptAnswer(
+        prompt.spec().text(),
+        active ? answerOrNull(state.answer()) : null,
+        active,
+        state.phase() == RuleState.Phase.OPEN ? "open" : "none");
+  }
+
+  /**
+   * The model answered a VLM prompt about the frame at {@code ts}: steps its rule, unless the
+   * answer is unknown or stale (the prompt changed or went away since it was asked).
+   */
+  private void modelAnswered(String camera, VlmAnswer a, long ts) {
+    if (VlmAnswer.VERIFY.equals(a.kind())) {
+      if (verifier != null) {
+        verifier.verdict(a);
+      }
+      return;
+    }
+    PromptCatalog.Entry prompt = activeById().get(a.promptId());
+    if (prompt == null
+        || prompt.vlm() == null
+        || !prompt.spec().appliesTo(camera)
+        || !prompt.canonical().equals(a.meaning())
+        || a.unknown()) {
+      return;
+    }
+    String key = Violation.key(camera, prompt.id());
+    RuleState state = current(key, ruleStates.get(key), prompt);
+    double answer = a.value() == null ? 0 : a.value();
+    TemporalRule.Step step = rule(camera, prompt).step(state, ts, a.holds(), answer);
+    ruleStates.put(key, step.state().withMeaning(prompt.canonical()));
+    if (step.event() != null) {
+      Violation.ModelVerdict verdict =
+          new Violation.ModelVerdict(a.model(), "answer", a.verdict(), a.confidence(), a.reason());
+      emit(camera, prompt, step.event(), Evidence.none(), ts, verdict);
+    }
   }
 
   /**
@@ -207,9 +308,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
 
   private TemporalRule rule(String camera, PromptCatalog.Entry prompt) {
     return new TemporalRule(
-        camera,
-        prompt.id(),
-        RuleSettings.of(prompt.compiled().forSeconds(), prompt.spec().cooldownS()));
+        camera, prompt.id(), RuleSettings.of(prompt.forSeconds(), prompt.spec().cooldownS()));
   }
 
   private double calibrationDb(String camera) {
@@ -226,7 +325,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     if (state == null) {
       return RuleState.initial();
     }
-    String meaning = prompt.compiled().canonical();
+    String meaning = prompt.canonical();
     if (state.meaning() == null || state.meaning().equals(meaning)) {
       return state;
     }
@@ -248,6 +347,9 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
   /** Wall-clock housekeeping, every second. */
   private void tick(long now) {
     retireStaleRules();
+    if (verifier != null) {
+      verifier.expire(now);
+    }
     List<KeyValue<String, CameraClock>> all = new ArrayList<>();
     try (KeyValueIterator<String, CameraClock> it = clocks.all()) {
       it.forEachRemaining(all::add);
@@ -325,8 +427,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
       PromptCatalog.Entry prompt = active.get(promptIdOf(kv.key));
       if (prompt == null || !prompt.spec().appliesTo(cameraOf(kv.key))) {
         end(kv.key, kv.value, null, Violation.REASON_PROMPT_REMOVED, kv.value.lastSeen());
-      } else if (kv.value.meaning() != null
-          && !kv.value.meaning().equals(prompt.compiled().canonical())) {
+      } else if (kv.value.meaning() != null && !kv.value.meaning().equals(prompt.canonical())) {
         end(kv.key, kv.value, prompt, Violation.REASON_PROMPT_CHANGED, kv.value.lastSeen());
       }
     }
@@ -401,7 +502,7 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         if (kv.value != null) {
-          current.put(kv.key, catalog.get(kv.key, kv.value).status());
+          current.put(kv.key, withModelStatus(catalog.get(kv.key, kv.value)));
         }
       }
     }
@@ -421,12 +522,37 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
     }
   }
 
+  /**
+   * The prompt's status, and for a prompt the model answers, whether the model can be reached
+   * ("model unreachable: 401 ...").
+   */
+  private Map<String, Object> withModelStatus(PromptCatalog.Entry e) {
+    Map<String, Object> status = e.status();
+    PromptCatalog.Entry running = e.toRun();
+    if (vlm != null && running != null && (running.vlm() != null || running.spec().verified())) {
+      String problem = vlm.health(e.id());
+      status = new LinkedHashMap<>(status);
+      status.put("model_status", problem == null ? "ok" : problem);
+    }
+    return status;
+  }
+
   private void emit(
       String camera,
       PromptCatalog.Entry prompt,
       TemporalRule.Event event,
       Violation.Evidence evidence,
       long timestamp) {
+    emit(camera, prompt, event, evidence, timestamp, null);
+  }
+
+  private void emit(
+      String camera,
+      PromptCatalog.Entry prompt,
+      TemporalRule.Event event,
+      Violation.Evidence evidence,
+      long timestamp,
+      Violation.ModelVerdict verdict) {
     Violation v =
         new Violation(
             Violation.SCHEMA,
@@ -438,11 +564,28 @@ final class RuleProcessor implements Processor<String, Observation, String, Obje
             event.started(),
             event.ended(),
             prompt.spec().severity(),
-            evidence);
+            evidence,
+            null,
+            verdict);
+    if (verifier != null
+        && Violation.OPEN.equals(v.state())
+        && prompt.compiled() != null
+        && prompt.spec().verified()) {
+      // The model confirms it on this frame first; the alert waits, the stream does not.
+      verifier.hold(prompt, v, timestamp, context.currentSystemTimeMs());
+      return;
+    }
     forwardViolation(camera, prompt.id(), v, timestamp);
   }
 
   private void forwardViolation(String camera, String promptId, Violation v, long timestamp) {
+    if (verifier != null && !Violation.OPEN.equals(v.state()) && verifier.follows(v)) {
+      return;
+    }
+    publish(camera, promptId, v, timestamp);
+  }
+
+  private void publish(String camera, String promptId, Violation v, long timestamp) {
     context.forward(
         new Record<String, Object>(Violation.key(camera, promptId), v, timestamp), VIOLATIONS_SINK);
     commitSoon();

@@ -4,6 +4,7 @@ import dev.vigil.config.Json;
 import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.config.VlmAnswer;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.processor.dashboard.EvidenceCapture;
 import dev.vigil.processor.dashboard.EvidenceSnapshots;
@@ -13,6 +14,9 @@ import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleState;
 import dev.vigil.processor.scene.AudioWindow;
 import dev.vigil.processor.scene.CameraState;
+import dev.vigil.processor.vlm.VlmDispatcher;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,13 +30,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * vigil.frames ─► perceive ─► scene ─► rules ─► vigil.observations, vigil.violations,
- *                    │            ▲                vigil.prompt-status, vigil.camera-status
- *                    ▼            └── audio ◄─ vigil.audio
- *                vigil.dlq       (prompts: global store of vigil.prompts)
+ *                    │            ▲      ▲         vigil.prompt-status, vigil.camera-status
+ *                    ▼            │      └── vigil.vlm-answers ◄─ model calls (VlmDispatcher)
+ *                vigil.dlq        └── audio ◄─ vigil.audio
+ *                                (prompts: global store of vigil.prompts)
  * </pre>
  *
- * Frames, audio and audio features share stores, so their topics must have the same partition count
- * (all are keyed by camera).
+ * Frames, audio, audio features and the model's answers share stores, so their topics must have the
+ * same partition count (all are keyed by camera).
  */
 public final class VigilTopology {
   public static final String CAMERA_STATE_STORE = "camera-state";
@@ -47,6 +52,9 @@ public final class VigilTopology {
 
   /** Stage of the JSON serialisation of output records (part of rules). */
   public static final String OUTPUT_SERDE = "output_serde";
+
+  static final String VLM_ANSWERS_SOURCE = "vlm-answers-source";
+  public static final String PENDING_ALERTS_STORE = "vlm-pending-alerts";
 
   private VigilTopology() {}
 
@@ -79,6 +87,22 @@ public final class VigilTopology {
       Supplier<AudioSnippetAnalyzer> audioAnalyzers,
       VigilMetrics metrics,
       SnapshotStore snapshots) {
+    return build(topics, analyzer, cameras, audioAnalyzers, metrics, snapshots, null);
+  }
+
+  /**
+   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier, VigilMetrics, SnapshotStore)}, with
+   * {@code vlm} answering the prompts outside the language (null when the site has no model). Owned
+   * by the caller, who closes it after the streams app.
+   */
+  public static Topology build(
+      Topics topics,
+      FrameAnalyzer analyzer,
+      Map<String, SiteConfig.Camera> cameras,
+      Supplier<AudioSnippetAnalyzer> audioAnalyzers,
+      VigilMetrics metrics,
+      SnapshotStore snapshots,
+      VlmDispatcher vlm) {
     Topology t = new Topology();
     var strings = Serdes.String();
     var bytes = Serdes.ByteArray();
@@ -92,7 +116,7 @@ public final class VigilTopology {
         topics.audioFeatures());
     t.addProcessor(
         PerceiveProcessor.NAME,
-        () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras),
+        () -> new PerceiveProcessor(analyzer, metrics, snapshots, cameras, vlm),
         "frames-source");
     t.addProcessor(
         AudioProcessor.NAME,
@@ -104,8 +128,20 @@ public final class VigilTopology {
         "audio-features-source");
     t.addProcessor(
         SceneProcessor.NAME, () -> new SceneProcessor(cameras, metrics), PerceiveProcessor.NAME);
+    List<String> ruleInputs = new ArrayList<>(List.of(SceneProcessor.NAME));
+    if (vlm != null) {
+      // The model's answers step the same rules; a site without a model needs no such topic.
+      t.addSource(
+          VLM_ANSWERS_SOURCE,
+          strings.deserializer(),
+          new JsonSerde<>(VlmAnswer.class).deserializer(),
+          topics.vlmAnswers());
+      ruleInputs.add(VLM_ANSWERS_SOURCE);
+    }
     t.addProcessor(
-        RuleProcessor.NAME, () -> new RuleProcessor(cameras, metrics), SceneProcessor.NAME);
+        RuleProcessor.NAME,
+        () -> new RuleProcessor(cameras, metrics, vlm),
+        ruleInputs.toArray(String[]::new));
 
     t.addSink(
         DeadLetters.SINK,
@@ -171,6 +207,14 @@ public final class VigilTopology {
             strings,
             TimedSerde.of(STORE_SERDE, new JsonSerde<>(RuleState.class), metrics)),
         RuleProcessor.NAME);
+    if (vlm != null) {
+      t.addStateStore(
+          Stores.keyValueStoreBuilder(
+              Stores.inMemoryKeyValueStore(PENDING_ALERTS_STORE),
+              strings,
+              new JsonSerde<>(PendingAlert.class)),
+          RuleProcessor.NAME);
+    }
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPTS_STORE), strings, bytes)
             .withLoggingDisabled(),

@@ -1,0 +1,151 @@
+package dev.vigil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.agent.AgentProducer;
+import dev.vigil.config.JsonSerde;
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Violation;
+import dev.vigil.deploy.embedded.EmbeddedKafka;
+import dev.vigil.inference.audio.AudioAnalyzer;
+import dev.vigil.inference.vlm.FakeChatServer;
+import dev.vigil.inference.vlm.FakeChatServer.Reply;
+import dev.vigil.inference.vlm.TestImages;
+import dev.vigil.processor.ProcessorApp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A prompt outside the language, end to end on the embedded broker: the processor asks a model
+ * behind a loopback chat-completions server, the answers travel through {@code vigil.vlm-answers},
+ * and the same temporal rules open and resolve the violation. A second processor replaying the same
+ * frames from the start reuses the recorded answers and calls the model no more. The person
+ * detector is replaced by one that always sees a person (the cheap gate holds); broker, Streams,
+ * transactions, client and wire format are real.
+ */
+class VlmRouteIT {
+  private static final String EXIT = "Is the fire exit blocked?";
+  private static final byte[] FRAME = TestImages.jpeg(160, 120);
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldOpenAndResolveAViolationFromTheModelAndReplayWithoutCallingAgain() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+        FakeChatServer model =
+            FakeChatServer.start(Reply.answer(true, 0.92, "boxes block the exit door"))) {
+      SiteConfig.Vlm vlm = SiteConfig.Vlm.of(model.baseUrl(), "fake-vl").withMinIntervalS(0);
+      SiteConfig oneCamera =
+          TestSites.oneCamera(
+              "vlm", kafka.bootstrapServers(), "tcp://localhost:1", "cam", dir.resolve("x.mp4"));
+      SiteConfig site =
+          new SiteConfig(
+                  oneCamera.site(),
+                  oneCamera.kafka(),
+                  oneCamera.mqtt(),
+                  oneCamera.model(),
+                  oneCamera.cameras(),
+                  List.of(new PromptSpec("exit", EXIT, List.of(), 0, "critical")))
+              .withVlm(vlm);
+      try (VigilParts parts = VigilParts.open(site, dir.resolve("parts"))) {
+        parts.provisionAndSeed();
+      }
+      long base = System.currentTimeMillis() - 60_000;
+      List<Violation> firstRun;
+      try (ProcessorApp processor = processor(site, "vlm-it", vlm);
+          Producer<String, byte[]> frames =
+              AgentProducer.createKafkaProducer(kafka.bootstrapServers(), Map.of())) {
+        started(processor);
+        send(frames, site, 0, 3, base);
+        List<Violation> open = await(site, v -> v.state().equals(Violation.OPEN), 1);
+        assertThat(open.get(0).model().name()).isEqualTo("fake-vl");
+        assertThat(open.get(0).model().reason()).isEqualTo("boxes block the exit door");
+
+        model.reply(Reply.answer(false, 0.9, "the exit is clear"));
+        send(frames, site, 8, 11, base);
+        firstRun = await(site, v -> v.state().equals(Violation.RESOLVED), 1);
+      }
+      int calls = model.requests().size();
+      assertThat(calls).isGreaterThanOrEqualTo(2);
+
+      // Replay: a new application reads the same frames and answers from the start.
+      try (ProcessorApp replay = processor(site, "vlm-it-replay", vlm)) {
+        started(replay);
+        List<Violation> again = await(site, v -> v.state().equals(Violation.RESOLVED), 2);
+        assertThat(again.get(1).id()).isEqualTo(firstRun.get(0).id());
+        assertThat(model.requests()).as("no call made by the replay").hasSize(calls);
+        assertThat(replay.vlmMetrics().skipped("recorded")).isGreaterThanOrEqualTo(2);
+      }
+    }
+  }
+
+  private ProcessorApp processor(SiteConfig site, String appId, SiteConfig.Vlm vlm) {
+    return new ProcessorApp(
+        site.kafka(),
+        site.topics(),
+        Map.of("cam", site.cameras().get(0)),
+        new OnePerson(),
+        () -> new AudioAnalyzer()::analyze,
+        new ProcessorApp.Options(appId, dir.resolve(appId), 1, 100),
+        vlm);
+  }
+
+  private static void started(ProcessorApp processor) throws InterruptedException {
+    processor.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (processor.streams().state() != KafkaStreams.State.RUNNING
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(processor.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  /** Frames {@code from..to} (inclusive), one a second of event time after {@code base}. */
+  private static void send(
+      Producer<String, byte[]> frames, SiteConfig site, int from, int to, long base) {
+    for (int s = from; s <= to; s++) {
+      frames.send(
+          AgentProducer.frameRecord(
+              site.topics(), "cam", s, FRAME, 160, 120, 1, true, base + 1_000L * s));
+    }
+    frames.flush();
+  }
+
+  /** Waits until {@code n} committed violations match, and returns them in order. */
+  private static List<Violation> await(SiteConfig site, Predicate<Violation> which, int n) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafka().bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "vlm-it-reader-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<Violation> out = new ArrayList<>();
+    try (KafkaConsumer<String, Violation> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), JsonSerde.violation().deserializer())) {
+      c.subscribe(List.of(site.topics().violations()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (out.size() < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, Violation> r : c.poll(Duration.ofMillis(200))) {
+          if (which.test(r.value())) {
+            out.add(r.value());
+          }
+        }
+      }
+    }
+    assertThat(out).as("committed violations matching").hasSizeGreaterThanOrEqualTo(n);
+    return out;
+  }
+}
