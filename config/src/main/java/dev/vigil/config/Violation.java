@@ -95,6 +95,13 @@ public record Violation(
         model);
   }
 
+  /** This event with {@code evidence} instead of its own. */
+  public Violation withEvidence(Evidence evidence) {
+    return new Violation(
+        schema, id, state, camera, prompt, answer, started, ended, severity, evidence, reason,
+        model);
+  }
+
   /** This event in {@code state}, such as {@link #REJECTED}. */
   public Violation withState(String state) {
     return new Violation(

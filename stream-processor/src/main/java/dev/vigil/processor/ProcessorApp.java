@@ -166,6 +166,7 @@ public final class ProcessorApp implements AutoCloseable {
               answerLog,
               AnswerLog.answered(kafka, topics.vlmAnswers(), READ_ANSWERS_TIMEOUT),
               System::currentTimeMillis);
+      metrics.include(this.vlm.metrics()::render);
       LOG.info("prompts outside the language go to {}", vlm);
     }
     this.streams =

@@ -81,18 +81,7 @@ public final class EvidenceCapture implements Processor<String, Object, String, 
             ? new Violation.Evidence(null, null, null, EvidenceSnapshots.path(v.camera(), v.id()))
             : new Violation.Evidence(
                 e.boxes(), e.counts(), e.audio(), EvidenceSnapshots.path(v.camera(), v.id()));
-    return new Violation(
-        v.schema(),
-        v.id(),
-        v.state(),
-        v.camera(),
-        v.prompt(),
-        v.answer(),
-        v.started(),
-        v.ended(),
-        v.severity(),
-        named,
-        v.reason());
+    return v.withEvidence(named);
   }
 
   private void purge(long now) {

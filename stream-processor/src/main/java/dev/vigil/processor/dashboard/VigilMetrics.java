@@ -60,6 +60,8 @@ public final class VigilMetrics {
           "reason");
   private final Map<String, Double> cameraOnline = new ConcurrentHashMap<>();
   private final Map<String, DoubleAdder[]> stages = new ConcurrentHashMap<>();
+  private final List<java.util.function.Supplier<String>> included =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<List<String>, Double> lagValues = new ConcurrentHashMap<>();
   private final List<Supplier<Map<List<String>, Double>>> lagSources = new CopyOnWriteArrayList<>();
 
@@ -199,7 +201,13 @@ public final class VigilMetrics {
     for (var e : sorted(lag)) {
       sample(out, "vigil_consumer_lag", List.of("topic", "partition"), e.getKey(), e.getValue());
     }
+    included.forEach(part -> out.append(part.get()));
     return out.toString();
+  }
+
+  /** Adds another part's metrics (text format) to {@link #render}, such as the model route's. */
+  public void include(java.util.function.Supplier<String> part) {
+    included.add(part);
   }
 
   private static void header(StringBuilder out, String name, String help, String type) {

@@ -45,7 +45,8 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
     if (metrics != null) {
       metrics.violation(v.state());
     }
-    if (Violation.RESOLVED.equals(v.state())) {
+    // A rejected event is an alert the model held back (verify_mode gate): never open.
+    if (Violation.RESOLVED.equals(v.state()) || Violation.REJECTED.equals(v.state())) {
       open.delete(v.id());
     } else {
       open.put(v.id(), v);
@@ -56,8 +57,11 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
 
   /** Counts the episode in the hour its condition began, once per id. */
   private void countEpisode(Violation v) {
-    if (Violation.RESOLVED.equals(v.state()) || v.camera() == null || v.prompt() == null) {
-      return; // an episode is counted by its open (or update) event
+    if (Violation.RESOLVED.equals(v.state())
+        || Violation.REJECTED.equals(v.state())
+        || v.camera() == null
+        || v.prompt() == null) {
+      return; // an episode is counted by its open (or update) event; a rejected one never opened
     }
     long hour = HourlyRetention.hourOf(v.started());
     if (!hourlyRetention.admit(hourly, hour)) {

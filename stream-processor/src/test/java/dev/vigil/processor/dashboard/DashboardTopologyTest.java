@@ -138,6 +138,18 @@ class DashboardTopologyTest {
   }
 
   @Test
+  void shouldNotListAnAlertTheModelRejectedAsOpen() throws Exception {
+    try (TopologyTestDriver d = DashboardFixtures.driver(new VigilMetrics())) {
+      TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);
+      in.pipeInput("cam-1/p1", violation("cam-1", "p1", Violation.REJECTED, 2.0, T0), T0);
+
+      JsonNode open =
+          json(new DashboardApi(d::getKeyValueStore).get("/api/violations/open")).get("violations");
+      assertThat(open).isEmpty();
+    }
+  }
+
+  @Test
   void shouldKeepOnlyTodaysEventsWhenTheUtcDayChanges() throws Exception {
     try (TopologyTestDriver d = DashboardFixtures.driver(null)) {
       TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);

@@ -22,6 +22,15 @@ class VigilMetricsTest {
   }
 
   @Test
+  void shouldServeTheModelRoutesMetricsWithItsOwn() {
+    VigilMetrics m = new VigilMetrics();
+    dev.vigil.processor.vlm.VlmMetrics vlm = new dev.vigil.processor.vlm.VlmMetrics();
+    m.include(vlm::render);
+
+    assertThat(m.render()).contains("vigil_frames_in_total").contains("vigil_vlm_calls_total");
+  }
+
+  @Test
   void shouldSumTheTimeOfEachStage() {
     VigilMetrics m = new VigilMetrics();
     m.stage("model", 0.020);
