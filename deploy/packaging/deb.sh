@@ -30,7 +30,7 @@ chmod -R u=rwX,go=rX "$pkg/usr" "$pkg/etc" "$pkg/lib"
 size="$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)"
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$debian/control" >"$pkg/DEBIAN/control"
 deb="$target/vigil_${version}_amd64.deb"
-# Jars are compressed already: fast gzip, not xz (minutes for about 400 MB).
-dpkg-deb --root-owner-group -Zgzip -z1 --build "$pkg" "$deb" >/dev/null
+# Jars are compressed already: fast zstd, not xz (minutes for about 400 MB).
+dpkg-deb --root-owner-group -Zzstd -z1 --build "$pkg" "$deb" >/dev/null
 rm -rf "$target/deb"
 echo "deb: built $deb ($(stat -c %s "$deb") bytes)"

@@ -17,7 +17,12 @@ rm -rf "$context"
 mkdir -p "$context/models"
 cp -a "$target/vigil.jar" "$target/lib" "$here/vigil" "$here/vigil-healthcheck" "$context/"
 "$here/models.sh" "$context/models"
+previous="$(podman image inspect --format '{{.Id}}' "$VIGIL_IMAGE" 2>/dev/null || true)"
 # docker format: the OCI image format has no HEALTHCHECK.
 podman build --quiet --format docker --pull=never -t "$VIGIL_IMAGE" -f "$here/Containerfile" \
   "$context" >/dev/null
+# A rebuild leaves the previous image untagged; drop it so repeated runs do not fill the disk.
+if [[ -n "$previous" && "$previous" != "$(podman image inspect --format '{{.Id}}' "$VIGIL_IMAGE")" ]]; then
+  podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "image: built $VIGIL_IMAGE ($(podman image inspect --format '{{.Size}}' "$VIGIL_IMAGE") bytes)"

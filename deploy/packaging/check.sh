@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# CI packaging stage, run by .ci/run after `mvn -B verify` (it needs deploy/target's vigil.jar and
+# lib/): builds the base and vigil images, runs `vigil demo --exit-when-done` in the image, runs
+# deploy/compose on local images with podman-compose, builds and installs the Debian package, runs
+# the demo from the installed command and verifies the systemd unit. Needs root, podman,
+# podman-compose, runc, debootstrap and ../shared/data. Safe to run again: it reuses the base image
+# and removes its containers, volumes and the package it installed. A failed step says which.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+source "$here/podman-env.sh"
+data="$(cd "${VIGIL_SHARED_DATA:-$root/../shared/data}" 2>/dev/null && pwd)" || {
+  echo "packaging: FAILED: no sample footage: ${VIGIL_SHARED_DATA:-$root/../shared/data} is missing" >&2
+  exit 1
+}
+clip="video/face-demographics-walking.mp4"
+demo=vigil-ci-demo
+project=vigil-ci
+compose_dir="$PACKAGING_WORK/compose"
+started=$SECONDS
+
+say() { echo "packaging [$((SECONDS - started)) s]: $*"; }
+fail() {
+  echo "packaging: FAILED: $*" >&2
+  exit 1
+}
+compose() {
+  (cd "$compose_dir" && podman-compose -p "$project" -f compose.yaml -f ci/compose.ci.yaml "$@")
+}
+cleanup() {
+  podman rm -f -t 5 "$demo" >/dev/null 2>&1 || true
+  if [[ -f "$compose_dir/compose.yaml" ]]; then
+    compose down -v -t 10 >/dev/null 2>&1 || true
+  fi
+}
+# Waits up to $1 seconds for the HEALTHCHECK of container $2 to pass. podman runs health checks
+# with systemd timers, and this machine has no systemd, so the check is run here.
+await_healthy() {
+  local deadline=$((SECONDS + $1)) container=$2
+  until podman healthcheck run "$container" >/dev/null 2>&1; do
+    if [[ "$(podman inspect --format '{{.State.Running}}' "$container" 2>/dev/null)" != true ]]; then
+      podman logs --tail 30 "$container" >&2 || true
+      fail "container $container stopped before its health check passed"
+    fi
+    ((SECONDS < deadline)) || fail "container $container not healthy after $1 s: $(podman healthcheck run "$container" 2>&1)"
+    sleep 2
+  done
+}
+# podman logs an error for every health check it cannot hand to systemd; the checks are run here.
+without_systemd_noise() { grep -v 'unable to get systemd connection' >&2 || true; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+count_violations() { grep -c '^{.*"camera"' "$1" || true; }
+
+trap cleanup EXIT
+cleanup
+
+# 1. Images.
+"$here/base-image.sh"
+# podman works on some machines and not on others (cgroups, ulimits): find out once, and say why.
+if ! probe="$(podman run --rm --pull=never "$BASE_IMAGE" true 2>&1)"; then
+  echo "packaging: podman cannot run containers on this machine, so the image, demo-in-image and" \
+    "compose checks are SKIPPED. podman said: $probe" >&2
+  containers=no
+else
+  containers=yes
+fi
+
+if [[ $containers == yes ]]; then
+  "$here/image.sh"
+  [[ "$(podman image inspect --format '{{.Config.User}}' "$VIGIL_IMAGE")" == vigil ]] ||
+    fail "$VIGIL_IMAGE does not run as user vigil"
+
+  # 2. The demo in the image, with no network at all: the model must be inside.
+  say "demo in $VIGIL_IMAGE (no network, footage mounted read-only)"
+  podman run -d --name "$demo" --network none -v "$data:/data:ro" "$VIGIL_IMAGE" \
+    demo --source "/data/$clip" --exit-when-done >/dev/null 2> >(without_systemd_noise)
+  await_healthy 240 "$demo"
+  say "demo container healthy (HEALTHCHECK /health/live)"
+  rc="$(podman wait "$demo")"
+  podman logs "$demo" >"$PACKAGING_WORK/demo.out" 2>"$PACKAGING_WORK/demo.err"
+  [[ "$rc" == 0 ]] || {
+    tail -30 "$PACKAGING_WORK/demo.err" >&2
+    fail "vigil demo in $VIGIL_IMAGE exited $rc"
+  }
+  n="$(count_violations "$PACKAGING_WORK/demo.out")"
+  ((n > 0)) || fail "vigil demo in $VIGIL_IMAGE printed no violation (stdout in $PACKAGING_WORK/demo.out)"
+  say "demo in the image: exit 0, $n violation(s)"
+  podman rm "$demo" >/dev/null 2> >(without_systemd_noise)
+
+  # 3. Compose, with the CI override's local Kafka and mosquitto images.
+  podman image exists localhost/vigil-mosquitto:ci ||
+    podman build --quiet --network host --pull=never -t localhost/vigil-mosquitto:ci \
+      -f "$here/mosquitto.Containerfile" "$here" >/dev/null
+  rm -rf "$compose_dir"
+  cp -r "$root/deploy/compose" "$compose_dir"
+  password="$(openssl rand -hex 16)"
+  printf 'MQTT_PASSWORD=%s\nVIGIL_HTTP_TOKEN=%s\nVIGIL_METRICS_TOKEN=%s\n' \
+    "$password" "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" >"$compose_dir/vigil.env"
+  say "compose up (kafka, mqtt, processor, alerts, agent)"
+  VIGIL_SAMPLE_CLIP="$data/$clip" VIGIL_HTTP_PORT="$(free_port)" VIGIL_MQTT_PORT="$(free_port)" \
+    compose up -d >"$PACKAGING_WORK/compose-up.log" 2>&1 || {
+    tail -30 "$PACKAGING_WORK/compose-up.log" >&2
+    fail "podman-compose up failed (log: $PACKAGING_WORK/compose-up.log)"
+  }
+  mqtt="${project}_mqtt_1"
+  sub=(podman exec "$mqtt" mosquitto_sub -u vigil -P "$password" -i vigil-ci-watch -c -q 1
+    -t 'vigil/compose/+/violations')
+  # A persistent session, subscribed before any frame is processed, keeps the first violation.
+  deadline=$((SECONDS + 60))
+  until "${sub[@]}" -E >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || fail "the compose MQTT broker took no subscription in 60 s: $(podman logs --tail 10 "$mqtt" 2>&1)"
+    sleep 1
+  done
+  violation="$("${sub[@]}" -C 1 -W 300 -v 2>&1)" || {
+    for s in kafka processor alerts agent; do
+      echo "--- $s" >&2
+      podman logs --tail 15 "${project}_${s}_1" >&2 2>&1 || true
+    done
+    fail "no violation reached MQTT from compose in 300 s ($violation)"
+  }
+  say "compose: violation on MQTT: ${violation:0:160}"
+  for s in processor alerts agent; do
+    await_healthy 120 "${project}_${s}_1"
+  done
+  say "compose: processor, alerts and agent healthy"
+  compose down -v -t 10 >/dev/null 2>&1
+fi
+
+# 4. The Debian package: build, install, run from the installed command, verify the unit.
+"$here/deb.sh"
+apt-get install -y -qq --reinstall "$root"/deploy/target/vigil_*_amd64.deb >"$PACKAGING_WORK/apt.log" 2>&1 || {
+  tail -20 "$PACKAGING_WORK/apt.log" >&2
+  fail "apt-get install of the vigil package failed"
+}
+dpkg-query -W -f='${Conffiles}' vigil | grep -q ' /etc/vigil/site.yaml ' ||
+  fail "/etc/vigil/site.yaml is not a conffile of the package"
+say "demo from the installed /usr/bin/vigil"
+(cd "$PACKAGING_WORK" && HOME="$PACKAGING_WORK" VIGIL_MODEL_CACHE='' /usr/bin/vigil demo \
+  --source "$data/$clip" --exit-when-done --kafka-port 0 --mqtt-port 0 --http-port 0 \
+  >deb-demo.out 2>deb-demo.err) || {
+  tail -30 "$PACKAGING_WORK/deb-demo.err" >&2
+  fail "vigil demo from the installed package failed"
+}
+n="$(count_violations "$PACKAGING_WORK/deb-demo.out")"
+((n > 0)) || fail "vigil demo from the installed package printed no violation"
+say "installed demo: exit 0, $n violation(s)"
+# systemd-analyze verify only warns on most mistakes: any output is a failure.
+units="$(mktemp -d)"
+for part in agent processor alerts; do
+  ln -s /lib/systemd/system/vigil@.service "$units/vigil@$part.service"
+done
+verify="$(cd "$units" && systemd-analyze verify "$units"/vigil@*.service 2>&1)" ||
+  fail "systemd-analyze verify: $verify"
+[[ -z "$verify" ]] || fail "systemd-analyze verify: $verify"
+rm -rf "$units"
+say "systemd-analyze verify vigil@{agent,processor,alerts}.service: clean"
+apt-get purge -y -qq vigil >/dev/null 2>&1
+if [[ $containers == yes ]]; then
+  say "done: image, demo in the image, compose, Debian package"
+else
+  say "done: Debian package only (podman cannot run containers here, see above)"
+fi
