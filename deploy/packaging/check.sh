@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI packaging stage, run by .ci/run after `mvn -B verify` (it needs deploy/target's vigil.jar and
-# lib/): builds the base and vigil images, runs `vigil demo --exit-when-done` in the image, runs
-# deploy/compose on local images with podman-compose, builds and installs the Debian package, runs
-# the demo from the installed command and verifies the systemd unit. Needs root, podman,
+# lib/): validates deploy/k8s, builds the base and vigil images, runs `vigil demo --exit-when-done`
+# in the image, runs deploy/compose on local images with podman-compose, builds and installs the
+# Debian package, runs the demo from the installed command and verifies the systemd unit. Needs root, podman,
 # podman-compose, runc, debootstrap and ../shared/data. Safe to run again: it reuses the base image
 # and removes its containers, volumes and the package it installed. A failed step says which.
 set -euo pipefail
@@ -54,7 +54,16 @@ count_violations() { grep -c '^{.*"camera"' "$1" || true; }
 trap cleanup EXIT
 cleanup
 
-# 1. Images.
+# 1. Kubernetes manifests against the API schemas of the npm package kubernetes-models.
+k8s_tools="$PACKAGING_WORK/k8s-tools"
+if [[ ! -f "$k8s_tools/node_modules/kubernetes-models/package.json" ]]; then
+  npm install --silent --no-audit --no-fund --prefix "$k8s_tools" kubernetes-models@5.1.0 yaml@2.9.1 \
+    >/dev/null || fail "npm install kubernetes-models for the Kubernetes schemas failed"
+fi
+node "$here/k8s-validate.mjs" "$k8s_tools/node_modules" "$root"/deploy/k8s/*.yaml ||
+  fail "deploy/k8s does not validate (problems above)"
+
+# 2. Images.
 "$here/base-image.sh"
 # podman works on some machines and not on others (cgroups, ulimits): find out once, and say why.
 if ! probe="$(podman run --rm --pull=never "$BASE_IMAGE" true 2>&1)"; then
@@ -70,7 +79,7 @@ if [[ $containers == yes ]]; then
   [[ "$(podman image inspect --format '{{.Config.User}}' "$VIGIL_IMAGE")" == vigil ]] ||
     fail "$VIGIL_IMAGE does not run as user vigil"
 
-  # 2. The demo in the image, with no network at all: the model must be inside.
+  # 3. The demo in the image, with no network at all: the model must be inside.
   say "demo in $VIGIL_IMAGE (no network, footage mounted read-only)"
   podman run -d --name "$demo" --network none -v "$data:/data:ro" "$VIGIL_IMAGE" \
     demo --source "/data/$clip" --exit-when-done >/dev/null 2> >(without_systemd_noise)
@@ -87,7 +96,7 @@ if [[ $containers == yes ]]; then
   say "demo in the image: exit 0, $n violation(s)"
   podman rm "$demo" >/dev/null 2> >(without_systemd_noise)
 
-  # 3. Compose, with the CI override's local Kafka and mosquitto images.
+  # 4. Compose, with the CI override's local Kafka and mosquitto images.
   podman image exists localhost/vigil-mosquitto:ci ||
     podman build --quiet --network host --pull=never -t localhost/vigil-mosquitto:ci \
       -f "$here/mosquitto.Containerfile" "$here" >/dev/null
@@ -126,7 +135,7 @@ if [[ $containers == yes ]]; then
   compose down -v -t 10 >/dev/null 2>&1
 fi
 
-# 4. The Debian package: build, install, run from the installed command, verify the unit.
+# 5. The Debian package: build, install, run from the installed command, verify the unit.
 "$here/deb.sh"
 apt-get install -y -qq --reinstall "$root"/deploy/target/vigil_*_amd64.deb >"$PACKAGING_WORK/apt.log" 2>&1 || {
   tail -20 "$PACKAGING_WORK/apt.log" >&2
