@@ -32,6 +32,8 @@ cleanup() {
   if [[ -f "$compose_dir/compose.yaml" ]]; then
     compose down -v -t 10 >/dev/null 2>&1 || true
   fi
+  # podman-compose 1.0.3 leaves its network behind.
+  podman network rm -f "${project}_default" >/dev/null 2>&1 || true
 }
 # Waits up to $1 seconds for the HEALTHCHECK of container $2 to pass. podman runs health checks
 # with systemd timers, and this machine has no systemd, so the check is run here.
