@@ -19,7 +19,13 @@ project=vigil-ci
 compose_dir="$PACKAGING_WORK/compose"
 started=$SECONDS
 
+passed=0
 say() { echo "packaging [$((SECONDS - started)) s]: $*"; }
+# A check that passed: counted for the closing "N passed, N failed" line.
+ok() {
+  passed=$((passed + 1))
+  say "ok: $*"
+}
 fail() {
   echo "packaging: FAILED: $*" >&2
   exit 1
@@ -64,6 +70,7 @@ if [[ ! -f "$k8s_tools/node_modules/kubernetes-models/package.json" ]]; then
 fi
 node "$here/k8s-validate.mjs" "$k8s_tools/node_modules" "$root"/deploy/k8s/*.yaml ||
   fail "deploy/k8s does not validate (problems above)"
+ok "deploy/k8s valid against the Kubernetes API schemas"
 
 # 2. Images.
 "$here/base-image.sh"
@@ -80,13 +87,14 @@ if [[ $containers == yes ]]; then
   "$here/image.sh"
   [[ "$(podman image inspect --format '{{.Config.User}}' "$VIGIL_IMAGE")" == vigil ]] ||
     fail "$VIGIL_IMAGE does not run as user vigil"
+  ok "$VIGIL_IMAGE built, runs as user vigil"
 
   # 3. The demo in the image, with no network at all: the model must be inside.
   say "demo in $VIGIL_IMAGE (no network, footage mounted read-only)"
   podman run -d --name "$demo" --network none -v "$data:/data:ro" "$VIGIL_IMAGE" \
     demo --source "/data/$clip" --exit-when-done >/dev/null 2> >(without_systemd_noise)
   await_healthy 240 "$demo"
-  say "demo container healthy (HEALTHCHECK /health/live)"
+  ok "demo container healthy (HEALTHCHECK /health/live)"
   rc="$(podman wait "$demo")"
   podman logs "$demo" >"$PACKAGING_WORK/demo.out" 2>"$PACKAGING_WORK/demo.err"
   [[ "$rc" == 0 ]] || {
@@ -95,7 +103,7 @@ if [[ $containers == yes ]]; then
   }
   n="$(count_violations "$PACKAGING_WORK/demo.out")"
   ((n > 0)) || fail "vigil demo in $VIGIL_IMAGE printed no violation (stdout in $PACKAGING_WORK/demo.out)"
-  say "demo in the image: exit 0, $n violation(s)"
+  ok "demo in the image: exit 0, $n violation(s)"
   podman rm "$demo" >/dev/null 2> >(without_systemd_noise)
 
   # 4. Compose, with the CI override's local Kafka and mosquitto images.
@@ -129,11 +137,11 @@ if [[ $containers == yes ]]; then
     done
     fail "no violation reached MQTT from compose in 300 s ($violation)"
   }
-  say "compose: violation on MQTT: ${violation:0:160}"
+  ok "compose: violation on MQTT: ${violation:0:160}"
   for s in processor alerts agent; do
     await_healthy 120 "${project}_${s}_1"
   done
-  say "compose: processor, alerts and agent healthy"
+  ok "compose: processor, alerts and agent healthy"
   compose down -v -t 10 >/dev/null 2>&1
 fi
 
@@ -145,6 +153,7 @@ apt-get install -y -qq --reinstall "$root"/deploy/target/vigil_*_amd64.deb >"$PA
 }
 dpkg-query -W -f='${Conffiles}' vigil | grep -q ' /etc/vigil/site.yaml ' ||
   fail "/etc/vigil/site.yaml is not a conffile of the package"
+ok "package installed with apt, /etc/vigil/site.yaml a conffile"
 say "demo from the installed /usr/bin/vigil"
 (cd "$PACKAGING_WORK" && HOME="$PACKAGING_WORK" VIGIL_MODEL_CACHE='' /usr/bin/vigil demo \
   --source "$data/$clip" --exit-when-done --kafka-port 0 --mqtt-port 0 --http-port 0 \
@@ -154,7 +163,7 @@ say "demo from the installed /usr/bin/vigil"
 }
 n="$(count_violations "$PACKAGING_WORK/deb-demo.out")"
 ((n > 0)) || fail "vigil demo from the installed package printed no violation"
-say "installed demo: exit 0, $n violation(s)"
+ok "installed demo: exit 0, $n violation(s)"
 # systemd-analyze verify only warns on most mistakes: any output is a failure.
 units="$(mktemp -d)"
 for part in agent processor alerts; do
@@ -164,10 +173,11 @@ verify="$(cd "$units" && systemd-analyze verify "$units"/vigil@*.service 2>&1)" 
   fail "systemd-analyze verify: $verify"
 [[ -z "$verify" ]] || fail "systemd-analyze verify: $verify"
 rm -rf "$units"
-say "systemd-analyze verify vigil@{agent,processor,alerts}.service: clean"
+ok "systemd-analyze verify vigil@{agent,processor,alerts}.service: clean"
 apt-get purge -y -qq vigil >/dev/null 2>&1
 if [[ $containers == yes ]]; then
-  say "done: image, demo in the image, compose, Debian package"
+  echo "packaging: $passed passed, 0 failed"
 else
-  say "done: Debian package only (podman cannot run containers here, see above)"
+  echo "packaging: podman cannot run containers here (see above): image, demo in the image and compose skipped"
+  echo "packaging: $passed passed, 0 failed, 5 skipped"
 fi
