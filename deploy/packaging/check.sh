@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # CI packaging stage, run by .ci/run after `mvn -B verify` (it needs deploy/target's vigil.jar and
-# lib/): validates deploy/k8s and deploy/compose, builds the base and vigil images, runs `vigil demo --exit-when-done`
-# in the image, runs deploy/compose on local images with podman-compose, builds and installs the
-# Debian package, runs the demo from the installed command and verifies the systemd unit. Needs root, podman,
-# podman-compose, runc, debootstrap and ../shared/data. Safe to run again: it reuses the base image
-# and removes its containers, volumes and the package it installed. A failed step says which.
+# lib/): validates deploy/k8s and deploy/compose, builds the base and vigil images, runs `vigil demo
+# --exit-when-done` in the image, runs deploy/compose on local images with podman-compose, builds
+# and installs the Debian package, runs the demo from the installed command and verifies the
+# systemd unit. Needs root, podman, podman-compose, runc, debootstrap, npm and ../shared/data. Safe
+# to run again: it reuses the base image and removes its containers, volumes and the package it
+# installed. A failed step says which.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
