@@ -78,7 +78,7 @@ node "$here/compose-validate.mjs" "$node_tools/node_modules" "$root/deploy/compo
 ok "deploy/compose valid against the Compose Specification schema"
 
 # 2. Images.
-"$here/base-image.sh"
+"$here/base-image.sh" || fail "building $BASE_IMAGE failed (above)"
 # podman works on some machines and not on others (cgroups, ulimits): find out once, and say why.
 if ! probe="$(podman run --rm --pull=never "$BASE_IMAGE" true 2>&1)"; then
   echo "packaging: podman cannot run containers on this machine, so the image, demo-in-image and" \
@@ -89,7 +89,7 @@ else
 fi
 
 if [[ $containers == yes ]]; then
-  "$here/image.sh"
+  "$here/image.sh" || fail "building $VIGIL_IMAGE failed (above)"
   [[ "$(podman image inspect --format '{{.Config.User}}' "$VIGIL_IMAGE")" == vigil ]] ||
     fail "$VIGIL_IMAGE does not run as user vigil"
   ok "$VIGIL_IMAGE built, runs as user vigil"
@@ -114,7 +114,8 @@ if [[ $containers == yes ]]; then
   # 4. Compose, with the CI override's local Kafka and mosquitto images.
   podman image exists localhost/vigil-mosquitto:ci ||
     podman build --quiet --network host --pull=never -t localhost/vigil-mosquitto:ci \
-      -f "$here/mosquitto.Containerfile" "$here" >/dev/null
+      -f "$here/mosquitto.Containerfile" "$here" >/dev/null ||
+    fail "building the CI mosquitto image (apt-get install mosquitto in a container) failed"
   rm -rf "$compose_dir"
   cp -r "$root/deploy/compose" "$compose_dir"
   password="$(openssl rand -hex 16)"
@@ -151,7 +152,7 @@ if [[ $containers == yes ]]; then
 fi
 
 # 5. The Debian package: build, install, run from the installed command, verify the unit.
-"$here/deb.sh"
+"$here/deb.sh" || fail "building the Debian package failed (above)"
 apt-get install -y -qq --reinstall "$root"/deploy/target/vigil_*_amd64.deb >"$PACKAGING_WORK/apt.log" 2>&1 || {
   tail -20 "$PACKAGING_WORK/apt.log" >&2
   fail "apt-get install of the vigil package failed"
