@@ -114,8 +114,8 @@ if [[ $containers == yes ]]; then
   # 4. Compose, with the CI override's local Kafka and mosquitto images.
   podman image exists localhost/vigil-mosquitto:ci ||
     podman build --quiet --network host --pull=never -t localhost/vigil-mosquitto:ci \
-      -f "$here/mosquitto.Containerfile" "$here" >/dev/null ||
-    fail "building the CI mosquitto image (apt-get install mosquitto in a container) failed"
+      -f "$here/mosquitto.Containerfile" "$here" >"$PACKAGING_WORK/mosquitto-build.log" 2>&1 ||
+    fail "building the CI mosquitto image failed: $(tail -5 "$PACKAGING_WORK/mosquitto-build.log")"
   rm -rf "$compose_dir"
   cp -r "$root/deploy/compose" "$compose_dir"
   password="$(openssl rand -hex 16)"
