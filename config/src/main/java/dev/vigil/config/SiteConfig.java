@@ -36,6 +36,11 @@ public record SiteConfig(
     http = http == null ? HttpAccess.open() : http;
   }
 
+  /** This site with only {@code cameras}, such as the ones one camera host captures. */
+  public SiteConfig withCameras(List<Camera> cameras) {
+    return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
+  }
+
   /** A site with no multimodal-model endpoint. */
   public SiteConfig(
       String site,

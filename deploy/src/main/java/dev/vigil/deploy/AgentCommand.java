@@ -4,6 +4,8 @@ import dev.vigil.agent.AgentClock;
 import dev.vigil.agent.AgentOptions;
 import dev.vigil.config.SiteConfig;
 import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +35,14 @@ final class AgentCommand implements Callable<Integer> {
   long spoolMaxMb;
 
   @Option(
+      names = "--camera",
+      paramLabel = "ID",
+      description =
+          "Capture only this camera of the site (repeatable); by default every camera. One"
+              + " site.yaml serves the whole plant, and each camera host's agent names its own.")
+  List<String> only = new ArrayList<>();
+
+  @Option(
       names = "--realtime",
       description =
           "Replay files and image folders at their own pace (media clock), as a live camera would"
@@ -53,7 +63,7 @@ final class AgentCommand implements Callable<Integer> {
     if (spoolMaxMb < 1) {
       throw new VigilCli.UsageException("--spool-max-mb must be at least 1, not " + spoolMaxMb);
     }
-    SiteConfig site = options.load();
+    SiteConfig site = select(options.load(), only, options.config.toString());
     if (site.cameras().isEmpty()) {
       throw new VigilCli.UsageException(
           options.config + ": no cameras configured; add one under cameras:");
@@ -66,6 +76,37 @@ final class AgentCommand implements Callable<Integer> {
       shutdown.awaitStopRequest();
     }
     return 0;
+  }
+
+  /**
+   * The site with only the cameras named by {@code --camera} (all of them when none is named).
+   *
+   * @throws VigilCli.UsageException naming an id the site does not have, and the ones it has
+   */
+  static SiteConfig select(SiteConfig site, List<String> ids, String file) {
+    if (ids.isEmpty()) {
+      return site;
+    }
+    List<SiteConfig.Camera> chosen = new ArrayList<>();
+    for (String id : ids) {
+      SiteConfig.Camera c = site.camera(id);
+      if (c == null) {
+        throw new VigilCli.UsageException(
+            "--camera "
+                + id
+                + ": "
+                + file
+                + " has no such camera; it has "
+                + (site.cameras().isEmpty()
+                    ? "none"
+                    : String.join(
+                        ", ", site.cameras().stream().map(SiteConfig.Camera::id).toList())));
+      }
+      if (!chosen.contains(c)) {
+        chosen.add(c);
+      }
+    }
+    return site.withCameras(chosen);
   }
 
   /** The agent's options: realtime pacing and a shifted wall clock when asked for. */

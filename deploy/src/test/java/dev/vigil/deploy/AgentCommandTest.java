@@ -39,6 +39,24 @@ class AgentCommandTest {
   }
 
   @Test
+  void shouldCaptureOnlyTheCamerasNamedAndRefuseAnUnknownOneNamingTheOthers() throws Exception {
+    java.nio.file.Path file = dir.resolve("site.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        "site: plant-1\nkafka:\n  bootstrap_servers: 127.0.0.1:1\ncameras:\n"
+            + "  - id: dock-1\n    source: a.mp4\n  - id: dock-2\n    source: b.mp4\n");
+    dev.vigil.config.SiteConfig site = dev.vigil.config.SiteConfigLoader.load(file);
+
+    assertThat(AgentCommand.select(site, java.util.List.of("dock-2"), "site.yaml").cameras())
+        .extracting(dev.vigil.config.SiteConfig.Camera::id)
+        .containsExactly("dock-2");
+    assertThat(AgentCommand.select(site, java.util.List.of(), "site.yaml").cameras()).hasSize(2);
+    assertThat(run(2, "agent", "--config", file.toString(), "--camera", "dock-3"))
+        .contains("--camera dock-3:")
+        .contains("has no such camera; it has dock-1, dock-2");
+  }
+
+  @Test
   void shouldRefuseASpoolWithNoRoomWithExitTwoAndSayWhy() {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
