@@ -81,13 +81,19 @@ public record AbstentionBand(double noHelmetBelow, double helmetFrom) {
         heads.isEmpty() ? 0 : (double) (bareJudged + helmetJudged) / heads.size());
   }
 
+  /** {@link #choose(Map, double, double)} with the same limit for both errors. */
+  public static AbstentionBand choose(Map<String, List<Scored>> groups, double maxError) {
+    return choose(groups, maxError, maxError);
+  }
+
   /**
    * The band that judges the largest share of all heads while, in every group, at most {@code
-   * maxError} of the judged bare heads are called helmet and at most {@code maxError} of the judged
-   * helmets are called bare; edges on a grid of {@link #STEP}. When no band meets the limit, the
-   * one with the smallest worst error (then the most judged).
+   * maxFalseHelmet} of the judged bare heads are called helmet and at most {@code maxFalseBare} of
+   * the judged helmets are called bare; edges on a grid of {@link #STEP}. When no band meets the
+   * limits, the one whose worst excess over its limit is smallest (then the most judged).
    */
-  public static AbstentionBand choose(Map<String, List<Scored>> groups, double maxError) {
+  public static AbstentionBand choose(
+      Map<String, List<Scored>> groups, double maxFalseHelmet, double maxFalseBare) {
     AbstentionBand best = null;
     double bestWorst = Double.MAX_VALUE;
     double bestJudged = -1;
@@ -100,12 +106,14 @@ public record AbstentionBand(double noHelmetBelow, double helmetFrom) {
         int heads = 0;
         for (List<Scored> group : groups.values()) {
           GroupFigures f = band.figures(group);
-          worst = Math.max(worst, Math.max(f.falseHelmet(), f.falseBare()));
+          worst =
+              Math.max(
+                  worst, Math.max(f.falseHelmet() - maxFalseHelmet, f.falseBare() - maxFalseBare));
           judged += (int) Math.round(f.judged() * f.heads());
           heads += f.heads();
         }
         double share = heads == 0 ? 0 : (double) judged / heads;
-        double capped = Math.max(worst, maxError);
+        double capped = Math.max(worst, 0);
         if (capped < bestWorst || (capped == bestWorst && share > bestJudged)) {
           best = band;
           bestWorst = capped;

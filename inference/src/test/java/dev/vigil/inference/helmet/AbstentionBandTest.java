@@ -75,4 +75,30 @@ class AbstentionBandTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("0.7-0.3");
   }
+
+  @Test
+  void shouldLetTheFalseHelmetLimitBeStricterThanTheFalseBareOne() {
+    // One helmet at 0.2 among clear ones: a 10% false-bare limit tolerates calling it bare, a 5%
+    // one does not, so only the stricter limit widens the low edge.
+    List<AbstentionBand.Scored> heads =
+        concat(
+            heads(true, 0.2, 0.95, 0.96, 0.97, 0.98, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99),
+            heads(false, 0.01, 0.02, 0.03));
+
+    AbstentionBand loose = AbstentionBand.choose(Map.of("h", heads), 0.05, 0.10);
+    AbstentionBand strict = AbstentionBand.choose(Map.of("h", heads), 0.05, 0.05);
+
+    assertThat(loose.decide(0.2)).isFalse();
+    assertThat(strict.decide(0.2)).isNull();
+  }
+
+  @Test
+  void shouldLeaveHeadsInTheTuneChosenBandUnjudgedInTheShippedClassifier() {
+    // Dark hair seen from a high camera scores 0.75-0.8: called helmet under the old 0.35-0.65
+    // band, unknown under the band chosen on tune (0.28-0.87).
+    assertThat(HelmetClassifier.decide(0.8)).isNull();
+    assertThat(HelmetClassifier.decide(0.87)).isTrue();
+    assertThat(HelmetClassifier.decide(0.3)).isNull();
+    assertThat(HelmetClassifier.decide(0.27)).isFalse();
+  }
 }
