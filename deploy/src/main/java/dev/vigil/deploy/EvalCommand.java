@@ -140,7 +140,14 @@ final class EvalCommand implements Callable<Integer> {
     if ((dataset == null) == (video == null)) {
       throw new VigilCli.UsageException("give either --dataset DIR or --video FILE|DIR");
     }
+    if (!chooseBand && !(extra.isEmpty() && barePeople.isEmpty())) {
+      throw new VigilCli.UsageException("--extra and --bare-people go with --choose-band");
+    }
     if (video != null) {
+      if (chooseBand) {
+        throw new VigilCli.UsageException(
+            "--choose-band chooses on the tune images of --dataset, not on --video clips");
+      }
       return new VideoEval(video, fps, truth, json, minHeadPx).run(this::open, models.store());
     }
     if (truth != null) {
