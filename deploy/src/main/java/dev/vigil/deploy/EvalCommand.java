@@ -199,10 +199,7 @@ final class EvalCommand implements Callable<Integer> {
           "--choose-band needs a head detector: drop --head-detector none");
     }
     try (PoseDetector finder = PoseDetector.open(models.store(), threads, heads);
-        HelmetClassifier helmets =
-            helmetWeights.isEmpty()
-                ? HelmetClassifier.open()
-                : HelmetClassifier.open(helmetWeights)) {
+        HelmetClassifier helmets = openHelmets()) {
       TrainingSets tune =
           TrainingSets.tuneOf(
               dataset,
@@ -218,6 +215,11 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The built-in classifier, or the mean of those named by --helmet-weights. */
+  private HelmetClassifier openHelmets() {
+    return helmetWeights.isEmpty() ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
+  }
+
   /** Perception with this command's model options; the defaults are what the processor runs. */
   PersonPerception open(ModelStore store) {
     if (longSide <= 0 || longSide % 32 != 0) {
@@ -227,8 +229,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new VigilCli.UsageException("--head-min-score must be in [0, 1)");
     }
     HeadDetector heads = models.headDetector();
-    HelmetClassifier helmets =
-        helmetWeights.isEmpty() ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
+    HelmetClassifier helmets = openHelmets();
     try {
       PoseDetector poses =
           new PoseDetector(PoseDetector.graphDef(store), threads, longSide, heads, headMinScore);
