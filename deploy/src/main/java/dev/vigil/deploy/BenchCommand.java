@@ -133,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
     int max = quick && maxCameras == 64 ? 4 : maxCameras;
     Duration duration = Duration.ofSeconds(quick && durationS == 60 ? 15 : durationS);
     Path work = Files.createTempDirectory("vigil-bench");
+    Progress progress = Progress.start("bench", Bench.PHASES, "phases");
     try {
       BenchReport r =
           new Bench(
@@ -149,8 +150,12 @@ final class BenchCommand implements Callable<Integer> {
                       max,
                       motionThreshold,
                       work),
-                  site -> new AlertsRunner(site, null, alert -> {}).start())
+                  site -> new AlertsRunner(site, null, alert -> {}).start(),
+                  (admin, topics, partitions) ->
+                      TopicProvisioner.ensure(admin, topics, partitions, (short) 1),
+                  progress::update)
               .run();
+      progress.finish();
       if (json) {
         out.println(Bench.json(r));
       } else {

@@ -1,11 +1,13 @@
 package dev.vigil.deploy;
 
 import dev.vigil.inference.InferenceException;
+import dev.vigil.inference.helmet.BandTuning;
 import dev.vigil.inference.helmet.DetectionMetrics;
 import dev.vigil.inference.helmet.Evaluator;
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.helmet.SizeBreakdown;
+import dev.vigil.inference.helmet.TrainingSets;
 import dev.vigil.inference.helmet.VocDataset;
 import dev.vigil.inference.helmet.VocImage;
 import dev.vigil.inference.model.ModelStore;
@@ -13,6 +15,7 @@ import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,8 +74,11 @@ final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--helmet-weights",
       paramLabel = "DIR",
-      description = "Helmet classifier weights from `vigil train helmet` (default: built in).")
-  Path helmetWeights;
+      split = ",",
+      description =
+          "Helmet classifier weights from `vigil train helmet` (default: built in); several"
+              + " (comma-separated or repeated) are averaged.")
+  List<Path> helmetWeights = new ArrayList<>();
 
   @Mixin PerceptionModelOptions models;
 
@@ -104,6 +110,26 @@ final class EvalCommand implements Callable<Integer> {
   boolean bySize;
 
   @Option(
+      names = "--choose-band",
+      description =
+          "With --dataset (Hard Hat Workers): choose the helmet abstention band on the tune split"
+              + " (TUNE, --extra's valid images, --bare-people's tune clips, each also"
+              + " camera-degraded) and print it; never reads test images.")
+  boolean chooseBand;
+
+  @Option(
+      names = "--extra",
+      paramLabel = "DIR",
+      description = "With --choose-band: a further labelled VOC folder, as for train helmet.")
+  List<Path> extra = new ArrayList<>();
+
+  @Option(
+      names = "--bare-people",
+      paramLabel = "DIR",
+      description = "With --choose-band: a folder of bare-headed people, as for train helmet.")
+  List<Path> barePeople = new ArrayList<>();
+
+  @Option(
       names = "--threads",
       defaultValue = "2",
       description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}).")
@@ -114,7 +140,14 @@ final class EvalCommand implements Callable<Integer> {
     if ((dataset == null) == (video == null)) {
       throw new VigilCli.UsageException("give either --dataset DIR or --video FILE|DIR");
     }
+    if (!chooseBand && !(extra.isEmpty() && barePeople.isEmpty())) {
+      throw new VigilCli.UsageException("--extra and --bare-people go with --choose-band");
+    }
     if (video != null) {
+      if (chooseBand) {
+        throw new VigilCli.UsageException(
+            "--choose-band chooses on the tune images of --dataset, not on --video clips");
+      }
       return new VideoEval(video, fps, truth, json, minHeadPx).run(this::open, models.store());
     }
     if (truth != null) {
@@ -122,6 +155,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (!Files.isDirectory(dataset)) {
       throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+    }
+    if (chooseBand) {
+      return chooseBand();
     }
     List<VocImage> images;
     try {
@@ -156,6 +192,34 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int chooseBand() {
+    HeadDetector heads = models.headDetector();
+    if (heads == null) {
+      throw new VigilCli.UsageException(
+          "--choose-band needs a head detector: drop --head-detector none");
+    }
+    try (PoseDetector finder = PoseDetector.open(models.store(), threads, heads);
+        HelmetClassifier helmets = openHelmets()) {
+      TrainingSets tune =
+          TrainingSets.tuneOf(
+              dataset,
+              extra,
+              barePeople,
+              bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads(),
+              System.err);
+      BandTuning.run(tune, barePeople, helmets, System.out);
+    } catch (InferenceException e) {
+      throw new VigilCli.UsageException(e.getMessage());
+    }
+    System.out.flush();
+    return 0;
+  }
+
+  /** The built-in classifier, or the mean of those named by --helmet-weights. */
+  private HelmetClassifier openHelmets() {
+    return helmetWeights.isEmpty() ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
+  }
+
   /** Perception with this command's model options; the defaults are what the processor runs. */
   PersonPerception open(ModelStore store) {
     if (longSide <= 0 || longSide % 32 != 0) {
@@ -165,8 +229,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new VigilCli.UsageException("--head-min-score must be in [0, 1)");
     }
     HeadDetector heads = models.headDetector();
-    HelmetClassifier helmets =
-        helmetWeights == null ? HelmetClassifier.open() : HelmetClassifier.open(helmetWeights);
+    HelmetClassifier helmets = openHelmets();
     try {
       PoseDetector poses =
           new PoseDetector(PoseDetector.graphDef(store), threads, longSide, heads, headMinScore);

@@ -120,4 +120,20 @@ class EvalVideoCommandTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("either --dataset DIR or --video FILE|DIR");
   }
+
+  @Test
+  void shouldRefuseToChooseTheBandOnVideoClipsWhichAreTest(@TempDir Path dir) {
+    Run run = eval("--video", dir.toString(), "--choose-band");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--choose-band chooses on the tune images of --dataset");
+  }
+
+  @Test
+  void shouldRefuseBarePeopleWithoutChooseBandRatherThanIgnoreIt(@TempDir Path dir) {
+    Run run = eval("--dataset", dir.toString(), "--bare-people", dir.toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--extra and --bare-people go with --choose-band");
+  }
 }

@@ -9,8 +9,6 @@ import dev.vigil.config.Json;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
-import dev.vigil.deploy.Progress;
-import dev.vigil.deploy.TopicProvisioner;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
 import dev.vigil.inference.FrameAnalyzer;
@@ -129,6 +127,8 @@ public final class Bench {
 
   private final Options o;
   private final Function<SiteConfig, AutoCloseable> alertsSide;
+  private final TopicSetup topicSetup;
+  private final PhaseListener phases;
   private final List<Path> clips;
   private final Map<String, Object> details = new LinkedHashMap<>();
   private final OperatingSystemMXBean os =
@@ -146,9 +146,37 @@ public final class Bench {
    *     camera) for a site and returns it running; the bench closes it. Handed in by the command,
    *     so this package does not depend on the CLI package that calls it.
    */
-  public Bench(Options options, Function<SiteConfig, AutoCloseable> alertsSide) {
+  /**
+   * Creates Vigil's topics as every service does, with {@code partitions} per-camera partitions.
+   */
+  @FunctionalInterface
+  public interface TopicSetup {
+    void ensure(Admin admin, Topics topics, int partitions) throws Exception;
+  }
+
+  /** Told how many of the bench's {@link #PHASES} are done, for progress. */
+  @FunctionalInterface
+  public interface PhaseListener {
+    void done(int phases);
+  }
+
+  /** Phases: frames, bare model, throughput, latency, camera search. */
+  public static final int PHASES = 5;
+
+  /**
+   * @param alertsSide starts the alerts side for a site, as {@code vigil alerts} runs it
+   * @param topicSetup creates the topics (the services' own provisioning)
+   * @param phases told when each phase is done
+   */
+  public Bench(
+      Options options,
+      Function<SiteConfig, AutoCloseable> alertsSide,
+      TopicSetup topicSetup,
+      PhaseListener phases) {
     this.o = options;
     this.alertsSide = alertsSide;
+    this.topicSetup = topicSetup;
+    this.phases = phases;
     this.clips = clips(options.footage());
     if (clips.isEmpty()) {
       throw new IllegalArgumentException(
@@ -210,11 +238,9 @@ public final class Bench {
   private BenchReport measure() throws Exception {
     // 1. The JPEGs the pipeline carries: a first slice of the backlog, read back from Kafka.
     int sample = o.quick() ? 60 : 120;
-    // Phases: frames, bare model, throughput, latency, camera search.
-    Progress progress = Progress.start("bench", 5, "phases");
     produceBacklog("warm-", sample);
     List<byte[]> jpegs = readFrames(sample);
-    progress.update(1);
+    phases.done(1);
     LOG.info("bench: {} JPEG frames read back for the bare model", jpegs.size());
 
     try (PersonPerception model = PersonPerception.open(new ModelStore(), o.intraOpThreads())) {
@@ -236,7 +262,7 @@ public final class Bench {
       bareDetails.put("fps_before_pipeline", BenchReport.round(bare.fps(), 2));
       details.put("bare_model", bareDetails);
       sampleRss();
-      progress.update(2);
+      phases.done(2);
 
       // 3. Throughput: a backlog worth the longest warm-up + window at the bare rate, then the
       // processor.
@@ -257,7 +283,7 @@ public final class Bench {
         processor.start();
         double pipelineFps = throughput(processor, minWarmup, maxWarmup, window);
         details.put("stream_thread_time", threadTime(processor));
-        progress.update(3);
+        phases.done(3);
         sampleRss();
         awaitDrained(Duration.ofMinutes(5));
         // The bare model again, with the processor idle: this machine's speed drifts by tens of
@@ -275,14 +301,13 @@ public final class Bench {
         // 4. Latency.
         Latency latency = latency(subscriber);
         sampleRss();
-        progress.update(4);
+        phases.done(4);
 
         // 5. Camera search at 2 fps.
         List<BenchReport.Trial> trials = new ArrayList<>();
         int camerasAt2 = o.maxCameras() > 0 ? search(trials) : -1;
         details.put("trials_at_2fps", BenchReport.Trial.toMaps(trials));
-        progress.update(5);
-        progress.finish();
+        phases.done(5);
         sampleRss();
         details.put("rss_now_mb", BenchReport.round(Rss.currentMb(), 0));
         details.put("rss_peak_hwm_mb", BenchReport.round(Rss.peakMb(), 0));
@@ -812,7 +837,13 @@ public final class Bench {
   private void provision() throws InterruptedException, ExecutionException {
     Topics t = site.topics();
     // The same topics, partitions aside, as every Vigil service creates.
-    TopicProvisioner.ensure(admin, t, PARTITIONS, (short) 1);
+    try {
+      topicSetup.ensure(admin, t, PARTITIONS);
+    } catch (InterruptedException | ExecutionException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ExecutionException(e);
+    }
     // for 0 s (none given) and cooldown 0: every person entering an empty view opens an episode.
     PromptSpec spec = new PromptSpec("people-in-view", PROMPT_TEXT, List.of(), 0, "info");
     Properties p = new Properties();

@@ -40,12 +40,22 @@ final class CctvAugment {
 
   /** Applies a random camera degradation to the crop at {@code off} in place. */
   static void apply(float[] crop, int off, int s, double margin, Random r) {
+    apply(crop, off, s, margin, r, SHRINK_SHARE);
+  }
+
+  /** As {@link #apply}, but the head is always shrunk: a head as a fixed camera sees it. */
+  static void degrade(float[] crop, int off, int s, double margin, Random r) {
+    apply(crop, off, s, margin, r, 1);
+  }
+
+  private static void apply(
+      float[] crop, int off, int s, double margin, Random r, double shrinkShare) {
     int n = s * s * 3;
     try (Mat img = new Mat(s, s, CV_32FC3)) {
       FloatBuffer in = img.createBuffer();
       in.put(crop, off, n);
       Mat cur = img;
-      boolean shrink = r.nextDouble() < SHRINK_SHARE;
+      boolean shrink = r.nextDouble() < shrinkShare;
       int k = s;
       if (shrink) {
         double headPx = MIN_HEAD_PX + r.nextDouble() * (MAX_HEAD_PX - MIN_HEAD_PX);

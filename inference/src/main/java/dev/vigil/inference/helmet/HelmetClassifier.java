@@ -29,14 +29,17 @@ import org.tensorflow.types.TFloat32;
 public final class HelmetClassifier implements AutoCloseable {
 
   /**
-   * Probabilities from here up to {@link #HELMET_FROM} are too close to call: unknown. A band of
-   * 0.45-0.55 judged 3% more of the correctly found heads on the TUNE split, but also judged a
-   * close-up face (out of the training distribution, probability 0.61) to wear a helmet.
+   * Probabilities from here up to {@link #HELMET_FROM} are too close to call: unknown. The band
+   * 0.28-0.87 was chosen by {@code vigil eval --choose-band} ({@link BandTuning}) on the tune split
+   * only (Hard Hat Workers TUNE, construction-safety valid, the cctv-people tune clips, each head
+   * also camera-degraded): the most heads judged while in every group at most 5% of the judged bare
+   * heads are called helmet and at most 10% of the judged helmets bare. It replaced 0.35-0.65,
+   * under which 11% of the tune close-up bare heads were called helmet.
    */
-  public static final double NO_HELMET_BELOW = 0.35;
+  public static final double NO_HELMET_BELOW = 0.28;
 
-  /** Probability from which a head is judged to wear a hard hat. */
-  public static final double HELMET_FROM = 0.65;
+  /** Probability from which a head is judged to wear a hard hat (see {@link #NO_HELMET_BELOW}). */
+  public static final double HELMET_FROM = 0.87;
 
   /** Heads smaller than this many pixels (longer side) are not judged. */
   public static final int MIN_HEAD_PIXELS = 8;
@@ -48,9 +51,24 @@ public final class HelmetClassifier implements AutoCloseable {
   private final int inputSize;
   private final double margin;
 
-  private HelmetClassifier(HelmetWeights weights) {
-    this.inputSize = weights.inputSize();
-    this.margin = weights.margin();
+  /** One model, or the mean probability of several that cut the same crops. */
+  private HelmetClassifier(List<HelmetWeights> members) {
+    HelmetWeights first = members.get(0);
+    for (HelmetWeights w : members) {
+      if (w.inputSize() != first.inputSize() || w.margin() != first.margin()) {
+        throw new InferenceException(
+            "Helmet classifiers to average must cut the same crops: input "
+                + first.inputSize()
+                + " px, margin "
+                + first.margin()
+                + " against "
+                + w.inputSize()
+                + " px, margin "
+                + w.margin());
+      }
+    }
+    this.inputSize = first.inputSize();
+    this.margin = first.margin();
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
@@ -59,15 +77,21 @@ public final class HelmetClassifier implements AutoCloseable {
           tf.withName("crops")
               .placeholder(
                   TFloat32.class, Placeholder.shape(Shape.of(-1, inputSize, inputSize, 3)));
-      Operand<TFloat32> logits =
-          HelmetNet.logits(
-              tf,
-              input,
-              name ->
-                  tf.constant(
-                      Shape.of(shapes.get(name)),
-                      DataBuffers.of(weights.params().get(name), true, false)));
-      probability = tf.withName("helmet_probability").math.sigmoid(logits);
+      Operand<TFloat32> sum = null;
+      for (HelmetWeights weights : members) {
+        Operand<TFloat32> p =
+            tf.math.sigmoid(
+                HelmetNet.logits(
+                    tf,
+                    input,
+                    name ->
+                        tf.constant(
+                            Shape.of(shapes.get(name)),
+                            DataBuffers.of(weights.params().get(name), true, false))));
+        sum = sum == null ? p : tf.math.add(sum, p);
+      }
+      probability =
+          tf.withName("helmet_probability").math.div(sum, tf.constant((float) members.size()));
       ConfigProto config =
           ConfigProto.newBuilder()
               .setIntraOpParallelismThreads(1)
@@ -85,12 +109,26 @@ public final class HelmetClassifier implements AutoCloseable {
    * The classifier whose weights ship on the classpath, as {@code vigil train helmet} made them.
    */
   public static HelmetClassifier open() {
-    return new HelmetClassifier(HelmetWeights.readResource(HelmetWeights.Kind.CLASSIFIER));
+    return new HelmetClassifier(List.of(HelmetWeights.readResource(HelmetWeights.Kind.CLASSIFIER)));
   }
 
   /** The classifier whose weights {@link HelmetTrainer} wrote into a folder. */
   public static HelmetClassifier open(Path weightsDir) {
-    return new HelmetClassifier(HelmetWeights.read(HelmetWeights.Kind.CLASSIFIER, weightsDir));
+    return open(List.of(weightsDir));
+  }
+
+  /**
+   * The mean probability of several classifiers {@link HelmetTrainer} wrote (for example the same
+   * recipe trained with different seeds), which must share input size and context margin.
+   */
+  public static HelmetClassifier open(List<Path> weightsDirs) {
+    if (weightsDirs.isEmpty()) {
+      throw new IllegalArgumentException("No helmet classifier weights to open");
+    }
+    return new HelmetClassifier(
+        weightsDirs.stream()
+            .map(d -> HelmetWeights.read(HelmetWeights.Kind.CLASSIFIER, d))
+            .toList());
   }
 
   /**

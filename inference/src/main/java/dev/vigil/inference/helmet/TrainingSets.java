@@ -61,13 +61,40 @@ public record TrainingSets(
       List<Path> bareFrames,
       HelmetTrainer.HeadFinder finder,
       PrintStream log) {
-    List<VocImage> train = new ArrayList<>(VocDataset.read(main, split));
+    return build(main, split, labelled, barePeople, bareFrames, finder, false, log);
+  }
+
+  /**
+   * Only the tune set of {@link #of} with a FIT main split (train and test stay empty): what
+   * choices such as the abstention band are made on, without finding the heads of every training
+   * frame.
+   */
+  public static TrainingSets tuneOf(
+      Path main,
+      List<Path> labelled,
+      List<Path> barePeople,
+      HelmetTrainer.HeadFinder finder,
+      PrintStream log) {
+    return build(main, VocDataset.Split.FIT, labelled, barePeople, List.of(), finder, true, log);
+  }
+
+  private static TrainingSets build(
+      Path main,
+      VocDataset.Split split,
+      List<Path> labelled,
+      List<Path> barePeople,
+      List<Path> bareFrames,
+      HelmetTrainer.HeadFinder finder,
+      boolean tuneOnly,
+      PrintStream log) {
+    List<VocImage> train = new ArrayList<>(tuneOnly ? List.of() : VocDataset.read(main, split));
     List<VocImage> tune =
         new ArrayList<>(
             split == VocDataset.Split.FIT
                 ? VocDataset.read(main, VocDataset.Split.TUNE)
                 : List.of());
-    List<VocImage> test = new ArrayList<>(VocDataset.read(main, VocDataset.Split.VALIDATION));
+    List<VocImage> test =
+        new ArrayList<>(tuneOnly ? List.of() : VocDataset.read(main, VocDataset.Split.VALIDATION));
     List<String> description = new ArrayList<>();
     description.add(
         main.getFileName()
@@ -79,7 +106,9 @@ public record TrainingSets(
       Map<String, String> sourceSplit = sourceSplits(dir);
       for (VocImage image : VocDataset.read(dir)) {
         String s = sourceSplit.getOrDefault(image.name(), hashSplit(image.name()));
-        (s.equals("train") ? train : s.equals("valid") ? tune : test).add(image);
+        if (!tuneOnly || s.equals("valid")) {
+          (s.equals("train") ? train : s.equals("valid") ? tune : test).add(image);
+        }
       }
       description.add(
           dir.getFileName()
@@ -100,7 +129,9 @@ public record TrainingSets(
         int bucket = bucket(clip);
         String part = bucket == 0 ? "test" : bucket == 1 ? "tune" : "train";
         clips.computeIfAbsent(part, k -> new TreeSet<>()).add(clip);
-        (bucket == 0 ? test : bucket == 1 ? tune : train).add(bareHeads(image, finder));
+        if (!tuneOnly || bucket == 1) {
+          (bucket == 0 ? test : bucket == 1 ? tune : train).add(bareHeads(image, finder));
+        }
       }
       description.add(dir.getFileName() + ": every head bare, split by clip " + clips);
     }
