@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -452,8 +451,9 @@ public final class Bench {
     double seconds = (last.nanos() - first.nanos()) / 1e9;
     double fps = rates.isEmpty() ? Double.NaN : BenchStats.percentile(rates, 50);
     long committed = last.committed() - first.committed();
-    details.put("cpu_by_thread_group_cores", ThreadCpu.cores(threads0, ThreadCpu.snapshot()));
-    details.put("other_threads_cores", ThreadCpu.topOther(threads0, ThreadCpu.snapshot(), 8));
+    ThreadCpu.Snapshot threads1 = ThreadCpu.snapshot();
+    details.put("cpu_by_thread_group_cores", ThreadCpu.cores(threads0, threads1));
+    details.put("other_threads_cores", ThreadCpu.topOther(threads0, threads1, 8));
     details.put(
         "stage_ms_per_frame", stagesPerFrame(stages0, processor.metrics().stages(), committed));
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / ((System.nanoTime() - s.nanos()) / 1e9);
@@ -834,16 +834,10 @@ public final class Bench {
     return sampled == 0 ? Double.NaN : (double) skipped / sampled;
   }
 
-  private void provision() throws InterruptedException, ExecutionException {
+  private void provision() throws Exception {
     Topics t = site.topics();
     // The same topics, partitions aside, as every Vigil service creates.
-    try {
-      topicSetup.ensure(admin, t, PARTITIONS);
-    } catch (InterruptedException | ExecutionException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ExecutionException(e);
-    }
+    topicSetup.ensure(admin, t, PARTITIONS);
     // for 0 s (none given) and cooldown 0: every person entering an empty view opens an episode.
     PromptSpec spec = new PromptSpec("people-in-view", PROMPT_TEXT, List.of(), 0, "info");
     Properties p = new Properties();

@@ -18,14 +18,14 @@ import java.util.Map;
  */
 final class ThreadCpu {
   /**
-   * A reading: CPU nanoseconds per Java thread id (with its group), per JVM-internal thread kind
+   * A reading: CPU nanoseconds per Java thread id (with its name), per JVM-internal thread kind
    * (from /proc, where GC and JIT threads show but Java does not list them), process CPU, and GC
    * pause time.
    */
   record Snapshot(
       long nanos,
       Map<Long, Long> threadCpu,
-      Map<Long, String> group,
+      Map<Long, String> names,
       Map<String, Long> vmCpu,
       long processCpu,
       long gcMs) {}
@@ -76,7 +76,7 @@ final class ThreadCpu {
 
   static Snapshot snapshot() {
     Map<Long, Long> cpu = new HashMap<>();
-    Map<Long, String> group = new HashMap<>();
+    Map<Long, String> names = new HashMap<>();
     for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (t == null) {
         continue;
@@ -84,7 +84,7 @@ final class ThreadCpu {
       long c = THREADS.getThreadCpuTime(t.getThreadId());
       if (c >= 0) {
         cpu.put(t.getThreadId(), c);
-        group.put(t.getThreadId(), group(t.getThreadName()));
+        names.put(t.getThreadId(), t.getThreadName());
       }
     }
     long gc = 0;
@@ -96,7 +96,7 @@ final class ThreadCpu {
                 instanceof com.sun.management.OperatingSystemMXBean os
             ? os.getProcessCpuTime()
             : -1;
-    return new Snapshot(System.nanoTime(), cpu, group, vmThreads(), process, gc);
+    return new Snapshot(System.nanoTime(), cpu, names, vmThreads(), process, gc);
   }
 
   /** CPU nanoseconds of the JVM's own threads by kind; empty where /proc is not there. */
@@ -166,7 +166,7 @@ final class ThreadCpu {
     double javaThreads = 0;
     for (Map.Entry<Long, Long> e : b.threadCpu().entrySet()) {
       double s = (e.getValue() - a.threadCpu().getOrDefault(e.getKey(), 0L)) / 1e9;
-      used.merge(b.group().get(e.getKey()), s, Double::sum);
+      used.merge(group(b.names().get(e.getKey())), s, Double::sum);
       javaThreads += s;
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -190,14 +190,14 @@ final class ThreadCpu {
   static Map<String, Object> topOther(Snapshot a, Snapshot b, int n) {
     double wall = (b.nanos() - a.nanos()) / 1e9;
     Map<String, Double> byName = new HashMap<>();
-    for (ThreadInfo t :
-        THREADS.getThreadInfo(b.threadCpu().keySet().stream().mapToLong(x -> x).toArray())) {
-      if (t != null && "other".equals(b.group().get(t.getThreadId()))) {
-        long id = t.getThreadId();
-        double s = (b.threadCpu().get(id) - a.threadCpu().getOrDefault(id, 0L)) / 1e9;
-        byName.merge(t.getThreadName().replaceAll("\\d+", "N"), s / wall, Double::sum);
-      }
-    }
+    b.names()
+        .forEach(
+            (id, name) -> {
+              if (group(name).equals("other")) {
+                double s = (b.threadCpu().get(id) - a.threadCpu().getOrDefault(id, 0L)) / 1e9;
+                byName.merge(name.replaceAll("\\d+", "N"), s / wall, Double::sum);
+              }
+            });
     Map<String, Object> out = new LinkedHashMap<>();
     byName.entrySet().stream()
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
