@@ -28,6 +28,9 @@ import java.util.UUID;
  * @param latencyS seconds the call took, or null when no call was made
  * @param promptTokens tokens the server counted for the request, or null when it reports none
  * @param completionTokens tokens the server counted for the answer, or null
+ * @param evidence for {@link #ASK}, what the gate saw when the model was asked (the people in view
+ *     or in the zone, with their boxes and helmet counts): the evidence of an alert the answer
+ *     opens; null for {@link #VERIFY} and in answers recorded before it existed
  */
 public record VlmAnswer(
     int schema,
@@ -46,7 +49,8 @@ public record VlmAnswer(
     String error,
     Double latencyS,
     Integer promptTokens,
-    Integer completionTokens) {
+    Integer completionTokens,
+    Violation.Evidence evidence) {
   public static final int SCHEMA = 1;
   public static final String ASK = "ask";
   public static final String VERIFY = "verify";

@@ -64,7 +64,8 @@ final class AlertVerifier {
             question(prompt),
             ModelGate.zoneBounds(cameras.get(v.camera()), prompt.compiled().zone()),
             timestamp,
-            v.id());
+            v.id(),
+            null);
     VlmDispatcher.Offer offer = vlm.verify(ask);
     if (offer == VlmDispatcher.Offer.QUEUED || offer == VlmDispatcher.Offer.RECORDED) {
       pending.put(v.id(), new PendingAlert(v, timestamp, prompt.spec().verifyMode(), now, false));

@@ -4,6 +4,7 @@ import dev.vigil.config.Box;
 import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.config.SiteConfig;
+import dev.vigil.config.Violation;
 import dev.vigil.config.VlmAnswer;
 import dev.vigil.inference.prompt.VlmPrompt;
 import dev.vigil.processor.vlm.VlmRequest;
@@ -18,15 +19,28 @@ final class ModelGate {
 
   /** True when the model should be asked about this frame. */
   static boolean holds(VlmPrompt prompt, List<Person> people) {
-    if (prompt.zone() == null) {
-      return !people.isEmpty();
-    }
-    return people.stream().anyMatch(p -> p.zones().contains(prompt.zone()));
+    return !inView(prompt, people).isEmpty();
   }
 
-  /** The request to ask {@code prompt} about the frame of {@code camera} at {@code frameTime}. */
+  /** The people who open the gate: everyone in view, or everyone in the prompt's zone. */
+  static List<Person> inView(VlmPrompt prompt, List<Person> people) {
+    if (prompt.zone() == null) {
+      return people;
+    }
+    return people.stream().filter(p -> p.zones().contains(prompt.zone())).toList();
+  }
+
+  /**
+   * The request to ask {@code prompt} about the frame of {@code camera} at {@code frameTime}, with
+   * what the gate saw as the evidence an alert from its answer will carry.
+   */
   static VlmRequest ask(
-      String camera, String promptId, VlmPrompt prompt, SiteConfig.Camera config, long frameTime) {
+      String camera,
+      String promptId,
+      VlmPrompt prompt,
+      SiteConfig.Camera config,
+      long frameTime,
+      Violation.Evidence seen) {
     return new VlmRequest(
         VlmAnswer.ASK,
         camera,
@@ -35,7 +49,8 @@ final class ModelGate {
         prompt.question(),
         zoneBounds(config, prompt.zone()),
         frameTime,
-        null);
+        null,
+        seen);
   }
 
   /** The bounds of {@code zone} on {@code camera}, or null for the whole frame. */

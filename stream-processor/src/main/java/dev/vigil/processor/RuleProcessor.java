@@ -179,9 +179,11 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
       String camera, PromptCatalog.Entry prompt, Observation obs, long ts, List<VlmRequest> ask) {
     String key = Violation.key(camera, prompt.id());
     RuleState state = current(key, ruleStates.get(key), prompt);
-    if (ModelGate.holds(prompt.vlm(), obs.people())) {
+    List<Person> inView = ModelGate.inView(prompt.vlm(), obs.people());
+    if (!inView.isEmpty()) {
       if (vlm != null) {
-        ask.add(ModelGate.ask(camera, prompt.id(), prompt.vlm(), cameras.get(camera), ts));
+        Violation.Evidence seen = Evidence.of(inView, obs.people());
+        ask.add(ModelGate.ask(camera, prompt.id(), prompt.vlm(), cameras.get(camera), ts, seen));
       }
     } else {
       TemporalRule.Step step = rule(camera, prompt).step(state, ts, false, 0);
@@ -226,7 +228,8 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
     if (step.event() != null) {
       Violation.ModelVerdict verdict =
           new Violation.ModelVerdict(a.model(), "answer", a.verdict(), a.confidence(), a.reason());
-      emit(camera, prompt, step.event(), Evidence.none(), ts, verdict);
+      Violation.Evidence seen = a.evidence() == null ? Evidence.none() : a.evidence();
+      emit(camera, prompt, step.event(), seen, ts, verdict);
     }
   }
 
@@ -613,8 +616,16 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
     }
 
     static Violation.Evidence of(CompiledPrompt prompt, Scene scene) {
+      Violation.Evidence e = of(prompt.matching(scene), scene.people());
+      return prompt.sound().isPresent()
+          ? new Violation.Evidence(e.boxes(), e.counts(), scene.audio(), null)
+          : e;
+    }
+
+    /** The boxes of {@code matching} (person and head), with the helmet counts of {@code all}. */
+    static Violation.Evidence of(List<Person> matching, List<Person> all) {
       List<Violation.LabelledBox> boxes = new ArrayList<>();
-      for (Person p : prompt.matching(scene)) {
+      for (Person p : matching) {
         boxes.add(new Violation.LabelledBox("person", p.box(), p.score()));
         if (p.head() != null) {
           String label =
@@ -624,9 +635,7 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
           boxes.add(new Violation.LabelledBox(label, p.head(), p.helmetProbability()));
         }
       }
-      Map<String, Integer> counts = HelmetCounts.of(scene.people()).toMap();
-      return new Violation.Evidence(
-          boxes, counts, prompt.sound().isPresent() ? scene.audio() : null, null);
+      return new Violation.Evidence(boxes, HelmetCounts.of(all).toMap(), null, null);
     }
   }
 }

@@ -200,6 +200,11 @@ class VlmTopologyTest {
         .isEqualTo(
             new Violation.ModelVerdict(
                 "fake-vl", "answer", "yes", 0.9, "pallets stand in front of the exit door"));
+    assertThat(open.evidence().boxes())
+        .as("the people the gate saw when the model was asked")
+        .extracting(Violation.LabelledBox::label)
+        .contains("person");
+    assertThat(open.evidence().counts()).containsEntry("people", 1);
 
     server.reply(Reply.answer(false, 0.95, "the exit is clear"));
     frame(SOMEONE, T0 + 6_000);

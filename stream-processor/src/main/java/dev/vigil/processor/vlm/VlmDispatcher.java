@@ -321,7 +321,8 @@ public final class VlmDispatcher implements AutoCloseable {
         reply.error(),
         reply.latencyS(),
         reply.promptTokens(),
-        reply.completionTokens());
+        reply.completionTokens(),
+        r.evidence());
   }
 
   /** Stops the call threads; calls in flight end when their timeout does. */

@@ -1,6 +1,7 @@
 package dev.vigil.processor.vlm;
 
 import dev.vigil.config.Box;
+import dev.vigil.config.Violation;
 import dev.vigil.config.VlmAnswer;
 
 /**
@@ -14,6 +15,8 @@ import dev.vigil.config.VlmAnswer;
  * @param crop the part of the frame to send (a zone's bounds), or null for the whole frame
  * @param frameTime event time of the frame, epoch millis
  * @param episodeId for {@link VlmAnswer#VERIFY}, the episode to confirm; else null
+ * @param evidence for {@link VlmAnswer#ASK}, what the gate saw (the people in view or in the zone),
+ *     carried by the answer so that an alert from it has boxes; else null
  */
 public record VlmRequest(
     String kind,
@@ -23,7 +26,8 @@ public record VlmRequest(
     String question,
     Box crop,
     long frameTime,
-    String episodeId) {
+    String episodeId,
+    Violation.Evidence evidence) {
 
   /** The deterministic id: the same question about the same frame always has the same id. */
   public String id() {

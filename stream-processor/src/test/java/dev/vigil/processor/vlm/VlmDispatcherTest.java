@@ -65,7 +65,8 @@ class VlmDispatcherTest {
     dispatcher.frame(camera, frameTime, FRAME);
     return dispatcher.offer(
         List.of(
-            new VlmRequest(VlmAnswer.ASK, camera, prompt, "m: q", "q?", null, frameTime, null)));
+            new VlmRequest(
+                VlmAnswer.ASK, camera, prompt, "m: q", "q?", null, frameTime, null, null)));
   }
 
   private VlmAnswer next() throws InterruptedException {
@@ -89,8 +90,8 @@ class VlmDispatcherTest {
   void shouldLetTheCamerasPromptsTakeTurns() throws Exception {
     start(Reply.answer(true, 0.9, "r"), config("x", 1, 0, 100, 8));
     dispatcher.frame("cam", T0, FRAME);
-    VlmRequest a = new VlmRequest(VlmAnswer.ASK, "cam", "a", "m: a", "a?", null, T0, null);
-    VlmRequest b = new VlmRequest(VlmAnswer.ASK, "cam", "b", "m: b", "b?", null, T0, null);
+    VlmRequest a = new VlmRequest(VlmAnswer.ASK, "cam", "a", "m: a", "a?", null, T0, null, null);
+    VlmRequest b = new VlmRequest(VlmAnswer.ASK, "cam", "b", "m: b", "b?", null, T0, null, null);
     dispatcher.offer(List.of(a, b));
     now.addAndGet(1);
     dispatcher.offer(List.of(a, b));
