@@ -202,6 +202,7 @@ public final class ProcessorApp implements AutoCloseable {
       SiteConfig.Kafka kafka, Topics topics, Options options, VigilMetrics metrics) {
     Map<String, Object> tunables = new HashMap<>();
     tunables.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    tunables.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
     tunables.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     // Inference is slow per record: keep polls small so a poll never outlives max.poll.interval.
     tunables.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
