@@ -94,7 +94,9 @@ final class SchemaCheck {
   private void object(Node n, JsonNode s, String path) {
     if (!(n instanceof MappingNode map)) {
       String fix =
-          s.has(FIX) ? fix(s) : "Write it as a map with keys " + String.join(", ", keys(s)) + ".";
+          s.has(FIX) || keys(s).isEmpty()
+              ? fix(s)
+              : "Write it as a map with keys " + String.join(", ", keys(s)) + ".";
       fail(n, path, "must be a map, got " + describe(n), fix);
       return;
     }

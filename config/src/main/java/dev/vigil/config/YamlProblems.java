@@ -39,7 +39,8 @@ final class YamlProblems {
     int line = mark == null ? 1 : mark.getLine() + 1;
     int column = mark == null ? 1 : mark.getColumn() + 1;
     String where = fileName + ":" + line + ":" + column + ": ";
-    String message = where + (path.isEmpty() ? "" : path + ": ") + what + ". " + fix;
+    String message =
+        where + (path.isEmpty() ? "" : path + ": ") + what + "." + (fix.isEmpty() ? "" : " " + fix);
     problems.add(new Problem(line, column, message));
   }
 

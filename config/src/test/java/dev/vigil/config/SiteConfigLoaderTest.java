@@ -439,6 +439,36 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldTakeEnumsRangesAndRequiredKeysFromTheSchemaWhenChecking() {
+    assertThat(
+            problems(
+                """
+                site: p
+                cameras:
+                  - id: a
+                    source: a.mp4
+                    audio: pmc
+                    min_head_px: 1001
+                vlm: {}
+                """))
+        .containsExactly(
+            "site.yaml:5:12: cameras[0].audio: must be features or pcm, got \"pmc\". Did you mean"
+                + " pcm? Use features: only level, alarm and impulse leave the camera host; pcm"
+                + " sends raw sound, which can carry speech.",
+            "site.yaml:6:18: cameras[0].min_head_px: must be a whole number in [0, 1000], got"
+                + " 1001. Set the smallest head in pixels that is judged for a helmet, or 0 for the"
+                + " model's default.",
+            "site.yaml:7:6: vlm.base_url: required key is missing. Give the OpenAI-compatible API"
+                + " base, such as http://127.0.0.1:11434/v1 (Ollama) or http://127.0.0.1:8080/v1"
+                + " (llama.cpp server).",
+            "site.yaml:7:6: vlm.model: required key is missing. Give the model name the server"
+                + " knows, such as qwen2.5vl:7b or gpt-4o.");
+    assertThat(parse("site: p\ncameras:\n  - {id: a, source: a.mp4, min_head_px: 24.0}\n"))
+        .extracting(c -> c.camera("a").minHeadPx())
+        .isEqualTo(24);
+  }
+
+  @Test
   void shouldRejectWrongTypesWhenAStringOrListStandsWhereANumberOrMapIsExpected() {
     assertThat(
             problems(
