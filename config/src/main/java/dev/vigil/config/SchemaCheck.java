@@ -124,7 +124,7 @@ final class SchemaCheck {
             child,
             "duplicate key (first at line " + YamlProblems.line(first.getKeyNode()) + ")",
             "Remove one of them; YAML would silently keep only the last.");
-      } else if (sub == null) {
+      } else if (sub == null && !s.path("additionalProperties").asBoolean(true)) {
         String hint = SiteConfigLoader.closest(key, keys(s));
         fail(
             keyNode,
@@ -137,7 +137,7 @@ final class SchemaCheck {
       } else if (s.has("propertyNames") && !matches(s.path("propertyNames"), key)) {
         JsonNode names = s.path("propertyNames");
         fail(keyNode, child, "must " + rule(names) + ", got " + show(key), fix(names));
-      } else {
+      } else if (sub != null) {
         check(t.getValueNode(), sub, child);
       }
     }

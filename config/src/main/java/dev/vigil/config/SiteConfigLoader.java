@@ -105,7 +105,8 @@ public final class SiteConfigLoader {
     ConnectionSections connections = new ConnectionSections(problems);
     ModelSections models = new ModelSections(problems, connections, env);
     CameraSections cameras = new CameraSections(problems);
-    String site = top.text("site");
+    // As given even when wrong, so the MQTT defaults and hints name it.
+    String site = top.given("site");
     SiteConfig config =
         new SiteConfig(
             site,
