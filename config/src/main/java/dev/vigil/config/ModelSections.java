@@ -60,38 +60,15 @@ final class ModelSections {
     boolean counts = false;
     boolean allValid = true;
     for (String key : c.keys()) {
-      Node keyNode = c.keyNode(key);
-      String role = c.text(key);
-      // The schema has checked the key's digits and the role's name.
-      boolean tooLarge =
-          !c.bad(key) && (key.length() > 10 || Long.parseLong(key) > Integer.MAX_VALUE);
-      Node first = c.bad(key) || tooLarge ? null : idNodes.get(Integer.parseInt(key));
-      if (tooLarge) {
-        problems.error(
-            keyNode,
-            c.child(key),
-            "class id " + key + " is too large",
-            "Use the model's class ids.");
-      } else if (!c.bad(key) && role == null) {
-        problems.error(c.node(key), c.child(key), "has no role", c.fix(key));
-      } else if (first != null) {
-        problems.error(
-            keyNode,
-            c.child(key),
-            "duplicate class id "
-                + Integer.parseInt(key)
-                + " (first at line "
-                + YamlProblems.line(first)
-                + ")",
-            "Give each class id one role.");
-      }
-      if (c.bad(key) || tooLarge || role == null || first != null) {
+      // SchemaCheck has reported a key that is no number and a role it does not know.
+      Integer id = c.bad(key) ? null : classId(c, key, idNodes);
+      if (id == null) {
         allValid = false;
         continue;
       }
-      idNodes.put(Integer.parseInt(key), keyNode);
-      SiteConfig.Detector.Role r = SiteConfig.Detector.Role.valueOf(role.toUpperCase(Locale.ROOT));
-      classes.put(Integer.parseInt(key), r);
+      SiteConfig.Detector.Role r =
+          SiteConfig.Detector.Role.valueOf(c.text(key).toUpperCase(Locale.ROOT));
+      classes.put(id, r);
       counts |= r == SiteConfig.Detector.Role.PERSON || r == SiteConfig.Detector.Role.HEAD;
     }
     if (classes.isEmpty() && allValid) {
@@ -105,6 +82,33 @@ final class ModelSections {
               + " person or head.");
     }
     return classes;
+  }
+
+  /**
+   * The class id of {@code key}, whose digits the schema has checked; null after reporting that it
+   * is too large, has no role, or came before.
+   */
+  private Integer classId(YamlMap c, String key, Map<Integer, Node> seen) {
+    Node at = c.keyNode(key);
+    String what;
+    String fix = "Give each class id one role.";
+    if (key.length() > 10 || Long.parseLong(key) > Integer.MAX_VALUE) {
+      what = "class id " + key + " is too large";
+      fix = "Use the model's class ids.";
+    } else if (c.text(key) == null) {
+      at = c.node(key);
+      what = "has no role";
+      fix = c.fix(key);
+    } else {
+      int id = Integer.parseInt(key);
+      Node first = seen.putIfAbsent(id, at);
+      if (first == null) {
+        return id;
+      }
+      what = "duplicate class id " + id + " (first at line " + YamlProblems.line(first) + ")";
+    }
+    problems.error(at, c.child(key), what, fix);
+    return null;
   }
 
   /** The {@code vlm} section, or null when absent: no prompt goes to a multimodal model. */

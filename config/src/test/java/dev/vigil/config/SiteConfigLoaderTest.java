@@ -926,6 +926,29 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldRejectAClassIdWithoutRoleOrTooLargeAndAnEmptyPromptCamera() {
+    assertThat(
+            problems(
+                """
+                site: a
+                model:
+                  detector:
+                    saved_model: /opt/ppe
+                    classes: {1: person, 2: , 99999999999: head}
+                cameras:
+                  - {id: c, source: c.mp4}
+                prompts:
+                  - {id: p, text: t, cameras: [c, ~]}
+                """))
+        .containsExactly(
+            "site.yaml:5:28: model.detector.classes.2: has no role. Use one of person, head,"
+                + " helmet, ignore; ignore drops the class.",
+            "site.yaml:5:31: model.detector.classes.99999999999: class id 99999999999 is too"
+                + " large. Use the model's class ids.",
+            "site.yaml:9:35: prompts[0].cameras[1]: is empty. Give a camera id.");
+  }
+
+  @Test
   void shouldRejectClassesWhenNoneCountsAsAPerson() {
     assertThat(
             problems(
