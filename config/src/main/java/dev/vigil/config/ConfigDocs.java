@@ -95,6 +95,9 @@ public final class ConfigDocs {
     if (p.has("pattern")) {
       parts.add("`" + p.get("pattern").asText().replace("|", "\\|") + "`");
     }
+    if (p.has("propertyNames")) {
+      parts.add("keys " + allowed(p.get("propertyNames")));
+    }
     return String.join(", ", parts);
   }
 

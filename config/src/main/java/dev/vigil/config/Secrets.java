@@ -1,5 +1,8 @@
 package dev.vigil.config;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -18,5 +21,22 @@ public final class Secrets {
    */
   public static String redact(String text) {
     return text == null ? null : URL_PASSWORD.matcher(text).replaceAll("$1:***@");
+  }
+
+  /**
+   * {@code properties} with the value of every property whose name holds {@code password}, {@code
+   * jaas} or ends in {@code .key} (as in {@code ssl.keystore.key}) shown as {@code ***}, sorted by
+   * name.
+   */
+  public static Map<String, String> maskProperties(Map<String, String> properties) {
+    Map<String, String> shown = new TreeMap<>();
+    properties.forEach(
+        (k, v) -> {
+          String name = k.toLowerCase(Locale.ROOT);
+          boolean secret =
+              name.contains("password") || name.contains("jaas") || name.endsWith(".key");
+          shown.put(k, secret ? "***" : v);
+        });
+    return shown;
   }
 }

@@ -2,7 +2,6 @@ package dev.vigil.config;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -41,24 +40,12 @@ public record SiteConfig(
     return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
   }
 
-  /** A site with no multimodal-model endpoint. */
-  public SiteConfig(
-      String site,
-      Kafka kafka,
-      Mqtt mqtt,
-      Model model,
-      List<Camera> cameras,
-      List<PromptSpec> prompts,
-      HttpAccess http) {
-    this(site, kafka, mqtt, model, cameras, prompts, http, null);
-  }
-
   /** This site with {@code vlm} as its multimodal-model endpoint (null for none). */
   public SiteConfig withVlm(Vlm vlm) {
     return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
   }
 
-  /** A site whose HTTP servers have no tokens (loopback only). */
+  /** A site whose HTTP servers have no tokens (loopback only), with no multimodal model. */
   public SiteConfig(
       String site,
       Kafka kafka,
@@ -66,7 +53,7 @@ public record SiteConfig(
       Model model,
       List<Camera> cameras,
       List<PromptSpec> prompts) {
-    this(site, kafka, mqtt, model, cameras, prompts, HttpAccess.open());
+    this(site, kafka, mqtt, model, cameras, prompts, HttpAccess.open(), null);
   }
 
   public Topics topics() {
@@ -102,22 +89,11 @@ public record SiteConfig(
       this(bootstrapServers, topicPrefix, properties, DEFAULT_PARTITIONS);
     }
 
-    /**
-     * Hides secrets: the value of every property whose name holds {@code password}, {@code jaas} or
-     * {@code key} (as in {@code ssl.keystore.key}) is shown as {@code ***}.
-     */
+    /** Hides secrets: see {@link Secrets#maskProperties}. */
     @Override
     public String toString() {
-      Map<String, String> shown = new TreeMap<>();
-      properties.forEach(
-          (k, v) -> {
-            String name = k.toLowerCase(Locale.ROOT);
-            boolean secret =
-                name.contains("password") || name.contains("jaas") || name.endsWith(".key");
-            shown.put(k, secret ? "***" : v);
-          });
       return "Kafka[bootstrapServers=%s, topicPrefix=%s, properties=%s, partitions=%s]"
-          .formatted(bootstrapServers, topicPrefix, shown, partitions);
+          .formatted(bootstrapServers, topicPrefix, Secrets.maskProperties(properties), partitions);
     }
   }
 
@@ -189,19 +165,7 @@ public record SiteConfig(
       return this;
     }
 
-    /** Without a client certificate. */
-    public Mqtt(
-        String url,
-        String topicPrefix,
-        String clientId,
-        String username,
-        String password,
-        String caFile,
-        boolean homeAssistant) {
-      this(url, topicPrefix, clientId, username, password, caFile, null, null, homeAssistant);
-    }
-
-    /** Without Home Assistant discovery. */
+    /** Without a client certificate or Home Assistant discovery. */
     public Mqtt(
         String url,
         String topicPrefix,
@@ -209,7 +173,7 @@ public record SiteConfig(
         String username,
         String password,
         String caFile) {
-      this(url, topicPrefix, clientId, username, password, caFile, false);
+      this(url, topicPrefix, clientId, username, password, caFile, null, null, false);
     }
 
     /** Hides the password, so logging the config does not leak it. */
@@ -290,22 +254,15 @@ public record SiteConfig(
 
     /** This endpoint with {@code minIntervalS} between two calls of a camera. */
     public Vlm withMinIntervalS(double minIntervalS) {
-      return new Vlm(
-          baseUrl,
-          model,
-          apiKey,
-          apiKeySource,
-          timeoutS,
-          maxConcurrent,
-          minIntervalS,
-          dailyBudget,
-          imagePx,
-          jpegQuality,
-          queueSize);
+      return with(timeoutS, minIntervalS);
     }
 
     /** This endpoint with {@code timeoutS} per call. */
     public Vlm withTimeoutS(double timeoutS) {
+      return with(timeoutS, minIntervalS);
+    }
+
+    private Vlm with(double timeoutS, double minIntervalS) {
       return new Vlm(
           baseUrl,
           model,
@@ -394,20 +351,15 @@ public record SiteConfig(
     }
 
     /** The element type the model takes its image in. */
-    public enum Input {
+    public enum Input implements YamlNamed {
       /** Bytes 0..255. */
       UINT8,
       /** Floats 0..255 (not rescaled). */
       FLOAT32;
-
-      /** The name used in {@code site.yaml}. */
-      public String yamlName() {
-        return name().toLowerCase(Locale.ROOT);
-      }
     }
 
     /** What a class id of the detector stands for. */
-    public enum Role {
+    public enum Role implements YamlNamed {
       /** A whole person: becomes a {@link Person}. */
       PERSON,
       /** A bare head: the head of a person who wears no helmet. */
@@ -416,11 +368,6 @@ public record SiteConfig(
       HELMET,
       /** Anything else the model finds: dropped. */
       IGNORE;
-
-      /** The name used in {@code site.yaml}. */
-      public String yamlName() {
-        return name().toLowerCase(Locale.ROOT);
-      }
     }
   }
 
@@ -521,16 +468,11 @@ public record SiteConfig(
   }
 
   /** What of a camera's sound leaves its host. */
-  public enum AudioMode {
+  public enum AudioMode implements YamlNamed {
     /** Per-second level in dB(A), alarm and impulse, computed on the camera host. */
     FEATURES,
     /** Raw 16 kHz PCM: opt-in, as it can carry speech. */
     PCM;
-
-    /** The name used in {@code site.yaml}. */
-    public String yamlName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
   }
 
   /**

@@ -9,9 +9,13 @@ import java.util.List;
 
 /**
  * The schema of site.yaml ({@code site.schema.json}, JSON Schema 2020-12): the one place that names
- * its keys, defaults and allowed values. {@link SiteConfigLoader} takes them from here and adds the
- * checks a schema cannot say with today's error quality (file, line, path, fix); editors use the
- * same file to complete and check site.yaml, and docs/CONFIG.md is generated from it.
+ * its keys, types, defaults and allowed values. {@link SchemaCheck} checks site.yaml against it
+ * with file, line, path and fix, and {@link SiteConfigLoader} adds only what a schema cannot say;
+ * editors use the same file to complete and check site.yaml, and docs/CONFIG.md is generated from
+ * it.
+ *
+ * <p>Besides standard keywords, a key may have {@code x-fix}, how to fix a wrong value, and {@code
+ * x-must}, its pattern in words; {@link SchemaCheck} puts them in its messages.
  *
  * <p>Paths name a node of the file: {@code ""} for the top, {@code mqtt}, {@code model.detector},
  * {@code cameras[]} for a camera, {@code cameras[].zones[]}, {@code prompts[].severity}.

@@ -38,7 +38,7 @@ class SiteConfigLoaderTest {
     assertThat(parse("site: p\n").mqtt().homeAssistant()).isFalse();
     assertThat(problems("site: p\nmqtt:\n  home_assistant: maybe\n"))
         .containsExactly(
-            "site.yaml:3:19: mqtt.home_assistant: must be true or false, got maybe. Write true to"
+            "site.yaml:3:19: mqtt.home_assistant: must be true or false, got \"maybe\". Write true to"
                 + " publish Home Assistant discovery configs, or false (the default).");
   }
 
@@ -439,6 +439,36 @@ class SiteConfigLoaderTest {
   }
 
   @Test
+  void shouldTakeEnumsRangesAndRequiredKeysFromTheSchemaWhenChecking() {
+    assertThat(
+            problems(
+                """
+                site: p
+                cameras:
+                  - id: a
+                    source: a.mp4
+                    audio: pmc
+                    min_head_px: 1001
+                vlm: {}
+                """))
+        .containsExactly(
+            "site.yaml:5:12: cameras[0].audio: must be features or pcm, got \"pmc\". Did you mean"
+                + " pcm? Use features: only level, alarm and impulse leave the camera host; pcm"
+                + " sends raw sound, which can carry speech.",
+            "site.yaml:6:18: cameras[0].min_head_px: must be a whole number in [0, 1000], got"
+                + " 1001. Set the smallest head in pixels that is judged for a helmet, or 0 for the"
+                + " model's default.",
+            "site.yaml:7:6: vlm.base_url: required key is missing. Give the OpenAI-compatible API"
+                + " base, such as http://127.0.0.1:11434/v1 (Ollama) or http://127.0.0.1:8080/v1"
+                + " (llama.cpp server).",
+            "site.yaml:7:6: vlm.model: required key is missing. Give the model name the server"
+                + " knows, such as qwen2.5vl:7b or gpt-4o.");
+    assertThat(parse("site: p\ncameras:\n  - {id: a, source: a.mp4, min_head_px: 24.0}\n"))
+        .extracting(c -> c.camera("a").minHeadPx())
+        .isEqualTo(24);
+  }
+
+  @Test
   void shouldRejectWrongTypesWhenAStringOrListStandsWhereANumberOrMapIsExpected() {
     assertThat(
             problems(
@@ -514,14 +544,15 @@ class SiteConfigLoaderTest {
                     text: "  "
                 """))
         .containsExactly(
-            "site.yaml:1:1: site: required key is missing. Add \"site: <name>\" such as"
-                + " site: plant-1; it is used in MQTT topics.",
-            "site.yaml:4:5: cameras[0].id: required key is missing. Add an id such as dock-1"
-                + " (letters, digits, '.', '_', '-').",
-            "site.yaml:5:5: cameras[1].source: required key is missing. Add a source: a file"
-                + " path, an image folder, or an rtsp:// URL.",
-            "site.yaml:7:9: cameras[1].zones[0].name: required key is missing. Add a name such"
-                + " as assembly; prompts refer to it.",
+            "site.yaml:1:1: site: required key is missing. Use a name such as plant-1; it is"
+                + " used in MQTT topics and client ids.",
+            "site.yaml:4:5: cameras[0].id: required key is missing. Use an id such as dock-1"
+                + " (letters, digits, '.', '_', '-'); it is a Kafka key and part of MQTT topics.",
+            "site.yaml:5:5: cameras[1].source: required key is missing. Give a file path, an"
+                + " image folder, or an rtsp://, rtsps://, http:// or https:// URL.",
+            "site.yaml:7:9: cameras[1].zones[0].name: required key is missing. Use only"
+                + " lowercase letters, digits, '_' and '-', such as assembly; prompts refer to"
+                + " zones by name.",
             "site.yaml:10:11: prompts[0].text: must not be blank. Add the question, such as"
                 + " \"How many people are not wearing a helmet?\"");
   }
@@ -581,18 +612,18 @@ class SiteConfigLoaderTest {
                         polygon: [[0, 0], [1, 0], [1, 1]]
                 """))
         .containsExactly(
-            "site.yaml:7:18: cameras[0].zones[0].polygon: needs at least 3 points, got 2."
+            "site.yaml:7:18: cameras[0].zones[0].polygon: needs at least 3 items, got 2."
                 + " List at least three corners as [[x, y], ...] with x and y in 0..1.",
             "site.yaml:9:28: cameras[0].zones[1].polygon[1][0]: must be a number in [0, 1], got"
                 + " 1.5. Coordinates are fractions of the image width and height, origin"
                 + " top-left.",
-            "site.yaml:11:27: cameras[0].zones[2].polygon[1]: must be a point [x, y], got a list"
-                + " of 3 values. Write each corner as [x, y] with x and y in 0..1.",
+            "site.yaml:11:27: cameras[0].zones[2].polygon[1]: must be a list of 2 values, got a"
+                + " list of 3 values. Write each corner as [x, y] with x and y in 0..1.",
             "site.yaml:13:18: cameras[0].zones[3].polygon: encloses no area (its points lie on"
                 + " one line). Give at least three corners that enclose the zone.",
             "site.yaml:14:15: cameras[0].zones[4].name: must use only lowercase letters,"
-                + " digits, '_' and '-', got \"Bad Name\". Prompts refer to zones by name; use a"
-                + " name such as assembly.");
+                + " digits, '_' and '-', got \"Bad Name\". Use only lowercase letters, digits, '_' and '-', such as assembly;"
+                + " prompts refer to zones by name.");
   }
 
   @Test
@@ -620,9 +651,8 @@ class SiteConfigLoaderTest {
                     severity: high
                 """))
         .containsExactly(
-            "site.yaml:1:7: site: must be 1 to 64 of A-Z a-z 0-9 . _ -, got"
-                + " \"Plant 1\". It is used in MQTT topics and client ids; use a name such as"
-                + " plant-1.",
+            "site.yaml:1:7: site: must be 1 to 64 of A-Z a-z 0-9 . _ -, got \"Plant 1\". Use a"
+                + " name such as plant-1; it is used in MQTT topics and client ids.",
             "site.yaml:3:22: kafka.bootstrap_servers: \"localhost\" is not a host:port address."
                 + " Write a comma-separated host:port list such as broker-1:9092,broker-2:9092.",
             "site.yaml:5:8: mqtt.url: must be a tcp:// or ssl:// URL, got \"http://broker:1883\"."
@@ -631,11 +661,11 @@ class SiteConfigLoaderTest {
                 + " trailing slash: vigil/plant/",
             "site.yaml:7:13: mqtt.password: is set but mqtt.username is not. Add the user name"
                 + " the password belongs to, or remove the password.",
-            "site.yaml:10:9: cameras[0].id: must be 1 to 64 of A-Z a-z 0-9 . _ -, got"
-                + " \"dock/1\". It is a Kafka key and part of MQTT topics; use an id such as"
-                + " dock-1.",
-            "site.yaml:11:13: cameras[0].source: unsupported URL scheme \"udp\". Use a file path,"
-                + " an image folder, or an rtsp://, rtsps://, http:// or https:// URL.",
+            "site.yaml:10:9: cameras[0].id: must be 1 to 64 of A-Z a-z 0-9 . _ -, got \"dock/1\"."
+                + " Use an id such as dock-1 (letters, digits, '.', '_', '-'); it is a Kafka key"
+                + " and part of MQTT topics.",
+            "site.yaml:11:13: cameras[0].source: unsupported URL scheme \"udp\". Give a file"
+                + " path, an image folder, or an rtsp://, rtsps://, http:// or https:// URL.",
             "site.yaml:17:15: prompts[0].cameras[0]: unknown camera \"dok-1\". Did you mean"
                 + " dock-1? Configured cameras: dock/1, dock-1.",
             "site.yaml:18:15: prompts[0].severity: must be one of info, warning, critical, got"
@@ -751,7 +781,8 @@ class SiteConfigLoaderTest {
                 """))
         .containsExactly(
             "site.yaml:3:17: kafka.topic_prefix: must use only letters, digits, '.', '_' and '-'"
-                + " (Kafka topic names), got \"vigil/\". Use a prefix such as vigil.",
+                + " (Kafka topic names), got \"vigil/\". Use only letters, digits, '.', '_' and '-' (Kafka topic names), such as"
+                + " vigil.",
             "site.yaml:5:5: kafka.properties.bootstrap.servers: duplicates"
                 + " kafka.bootstrap_servers. Set the brokers with kafka.bootstrap_servers and"
                 + " remove this property.",
@@ -881,15 +912,40 @@ class SiteConfigLoaderTest {
                 + " remove input_size to feed frames as they are.",
             "site.yaml:7:16: model.detector.min_score: must be a number in [0, 1], got 1.5. Set"
                 + " the score from which a detection counts, such as 0.5.",
-            "site.yaml:9:10: model.detector.classes.1: unknown role \"persn\". Did you mean"
-                + " person? Use one of person, head, helmet, ignore.",
+            "site.yaml:9:10: model.detector.classes.1: must be one of person, head, helmet,"
+                + " ignore, got \"persn\". Did you mean person? Use one of person, head, helmet,"
+                + " ignore; ignore drops the class.",
             "site.yaml:10:7: model.detector.classes.x: must be a class id (a whole number >= 0),"
-                + " got \"x\". Write the model's class ids as keys, such as {1: person, 2: head,"
+                + " got \"x\". Write the model's class ids (whole numbers >= 0) as keys, such as {1: person, 2: head,"
                 + " 3: helmet}.",
             "site.yaml:12:7: model.detector.classes.02: duplicate class id 2 (first at line 11)."
                 + " Give each class id one role.",
-            "site.yaml:13:10: model.detector.classes.3: must be a text value, got a list of 1"
-                + " value. Use one of person, head, helmet, ignore.");
+            "site.yaml:13:10: model.detector.classes.3: must be one of person, head, helmet,"
+                + " ignore, got a list of 1 value. Use one of person, head, helmet, ignore; ignore"
+                + " drops the class.");
+  }
+
+  @Test
+  void shouldRejectAClassIdWithoutRoleOrTooLargeAndAnEmptyPromptCamera() {
+    assertThat(
+            problems(
+                """
+                site: a
+                model:
+                  detector:
+                    saved_model: /opt/ppe
+                    classes: {1: person, 2: , 99999999999: head}
+                cameras:
+                  - {id: c, source: c.mp4}
+                prompts:
+                  - {id: p, text: t, cameras: [c, ~]}
+                """))
+        .containsExactly(
+            "site.yaml:5:28: model.detector.classes.2: has no role. Use one of person, head,"
+                + " helmet, ignore; ignore drops the class.",
+            "site.yaml:5:31: model.detector.classes.99999999999: class id 99999999999 is too"
+                + " large. Use the model's class ids.",
+            "site.yaml:9:35: prompts[0].cameras[1]: is empty. Give a camera id.");
   }
 
   @Test

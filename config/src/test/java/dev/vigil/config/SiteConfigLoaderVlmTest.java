@@ -173,9 +173,9 @@ class SiteConfigLoaderVlmTest {
               unknown_thing: 1
             """);
     assertThat(String.join("\n", problems))
-        .contains("vlm.timeout_s: must be a number of seconds in (0, 600], got 0")
+        .contains("vlm.timeout_s: must be a number in (0, 600], got 0")
         .contains("vlm.max_concurrent: must be a whole number in [1, 64], got 0")
-        .contains("vlm.min_interval_s: must be a number of seconds in [0, 86400]")
+        .contains("vlm.min_interval_s: must be a number in [0, 86400]")
         .contains("vlm.daily_budget: must be a whole number in [1, 10000000]")
         .contains("vlm.image_px: must be a whole number in [64, 4096]")
         .contains("vlm.jpeg_quality: must be a whole number in [1, 100]")
