@@ -37,6 +37,34 @@ final class SchemaCheck {
   private static final String FIX = "x-fix";
   private static final String MUST = "x-must";
 
+  /**
+   * Every keyword this class checks or knows to be an annotation. A schema keyword outside it would
+   * be silently ignored, so {@code SiteSchemaTest} fails on one.
+   */
+  static final Set<String> KEYWORDS =
+      Set.of(
+          "type",
+          "properties",
+          "additionalProperties",
+          "propertyNames",
+          "required",
+          "items",
+          "minItems",
+          "maxItems",
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "enum",
+          "pattern",
+          FIX,
+          MUST,
+          "$schema",
+          "$id",
+          "title",
+          "description",
+          "default");
+
   private final YamlProblems problems;
   private final Variables variables;
   private final Map<Node, String> texts = new IdentityHashMap<>();

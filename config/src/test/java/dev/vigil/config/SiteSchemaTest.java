@@ -85,4 +85,29 @@ class SiteSchemaTest {
                 + " config verify -Dtest=SiteSchemaTest -Dvigil.write-docs=true")
         .isEqualTo(generated);
   }
+
+  @Test
+  void shouldUseOnlyKeywordsTheLoaderChecks() {
+    Set<String> used = new java.util.TreeSet<>();
+    keywords(SiteSchema.root(), used);
+    assertThat(SchemaCheck.KEYWORDS)
+        .as("keywords of site.schema.json that SchemaCheck would silently ignore")
+        .containsAll(used);
+  }
+
+  /** Collects the keywords of {@code schema} and its sub-schemas (not the property names). */
+  private static void keywords(JsonNode schema, Set<String> out) {
+    schema
+        .fields()
+        .forEachRemaining(
+            e -> {
+              out.add(e.getKey());
+              JsonNode v = e.getValue();
+              if (e.getKey().equals("properties")) {
+                v.elements().forEachRemaining(sub -> keywords(sub, out));
+              } else if (v.isObject()) {
+                keywords(v, out);
+              }
+            });
+  }
 }
