@@ -6,13 +6,10 @@ import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link #metrics} before starting; run it on one thread; {@link #close} from any thread stops it
  * and waits for {@link #run} to return. Not otherwise thread-safe.
  */
-public final class AlertsService implements Runnable, AutoCloseable {
+public final class AlertsService extends LoopService<Violation, AlertsService> {
   private static final Logger LOG = LoggerFactory.getLogger(AlertsService.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-  private final CommitAfterAckLoop<Violation> loop;
   private final MqttAlertPublisher publisher;
   private Consumer<PublishedAlert> listener = alert -> {};
 
@@ -52,10 +48,8 @@ public final class AlertsService implements Runnable, AutoCloseable {
       org.apache.kafka.clients.consumer.Consumer<String, Violation> consumer,
       MqttAlertPublisher publisher,
       String topic) {
-    this.loop =
-        CommitAfterAckLoop.inGroup(consumer, AlertsMetrics.VIOLATIONS, topic, POLL_TIMEOUT)
-            .handler(this::handle)
-            .batchAtATime();
+    super(new CommitAfterAckLoop<>(consumer, AlertsMetrics.VIOLATIONS, topic, POLL_TIMEOUT));
+    loop.handler(this::handle).batchAtATime();
     this.publisher = Objects.requireNonNull(publisher, "publisher");
   }
 
@@ -65,17 +59,7 @@ public final class AlertsService implements Runnable, AutoCloseable {
    * for a new group, String keys and {@code Violation} JSON values.
    */
   public static Properties consumerProperties(SiteConfig.Kafka kafka, String groupId) {
-    Properties props =
-        KafkaClients.consumer(
-            kafka,
-            groupId,
-            Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100"));
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ViolationDeserializer.class.getName());
-    return props;
+    return CommitAfterAckLoop.groupProperties(kafka, groupId, 100, ViolationDeserializer.class);
   }
 
   /**
@@ -93,30 +77,9 @@ public final class AlertsService implements Runnable, AutoCloseable {
     return this;
   }
 
-  /** Counts into {@code metrics}, shared with the other loops of the process. */
-  public AlertsService metrics(AlertsMetrics metrics) {
-    loop.metrics(metrics);
-    return this;
-  }
-
-  /** The counters this service writes to. */
-  public AlertsMetrics metrics() {
-    return loop.metrics();
-  }
-
-  /** Running, retrying (and why), stopped or failed. */
-  public LoopStatus status() {
-    return loop.status();
-  }
-
   /** How many records this service has committed so far (for tests and metrics). */
   public long committedRecords() {
     return loop.committedRecords();
-  }
-
-  @Override
-  public void run() {
-    loop.run();
   }
 
   /** Publishes a valid violation; skips (and counts) one that can never or should not alert. */
@@ -155,11 +118,5 @@ public final class AlertsService implements Runnable, AutoCloseable {
               metrics.published(AlertsMetrics.VIOLATIONS);
               listener.accept(alert);
             }));
-  }
-
-  /** Stops {@link #run} and waits up to 10 s for it to close the consumer. */
-  @Override
-  public void close() {
-    loop.close();
   }
 }

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>Ownership and lifecycle: owns the consumer (closed when {@link #run} returns), not the
  * publisher. Run it on one thread; {@link #close} from any thread stops it.
  */
-public final class AvailabilityPublisher implements Runnable, AutoCloseable {
+public final class AvailabilityPublisher extends LoopService<CameraStatus, AvailabilityPublisher> {
   private static final Logger LOG = LoggerFactory.getLogger(AvailabilityPublisher.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-  private final CommitAfterAckLoop<CameraStatus> loop;
   private final MqttAlertPublisher publisher;
   private final Consumer<CameraStatus> listener;
 
@@ -51,10 +48,8 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
       MqttAlertPublisher publisher,
       String topic,
       Consumer<CameraStatus> listener) {
-    this.loop =
-        CommitAfterAckLoop.wholeTopic(consumer, AlertsMetrics.CAMERA_STATUS, topic, POLL_TIMEOUT)
-            .handler(this::handle)
-            .batchAtATime();
+    super(new CommitAfterAckLoop<>(consumer, AlertsMetrics.CAMERA_STATUS, topic, POLL_TIMEOUT));
+    loop.handler(this::handle).wholeTopic().batchAtATime();
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.listener = Objects.requireNonNull(listener, "listener");
   }
@@ -64,33 +59,7 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
    * {@code CameraStatus} JSON values; it never creates the topic.
    */
   public static Properties consumerProperties(SiteConfig.Kafka kafka) {
-    Properties props = KafkaClients.reader(kafka);
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, CameraStatusDeserializer.class.getName());
-    return props;
-  }
-
-  /** Counts into {@code metrics}, shared with the other loops of the process. */
-  public AvailabilityPublisher metrics(AlertsMetrics metrics) {
-    loop.metrics(metrics);
-    return this;
-  }
-
-  /** The counters this publisher writes to. */
-  public AlertsMetrics metrics() {
-    return loop.metrics();
-  }
-
-  /** Running, retrying (and why), stopped or failed. */
-  public LoopStatus status() {
-    return loop.status();
-  }
-
-  @Override
-  public void run() {
-    loop.run();
+    return CommitAfterAckLoop.readerProperties(kafka, CameraStatusDeserializer.class);
   }
 
   /** Publishes a valid status (a tombstone clears the retained topic); skips and counts others. */
@@ -131,11 +100,5 @@ public final class AvailabilityPublisher implements Runnable, AutoCloseable {
                 listener.accept(s);
               }
             }));
-  }
-
-  /** Stops {@link #run} and waits up to 10 s for it to close the consumer. */
-  @Override
-  public void close() {
-    loop.close();
   }
 }

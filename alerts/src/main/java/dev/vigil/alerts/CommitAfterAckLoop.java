@@ -1,5 +1,7 @@
 package dev.vigil.alerts;
 
+import dev.vigil.config.KafkaClients;
+import dev.vigil.config.SiteConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * the handler skipped and counted). A refused PUBACK is counted with {@link AlertsMetrics#refused}
  * and never committed past; "not authorized" ends the loop, since no retry changes an ACL.
  *
- * <p>Two ways to consume: {@link #inGroup} subscribes with a consumer group and commits; {@link
+ * <p>Two ways to consume: by default it subscribes with a consumer group and commits; {@link
  * #wholeTopic} reads every partition from its beginning without a group and commits nothing. With
  * {@link #batchAtATime} the loop polls no new records until all it holds are done (so a batch's
  * callbacks and commit come together); otherwise it polls on until {@link #MAX_OUTSTANDING} records
@@ -79,9 +84,9 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
   private final org.apache.kafka.clients.consumer.Consumer<String, V> consumer;
   private final String source;
   private final String topic;
-  private final boolean group;
   private final Duration pollTimeout;
   private final LoopStatus status;
+  private final LoopContext context;
   private final LoopPoll<V> poller;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -91,6 +96,7 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
   private final Backoff kafkaBackoff = Backoff.defaults();
   private Handler<V> handler;
   private AlertsMetrics metrics = new AlertsMetrics();
+  private boolean group = true;
   private boolean batchAtATime;
   private boolean waitingLogged;
   private boolean holding;
@@ -98,48 +104,66 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
   private volatile boolean started;
   private volatile long committedRecords;
 
-  private CommitAfterAckLoop(
+  /**
+   * @param consumer a consumer configured like {@link #groupProperties} (or {@link
+   *     #readerProperties} with {@link #wholeTopic}), not yet subscribed
+   * @param source the metrics {@code source} label, also the status name
+   */
+  CommitAfterAckLoop(
       org.apache.kafka.clients.consumer.Consumer<String, V> consumer,
       String source,
       String topic,
-      boolean group,
       Duration pollTimeout) {
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.source = source;
     this.topic = Objects.requireNonNull(topic, "topic");
-    this.group = group;
     this.pollTimeout = pollTimeout;
     this.status = new LoopStatus(source);
+    this.context = new LoopContext(source, status, () -> this.metrics, LOG, closing);
     this.poller =
-        new LoopPoll<>(
-            consumer,
-            source,
-            pollTimeout,
-            status,
-            new KafkaLink(consumer),
-            kafkaBackoff,
-            () -> this.metrics,
-            LOG,
-            closing);
-    this.deliveries = new Deliveries(source, status, () -> this.metrics, LOG, closing);
+        new LoopPoll<>(consumer, pollTimeout, new KafkaLink(consumer), kafkaBackoff, context);
+    this.deliveries = new Deliveries(context);
   }
 
-  /** A loop in a consumer group that commits after the acknowledgements. */
-  static <V> CommitAfterAckLoop<V> inGroup(
-      org.apache.kafka.clients.consumer.Consumer<String, V> consumer,
-      String source,
-      String topic,
-      Duration pollTimeout) {
-    return new CommitAfterAckLoop<>(consumer, source, topic, true, pollTimeout);
+  /**
+   * Group consumer properties from {@link KafkaClients#consumer}: the site's own properties
+   * (security, timeouts) apply, but never weaken manual commits and {@code read_committed}.
+   * Earliest offset for a new group, String keys, values decoded by {@code values}.
+   */
+  static Properties groupProperties(
+      SiteConfig.Kafka kafka, String groupId, int maxPollRecords, Class<?> values) {
+    Properties props =
+        KafkaClients.consumer(
+            kafka,
+            groupId,
+            Map.of(
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                Integer.toString(maxPollRecords)));
+    return withDeserializers(props, values);
   }
 
-  /** A loop without a group that reads every partition from its beginning and commits nothing. */
-  static <V> CommitAfterAckLoop<V> wholeTopic(
-      org.apache.kafka.clients.consumer.Consumer<String, V> consumer,
-      String source,
-      String topic,
-      Duration pollTimeout) {
-    return new CommitAfterAckLoop<>(consumer, source, topic, false, pollTimeout);
+  /**
+   * Reader properties from {@link KafkaClients#reader} (no group, read_committed) for {@link
+   * #wholeTopic}; it never creates the topic.
+   */
+  static Properties readerProperties(SiteConfig.Kafka kafka, Class<?> values) {
+    Properties props = KafkaClients.reader(kafka);
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    return withDeserializers(props, values);
+  }
+
+  private static Properties withDeserializers(Properties props, Class<?> values) {
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, values.getName());
+    return props;
+  }
+
+  /** Reads every partition from its beginning without a group, and commits nothing. */
+  CommitAfterAckLoop<V> wholeTopic() {
+    this.group = false;
+    return this;
   }
 
   /** Set once, before {@link #run}. */
@@ -197,6 +221,14 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
     return deliveries.watch(publish);
   }
 
+  /**
+   * Counts a refused PUBACK of {@code publish}, an optional extra that no record waits for: the
+   * handler retries it, and even "not authorized" does not end the loop.
+   */
+  <T> CompletableFuture<T> countRefusal(CompletableFuture<T> publish) {
+    return deliveries.countRefusal(publish, false);
+  }
+
   @Override
   public void run() {
     Objects.requireNonNull(handler, "handler");
@@ -216,11 +248,11 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
           outstanding.add(
               new TopicPartition(r.topic(), r.partition()), r.offset(), handler.handle(r));
         }
+        deliveries.throwIfRefusedForGood();
         handler.tick(false);
         if (!deliveries.await()) {
           return;
         }
-        deliveries.throwIfRefusedForGood();
         if (!batchAtATime || outstanding.allDone()) {
           settle(false);
         }
@@ -270,14 +302,10 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
     List<PartitionInfo> infos;
     try {
       infos = consumer.partitionsFor(topic);
-    } catch (WakeupException e) {
-      throw e;
     } catch (KafkaException e) {
-      if (KafkaFailures.fatal(e)) {
-        throw e;
-      }
-      retryLater(
-          kafkaBackoff, AlertsMetrics.KAFKA_POLL, "kafka metadata of " + topic + " failed", e);
+      KafkaFailures.throwUnlessRetriable(e);
+      context.retryAfterBackoff(
+          "kafka metadata of " + topic + " failed", e, AlertsMetrics.KAFKA_POLL, kafkaBackoff);
       return false;
     }
     if (infos == null || infos.isEmpty()) {
@@ -313,7 +341,12 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
       return;
     }
     if (last) {
-      consumer.commitSync(done.offsets(), Duration.ofSeconds(5));
+      try {
+        consumer.commitSync(done.offsets(), Duration.ofSeconds(5));
+      } catch (WakeupException e) {
+        // The close's wakeup was still pending; it is used up now.
+        consumer.commitSync(done.offsets(), Duration.ofSeconds(5));
+      }
       committedRecords += done.records();
     } else {
       commit(done.offsets(), done.records());
@@ -343,13 +376,10 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
             e.getMessage());
         status.running();
         return;
-      } catch (WakeupException e) {
-        throw e;
       } catch (KafkaException e) {
-        if (KafkaFailures.fatal(e)) {
-          throw e;
-        }
-        retryLater(backoff, AlertsMetrics.KAFKA_COMMIT, source + " offset commit failed", e);
+        KafkaFailures.throwUnlessRetriable(e);
+        context.retryAfterBackoff(
+            source + " offset commit failed", e, AlertsMetrics.KAFKA_COMMIT, backoff);
         revoked.clear();
         pausedPoll();
         offsets.keySet().removeAll(revoked);
@@ -378,22 +408,14 @@ final class CommitAfterAckLoop<V> implements Runnable, AutoCloseable {
       first.forEach(consumer::seek);
     } catch (RecordDeserializationException e) {
       consumer.seek(e.topicPartition(), e.offset());
-    } catch (WakeupException e) {
-      throw e;
     } catch (KafkaException e) {
-      if (KafkaFailures.fatal(e)) {
-        throw e;
-      }
+      KafkaFailures.throwUnlessRetriable(e);
       LOG.debug("{} poll while waiting failed: {}", source, e.toString()); // retried anyway
     } finally {
       consumer.resume(consumer.paused());
       holding = false;
     }
     return ConsumerRecords.empty();
-  }
-
-  private void retryLater(Backoff backoff, String operation, String what, Throwable e) {
-    status.retryAfterBackoff(what, e, operation, metrics, backoff, LOG, closing);
   }
 
   private void await(Duration delay) {

@@ -11,13 +11,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
 
 /**
  * The MQTT side of a {@link CommitAfterAckLoop}: sends its messages, sends again after a failure or
@@ -26,11 +24,7 @@ import org.slf4j.Logger;
  * #watch}'s callback.
  */
 final class Deliveries {
-  private final String source;
-  private final LoopStatus status;
-  private final Supplier<AlertsMetrics> metrics;
-  private final Logger log;
-  private final CountDownLatch closing;
+  private final LoopContext loop;
   private final List<Delivery<?>> sending = new ArrayList<>();
   private final Map<String, Delivery<?>> newestByKey = new HashMap<>();
   private final Backoff backoff = Backoff.defaults();
@@ -38,17 +32,8 @@ final class Deliveries {
   private int doneBefore;
   private volatile MqttRefusedException refusedForGood;
 
-  Deliveries(
-      String source,
-      LoopStatus status,
-      Supplier<AlertsMetrics> metrics,
-      Logger log,
-      CountDownLatch closing) {
-    this.source = source;
-    this.status = status;
-    this.metrics = metrics;
-    this.log = log;
-    this.closing = closing;
+  Deliveries(LoopContext loop) {
+    this.loop = loop;
   }
 
   void ackTimeout(Duration timeout) {
@@ -70,12 +55,20 @@ final class Deliveries {
 
   /** Counts a refused PUBACK of {@code publish}; a refusal for good is thrown at the next check. */
   <T> CompletableFuture<T> watch(CompletableFuture<T> publish) {
+    return countRefusal(publish, true);
+  }
+
+  /**
+   * Counts a refused PUBACK of {@code publish}; with {@code endLoop} a refusal for good is thrown
+   * at the next check.
+   */
+  <T> CompletableFuture<T> countRefusal(CompletableFuture<T> publish, boolean endLoop) {
     publish.whenComplete(
         (ok, e) -> {
           Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
           if (cause instanceof MqttRefusedException refused) {
-            metrics.get().refused(source, refused.reasonCode());
-            if (refused.unrecoverable() && refusedForGood == null) {
+            loop.metrics().get().refused(loop.source(), refused.reasonCode());
+            if (endLoop && refused.unrecoverable() && refusedForGood == null) {
               refusedForGood = refused;
             }
           }
@@ -104,6 +97,7 @@ final class Deliveries {
    * @return false when interrupted
    */
   boolean await() {
+    throwIfRefusedForGood();
     long now = System.nanoTime();
     Set<String> busyKeys = new HashSet<>();
     List<CompletableFuture<?>> inFlight = new ArrayList<>();
@@ -143,16 +137,18 @@ final class Deliveries {
     int done = sending.size() - waiting;
     if (waiting == 0) {
       backoff.reset();
-      status.running();
+      loop.status().running();
     } else if (done == doneBefore) {
-      status.retryAfterBackoff(
-          waiting + " of " + sending.size() + " " + source + " not acknowledged by the MQTT broker",
+      loop.retryAfterBackoff(
+          waiting
+              + " of "
+              + sending.size()
+              + " "
+              + loop.source()
+              + " not acknowledged by the MQTT broker",
           why == null ? new AlertsException("waiting for PUBACK") : why,
           AlertsMetrics.MQTT_PUBLISH,
-          metrics.get(),
-          backoff,
-          log,
-          closing);
+          backoff);
     } else {
       backoff.reset();
     }
@@ -229,15 +225,7 @@ final class Deliveries {
     }
 
     private Throwable failure() {
-      if (!failed()) {
-        return null;
-      }
-      try {
-        future.join();
-        return null;
-      } catch (RuntimeException e) {
-        return e.getCause() == null ? e : e.getCause();
-      }
+      return future == null ? null : LoopStatus.failureOf(future);
     }
   }
 }

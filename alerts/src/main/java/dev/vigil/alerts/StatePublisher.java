@@ -21,9 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * thread; {@link #close} from any thread publishes what is pending (waiting up to 5 s for the
  * PUBACKs), stops it and waits for {@link #run} to return. Not otherwise thread-safe.
  */
-public final class StatePublisher implements Runnable, AutoCloseable {
+public final class StatePublisher extends LoopService<Observation, StatePublisher> {
   private static final Logger LOG = LoggerFactory.getLogger(StatePublisher.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final long IN_FLIGHT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -106,7 +104,6 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     }
   }
 
-  private final CommitAfterAckLoop<Observation> loop;
   private final MqttAlertPublisher publisher;
   private final Options options;
   private final LongSupplier nanoClock;
@@ -153,26 +150,24 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       String topic,
       Options options,
       LongSupplier nanoClock) {
-    this.loop =
-        CommitAfterAckLoop.inGroup(consumer, AlertsMetrics.OBSERVATIONS, topic, POLL_TIMEOUT)
-            .handler(
-                new CommitAfterAckLoop.Handler<>() {
-                  @Override
-                  public List<CommitAfterAckLoop.Ack> handle(
-                      ConsumerRecord<String, Observation> record) {
-                    return record.value() == null ? NOTHING : observe(record.value());
-                  }
+    super(new CommitAfterAckLoop<>(consumer, AlertsMetrics.OBSERVATIONS, topic, POLL_TIMEOUT));
+    loop.handler(
+        new CommitAfterAckLoop.Handler<>() {
+          @Override
+          public List<CommitAfterAckLoop.Ack> handle(ConsumerRecord<String, Observation> record) {
+            return record.value() == null ? NOTHING : observe(record.value());
+          }
 
-                  @Override
-                  public void tick(boolean force) {
-                    StatePublisher.this.tick(force);
-                  }
+          @Override
+          public void tick(boolean force) {
+            StatePublisher.this.tick(force);
+          }
 
-                  @Override
-                  public void flush() {
-                    StatePublisher.this.flush();
-                  }
-                });
+          @Override
+          public void flush() {
+            StatePublisher.this.flush();
+          }
+        });
     this.publisher = Objects.requireNonNull(publisher, "publisher");
     this.options = Objects.requireNonNull(options, "options");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -190,28 +185,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
    * the violations' group.
    */
   public static Properties consumerProperties(SiteConfig.Kafka kafka, String groupId) {
-    Properties props =
-        KafkaClients.consumer(
-            kafka,
-            groupId,
-            Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500"));
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ObservationDeserializer.class.getName());
-    return props;
-  }
-
-  /** Counts into {@code metrics}, shared with the other loops of the process. */
-  public StatePublisher metrics(AlertsMetrics metrics) {
-    loop.metrics(metrics);
-    return this;
-  }
-
-  /** Running, retrying (and why), stopped or failed. */
-  public LoopStatus status() {
-    return loop.status();
+    return CommitAfterAckLoop.groupProperties(kafka, groupId, 500, ObservationDeserializer.class);
   }
 
   /**
@@ -232,11 +206,6 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   /** How many discovery configs the broker has acknowledged so far (for tests and metrics). */
   public long publishedDiscoveries() {
     return publishedDiscoveries;
-  }
-
-  @Override
-  public void run() {
-    loop.run();
   }
 
   /**
@@ -367,7 +336,8 @@ public final class StatePublisher implements Runnable, AutoCloseable {
         }
       }
       if (r.future == null || now - r.sentAt > IN_FLIGHT_TIMEOUT_NANOS) {
-        r.future = loop.watch(publisher.publishRetained(e.getKey(), r.payload));
+        // Discovery is optional: an ACL without the discovery prefix must not stop the state.
+        r.future = loop.countRefusal(publisher.publishRetained(e.getKey(), r.payload));
         r.sentAt = now;
       }
     }
@@ -404,12 +374,6 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       }
     }
     return false;
-  }
-
-  /** Stops {@link #run}, after it has flushed, and waits up to 10 s for it to return. */
-  @Override
-  public void close() {
-    loop.close();
   }
 
   /** One discovery config and its publish. */
@@ -456,6 +420,10 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     void tick(long now, boolean force) {
       if (inFlight != null) {
         if (inFlight.isDone()) {
+          if (LoopStatus.failureOf(inFlight) instanceof MqttRefusedException r
+              && r.unrecoverable()) {
+            return; // sending again cannot help: the loop ends at its next check
+          }
           if (inFlight.isCompletedExceptionally()) {
             sent = null; // send the latest again
             loop.metrics().retried(AlertsMetrics.MQTT_PUBLISH);
