@@ -7,6 +7,7 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Which Kafka client errors a consumer loop may retry. Network trouble, timeouts and broker
@@ -15,6 +16,16 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  */
 final class KafkaFailures {
   private KafkaFailures() {}
+
+  /**
+   * Throws {@code e} when retrying cannot help, and also a wakeup (the loop is being closed);
+   * returns when the caller may retry.
+   */
+  static void throwUnlessRetriable(KafkaException e) {
+    if (e instanceof WakeupException || fatal(e)) {
+      throw e;
+    }
+  }
 
   /** True when retrying {@code e} cannot help. */
   static boolean fatal(Throwable e) {

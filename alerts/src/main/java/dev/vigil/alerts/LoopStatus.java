@@ -54,11 +54,16 @@ public final class LoopStatus {
 
   /** The failure that ended the loop, or null. */
   public Throwable failure() {
-    if (!terminated.isCompletedExceptionally()) {
+    return failureOf(terminated);
+  }
+
+  /** Why {@code future} completed exceptionally, unwrapped; null when it did not (yet). */
+  static Throwable failureOf(CompletableFuture<?> future) {
+    if (!future.isCompletedExceptionally()) {
       return null;
     }
     try {
-      terminated.join();
+      future.join();
       return null;
     } catch (RuntimeException e) {
       return e.getCause() == null ? e : e.getCause();

@@ -18,14 +18,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * configs the first time it sees a camera or a prompt on it.
  *
  * <p>Delivery: state is idempotent (the latest message replaces the retained one), so this service
- * may skip observations. Offsets are committed asynchronously after each poll, before the PUBACKs
- * arrive. After a crash the retained state can lag until the camera's next observation: a restart
- * forgets what it published, so the first observation of each camera is published again. A publish
- * that fails is retried with the latest state. Observations older than the last one seen for a
- * camera (a replay after a rebalance) are ignored.
+ * may skip observations, but it commits an observation's offset only once the broker acknowledged
+ * that camera's state as of that observation or newer ({@link CommitAfterAckLoop}, pipelined: it
+ * polls on while states are in flight or held back). A restart forgets what it published, so the
+ * first observation of each camera is published again, and so are discovery configs. A publish that
+ * fails is retried with the latest state; a refused one is counted, and "not authorized" ends
+ * {@link #run}. Observations older than the last one seen for a camera (a replay after a rebalance)
+ * are ignored.
  *
  * <p>Each state also carries the camera's {@code availability} once {@link #availability} has told
  * it (from {@code vigil.camera-status}). An observation whose camera id breaks {@link Ids} is
@@ -53,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * thread; {@link #close} from any thread publishes what is pending (waiting up to 5 s for the
  * PUBACKs), stops it and waits for {@link #run} to return. Not otherwise thread-safe.
  */
-public final class StatePublisher implements Runnable, AutoCloseable {
+public final class StatePublisher extends LoopService<Observation, StatePublisher> {
   private static final Logger LOG = LoggerFactory.getLogger(StatePublisher.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final long IN_FLIGHT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final long FLUSH_TIMEOUT_MS = 5_000;
+  private static final List<CommitAfterAckLoop.Ack> NOTHING = List.of();
   private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /**
@@ -105,9 +104,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     }
   }
 
-  private final Consumer<String, Observation> consumer;
   private final MqttAlertPublisher publisher;
-  private final String topic;
   private final Options options;
   private final LongSupplier nanoClock;
   private final HomeAssistantDiscovery discovery;
@@ -118,12 +115,6 @@ public final class StatePublisher implements Runnable, AutoCloseable {
 
   /** Invalid camera ids already logged, so a chatty bad camera logs once (bounded). */
   private final Set<String> loggedInvalid = new HashSet<>();
-
-  private final LoopStatus status = new LoopStatus(AlertsMetrics.OBSERVATIONS);
-  private final KafkaLink link;
-  private final LoopPoll<Observation> poller;
-  private final Backoff pollBackoff = Backoff.defaults();
-  private AlertsMetrics metrics = new AlertsMetrics();
 
   /** Set by Home Assistant's {@code online} (on Paho's thread): announce every device again. */
   private final java.util.concurrent.atomic.AtomicBoolean rediscover =
@@ -136,9 +127,6 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   /** Discovery configs not yet acknowledged, by topic; a later config for a topic replaces it. */
   private final Map<String, Retained> discoveryOutbox = new LinkedHashMap<>();
 
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile boolean closed;
-  private volatile boolean started;
   private volatile long publishedStates;
   private volatile long publishedDiscoveries;
 
@@ -162,21 +150,25 @@ public final class StatePublisher implements Runnable, AutoCloseable {
       String topic,
       Options options,
       LongSupplier nanoClock) {
-    this.consumer = Objects.requireNonNull(consumer, "consumer");
-    this.link = new KafkaLink(consumer);
-    this.poller =
-        new LoopPoll<>(
-            consumer,
-            AlertsMetrics.OBSERVATIONS,
-            POLL_TIMEOUT,
-            status,
-            link,
-            pollBackoff,
-            () -> this.metrics,
-            LOG,
-            stopped);
+    super(new CommitAfterAckLoop<>(consumer, AlertsMetrics.OBSERVATIONS, topic, POLL_TIMEOUT));
+    loop.handler(
+        new CommitAfterAckLoop.Handler<>() {
+          @Override
+          public List<CommitAfterAckLoop.Ack> handle(ConsumerRecord<String, Observation> record) {
+            return record.value() == null ? NOTHING : observe(record.value());
+          }
+
+          @Override
+          public void tick(boolean force) {
+            StatePublisher.this.tick(force);
+          }
+
+          @Override
+          public void flush() {
+            StatePublisher.this.flush();
+          }
+        });
     this.publisher = Objects.requireNonNull(publisher, "publisher");
-    this.topic = Objects.requireNonNull(topic, "topic");
     this.options = Objects.requireNonNull(options, "options");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.discovery =
@@ -186,35 +178,14 @@ public final class StatePublisher implements Runnable, AutoCloseable {
   }
 
   /**
-   * Consumer properties from {@link KafkaClients#consumer}: read_committed and manual
-   * (asynchronous) commits whatever the site's properties say, String keys and {@code Observation}
-   * JSON values. A new group starts from the earliest retained observation, so the retained state
-   * ends on the newest answer rather than on whatever arrives after the first assignment. Use a
-   * group of its own, not the violations' group.
+   * Consumer properties from {@link KafkaClients#consumer}: read_committed and manual commits
+   * whatever the site's properties say, String keys and {@code Observation} JSON values. A new
+   * group starts from the earliest retained observation, so the retained state ends on the newest
+   * answer rather than on whatever arrives after the first assignment. Use a group of its own, not
+   * the violations' group.
    */
   public static Properties consumerProperties(SiteConfig.Kafka kafka, String groupId) {
-    Properties props =
-        KafkaClients.consumer(
-            kafka,
-            groupId,
-            Map.of(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500"));
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ObservationDeserializer.class.getName());
-    return props;
-  }
-
-  /** Counts into {@code metrics}, shared with the other loops of the process. */
-  public StatePublisher metrics(AlertsMetrics metrics) {
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    return this;
-  }
-
-  /** Running, retrying (and why), stopped or failed. */
-  public LoopStatus status() {
-    return status;
+    return CommitAfterAckLoop.groupProperties(kafka, groupId, 500, ObservationDeserializer.class);
   }
 
   /**
@@ -237,76 +208,32 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     return publishedDiscoveries;
   }
 
-  @Override
-  public void run() {
-    started = true;
-    try {
-      consumer.subscribe(List.of(topic));
-      status.running();
-      while (!closed) {
-        ConsumerRecords<String, Observation> records = poll();
-        for (ConsumerRecord<String, Observation> record : records) {
-          if (record.value() != null) {
-            observe(record.value());
-          }
-        }
-        tick(false);
-        if (!records.isEmpty()) {
-          // State is idempotent: losing the tail of a batch costs one frame, so do not wait.
-          consumer.commitAsync(
-              (offsets, error) -> {
-                if (error != null) {
-                  LOG.debug("observation offset commit failed: {}", error.toString());
-                }
-              });
-        }
-      }
-    } catch (Throwable e) {
-      if (!closed) {
-        LOG.error("state publisher failed; camera states are no longer published: {}", e, e);
-        status.failed(e);
-      }
-    } finally {
-      try {
-        flush();
-        consumer.commitSync(Duration.ofSeconds(5));
-      } catch (RuntimeException e) {
-        LOG.debug("final observation offset commit failed: {}", e.toString());
-      } finally {
-        try {
-          consumer.close();
-        } catch (RuntimeException e) {
-          LOG.warn("closing the observations consumer failed: {}", e.toString());
-        } finally {
-          status.stopped(); // no-op after a failure
-          stopped.countDown();
-        }
-      }
-    }
-  }
-
-  private ConsumerRecords<String, Observation> poll() {
-    return poller.poll();
-  }
-
-  /** Takes one observation in: remembers its state and queues discovery for what is new. */
-  void observe(Observation o) {
+  /**
+   * Takes one observation in: remembers its state and queues discovery for what is new. Returns
+   * what the observation waits for: its camera's state, as of it or newer, acknowledged.
+   */
+  List<CommitAfterAckLoop.Ack> observe(Observation o) {
     if (!Ids.valid(o.camera())) {
-      metrics.skipped(AlertsMetrics.OBSERVATIONS, AlertsMetrics.INVALID_CAMERA_ID);
+      loop.metrics().skipped(AlertsMetrics.OBSERVATIONS, AlertsMetrics.INVALID_CAMERA_ID);
       if (loggedInvalid.size() < 100 && loggedInvalid.add(String.valueOf(o.camera()))) {
         LOG.error(
             "skipping observations of camera {}: the id is invalid (use {}); logged once",
             Ids.show(o.camera()),
             Ids.RULE);
       }
-      return;
+      return NOTHING;
     }
     Camera camera = cameras.computeIfAbsent(o.camera(), Camera::new);
     if (camera.latest != null && o.timestamp() < camera.timestamp) {
-      return; // replayed or out of order: the retained state is already newer
+      return NOTHING; // replayed or out of order: the retained state is already newer
     }
-    camera.latest = StatePayload.content(o);
+    ObjectNode content = StatePayload.content(o);
+    if (!content.equals(camera.latest)) {
+      camera.generation++;
+    }
+    camera.latest = content;
     camera.timestamp = o.timestamp();
+    long generation = camera.generation;
     if (discovery != null) {
       boolean changed = !camera.announced;
       for (Map.Entry<String, Observation.PromptAnswer> e : o.answers().entrySet()) {
@@ -330,6 +257,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
         announceDevice(camera);
       }
     }
+    return List.of(() -> camera.ackedGeneration >= generation);
   }
 
   private void announceDevice(Camera camera) {
@@ -399,7 +327,7 @@ public final class StatePublisher implements Runnable, AutoCloseable {
           if (now - r.sentAt < RETRY_NANOS && !force) {
             continue;
           }
-          metrics.retried(AlertsMetrics.MQTT_PUBLISH);
+          loop.metrics().retried(AlertsMetrics.MQTT_PUBLISH);
           r.future = null; // resent below
         } else {
           discoveryOutbox.remove(e.getKey());
@@ -408,7 +336,8 @@ public final class StatePublisher implements Runnable, AutoCloseable {
         }
       }
       if (r.future == null || now - r.sentAt > IN_FLIGHT_TIMEOUT_NANOS) {
-        r.future = publisher.publishRetained(e.getKey(), r.payload);
+        // Discovery is optional: an ACL without the discovery prefix must not stop the state.
+        r.future = loop.countRefusal(publisher.publishRetained(e.getKey(), r.payload));
         r.sentAt = now;
       }
     }
@@ -447,22 +376,6 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     return false;
   }
 
-  /** Stops {@link #run}, after it has flushed, and waits up to 10 s for it to return. */
-  @Override
-  public void close() {
-    closed = true;
-    consumer.wakeup();
-    if (started) {
-      try {
-        if (!stopped.await(10, TimeUnit.SECONDS)) {
-          LOG.warn("state publisher did not stop within 10 s");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   /** One discovery config and its publish. */
   private static final class Retained {
     final String payload;
@@ -489,6 +402,12 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     long sentAt;
     boolean everSent;
 
+    /** Counts changes of {@link #latest}; what was sent, and what the broker acknowledged. */
+    long generation;
+
+    long sentGeneration;
+    long ackedGeneration;
+
     Camera(String id) {
       this.id = id;
     }
@@ -501,12 +420,17 @@ public final class StatePublisher implements Runnable, AutoCloseable {
     void tick(long now, boolean force) {
       if (inFlight != null) {
         if (inFlight.isDone()) {
+          if (LoopStatus.failureOf(inFlight) instanceof MqttRefusedException r
+              && r.unrecoverable()) {
+            return; // sending again cannot help: the loop ends at its next check
+          }
           if (inFlight.isCompletedExceptionally()) {
             sent = null; // send the latest again
-            metrics.retried(AlertsMetrics.MQTT_PUBLISH);
+            loop.metrics().retried(AlertsMetrics.MQTT_PUBLISH);
           } else {
             publishedStates++;
-            metrics.published(AlertsMetrics.OBSERVATIONS);
+            ackedGeneration = Math.max(ackedGeneration, sentGeneration);
+            loop.metrics().published(AlertsMetrics.OBSERVATIONS);
           }
           inFlight = null;
         } else if (now - sentAt > IN_FLIGHT_TIMEOUT_NANOS) {
@@ -517,14 +441,20 @@ public final class StatePublisher implements Runnable, AutoCloseable {
         }
       }
       ObjectNode current = current();
-      if (current == null || current.equals(sent)) {
+      if (current != null && current.equals(sent)) {
+        // Nothing in flight and the last send acknowledged: the retained state already says this.
+        ackedGeneration = generation;
+        return;
+      }
+      if (current == null) {
         return;
       }
       if (!force && everSent && now - sentAt < options.minInterval().toNanos()) {
         return;
       }
       String json = StatePayload.json(publisher.site(), id, timestamp, current);
-      inFlight = publisher.publishRetained(publisher.stateTopic(id), json);
+      inFlight = loop.watch(publisher.publishRetained(publisher.stateTopic(id), json));
+      sentGeneration = generation;
       sent = current;
       sentAt = now;
       everSent = true;

@@ -6,7 +6,9 @@
  * violation id. {@link dev.vigil.alerts.StatePublisher} consumes {@code vigil.observations} and
  * keeps each camera's retained {@code state} topic current, optionally with Home Assistant MQTT
  * discovery. {@link dev.vigil.alerts.AvailabilityPublisher} republishes {@code vigil.camera-status}
- * as the retained {@code <camera>/availability}. Each loop reports a {@link
+ * as the retained {@code <camera>/availability}. All three are handlers of one {@link
+ * dev.vigil.alerts.CommitAfterAckLoop}, which commits a record only after the broker acknowledged
+ * it and every earlier record of its partition. Each loop reports a {@link
  * dev.vigil.alerts.LoopStatus} and counts into {@link dev.vigil.alerts.AlertsMetrics}; errors that
  * may pass are retried with one {@link dev.vigil.alerts.Backoff}, the rest fail the loop so that
  * the process exits. The contract is in {@code docs/MQTT.md}.

@@ -1,10 +1,11 @@
 package dev.vigil.alerts;
 
+import static dev.vigil.alerts.LoopFixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.alerts.LoopFixtures.PacedConsumer;
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
-import dev.vigil.config.TestCerts;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -43,53 +42,8 @@ class AlertsServiceTest {
 
   @TempDir Path dir;
 
-  /** A MockConsumer that does not spin: an empty poll waits a little, as a real one would. */
-  static class PacedConsumer extends MockConsumer<String, Violation> {
-    final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
-
-    PacedConsumer() {
-      super("earliest");
-    }
-
-    @Override
-    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-      commits.add(Map.copyOf(offsets));
-      super.commitSync(offsets);
-    }
-
-    @Override
-    public synchronized ConsumerRecords<String, Violation> poll(Duration timeout) {
-      ConsumerRecords<String, Violation> records = super.poll(timeout);
-      if (records.isEmpty() && !timeout.isZero()) {
-        try {
-          wait(Math.min(timeout.toMillis(), 20));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return records;
-    }
-  }
-
-  private static PacedConsumer consumerWith(List<List<Violation>> batches) {
-    PacedConsumer consumer = new PacedConsumer();
-    consumer.schedulePollTask(
-        () -> {
-          consumer.updateBeginningOffsets(Map.of(TP, 0L));
-          consumer.rebalance(List.of(TP));
-        });
-    long[] offset = {0};
-    for (List<Violation> batch : batches) {
-      consumer.schedulePollTask(
-          () -> {
-            for (Violation v : batch) {
-              consumer.addRecord(
-                  new ConsumerRecord<>(
-                      TOPIC, 0, offset[0]++, Violation.key(v.camera(), v.prompt().id()), v));
-            }
-          });
-    }
-    return consumer;
+  private static PacedConsumer<Violation> consumerWith(List<List<Violation>> batches) {
+    return LoopFixtures.inGroup(TOPIC, v -> Violation.key(v.camera(), v.prompt().id()), batches);
   }
 
   private static Long committed(MockConsumer<String, Violation> consumer) {
@@ -100,17 +54,6 @@ class AlertsServiceTest {
   private static PublisherOptions options(String url) {
     return PublisherOptions.of(
         "plant1", new SiteConfig.Mqtt(url, null, "alerts", null, null, null));
-  }
-
-  private static void await(BooleanSupplier condition, Duration timeout, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   private static Set<String> violationIds(TestSubscriber sub) {
@@ -126,14 +69,9 @@ class AlertsServiceTest {
   @Test
   void shouldKeepManualCommitAndReadCommittedWhenSiteFileTriesToWeakenThem() {
     SiteConfig.Kafka kafka =
-        new SiteConfig.Kafka(
-            "localhost:9092",
-            null,
+        LoopFixtures.kafkaTryingToWeaken(
             Map.of(
-                "enable.auto.commit", "true",
-                "isolation.level", "read_uncommitted",
                 "group.id", "someone-elses-group",
-                "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
                 "security.protocol", "SASL_SSL",
                 "max.poll.records", "7"));
 
@@ -162,7 +100,7 @@ class AlertsServiceTest {
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub-commit", true, VIOLATIONS);
         MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
       broker.stop();
-      PacedConsumer consumer = consumerWith(List.of(violations));
+      PacedConsumer<Violation> consumer = consumerWith(List.of(violations));
       try (AlertsService service =
           new AlertsService(consumer, publisher, TOPIC)
               .ackTimeout(Duration.ofSeconds(2))
@@ -199,7 +137,8 @@ class AlertsServiceTest {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
       broker.stop();
-      PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 1))));
+      PacedConsumer<Violation> consumer =
+          consumerWith(List.of(List.of(Violations.open("cam1", 1))));
       AlertsService service = new AlertsService(consumer, publisher, TOPIC);
       Thread thread = new Thread(service, "alerts-service");
       thread.start();
@@ -236,7 +175,7 @@ class AlertsServiceTest {
         MqttAlertPublisher publisher =
             MqttAlertPublisher.connect(
                 options(broker.url()).withPersistenceDir(dir.resolve("paho")))) {
-      PacedConsumer consumer = consumerWith(input);
+      PacedConsumer<Violation> consumer = consumerWith(input);
       // Pace the batches so that the restart lands in the middle of the run.
       for (int i = 0; i < batches; i++) {
         consumer.schedulePollTask(() -> {});
@@ -301,7 +240,7 @@ class AlertsServiceTest {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub-rejected", false, "vigil/#");
         MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
-      PacedConsumer consumer = consumerWith(List.of(List.of(first, rejected, last)));
+      PacedConsumer<Violation> consumer = consumerWith(List.of(List.of(first, rejected, last)));
       try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
         start(service);
         await(() -> Long.valueOf(3).equals(committed(consumer)), Duration.ofSeconds(20), "commit");
@@ -333,7 +272,7 @@ class AlertsServiceTest {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub-ids", false, "vigil/#");
         MqttAlertPublisher publisher = MqttAlertPublisher.connect(options(broker.url()))) {
-      PacedConsumer consumer = consumerWith(List.of(batch, List.of(next)));
+      PacedConsumer<Violation> consumer = consumerWith(List.of(batch, List.of(next)));
       try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
         Thread thread = start(service);
 
@@ -364,8 +303,8 @@ class AlertsServiceTest {
     AtomicInteger timeouts = new AtomicInteger(3);
     AtomicReference<AlertsService> serviceRef = new AtomicReference<>();
     List<LoopStatus.State> seenWhileFailing = new CopyOnWriteArrayList<>();
-    PacedConsumer consumer =
-        new PacedConsumer() {
+    PacedConsumer<Violation> consumer =
+        new PacedConsumer<>() {
           @Override
           public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
             if (timeouts.getAndDecrement() > 0) {
@@ -404,7 +343,7 @@ class AlertsServiceTest {
   @Test
   void shouldRetryPollWhenKafkaErrorMayPassAndGoOnWithNextRecords() throws Exception {
     MosquittoBroker.assumeInstalled();
-    PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
+    PacedConsumer<Violation> consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
     consumer.schedulePollTask(
         () -> consumer.setPollException(new KafkaException("broker connection lost")));
     consumer.schedulePollTask(() -> consumer.addRecord(record(1, Violations.open("cam1", 1))));
@@ -424,7 +363,7 @@ class AlertsServiceTest {
   @Test
   void shouldFailStatusAndEndThreadWhenConsumerLoopThrowsWhatCannotPass() throws Exception {
     MosquittoBroker.assumeInstalled();
-    PacedConsumer consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
+    PacedConsumer<Violation> consumer = consumerWith(List.of(List.of(Violations.open("cam1", 0))));
     consumer.schedulePollTask(
         () ->
             consumer.setPollException(
@@ -460,7 +399,7 @@ class AlertsServiceTest {
             MqttAlertPublisher.connect(
                 options("tcp://127.0.0.1:" + proxy.port())
                     .withPersistenceDir(dir.resolve("paho")))) {
-      PacedConsumer consumer = consumerWith(List.of(before));
+      PacedConsumer<Violation> consumer = consumerWith(List.of(before));
       try (AlertsService service =
           new AlertsService(consumer, publisher, TOPIC).ackTimeout(Duration.ofSeconds(2))) {
         Thread thread = start(service);
@@ -504,15 +443,8 @@ class AlertsServiceTest {
     MosquittoBroker.assumeInstalled();
     // The locked-down broker lets user alerts write cam1's topics, not cam2's.
     try (MosquittoBroker broker = MosquittoBroker.lockedDown(dir.resolve("broker"));
-        MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1",
-                    broker.mqttConfig(
-                        "alerts",
-                        "s3cret",
-                        broker.clientCertificate("alerts", TestCerts.KeyType.RSA))))) {
-      PacedConsumer consumer =
+        MqttAlertPublisher publisher = LoopFixtures.connectLockedDown(broker)) {
+      PacedConsumer<Violation> consumer =
           consumerWith(List.of(List.of(Violations.open("cam1", 0), Violations.open("cam2", 0))));
       try (AlertsService service = new AlertsService(consumer, publisher, TOPIC)) {
         Thread thread = start(service);

@@ -1,60 +1,31 @@
 package dev.vigil.alerts;
 
+import static dev.vigil.alerts.LoopFixtures.await;
+import static dev.vigil.alerts.LoopFixtures.connect;
+import static dev.vigil.alerts.LoopFixtures.handDrivenState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.CameraStatus;
 import dev.vigil.config.Json;
-import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * AvailabilityPublisher against a real mosquitto on loopback. Kafka is a MockConsumer: what is
  * under test is what reaches the retained availability and state topics.
  */
-class AvailabilityPublisherTest {
+class AvailabilityPublisherTest extends MosquittoTestBase {
   private static final String TOPIC = Topics.defaults().cameraStatus();
   private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final long T0 = 1_700_000_000_000L;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void needsMosquitto() {
-    MosquittoBroker.assumeInstalled();
-  }
-
-  private static MqttAlertPublisher connect(MosquittoBroker broker) {
-    return MqttAlertPublisher.connect(
-        PublisherOptions.of(
-            "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, null)));
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private static CameraStatus status(String camera, String availability) {
     return new CameraStatus(camera, availability, T0, T0 - 1);
@@ -62,22 +33,15 @@ class AvailabilityPublisherTest {
 
   /** A consumer that finds one partition of the topic and then these records on it, in order. */
   private static MockConsumer<String, CameraStatus> consumerWith(List<CameraStatus> values) {
-    MockConsumer<String, CameraStatus> consumer = new MockConsumer<>("earliest");
-    Node node = new Node(0, "localhost", 9092);
-    consumer.updatePartitions(
-        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
-    consumer.updateBeginningOffsets(Map.of(TP, 0L));
-    consumer.schedulePollTask(
-        () -> {
-          long offset = 0;
-          for (CameraStatus v : values) {
-            // A status without availability stands for a tombstone (the camera was removed).
-            consumer.addRecord(
-                new ConsumerRecord<>(
-                    TOPIC, 0, offset++, v.camera(), v.availability() == null ? null : v));
-          }
-        });
-    return consumer;
+    // A status without availability stands for a tombstone (the camera was removed).
+    return LoopFixtures.wholeTopic(
+        TOPIC,
+        values.stream()
+            .map(
+                v ->
+                    new SimpleEntry<String, CameraStatus>(
+                        v.camera(), v.availability() == null ? null : v))
+            .toList());
   }
 
   @Test
@@ -97,7 +61,7 @@ class AvailabilityPublisherTest {
           new AvailabilityPublisher(consumerWith(records), publisher, TOPIC, told::add);
       Thread thread = new Thread(availability, "availability");
       thread.start();
-      await(() -> told.size() == 3, "three cameras told");
+      await(() -> told.size() == 3, WAIT, "three cameras told");
       availability.close();
       thread.join(10_000);
 
@@ -141,7 +105,8 @@ class AvailabilityPublisherTest {
               told::add);
       Thread thread = new Thread(availability, "availability");
       thread.start();
-      await(() -> availability.metrics().publishedCount(AlertsMetrics.CAMERA_STATUS) == 2, "2");
+      await(
+          () -> availability.metrics().publishedCount(AlertsMetrics.CAMERA_STATUS) == 2, WAIT, "2");
       availability.close();
       thread.join(10_000);
 
@@ -162,17 +127,10 @@ class AvailabilityPublisherTest {
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/cam1/state");
         MqttAlertPublisher publisher = connect(broker)) {
-      AtomicLong clock = new AtomicLong();
-      StatePublisher state =
-          new StatePublisher(
-              new MockConsumer<>("latest"),
-              publisher,
-              Topics.defaults().observations(),
-              StatePublisher.Options.defaults().withMinInterval(Duration.ZERO),
-              clock::get);
+      StatePublisher state = handDrivenState(publisher);
       state.observe(Observations.of("cam1", T0, "open", false));
       state.tick(false);
-      await(() -> sub.on("vigil/plant1/cam1/state").size() == 1, "first state");
+      await(() -> sub.on("vigil/plant1/cam1/state").size() == 1, WAIT, "first state");
 
       // The camera falls silent: no new observation, only its status changes.
       state.availability(status("cam1", CameraStatus.OFFLINE));
@@ -181,6 +139,7 @@ class AvailabilityPublisherTest {
             state.tick(false);
             return sub.on("vigil/plant1/cam1/state").size() == 2;
           },
+          WAIT,
           "state with availability");
 
       JsonNode first = Json.mapper().readTree(sub.on("vigil/plant1/cam1/state").get(0).payload());

@@ -1,5 +1,8 @@
 package dev.vigil.alerts;
 
+import static dev.vigil.alerts.LoopFixtures.await;
+import static dev.vigil.alerts.LoopFixtures.connect;
+import static dev.vigil.alerts.LoopFixtures.handDrivenState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,54 +11,27 @@ import dev.vigil.config.Json;
 import dev.vigil.config.Observation;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * StatePublisher against a real mosquitto on loopback. Kafka is a MockConsumer (or none, where
  * observations are fed by hand with a hand-driven clock): what is under test is the state topic.
  */
-class StatePublisherTest {
+class StatePublisherTest extends MosquittoTestBase {
   private static final String TOPIC = Topics.defaults().observations();
   private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
   private static final String STATE = "vigil/plant1/cam1/state";
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final long T0 = 1_700_000_000_000L;
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void needsMosquitto() {
-    MosquittoBroker.assumeInstalled();
-  }
-
-  private static MqttAlertPublisher connect(MosquittoBroker broker) {
-    return MqttAlertPublisher.connect(
-        PublisherOptions.of(
-            "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, null)));
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   /** Ticks until every pending state is acknowledged. */
   private static void settle(StatePublisher state, long expectedStates)
@@ -65,6 +41,7 @@ class StatePublisherTest {
           state.tick(false);
           return state.publishedStates() >= expectedStates;
         },
+        WAIT,
         expectedStates + " acknowledged states");
   }
 
@@ -79,14 +56,7 @@ class StatePublisherTest {
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/state");
         MqttAlertPublisher publisher = connect(broker)) {
-      AtomicLong clock = new AtomicLong();
-      StatePublisher state =
-          new StatePublisher(
-              new MockConsumer<>("latest"),
-              publisher,
-              TOPIC,
-              StatePublisher.Options.defaults().withMinInterval(Duration.ZERO),
-              clock::get);
+      StatePublisher state = handDrivenState(publisher);
 
       for (int i = 0; i < 5; i++) {
         state.observe(Observations.of("cam1", T0 + i * 200, "none", true, null));
@@ -99,7 +69,7 @@ class StatePublisherTest {
         state.observe(Observations.of("cam1", T0 + 1_200 + i * 200, "open", true, false));
         state.tick(false);
       }
-      await(() -> sub.on(STATE).size() >= 2, "two states");
+      await(() -> sub.on(STATE).size() >= 2, WAIT, "two states");
       Thread.sleep(500);
 
       List<TestSubscriber.Received> got = sub.on(STATE);
@@ -132,12 +102,7 @@ class StatePublisherTest {
         MqttAlertPublisher publisher = connect(broker)) {
       AtomicLong clock = new AtomicLong();
       StatePublisher state =
-          new StatePublisher(
-              new MockConsumer<>("latest"),
-              publisher,
-              TOPIC,
-              StatePublisher.Options.defaults(),
-              clock::get);
+          handDrivenState(publisher, StatePublisher.Options.defaults(), clock::get);
 
       // Ten different states within 0.9 s: the first goes out at once, the rest are held back.
       for (int i = 0; i < 10; i++) {
@@ -154,7 +119,7 @@ class StatePublisherTest {
       // Once the interval has passed, the latest state (10 people) goes out, and only that one.
       clock.set(Duration.ofMillis(1_000).toNanos());
       settle(state, 2);
-      await(() -> sub.on(STATE).size() >= 2, "the held-back state");
+      await(() -> sub.on(STATE).size() >= 2, WAIT, "the held-back state");
       Thread.sleep(300);
       state.tick(false);
 
@@ -199,6 +164,7 @@ class StatePublisherTest {
             var committed = consumer.committed(Set.of(TP)).get(TP);
             return committed != null && committed.offset() == 3;
           },
+          WAIT,
           "all three observations consumed and committed");
 
       // Closing flushes the held-back latest state even though its interval has not passed.
@@ -224,11 +190,10 @@ class StatePublisherTest {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         MqttAlertPublisher publisher = connect(broker)) {
       StatePublisher state =
-          new StatePublisher(
-              new MockConsumer<>("latest"),
+          handDrivenState(
               publisher,
-              TOPIC,
-              StatePublisher.Options.defaults().withMinInterval(Duration.ofMillis(100)));
+              StatePublisher.Options.defaults().withMinInterval(Duration.ofMillis(100)),
+              System::nanoTime);
       broker.stop();
       state.observe(Observations.of("cam1", T0, "open", false));
       state.tick(false);
@@ -254,10 +219,8 @@ class StatePublisherTest {
         MqttAlertPublisher publisher = connect(broker)) {
       AlertsMetrics metrics = new AlertsMetrics();
       StatePublisher state =
-          new StatePublisher(
-                  new MockConsumer<>("latest"),
+          handDrivenState(
                   publisher,
-                  TOPIC,
                   StatePublisher.Options.defaults()
                       .withMinInterval(Duration.ZERO)
                       .withHomeAssistant(true),
@@ -270,7 +233,7 @@ class StatePublisherTest {
       }
       state.observe(Observations.of("cam1", T0, "open", false));
       settle(state, 1);
-      await(() -> !sub.on(STATE).isEmpty(), "the valid camera's state");
+      await(() -> !sub.on(STATE).isEmpty(), WAIT, "the valid camera's state");
 
       assertThat(metrics.skippedCount(AlertsMetrics.OBSERVATIONS, AlertsMetrics.INVALID_CAMERA_ID))
           .isEqualTo(4);
@@ -282,14 +245,7 @@ class StatePublisherTest {
 
   @Test
   void shouldKeepReadCommittedAndOwnDeserializerWhenSiteFileTriesToWeakenThem() {
-    SiteConfig.Kafka kafka =
-        new SiteConfig.Kafka(
-            "localhost:9092",
-            null,
-            Map.of(
-                "enable.auto.commit", "true",
-                "isolation.level", "read_uncommitted",
-                "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));
+    SiteConfig.Kafka kafka = LoopFixtures.kafkaTryingToWeaken(Map.of());
 
     Properties props = StatePublisher.consumerProperties(kafka, "vigil-plant1-alerts-state");
 
