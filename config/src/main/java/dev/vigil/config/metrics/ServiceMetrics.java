@@ -15,12 +15,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * #scrape()} is the service's {@code /metrics}, with the JVM's meters bound (memory, GC, threads,
  * class loading, CPU, uptime: the {@code jvm_*}, {@code process_*} and {@code system_*} families).
  *
- * <p>Lifecycle: {@link #close} unhooks the GC listener and closes the registry. Thread-safe.
+ * <p>{@link dev.vigil.config.http.ServiceHttp} serves the scrape as {@code
+ * ServiceHttp.METRICS_TYPE}. Lifecycle: {@link #close} unhooks the GC listener and closes the
+ * registry. Thread-safe.
  */
 public final class ServiceMetrics implements AutoCloseable {
-  /** The content type of {@link #scrape()}: Prometheus text exposition 0.0.4. */
-  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc;
 

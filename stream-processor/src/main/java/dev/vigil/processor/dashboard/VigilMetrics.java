@@ -1,5 +1,6 @@
 package dev.vigil.processor.dashboard;
 
+import dev.vigil.config.http.ServiceHttp;
 import dev.vigil.config.metrics.ServiceMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class VigilMetrics {
   /** The content type of {@link #render()}. */
-  public static final String CONTENT_TYPE = ServiceMetrics.CONTENT_TYPE;
+  public static final String CONTENT_TYPE = ServiceHttp.METRICS_TYPE;
 
   /** Upper bounds (seconds) of the model latency histogram buckets. */
   public static final double[] MODEL_BUCKETS = {
