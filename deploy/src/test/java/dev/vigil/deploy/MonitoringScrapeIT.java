@@ -96,8 +96,10 @@ class MonitoringScrapeIT {
                     "jvm_memory_used_bytes", "jvm_gc_pause_seconds", "jvm_threads_live_threads")
                 .anyMatch(f -> f.startsWith("kafka_"));
             System.out.printf(
-                "%s /metrics: %d families (%d vigil_, %d jvm_, %d kafka_)%n",
+                "%s /metrics: %d bytes, %d samples, %d families (%d vigil_, %d jvm_, %d kafka_)%n",
                 e.getKey(),
+                s.bytes,
+                s.samples,
                 s.families.size(),
                 s.count("vigil_"),
                 s.count("jvm_"),
@@ -158,11 +160,13 @@ class MonitoringScrapeIT {
   }
 
   /** One /metrics body: its families, those with samples, and the lines that do not parse. */
-  private record Scrape(Set<String> families, Set<String> withSamples, Set<String> errors) {
+  private record Scrape(
+      Set<String> families, Set<String> withSamples, Set<String> errors, int samples, int bytes) {
     static Scrape parse(String body) {
       Set<String> families = new TreeSet<>();
       Set<String> withSamples = new TreeSet<>();
       Set<String> errors = new TreeSet<>();
+      int samples = 0;
       for (String line : body.split("\n")) {
         if (line.isBlank() || line.startsWith("# HELP ")) {
           continue;
@@ -182,9 +186,11 @@ class MonitoringScrapeIT {
           errors.add("no # TYPE before: " + line);
         } else {
           withSamples.add(family);
+          samples++;
         }
       }
-      return new Scrape(families, withSamples, errors);
+      return new Scrape(
+          families, withSamples, errors, samples, body.getBytes(StandardCharsets.UTF_8).length);
     }
 
     private static String familyOf(String name, Set<String> families) {
