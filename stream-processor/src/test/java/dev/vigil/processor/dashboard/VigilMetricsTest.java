@@ -92,6 +92,23 @@ class VigilMetricsTest {
   }
 
   @Test
+  void shouldDropThePartitionsALagSourceNoLongerReports() {
+    VigilMetrics metrics = new VigilMetrics();
+    java.util.concurrent.atomic.AtomicReference<Map<List<String>, Double>> lag =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            Map.of(List.of("vigil.frames", "0"), 3.0, List.of("vigil.frames", "1"), 4.0));
+    metrics.lagSource(lag::get);
+    assertThat(metrics.render())
+        .contains("vigil_consumer_lag{partition=\"0\",topic=\"vigil.frames\"} 3.0\n");
+
+    // A rebalance moved partition 0 to another processor.
+    lag.set(Map.of(List.of("vigil.frames", "1"), 2.0));
+    assertThat(metrics.render())
+        .contains("vigil_consumer_lag{partition=\"1\",topic=\"vigil.frames\"} 2.0\n")
+        .doesNotContain("partition=\"0\"");
+  }
+
+  @Test
   void shouldKeepScrapingWhenALagSourceFails() {
     VigilMetrics metrics = new VigilMetrics();
     metrics.framesIn("cam-1");
