@@ -1,14 +1,13 @@
 package dev.vigil.alerts;
 
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import dev.vigil.config.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The alerts side's counters, shared by its loops, readable one by one (tests, health) and as
- * Prometheus text ({@link #render}). Thread-safe; holds no resources.
+ * The alerts side's counters, shared by its loops: named meters on the service's Micrometer
+ * registry, readable one by one (tests, health) and as Prometheus text ({@link #render}, with
+ * everything else on the registry). Thread-safe; the registry belongs to whoever passed it in.
  */
 public final class AlertsMetrics {
   /** Where a record came from, the {@code source} label. */
@@ -32,24 +31,56 @@ public final class AlertsMetrics {
   public static final String KAFKA_POLL = "kafka_poll";
   public static final String KAFKA_COMMIT = "kafka_commit";
 
-  private final Map<List<String>, LongAdder> published = new ConcurrentHashMap<>();
-  private final Map<List<String>, LongAdder> skipped = new ConcurrentHashMap<>();
-  private final Map<List<String>, LongAdder> retries = new ConcurrentHashMap<>();
-  private final Map<List<String>, LongAdder> refused = new ConcurrentHashMap<>();
+  private static final String PUBLISHED = "vigil.alerts.published";
+  private static final String SKIPPED = "vigil.alerts.skipped";
+  private static final String RETRIES = "vigil.alerts.retries";
+  private static final String REFUSED = "vigil.alerts.refused";
+
+  private final ServiceMetrics service;
+  private final MeterRegistry registry;
+
+  /** Counters on a registry of their own, with no JVM meters (a loop run alone). */
+  public AlertsMetrics() {
+    this(ServiceMetrics.bare());
+  }
+
+  /** Counters on the registry of {@code service}, which serves them with its other meters. */
+  public AlertsMetrics(ServiceMetrics service) {
+    this.service = service;
+    this.registry = service.registry();
+  }
+
+  /** The registry these counters are on. */
+  public MeterRegistry registry() {
+    return registry;
+  }
 
   /** Counts one message the MQTT broker acknowledged, by source. */
   void published(String source) {
-    published.computeIfAbsent(List.of(source), k -> new LongAdder()).increment();
+    counter(PUBLISHED, "Messages the MQTT broker acknowledged, by source.", "source", source)
+        .increment();
   }
 
   /** Counts one record that can never be published, skipped and committed past. */
   void skipped(String source, String reason) {
-    skipped.computeIfAbsent(List.of(source, reason), k -> new LongAdder()).increment();
+    counter(
+            SKIPPED,
+            "Records that can never be published (logged, counted, committed past).",
+            "source",
+            source,
+            "reason",
+            reason)
+        .increment();
   }
 
   /** Counts one failed attempt that will be retried after a backoff. */
   void retried(String operation) {
-    retries.computeIfAbsent(List.of(operation), k -> new LongAdder()).increment();
+    counter(
+            RETRIES,
+            "Failed attempts retried after a backoff, by operation.",
+            "operation",
+            operation)
+        .increment();
   }
 
   /**
@@ -57,83 +88,44 @@ public final class AlertsMetrics {
    * more, such as 135 not authorized by its ACL): not delivered, never committed past.
    */
   void refused(String source, int reasonCode) {
-    refused
-        .computeIfAbsent(List.of(source, Integer.toString(reasonCode)), k -> new LongAdder())
+    counter(
+            REFUSED,
+            "Messages the MQTT broker refused in its PUBACK (such as reason code 135, not"
+                + " authorized), by source and reason code; never counted as published.",
+            "source",
+            source,
+            "reason_code",
+            Integer.toString(reasonCode))
         .increment();
   }
 
   public long refusedCount(String source, int reasonCode) {
-    return sum(refused, List.of(source, Integer.toString(reasonCode)));
+    return count(REFUSED, "source", source, "reason_code", Integer.toString(reasonCode));
   }
 
   public long publishedCount(String source) {
-    return sum(published, List.of(source));
+    return count(PUBLISHED, "source", source);
   }
 
   public long skippedCount(String source, String reason) {
-    return sum(skipped, List.of(source, reason));
+    return count(SKIPPED, "source", source, "reason", reason);
   }
 
   public long retryCount(String operation) {
-    return sum(retries, List.of(operation));
+    return count(RETRIES, "operation", operation);
   }
 
-  private static long sum(Map<List<String>, LongAdder> counter, List<String> key) {
-    LongAdder a = counter.get(key);
-    return a == null ? 0 : a.sum();
-  }
-
-  /** The counters in the Prometheus text exposition format 0.0.4. */
+  /** Every meter of the registry in the Prometheus text exposition format 0.0.4. */
   public String render() {
-    StringBuilder b = new StringBuilder();
-    counter(
-        b,
-        "vigil_alerts_published_total",
-        "Messages the MQTT broker acknowledged, by source.",
-        published,
-        "source");
-    counter(
-        b,
-        "vigil_alerts_skipped_total",
-        "Records that can never be published (logged, counted, committed past).",
-        skipped,
-        "source",
-        "reason");
-    counter(
-        b,
-        "vigil_alerts_retries_total",
-        "Failed attempts retried after a backoff, by operation.",
-        retries,
-        "operation");
-    counter(
-        b,
-        "vigil_alerts_refused_total",
-        "Messages the MQTT broker refused in its PUBACK (such as reason code 135, not"
-            + " authorized), by source and reason code; never counted as published.",
-        refused,
-        "source",
-        "reason_code");
-    return b.toString();
+    return service.scrape();
   }
 
-  private static void counter(
-      StringBuilder b,
-      String name,
-      String help,
-      Map<List<String>, LongAdder> values,
-      String... labels) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(" counter\n");
-    Map<String, Long> lines = new TreeMap<>();
-    values.forEach(
-        (key, adder) -> {
-          StringBuilder l = new StringBuilder(name).append('{');
-          for (int i = 0; i < labels.length; i++) {
-            l.append(i == 0 ? "" : ",").append(labels[i]).append("=\"").append(key.get(i));
-            l.append('"');
-          }
-          lines.put(l.append('}').toString(), adder.sum());
-        });
-    lines.forEach((line, v) -> b.append(line).append(' ').append(v).append('\n'));
+  private Counter counter(String name, String help, String... tags) {
+    return Counter.builder(name).description(help).tags(tags).register(registry);
+  }
+
+  private long count(String name, String... tags) {
+    Counter c = registry.find(name).tags(tags).counter();
+    return c == null ? 0 : (long) c.count();
   }
 }

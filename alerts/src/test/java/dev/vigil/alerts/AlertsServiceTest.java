@@ -290,7 +290,7 @@ class AlertsServiceTest {
             .isEqualTo(3);
         assertThat(service.metrics().render())
             .contains(
-                "vigil_alerts_skipped_total{source=\"violations\",reason=\"invalid_camera_id\"} 3");
+                "vigil_alerts_skipped_total{reason=\"invalid_camera_id\",source=\"violations\"} 3.0");
         assertThat(thread.isAlive()).isTrue();
         assertThat(service.status().state()).isEqualTo(LoopStatus.State.RUNNING);
       }
@@ -465,7 +465,7 @@ class AlertsServiceTest {
                     .refusedCount(AlertsMetrics.VIOLATIONS, MqttRefusedException.NOT_AUTHORIZED))
             .isEqualTo(1);
         assertThat(service.metrics().render())
-            .contains("vigil_alerts_refused_total{source=\"violations\",reason_code=\"135\"} 1");
+            .contains("vigil_alerts_refused_total{reason_code=\"135\",source=\"violations\"} 1.0");
         AlertsHealth health = AlertsHealth.of(publisher, List.of(service.status()));
         assertThat(health.live()).isFalse();
         assertThat(health.ready()).isFalse();

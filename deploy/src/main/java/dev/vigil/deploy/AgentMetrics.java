@@ -3,68 +3,104 @@ package dev.vigil.deploy;
 import dev.vigil.agent.CameraStats;
 import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.config.http.ServiceHttp;
+import dev.vigil.config.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
-/** The edge agent's metrics in the Prometheus text format, and its readiness. Stateless. */
+/**
+ * The edge agent's meters on its registry, and its readiness. Each {@link #render} reads one
+ * snapshot of the cameras' counters, so the meters of one scrape agree with each other.
+ * Thread-safe.
+ */
 final class AgentMetrics {
-  private AgentMetrics() {}
+  private final ServiceMetrics service;
+  private final Supplier<Map<String, CameraStats>> stats;
+  private final Set<String> cameras = ConcurrentHashMap.newKeySet();
+  private volatile Map<String, CameraStats> latest = Map.of();
 
-  static String render(Map<String, CameraStats> stats, DiskSpool spool) {
-    Map<String, CameraStats> byCamera = new TreeMap<>(stats);
-    StringBuilder out = new StringBuilder(1024);
+  /**
+   * @param stats the cameras' counters, read at every scrape
+   * @param spool the agent's disk spool, or null for none
+   */
+  AgentMetrics(ServiceMetrics service, Supplier<Map<String, CameraStats>> stats, DiskSpool spool) {
+    this.service = service;
+    this.stats = stats;
+    Gauge.builder("vigil.agent.spool.empty", () -> spool == null || spool.isEmpty() ? 1 : 0)
+        .description("1 when nothing waits in the disk spool.")
+        .register(service.registry());
+  }
+
+  /** Every meter of the agent's registry in the Prometheus text format 0.0.4. */
+  String render() {
+    latest = stats.get();
+    latest.keySet().stream().filter(cameras::add).forEach(this::register);
+    return service.scrape();
+  }
+
+  private void register(String camera) {
+    MeterRegistry r = service.registry();
     counter(
-        out,
-        byCamera,
-        "vigil_agent_frames_grabbed_total",
+        r,
+        camera,
+        "vigil.agent.frames.grabbed",
         "Frames read from the source.",
-        CameraStats::framesGrabbed);
+        s -> s.framesGrabbed());
     counter(
-        out,
-        byCamera,
-        "vigil_agent_frames_sent_total",
-        "Frames Kafka acknowledged.",
-        CameraStats::framesSent);
+        r, camera, "vigil.agent.frames.sent", "Frames Kafka acknowledged.", s -> s.framesSent());
     counter(
-        out,
-        byCamera,
-        "vigil_agent_frames_skipped_total",
+        r,
+        camera,
+        "vigil.agent.frames.skipped",
         "Frames the motion gate or the fps sampler left out.",
         s -> s.framesSkippedByMotion() + s.framesSampledOut());
     counter(
-        out,
-        byCamera,
-        "vigil_agent_audio_snippets_sent_total",
+        r,
+        camera,
+        "vigil.agent.audio.snippets.sent",
         "Audio snippets sent.",
-        CameraStats::audioSnippetsSent);
+        s -> s.audioSnippetsSent());
     counter(
-        out,
-        byCamera,
-        "vigil_agent_spooled_total",
+        r,
+        camera,
+        "vigil.agent.spooled",
         "Records written to the disk spool while Kafka could not take them.",
-        CameraStats::spooled);
+        s -> s.spooled());
     counter(
-        out,
-        byCamera,
-        "vigil_agent_send_errors_total",
+        r,
+        camera,
+        "vigil.agent.send.errors",
         "Records Kafka refused for good.",
-        CameraStats::sendErrors);
-    out.append("# HELP vigil_agent_camera_running 1 while the camera's source delivers frames.\n")
-        .append("# TYPE vigil_agent_camera_running gauge\n");
-    byCamera.forEach(
-        (id, s) ->
-            out.append("vigil_agent_camera_running{camera=\"")
-                .append(id)
-                .append("\"} ")
-                .append(s.state() == CameraStats.State.RUNNING ? 1 : 0)
-                .append('\n'));
-    out.append("# HELP vigil_agent_spool_empty 1 when nothing waits in the disk spool.\n")
-        .append("# TYPE vigil_agent_spool_empty gauge\n")
-        .append("vigil_agent_spool_empty ")
-        .append(spool == null || spool.isEmpty() ? 1 : 0)
-        .append('\n');
-    return out.toString();
+        s -> s.sendErrors());
+    Gauge.builder(
+            "vigil.agent.camera.running",
+            this,
+            m -> {
+              CameraStats s = m.latest.get(camera);
+              return s != null && s.state() == CameraStats.State.RUNNING ? 1 : 0;
+            })
+        .description("1 while the camera's source delivers frames.")
+        .tag("camera", camera)
+        .register(r);
+  }
+
+  private void counter(
+      MeterRegistry r, String camera, String name, String help, ToLongFunction<CameraStats> value) {
+    FunctionCounter.builder(
+            name,
+            this,
+            m -> {
+              CameraStats s = m.latest.get(camera);
+              return s == null ? 0 : value.applyAsLong(s);
+            })
+        .description(help)
+        .tag("camera", camera)
+        .register(r);
   }
 
   /**
@@ -80,23 +116,5 @@ final class AgentMetrics {
     return running > 0
         ? ServiceHttp.Health.ready(running + " camera(s) producing")
         : ServiceHttp.Health.notReady("no camera is delivering frames");
-  }
-
-  private static void counter(
-      StringBuilder out,
-      Map<String, CameraStats> stats,
-      String name,
-      String help,
-      ToLongFunction<CameraStats> value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(" counter\n");
-    stats.forEach(
-        (id, s) ->
-            out.append(name)
-                .append("{camera=\"")
-                .append(id)
-                .append("\"} ")
-                .append(value.applyAsLong(s))
-                .append('\n'));
   }
 }

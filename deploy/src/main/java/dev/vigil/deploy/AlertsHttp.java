@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The HTTP of a running {@link AlertsRunner}, on {@link ServiceHttp}: {@code /health/live} (up
  * while no loop has failed), {@code /health/ready} (up while live, connected to MQTT and nothing
- * retrying), both with the checks as JSON, and {@code /metrics} in the Prometheus text format.
+ * retrying), both with the checks as JSON, and {@code /metrics}: the runner's registry in the
+ * Prometheus text format.
  */
 final class AlertsHttp implements AutoCloseable {
   private final ServiceHttp http;
@@ -31,7 +32,7 @@ final class AlertsHttp implements AutoCloseable {
             host,
             port,
             access,
-            () -> metrics(alerts),
+            alerts.metrics()::render,
             () -> probe(alerts.health(), alerts.health().live()),
             () -> probe(alerts.health(), alerts.health().ready())));
   }
@@ -46,23 +47,6 @@ final class AlertsHttp implements AutoCloseable {
     detail.put("ready", h.ready());
     detail.put("checks", h.checks());
     return new ServiceHttp.Health(up, detail);
-  }
-
-  private static String metrics(AlertsRunner alerts) {
-    return alerts.metrics().render() + gauges(alerts.health());
-  }
-
-  /** The health gauges, {@code vigil_alerts_live} and {@code vigil_alerts_ready}. */
-  static String gauges(AlertsHealth h) {
-    return "# HELP vigil_alerts_live 1 while no alerts loop has failed.\n"
-        + "# TYPE vigil_alerts_live gauge\n"
-        + "vigil_alerts_live "
-        + (h.live() ? 1 : 0)
-        + "\n# HELP vigil_alerts_ready 1 while live, connected to MQTT and nothing retrying.\n"
-        + "# TYPE vigil_alerts_ready gauge\n"
-        + "vigil_alerts_ready "
-        + (h.ready() ? 1 : 0)
-        + "\n";
   }
 
   @Override

@@ -15,6 +15,9 @@ import dev.vigil.config.KafkaClients;
 import dev.vigil.config.Observation;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
+import dev.vigil.config.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +44,9 @@ public final class AlertsRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertsRunner.class);
 
   private final MqttAlertPublisher publisher;
-  private final AlertsMetrics metrics = new AlertsMetrics();
+  private final ServiceMetrics registry = ServiceMetrics.withJvm();
+  private final AlertsMetrics metrics = new AlertsMetrics(registry);
+  private final List<KafkaClientMetrics> kafkaMetrics = new ArrayList<>();
   private final AlertsService service;
   private final StatePublisher state;
   private final AvailabilityPublisher availability;
@@ -122,13 +127,29 @@ public final class AlertsRunner implements AutoCloseable {
           new AvailabilityPublisher(
                   statusConsumer, publisher, site.topics().cameraStatus(), state::availability)
               .metrics(metrics);
+      bindKafkaMetrics(consumer, stateConsumer, statusConsumer);
     } catch (RuntimeException e) {
       publisher.close();
+      registry.close();
       throw e;
     }
+    Gauge.builder("vigil.alerts.live", this, r -> r.health().live() ? 1 : 0)
+        .description("1 while no alerts loop has failed.")
+        .register(registry.registry());
+    Gauge.builder("vigil.alerts.ready", this, r -> r.health().ready() ? 1 : 0)
+        .description("1 while live, connected to MQTT and nothing retrying.")
+        .register(registry.registry());
     threads.add(thread(state, "vigil-alerts-state", state.status()));
     threads.add(thread(availability, "vigil-alerts-availability", availability.status()));
     threads.add(thread(service, "vigil-alerts", service.status()));
+  }
+
+  private void bindKafkaMetrics(KafkaConsumer<?, ?>... consumers) {
+    for (KafkaConsumer<?, ?> c : consumers) {
+      KafkaClientMetrics m = new KafkaClientMetrics(c);
+      m.bindTo(registry.registry());
+      kafkaMetrics.add(m);
+    }
   }
 
   /** A thread whose end, unless asked for by {@link #close}, fails the runner. */
@@ -181,7 +202,10 @@ public final class AlertsRunner implements AutoCloseable {
     return h;
   }
 
-  /** The counters of every loop. */
+  /**
+   * The counters of every loop, on the registry that also holds the consumers' {@code kafka_*}, the
+   * JVM's and the {@code vigil_alerts_live} and {@code _ready} meters.
+   */
   public AlertsMetrics metrics() {
     return metrics;
   }
@@ -194,6 +218,8 @@ public final class AlertsRunner implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    // Before the loops close their consumers, so no refresh reads a closed client.
+    kafkaMetrics.forEach(KafkaClientMetrics::close);
     service.close();
     state.close();
     availability.close();
@@ -205,5 +231,6 @@ public final class AlertsRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     publisher.close();
+    registry.close();
   }
 }

@@ -14,6 +14,7 @@ import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.http.ServiceHttp;
+import dev.vigil.config.metrics.ServiceMetrics;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.inference.byo.Detectors;
@@ -21,6 +22,7 @@ import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.prompt.VlmRoute;
 import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.processor.ProcessorApp;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,9 @@ final class VigilParts implements AutoCloseable {
   private EdgeAgent agent;
   private Producer<String, byte[]> agentProducer;
   private DiskSpool spool;
+  private ServiceMetrics agentRegistry;
+  private KafkaClientMetrics agentKafkaMetrics;
+  private AgentMetrics agentMetrics;
   private ServiceHttp agentHttp;
   private short replication = -1;
   private int standbyReplicas = 1;
@@ -217,7 +222,10 @@ final class VigilParts implements AutoCloseable {
     return processor.startDashboard(host, port, access).port();
   }
 
-  /** Serves the running agent's {@code /metrics} and health; closed with these parts. */
+  /**
+   * Serves the running agent's {@code /metrics} (its cameras, its Kafka producer and its JVM) and
+   * health; closed with these parts. Call after {@link #startAgent}.
+   */
   int serveAgentHttp(String host, int port, HttpAccess access) {
     agentHttp =
         ServiceHttp.start(
@@ -225,7 +233,7 @@ final class VigilParts implements AutoCloseable {
             host,
             port,
             access,
-            () -> AgentMetrics.render(agent.stats(), spool),
+            agentMetrics::render,
             () -> AgentMetrics.health(agent.stats(), spool));
     return agentHttp.port();
   }
@@ -268,6 +276,10 @@ final class VigilParts implements AutoCloseable {
         AgentProducer.createKafkaProducer(
             site.kafka().bootstrapServers(), site.kafka().properties());
     agent = new EdgeAgent(site.cameras(), agentProducer, site.topics(), options, spool);
+    agentRegistry = ServiceMetrics.withJvm();
+    agentKafkaMetrics = new KafkaClientMetrics(agentProducer);
+    agentKafkaMetrics.bindTo(agentRegistry.registry());
+    agentMetrics = new AgentMetrics(agentRegistry, agent::stats, spool);
     agent.start();
   }
 
@@ -324,7 +336,9 @@ final class VigilParts implements AutoCloseable {
     List<AutoCloseable> parts = new ArrayList<>();
     parts.add(agentHttp);
     parts.add(agent);
+    parts.add(agentKafkaMetrics);
     parts.add(agentProducer);
+    parts.add(agentRegistry);
     parts.add(spool);
     parts.add(processor);
     parts.add(alerts);

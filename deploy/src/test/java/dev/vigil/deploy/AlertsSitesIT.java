@@ -246,9 +246,9 @@ class AlertsSitesIT {
           assertThat(Json.mapper().readTree(ready.body()).at("/detail/checks/violations").asText())
               .isEqualTo("RUNNING");
           assertThat(get(http, "/metrics").body())
-              .contains("vigil_alerts_published_total{source=\"violations\"} 2")
-              .contains("vigil_alerts_published_total{source=\"camera_status\"} 1")
-              .contains("vigil_alerts_ready 1");
+              .contains("vigil_alerts_published_total{source=\"violations\"} 2.0\n")
+              .contains("vigil_alerts_published_total{source=\"camera_status\"} 1.0\n")
+              .contains("vigil_alerts_ready 1.0\n");
         }
 
         try (Admin admin = admin(kafka.bootstrapServers())) {

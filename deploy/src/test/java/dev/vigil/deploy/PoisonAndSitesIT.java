@@ -149,7 +149,7 @@ class PoisonAndSitesIT {
                 r -> Json.fromBytes(r.value(), JsonNode.class).get("seq").asLong() == 2);
         assertThat(next).as("the frame after the poison is processed").isNotNull();
         assertThat(app.metrics().render())
-            .contains("vigil_dead_letters_total{reason=\"processing_error\"} 1");
+            .contains("vigil_dead_letters_total{reason=\"processing_error\"} 1.0");
       }
     }
   }

@@ -4,6 +4,7 @@ import dev.vigil.config.HttpAccess;
 import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
+import dev.vigil.config.metrics.ServiceMetrics;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.vlm.VlmClient;
 import dev.vigil.processor.dashboard.DashboardServer;
@@ -13,6 +14,7 @@ import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.vlm.AnswerLog;
 import dev.vigil.processor.vlm.VlmDispatcher;
 import dev.vigil.processor.vlm.VlmMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
   private final KafkaStreams streams;
-  private final VigilMetrics metrics = new VigilMetrics();
+  private final ServiceMetrics registry = ServiceMetrics.withJvm();
+  private final VigilMetrics metrics = new VigilMetrics(registry);
+  private final KafkaStreamsMetrics kafkaMetrics;
   private final SnapshotStore snapshots = new SnapshotStore();
   private final HostInfo self;
   private final AnswerLog answerLog;
@@ -165,8 +169,8 @@ public final class ProcessorApp implements AutoCloseable {
               new VlmClient(vlm),
               answerLog,
               AnswerLog.answered(kafka, topics.vlmAnswers(), READ_ANSWERS_TIMEOUT),
-              System::currentTimeMillis);
-      metrics.include(this.vlm.metrics()::render);
+              System::currentTimeMillis,
+              registry.registry());
       LOG.info("prompts outside the language go to {}", vlm);
     }
     this.streams =
@@ -176,6 +180,8 @@ public final class ProcessorApp implements AutoCloseable {
                 topics,
                 metrics),
             streamsConfig(kafka, topics, options, metrics));
+    this.kafkaMetrics = new KafkaStreamsMetrics(streams);
+    kafkaMetrics.bindTo(registry.registry());
     this.self =
         options.applicationServer() == null
             ? null
@@ -279,5 +285,7 @@ public final class ProcessorApp implements AutoCloseable {
       answerLog.close();
     }
     DeadLetterHandler.closeProducers();
+    kafkaMetrics.close();
+    registry.close();
   }
 }

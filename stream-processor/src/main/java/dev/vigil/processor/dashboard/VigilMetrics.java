@@ -1,29 +1,40 @@
 package dev.vigil.processor.dashboard;
 
+import dev.vigil.config.http.ServiceHttp;
+import dev.vigil.config.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Vigil's metrics, rendered in the Prometheus text exposition format 0.0.4 by {@link #render()}.
+ * The processor's metrics: named meters on the service's Micrometer registry, served in the
+ * Prometheus text format by {@link #render()} together with everything else on that registry (JVM,
+ * Kafka Streams, the model route).
  *
  * <p>Thread-safe: the recording methods may be called from any stream thread while the HTTP server
- * renders. One instance per process; it holds no resources, so it needs no closing.
+ * renders. The registry belongs to whoever passed it in; {@link #VigilMetrics()} makes one of its
+ * own with no JVM meters, which needs no closing.
  */
 public final class VigilMetrics {
   /** The content type of {@link #render()}. */
-  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  public static final String CONTENT_TYPE = ServiceHttp.METRICS_TYPE;
 
   /** Upper bounds (seconds) of the model latency histogram buckets. */
   public static final double[] MODEL_BUCKETS = {
@@ -35,49 +46,68 @@ public final class VigilMetrics {
     0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
   };
 
-  private final Counter framesIn =
-      new Counter("vigil_frames_in_total", "Frames received from vigil.frames.", "camera");
-  private final Counter framesDropped =
-      new Counter(
-          "vigil_frames_dropped_total",
-          "Frames not analysed, such as undecodable frames sent to the dead-letter topic.",
-          "camera",
-          "reason");
-  private final Histogram model =
-      new Histogram(
-          "vigil_model_latency_seconds", "Time the model took on one frame.", MODEL_BUCKETS);
-  private final Histogram endToEnd =
-      new Histogram(
-          "vigil_end_to_end_latency_seconds",
-          "Wall-clock time from frame capture to its observation.",
-          END_TO_END_BUCKETS);
-  private final Counter violations =
-      new Counter("vigil_violations_total", "Violation lifecycle events by state.", "state");
-  private final Counter deadLetters =
-      new Counter(
-          "vigil_dead_letters_total",
-          "Records sent to the dead-letter topic, by reason (see README: dead letters).",
-          "reason");
-  private final Map<String, Double> cameraOnline = new ConcurrentHashMap<>();
-  private final Map<String, DoubleAdder[]> stages = new ConcurrentHashMap<>();
-  private final List<java.util.function.Supplier<String>> included =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ServiceMetrics service;
+  private final MeterRegistry registry;
+  private final Timer model;
+  private final Timer endToEnd;
+  private final Map<String, Timer> stages = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> cameraOnline = new ConcurrentHashMap<>();
+  private final MultiGauge lagGauge;
   private final Map<List<String>, Double> lagValues = new ConcurrentHashMap<>();
   private final List<Supplier<Map<List<String>, Double>>> lagSources = new CopyOnWriteArrayList<>();
 
+  /** Metrics on a registry of their own, with no JVM meters (a topology measured alone). */
+  public VigilMetrics() {
+    this(ServiceMetrics.bare());
+  }
+
+  /** Metrics on the registry of {@code service}, which serves them with its JVM meters. */
+  public VigilMetrics(ServiceMetrics service) {
+    this.service = service;
+    this.registry = service.registry();
+    this.model =
+        histogram("vigil.model.latency", "Time the model took on one frame.", MODEL_BUCKETS);
+    this.endToEnd =
+        histogram(
+            "vigil.end.to.end.latency",
+            "Wall-clock time from frame capture to its observation.",
+            END_TO_END_BUCKETS);
+    this.lagGauge =
+        MultiGauge.builder("vigil.consumer.lag")
+            .description("Records behind the end of each input partition.")
+            .register(registry);
+  }
+
+  /** The registry these metrics are on, for other parts of the processor to add theirs. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   /** Counts one frame received from {@code camera}. */
   public void framesIn(String camera) {
-    framesIn.inc(camera);
+    counter("vigil.frames.in", "Frames received from vigil.frames.", "camera", camera).increment();
   }
 
   /** Counts one frame of {@code camera} dropped for {@code reason} (keep reasons few and fixed). */
   public void frameDropped(String camera, String reason) {
-    framesDropped.inc(camera, reason);
+    counter(
+            "vigil.frames.dropped",
+            "Frames not analysed, such as undecodable frames sent to the dead-letter topic.",
+            "camera",
+            camera,
+            "reason",
+            reason)
+        .increment();
   }
 
   /** Counts one dead letter sent for {@code reason}, a short fixed code such as {@code bad_id}. */
   public void deadLetter(String reason) {
-    deadLetters.inc(reason);
+    counter(
+            "vigil.dead.letters",
+            "Records sent to the dead-letter topic, by reason (see README: dead letters).",
+            "reason",
+            reason)
+        .increment();
   }
 
   /**
@@ -85,42 +115,58 @@ public final class VigilMetrics {
    * rules, ...), so {@code /metrics} shows where each millisecond of a frame goes.
    */
   public void stage(String stage, double seconds) {
-    DoubleAdder[] a =
-        stages.computeIfAbsent(
-            stage, k -> new DoubleAdder[] {new DoubleAdder(), new DoubleAdder()});
-    a[0].add(seconds);
-    a[1].add(1);
+    stages
+        .computeIfAbsent(
+            stage,
+            s ->
+                Timer.builder("vigil.stage")
+                    .description("Time frames spent in each processing stage.")
+                    .tag("stage", s)
+                    .register(registry))
+        .record(nanos(seconds), TimeUnit.NANOSECONDS);
   }
 
   /**
    * Seconds spent in each stage so far and how many times it ran: {@code stage -> [sum, count]}.
    */
   public Map<String, double[]> stages() {
-    Map<String, double[]> out = new java.util.TreeMap<>();
-    stages.forEach((k, v) -> out.put(k, new double[] {v[0].sum(), v[1].sum()}));
+    Map<String, double[]> out = new TreeMap<>();
+    stages.forEach((k, t) -> out.put(k, new double[] {t.totalTime(TimeUnit.SECONDS), t.count()}));
     return out;
   }
 
   /** Sets whether {@code camera} is online (frames within its {@code offline_after_s}). */
   public void cameraOnline(String camera, boolean online) {
-    cameraOnline.put(camera, online ? 1.0 : 0.0);
+    cameraOnline
+        .computeIfAbsent(
+            camera,
+            c -> {
+              AtomicInteger value = new AtomicInteger();
+              io.micrometer.core.instrument.Gauge.builder(
+                      "vigil.camera.online", value, AtomicInteger::get)
+                  .description("1 while the camera sends frames, 0 once offline.")
+                  .tag("camera", c)
+                  .register(registry);
+              return value;
+            })
+        .set(online ? 1 : 0);
   }
 
   /** Records one model run of {@code seconds}. */
   public void modelLatency(double seconds) {
-    model.observe(seconds);
+    model.record(nanos(seconds), TimeUnit.NANOSECONDS);
   }
 
   /** Records the end-to-end latency of one frame in {@code seconds}. */
   public void endToEnd(double seconds) {
-    endToEnd.observe(seconds);
+    endToEnd.record(nanos(seconds), TimeUnit.NANOSECONDS);
   }
 
   /**
    * Counts one violation event in {@code state} ({@code open}, {@code update}, {@code resolved}).
    */
   public void violation(String state) {
-    violations.inc(state);
+    counter("vigil.violations", "Violation lifecycle events by state.", "state", state).increment();
   }
 
   /** Sets the consumer lag of one partition, in records. */
@@ -166,29 +212,13 @@ public final class VigilMetrics {
     return lag;
   }
 
-  /** All metrics in the Prometheus text format 0.0.4. */
+  /** Every meter of the registry in the Prometheus text format 0.0.4. */
   public String render() {
-    StringBuilder out = new StringBuilder(2048);
-    framesIn.render(out);
-    framesDropped.render(out);
-    model.render(out);
-    endToEnd.render(out);
-    violations.render(out);
-    deadLetters.render(out);
-    header(
-        out,
-        "vigil_stage_seconds",
-        "Time frames spent in each processing stage (sum and count per stage).",
-        "summary");
-    for (var e : new java.util.TreeMap<>(stages).entrySet()) {
-      List<String> stage = List.of(e.getKey());
-      sample(out, "vigil_stage_seconds_sum", List.of("stage"), stage, e.getValue()[0].sum());
-      sample(out, "vigil_stage_seconds_count", List.of("stage"), stage, e.getValue()[1].sum());
-    }
-    header(out, "vigil_camera_online", "1 while the camera sends frames, 0 once offline.", "gauge");
-    for (var e : new java.util.TreeMap<>(cameraOnline).entrySet()) {
-      sample(out, "vigil_camera_online", List.of("camera"), List.of(e.getKey()), e.getValue());
-    }
+    refreshLag();
+    return service.scrape();
+  }
+
+  private void refreshLag() {
     Map<List<String>, Double> lag = new HashMap<>(lagValues);
     for (var source : lagSources) {
       try {
@@ -197,159 +227,32 @@ public final class VigilMetrics {
         // A closed or failing streams client must not break the scrape of everything else.
       }
     }
-    header(out, "vigil_consumer_lag", "Records behind the end of each input partition.", "gauge");
-    for (var e : sorted(lag)) {
-      sample(out, "vigil_consumer_lag", List.of("topic", "partition"), e.getKey(), e.getValue());
-    }
-    included.forEach(part -> out.append(part.get()));
-    return out.toString();
+    List<MultiGauge.Row<?>> rows = new ArrayList<>(lag.size());
+    lag.forEach(
+        (key, value) ->
+            rows.add(
+                MultiGauge.Row.of(Tags.of("topic", key.get(0), "partition", key.get(1)), value)));
+    // Partitions no longer assigned drop out rather than repeat their last lag.
+    lagGauge.register(rows, true);
   }
 
-  /** Adds another part's metrics (text format) to {@link #render}, such as the model route's. */
-  public void include(java.util.function.Supplier<String> part) {
-    included.add(part);
+  private Counter counter(String name, String help, String... tags) {
+    for (int i = 1; i < tags.length; i += 2) {
+      tags[i] = tags[i] == null ? "" : tags[i];
+    }
+    return Counter.builder(name).description(help).tags(tags).register(registry);
   }
 
-  private static void header(StringBuilder out, String name, String help, String type) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  private Timer histogram(String name, String help, double[] bucketsS) {
+    Duration[] slos = new Duration[bucketsS.length];
+    for (int i = 0; i < bucketsS.length; i++) {
+      slos[i] = Duration.ofNanos(nanos(bucketsS[i]));
+    }
+    // Fixed buckets, as before Micrometer: the dashboards' histogram_quantile reads these.
+    return Timer.builder(name).description(help).serviceLevelObjectives(slos).register(registry);
   }
 
-  private static void sample(
-      StringBuilder out, String name, List<String> labels, List<String> values, double value) {
-    out.append(name);
-    if (!labels.isEmpty()) {
-      out.append('{');
-      for (int i = 0; i < labels.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        out.append(labels.get(i)).append("=\"").append(escape(values.get(i))).append('"');
-      }
-      out.append('}');
-    }
-    out.append(' ').append(number(value)).append('\n');
-  }
-
-  /**
-   * Formats a sample value: whole numbers without a fraction, infinities as Prometheus spells them.
-   */
-  static String number(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    return Double.toString(v);
-  }
-
-  private static String escape(String v) {
-    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static <V> List<Map.Entry<List<String>, V>> sorted(Map<List<String>, V> m) {
-    List<Map.Entry<List<String>, V>> entries = new ArrayList<>(m.entrySet());
-    entries.sort(Map.Entry.comparingByKey(LABELS_ORDER));
-    return entries;
-  }
-
-  private static final Comparator<List<String>> LABELS_ORDER =
-      (a, b) -> {
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-          int c = a.get(i).compareTo(b.get(i));
-          if (c != 0) {
-            return c;
-          }
-        }
-        return Integer.compare(a.size(), b.size());
-      };
-
-  /** A counter family with fixed label names. */
-  private static final class Counter {
-    private final String name;
-    private final String help;
-    private final List<String> labels;
-    private final Map<List<String>, DoubleAdder> series = new ConcurrentHashMap<>();
-
-    Counter(String name, String help, String... labels) {
-      this.name = name;
-      this.help = help;
-      this.labels = List.of(labels);
-    }
-
-    void inc(String... values) {
-      List<String> key = new ArrayList<>(values.length);
-      for (String v : values) {
-        key.add(v == null ? "" : v);
-      }
-      series.computeIfAbsent(List.copyOf(key), k -> new DoubleAdder()).add(1);
-    }
-
-    void render(StringBuilder out) {
-      header(out, name, help, "counter");
-      for (var e : sorted(series)) {
-        sample(out, name, labels, e.getKey(), e.getValue().sum());
-      }
-    }
-  }
-
-  /** A histogram with fixed bucket bounds and no labels. */
-  private static final class Histogram {
-    private final String name;
-    private final String help;
-    private final double[] bounds;
-    private final LongAdder[] counts;
-    private final LongAdder count = new LongAdder();
-    private final DoubleAdder sum = new DoubleAdder();
-
-    Histogram(String name, String help, double[] bounds) {
-      this.name = name;
-      this.help = help;
-      this.bounds = bounds.clone();
-      this.counts = new LongAdder[bounds.length];
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = new LongAdder();
-      }
-    }
-
-    void observe(double v) {
-      if (Double.isNaN(v)) {
-        return;
-      }
-      // Each observation lands in its smallest bucket; render() accumulates them.
-      for (int i = 0; i < bounds.length; i++) {
-        if (v <= bounds[i]) {
-          counts[i].increment();
-          break;
-        }
-      }
-      count.increment();
-      sum.add(v);
-    }
-
-    void render(StringBuilder out) {
-      header(out, name, help, "histogram");
-      // Reads race with observe(): clamp buckets to the total read first, so the rendered
-      // cumulative counts never exceed +Inf.
-      long total = count.sum();
-      double s = sum.sum();
-      long cumulative = 0;
-      for (int i = 0; i < bounds.length; i++) {
-        cumulative += counts[i].sum();
-        sample(
-            out,
-            name + "_bucket",
-            List.of("le"),
-            List.of(number(bounds[i])),
-            Math.min(cumulative, total));
-      }
-      sample(out, name + "_bucket", List.of("le"), List.of("+Inf"), total);
-      sample(out, name + "_sum", List.of(), List.of(), s);
-      sample(out, name + "_count", List.of(), List.of(), total);
-    }
+  private static long nanos(double seconds) {
+    return Math.round(seconds * 1e9);
   }
 }

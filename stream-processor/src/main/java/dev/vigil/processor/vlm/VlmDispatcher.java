@@ -2,10 +2,12 @@ package dev.vigil.processor.vlm;
 
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.VlmAnswer;
+import dev.vigil.config.metrics.ServiceMetrics;
 import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.vlm.VlmClient;
 import dev.vigil.inference.vlm.VlmImage;
 import dev.vigil.inference.vlm.VlmReply;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -62,7 +64,7 @@ public final class VlmDispatcher implements AutoCloseable {
   private final VlmClient client;
   private final Consumer<VlmAnswer> sink;
   private final LongSupplier clock;
-  private final VlmMetrics metrics = new VlmMetrics();
+  private final VlmMetrics metrics;
   private final Set<String> recorded = ConcurrentHashMap.newKeySet();
   private final Map<String, Frame> frames = new ConcurrentHashMap<>();
   private final Map<String, Long> lastAsked = new ConcurrentHashMap<>();
@@ -88,6 +90,18 @@ public final class VlmDispatcher implements AutoCloseable {
       Consumer<VlmAnswer> sink,
       Set<String> recorded,
       LongSupplier clock) {
+    this(config, client, sink, recorded, clock, ServiceMetrics.bare().registry());
+  }
+
+  /** As above, with the metrics of the model route on {@code registry}. */
+  public VlmDispatcher(
+      SiteConfig.Vlm config,
+      VlmClient client,
+      Consumer<VlmAnswer> sink,
+      Set<String> recorded,
+      LongSupplier clock,
+      MeterRegistry registry) {
+    this.metrics = new VlmMetrics(registry);
     this.config = config;
     this.client = client;
     this.sink = sink;

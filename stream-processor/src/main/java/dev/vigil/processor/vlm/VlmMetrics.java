@@ -1,35 +1,46 @@
 package dev.vigil.processor.vlm;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * Counters of the model route, rendered in the Prometheus text format. Thread-safe: the stream
- * threads count requests, the call threads count calls.
+ * The model route's meters, on the processor's registry. Thread-safe: the stream threads count
+ * requests, the call threads count calls.
  */
 public final class VlmMetrics {
-  private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> tokens = new ConcurrentHashMap<>();
-  private final DoubleAdder latencySum = new DoubleAdder();
-  private final LongAdder latencyCount = new LongAdder();
+  private final MeterRegistry registry;
+  private final Timer latency;
   private volatile IntSupplier budgetLeft = () -> 0;
   private volatile IntSupplier queued = () -> 0;
 
+  /** Registers the route's meters on {@code registry}. */
+  public VlmMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.latency =
+        Timer.builder("vigil.vlm.latency")
+            .description("Time of the model's calls.")
+            .register(registry);
+    Gauge.builder("vigil.vlm.budget.left", this, m -> m.budgetLeft.getAsInt())
+        .description("Calls left in today's budget (UTC).")
+        .register(registry);
+    Gauge.builder("vigil.vlm.queue", this, m -> m.queued.getAsInt())
+        .description("Requests waiting for a free call.")
+        .register(registry);
+  }
+
   /** A call ended with {@code outcome}: {@code yes}, {@code no}, {@code number}, or an error. */
   void call(String outcome, double latencyS, Integer promptTokens, Integer completionTokens) {
-    calls.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-    latencySum.add(latencyS);
-    latencyCount.increment();
+    callCounter(outcome).increment();
+    latency.record(Math.round(latencyS * 1e9), TimeUnit.NANOSECONDS);
     if (promptTokens != null) {
-      tokens.computeIfAbsent("prompt", k -> new LongAdder()).add(promptTokens);
+      tokenCounter("prompt").increment(promptTokens);
     }
     if (completionTokens != null) {
-      tokens.computeIfAbsent("completion", k -> new LongAdder()).add(completionTokens);
+      tokenCounter("completion").increment(completionTokens);
     }
   }
 
@@ -38,7 +49,7 @@ public final class VlmMetrics {
    * recorded} (a replay found its answer), {@code no_frame}.
    */
   void skip(String reason) {
-    skipped.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    skips(reason).increment();
   }
 
   void gauges(IntSupplier budgetLeft, IntSupplier queued) {
@@ -48,50 +59,54 @@ public final class VlmMetrics {
 
   /** Calls that ended with {@code outcome}. */
   public long calls(String outcome) {
-    LongAdder a = calls.get(outcome);
-    return a == null ? 0 : a.sum();
+    return count("vigil.vlm.calls", "outcome", outcome);
   }
 
   /** Requests not sent for {@code reason}. */
   public long skipped(String reason) {
-    LongAdder a = skipped.get(reason);
-    return a == null ? 0 : a.sum();
+    return count("vigil.vlm.skipped", "reason", reason);
   }
 
-  /** The metrics in the Prometheus text format 0.0.4. */
-  public String render() {
-    StringBuilder out = new StringBuilder(1024);
-    family(out, "vigil_vlm_calls_total", "Calls to the multimodal model by outcome.", "counter");
-    new TreeMap<>(calls)
-        .forEach((k, v) -> sample(out, "vigil_vlm_calls_total{outcome=\"" + k + "\"}", v.sum()));
-    family(
-        out,
-        "vigil_vlm_skipped_total",
-        "Requests not sent: queue_full (oldest dropped), budget, recorded (replayed), no_frame.",
-        "counter");
-    new TreeMap<>(skipped)
-        .forEach((k, v) -> sample(out, "vigil_vlm_skipped_total{reason=\"" + k + "\"}", v.sum()));
-    family(out, "vigil_vlm_latency_seconds", "Time of the model's calls.", "summary");
-    sample(out, "vigil_vlm_latency_seconds_sum", latencySum.sum());
-    sample(out, "vigil_vlm_latency_seconds_count", latencyCount.sum());
-    family(out, "vigil_vlm_tokens_total", "Tokens the server reported, by kind.", "counter");
-    new TreeMap<>(tokens)
-        .forEach((k, v) -> sample(out, "vigil_vlm_tokens_total{kind=\"" + k + "\"}", v.sum()));
-    family(out, "vigil_vlm_budget_left", "Calls left in today's budget (UTC).", "gauge");
-    sample(out, "vigil_vlm_budget_left", budgetLeft.getAsInt());
-    family(out, "vigil_vlm_queue", "Requests waiting for a free call.", "gauge");
-    sample(out, "vigil_vlm_queue", queued.getAsInt());
-    return out.toString();
+  /** Tokens the server reported of {@code kind}, {@code prompt} or {@code completion}. */
+  public long tokens(String kind) {
+    return count("vigil.vlm.tokens", "kind", kind);
   }
 
-  private static void family(StringBuilder out, String name, String help, String type) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  /** Calls timed so far. */
+  public long latencyCount() {
+    return latency.count();
   }
 
-  private static void sample(StringBuilder out, String series, double value) {
-    out.append(series).append(' ');
-    out.append(value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value));
-    out.append('\n');
+  /** Calls left in today's budget. */
+  public int budgetLeft() {
+    return budgetLeft.getAsInt();
+  }
+
+  private Counter callCounter(String outcome) {
+    return Counter.builder("vigil.vlm.calls")
+        .description("Calls to the multimodal model by outcome.")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter skips(String reason) {
+    return Counter.builder("vigil.vlm.skipped")
+        .description(
+            "Requests not sent: queue_full (oldest dropped), budget, recorded (replayed),"
+                + " no_frame.")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter tokenCounter(String kind) {
+    return Counter.builder("vigil.vlm.tokens")
+        .description("Tokens the server reported, by kind.")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  private long count(String name, String tag, String value) {
+    Counter c = registry.find(name).tag(tag, value).counter();
+    return c == null ? 0 : (long) c.count();
   }
 }

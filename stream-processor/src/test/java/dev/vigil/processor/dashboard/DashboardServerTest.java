@@ -82,7 +82,8 @@ class DashboardServerTest {
       String evidence = "/evidence/cam-1/00000000-0000-0000-0000-000000000000.jpg";
       assertThat(get(server, evidence).statusCode()).isEqualTo(401);
       assertThat(get(server, evidence, "scraper").statusCode()).isEqualTo(401);
-      assertThat(get(server, "/metrics", "scraper").body()).contains("vigil_frames_in_total");
+      assertThat(get(server, "/metrics", "scraper").body())
+          .contains("# TYPE vigil_model_latency_seconds histogram");
       assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
       HttpResponse<String> notReady = get(server, "/health/ready");
       assertThat(notReady.statusCode()).isEqualTo(503);
@@ -182,25 +183,25 @@ class DashboardServerTest {
       assertThat(r.body().lines())
           .contains(
               "# TYPE vigil_frames_in_total counter",
-              "vigil_frames_in_total{camera=\"cam-1\"} 2",
-              "vigil_frames_in_total{camera=\"cam-2\"} 1",
-              "vigil_frames_dropped_total{camera=\"cam-1\",reason=\"undecodable\"} 1",
+              "vigil_frames_in_total{camera=\"cam-1\"} 2.0",
+              "vigil_frames_in_total{camera=\"cam-2\"} 1.0",
+              "vigil_frames_dropped_total{camera=\"cam-1\",reason=\"undecodable\"} 1.0",
               "# TYPE vigil_model_latency_seconds histogram",
               "vigil_model_latency_seconds_bucket{le=\"0.025\"} 0",
               "vigil_model_latency_seconds_bucket{le=\"0.05\"} 1",
               "vigil_model_latency_seconds_bucket{le=\"0.25\"} 2",
-              "vigil_model_latency_seconds_bucket{le=\"10\"} 2",
+              "vigil_model_latency_seconds_bucket{le=\"10.0\"} 2",
               "vigil_model_latency_seconds_bucket{le=\"+Inf\"} 3",
               "vigil_model_latency_seconds_sum 12.23",
               "vigil_model_latency_seconds_count 3",
               "vigil_end_to_end_latency_seconds_bucket{le=\"0.5\"} 0",
-              "vigil_end_to_end_latency_seconds_bucket{le=\"1\"} 1",
+              "vigil_end_to_end_latency_seconds_bucket{le=\"1.0\"} 1",
               "vigil_end_to_end_latency_seconds_count 1",
-              "vigil_violations_total{state=\"open\"} 2",
-              "vigil_violations_total{state=\"resolved\"} 1",
+              "vigil_violations_total{state=\"open\"} 2.0",
+              "vigil_violations_total{state=\"resolved\"} 1.0",
               "# TYPE vigil_consumer_lag gauge",
-              "vigil_consumer_lag{topic=\"vigil.frames\",partition=\"0\"} 40",
-              "vigil_consumer_lag{topic=\"vigil.frames\",partition=\"1\"} 0");
+              "vigil_consumer_lag{partition=\"0\",topic=\"vigil.frames\"} 40.0",
+              "vigil_consumer_lag{partition=\"1\",topic=\"vigil.frames\"} 0.0");
       // Every sample line parses as name{labels} value.
       assertThat(r.body().lines().filter(l -> !l.startsWith("#")))
           .allMatch(l -> l.matches("[a-z_]+(\\{[^}]*\\})? [-+0-9.eEInfNa]+"));

@@ -129,9 +129,9 @@ class DashboardTopologyTest {
       assertThat(json(api.get("/api/cameras/cam-2")).get("open_violations").asInt()).isEqualTo(1);
 
       assertThat(metrics.render())
-          .contains("vigil_violations_total{state=\"open\"} 2\n")
-          .contains("vigil_violations_total{state=\"resolved\"} 1\n")
-          .contains("vigil_violations_total{state=\"update\"} 1\n")
+          .contains("vigil_violations_total{state=\"open\"} 2.0\n")
+          .contains("vigil_violations_total{state=\"resolved\"} 1.0\n")
+          .contains("vigil_violations_total{state=\"update\"} 1.0\n")
           .contains("vigil_model_latency_seconds_bucket{le=\"0.05\"} 1\n")
           .contains("vigil_end_to_end_latency_seconds_count 1\n");
     }

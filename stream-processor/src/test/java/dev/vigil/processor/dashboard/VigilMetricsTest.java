@@ -2,6 +2,7 @@ package dev.vigil.processor.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.config.metrics.ServiceMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
@@ -24,10 +25,26 @@ class VigilMetricsTest {
   @Test
   void shouldServeTheModelRoutesMetricsWithItsOwn() {
     VigilMetrics m = new VigilMetrics();
-    dev.vigil.processor.vlm.VlmMetrics vlm = new dev.vigil.processor.vlm.VlmMetrics();
-    m.include(vlm::render);
+    new dev.vigil.processor.vlm.VlmMetrics(m.registry());
+    m.framesIn("cam-1");
 
-    assertThat(m.render()).contains("vigil_frames_in_total").contains("vigil_vlm_calls_total");
+    assertThat(m.render())
+        .contains("# TYPE vigil_frames_in_total counter")
+        .contains("# TYPE vigil_vlm_budget_left gauge");
+  }
+
+  @Test
+  void shouldServeTheJvmMetersWhenTheRegistryIsAServices() {
+    try (ServiceMetrics service = ServiceMetrics.withJvm()) {
+      VigilMetrics m = new VigilMetrics(service);
+      m.framesIn("cam-1");
+
+      assertThat(m.render())
+          .contains("vigil_frames_in_total{camera=\"cam-1\"} 1.0")
+          .contains("# TYPE jvm_memory_used_bytes gauge")
+          .contains("# TYPE jvm_threads_live_threads gauge")
+          .contains("# TYPE process_cpu_usage gauge");
+    }
   }
 
   @Test
@@ -61,7 +78,7 @@ class VigilMetricsTest {
       metrics.lag("vigil.frames", 0, 1);
       metrics.lagSource(() -> VigilMetrics.streamsLag(registry.metrics()));
       assertThat(metrics.render())
-          .contains("vigil_consumer_lag{topic=\"vigil.frames\",partition=\"0\"} 7\n");
+          .contains("vigil_consumer_lag{partition=\"0\",topic=\"vigil.frames\"} 7.0\n");
     }
   }
 
@@ -71,7 +88,24 @@ class VigilMetricsTest {
     metrics.frameDropped("cam \"a\"", "bad\\jpeg\nreally");
     assertThat(metrics.render())
         .contains(
-            "vigil_frames_dropped_total{camera=\"cam \\\"a\\\"\",reason=\"bad\\\\jpeg\\nreally\"} 1\n");
+            "vigil_frames_dropped_total{camera=\"cam \\\"a\\\"\",reason=\"bad\\\\jpeg\\nreally\"} 1.0\n");
+  }
+
+  @Test
+  void shouldDropThePartitionsALagSourceNoLongerReports() {
+    VigilMetrics metrics = new VigilMetrics();
+    java.util.concurrent.atomic.AtomicReference<Map<List<String>, Double>> lag =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            Map.of(List.of("vigil.frames", "0"), 3.0, List.of("vigil.frames", "1"), 4.0));
+    metrics.lagSource(lag::get);
+    assertThat(metrics.render())
+        .contains("vigil_consumer_lag{partition=\"0\",topic=\"vigil.frames\"} 3.0\n");
+
+    // A rebalance moved partition 0 to another processor.
+    lag.set(Map.of(List.of("vigil.frames", "1"), 2.0));
+    assertThat(metrics.render())
+        .contains("vigil_consumer_lag{partition=\"1\",topic=\"vigil.frames\"} 2.0\n")
+        .doesNotContain("partition=\"0\"");
   }
 
   @Test
@@ -82,6 +116,6 @@ class VigilMetricsTest {
         () -> {
           throw new IllegalStateException("streams closed");
         });
-    assertThat(metrics.render()).contains("vigil_frames_in_total{camera=\"cam-1\"} 1\n");
+    assertThat(metrics.render()).contains("vigil_frames_in_total{camera=\"cam-1\"} 1.0\n");
   }
 }

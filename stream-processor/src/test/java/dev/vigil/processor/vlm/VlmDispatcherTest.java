@@ -105,7 +105,7 @@ class VlmDispatcherTest {
     assertThat(ask("c", "p", T0 + 1)).isEqualTo(VlmDispatcher.Offer.QUEUED);
     assertThat(ask("c", "p", T0 + 2)).isEqualTo(VlmDispatcher.Offer.OVER_BUDGET);
     assertThat(dispatcher.metrics().skipped("budget")).isEqualTo(1);
-    assertThat(dispatcher.metrics().render()).contains("vigil_vlm_budget_left 0\n");
+    assertThat(dispatcher.metrics().budgetLeft()).isZero();
     now.addAndGet(86_400_000);
     assertThat(ask("c", "p", T0 + 3)).isEqualTo(VlmDispatcher.Offer.QUEUED);
   }
@@ -156,12 +156,11 @@ class VlmDispatcherTest {
     start(Reply.answer(true, 0.9, "r"), config("x", 2, 0, 100, 8));
     ask("c", "p", T0);
     next();
-    String m = dispatcher.metrics().render();
-    assertThat(m)
-        .contains("vigil_vlm_calls_total{outcome=\"yes\"} 1")
-        .contains("vigil_vlm_tokens_total{kind=\"prompt\"} 812")
-        .contains("vigil_vlm_tokens_total{kind=\"completion\"} 31")
-        .contains("vigil_vlm_latency_seconds_count 1")
-        .contains("vigil_vlm_budget_left 99");
+    VlmMetrics m = dispatcher.metrics();
+    assertThat(m.calls("yes")).isEqualTo(1);
+    assertThat(m.tokens("prompt")).isEqualTo(812);
+    assertThat(m.tokens("completion")).isEqualTo(31);
+    assertThat(m.latencyCount()).isEqualTo(1);
+    assertThat(m.budgetLeft()).isEqualTo(99);
   }
 }
