@@ -48,7 +48,7 @@ class CommitAfterAckLoopTest extends MosquittoTestBase {
     // Counted on Paho's thread: wait for it.
     await(() -> service.metrics().refusedCount(source, code) > 0, WAIT, "the refusal counted");
     assertThat(service.metrics().render())
-        .contains("vigil_alerts_refused_total{source=\"" + source + "\",reason_code=\"135\"} 1");
+        .contains("vigil_alerts_refused_total{reason_code=\"135\",source=\"" + source + "\"} 1.0");
   }
 
   @Test
