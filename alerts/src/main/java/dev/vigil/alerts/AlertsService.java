@@ -104,7 +104,7 @@ public final class AlertsService extends LoopService<Violation, AlertsService> {
       metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.INVALID_CAMERA_ID);
       return List.of();
     }
-    if (Violation.REJECTED.equals(v.state())) {
+    if (Violation.State.REJECTED.equals(v.state())) {
       // The model rejected it under verify: vlm, mode gate: kept on Kafka as a trace, no alert.
       LOG.info("not alerting violation {}: rejected by the model", v.id());
       metrics.skipped(AlertsMetrics.VIOLATIONS, AlertsMetrics.REJECTED_BY_MODEL);

@@ -235,7 +235,7 @@ class AlertsServiceTest {
   void shouldNotAlertAnEventTheModelRejectedButCommitPastIt() throws Exception {
     MosquittoBroker.assumeInstalled();
     Violation first = Violations.open("cam0", 0);
-    Violation rejected = Violations.open("cam0", 1).withState(Violation.REJECTED);
+    Violation rejected = Violations.open("cam0", 1).withState(Violation.State.REJECTED);
     Violation last = Violations.open("cam0", 2);
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub-rejected", false, "vigil/#");

@@ -23,7 +23,8 @@ class ViolationSchemaTest {
 
   @TempDir Path dir;
 
-  private static Violation withState(Violation v, String state, Long ended, Double answer) {
+  private static Violation withState(
+      Violation v, Violation.State state, Long ended, Double answer) {
     return new Violation(
         v.schema(),
         v.id(),
@@ -51,8 +52,8 @@ class ViolationSchemaTest {
     List<Violation> lifecycle =
         List.of(
             open,
-            withState(open, Violation.UPDATE, null, 3.0),
-            withState(open, Violation.RESOLVED, open.started() + 12_000, 0.0));
+            withState(open, Violation.State.UPDATE, null, 3.0),
+            withState(open, Violation.State.RESOLVED, open.started() + 12_000, 0.0));
     try (MosquittoBroker broker =
             MosquittoBroker.in(dir.resolve("broker")).withoutTopicAliases().start();
         TestSubscriber sub =
@@ -116,7 +117,7 @@ class ViolationSchemaTest {
         new Violation(
             open.schema(),
             open.id(),
-            Violation.RESOLVED,
+            Violation.State.RESOLVED,
             open.camera(),
             open.prompt(),
             open.answer(),

@@ -14,13 +14,13 @@ final class Violations {
     return new Violation(
         Violation.SCHEMA,
         Violation.episodeId(camera, prompt, started),
-        Violation.OPEN,
+        Violation.State.OPEN,
         camera,
         new Violation.PromptRef(prompt, "how many people without a helmet in zone assembly?"),
         1.0 + n,
         started,
         null,
-        "critical",
+        Violation.Severity.CRITICAL,
         new Violation.Evidence(List.of(), Map.of("people", 2, "no_helmet", 1), null, null));
   }
 }

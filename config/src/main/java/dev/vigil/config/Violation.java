@@ -1,7 +1,9 @@
 package dev.vigil.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,7 +14,7 @@ import java.util.UUID;
  * @param schema record schema version
  * @param id deterministic episode id: the same episode always gets the same id, so replays
  *     deduplicate
- * @param state {@code open}, {@code update} or {@code resolved}
+ * @param state {@code open}, {@code update}, {@code resolved} or {@code rejected}
  * @param camera camera id
  * @param prompt the prompt's id and text
  * @param answer the prompt's answer when this event was emitted, or null when there was none
@@ -30,26 +32,53 @@ import java.util.UUID;
 public record Violation(
     int schema,
     String id,
-    String state,
+    State state,
     String camera,
     PromptRef prompt,
     Double answer,
     long started,
     Long ended,
-    String severity,
+    Severity severity,
     Evidence evidence,
     String reason,
     ModelVerdict model) {
   public static final int SCHEMA = 1;
-  public static final String OPEN = "open";
-  public static final String UPDATE = "update";
-  public static final String RESOLVED = "resolved";
 
-  /**
-   * An event the model rejected under {@code verify: vlm} with mode {@code gate}: kept on {@code
-   * vigil.violations} so nothing disappears without a trace, but not an alert.
-   */
-  public static final String REJECTED = "rejected";
+  /** Where an event stands in its episode; written in lowercase in JSON, keys and labels. */
+  public enum State {
+    OPEN,
+    UPDATE,
+    RESOLVED,
+    /**
+     * An event the model rejected under {@code verify: vlm} with mode {@code gate}: kept on {@code
+     * vigil.violations} so nothing disappears without a trace, but not an alert.
+     */
+    REJECTED;
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The level subscribers see, the prompt's {@code severity}; lowercase in JSON. */
+  public enum Severity {
+    INFO,
+    WARNING,
+    CRITICAL;
+
+    @JsonValue
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The severity a prompt names, such as {@code warning}; a checked prompt names one. */
+    public static Severity of(String name) {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+  }
 
   public static final String REASON_CAMERA_OFFLINE = "camera_offline";
   public static final String REASON_PROMPT_CHANGED = "prompt_changed";
@@ -59,13 +88,13 @@ public record Violation(
   public Violation(
       int schema,
       String id,
-      String state,
+      State state,
       String camera,
       PromptRef prompt,
       Double answer,
       long started,
       Long ended,
-      String severity,
+      Severity severity,
       Evidence evidence) {
     this(schema, id, state, camera, prompt, answer, started, ended, severity, evidence, null);
   }
@@ -74,13 +103,13 @@ public record Violation(
   public Violation(
       int schema,
       String id,
-      String state,
+      State state,
       String camera,
       PromptRef prompt,
       Double answer,
       long started,
       Long ended,
-      String severity,
+      Severity severity,
       Evidence evidence,
       String reason) {
     this(
@@ -102,8 +131,8 @@ public record Violation(
         model);
   }
 
-  /** This event in {@code state}, such as {@link #REJECTED}. */
-  public Violation withState(String state) {
+  /** This event in {@code state}, such as {@link State#REJECTED}. */
+  public Violation withState(State state) {
     return new Violation(
         schema, id, state, camera, prompt, answer, started, ended, severity, evidence, reason,
         model);

@@ -14,17 +14,20 @@ class RecordsTest {
         new Violation(
             Violation.SCHEMA,
             "id",
-            Violation.RESOLVED,
+            Violation.State.RESOLVED,
             "cam",
             new Violation.PromptRef("p", "t"),
             1.0,
             1L,
             2L,
-            "warning",
+            Violation.Severity.WARNING,
             new Violation.Evidence(List.of(), Map.of(), null, null),
             Violation.REASON_CAMERA_OFFLINE);
     assertThat(Json.fromBytes(Json.toBytes(v), Violation.class)).isEqualTo(v);
-    assertThat(Json.toString(v)).contains("\"reason\":\"camera_offline\"");
+    assertThat(Json.toString(v))
+        .contains("\"reason\":\"camera_offline\"")
+        .contains("\"state\":\"resolved\"")
+        .contains("\"severity\":\"warning\"");
   }
 
   @Test

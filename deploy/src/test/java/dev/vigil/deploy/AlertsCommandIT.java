@@ -52,13 +52,13 @@ class AlertsCommandIT {
           new Violation(
               Violation.SCHEMA,
               Violation.episodeId("cam1", "p", 1L),
-              Violation.OPEN,
+              Violation.State.OPEN,
               "cam1",
               new Violation.PromptRef("p", "How many people are in view?"),
               1.0,
               1L,
               null,
-              "warning",
+              Violation.Severity.WARNING,
               new Violation.Evidence(List.of(), Map.of(), null, null));
       Properties p = new Properties();
       p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -40,13 +40,13 @@ class AlertsGroupMigrationIT {
     return new Violation(
         Violation.SCHEMA,
         Violation.episodeId("cam1", "p", n),
-        Violation.OPEN,
+        Violation.State.OPEN,
         "cam1",
         new Violation.PromptRef("p", "How many people are in view?"),
         1.0,
         n,
         null,
-        "warning",
+        Violation.Severity.WARNING,
         new Violation.Evidence(List.of(), Map.of(), null, null));
   }
 

@@ -42,13 +42,13 @@ class AlertsKafkaOutageIT {
     return new Violation(
         Violation.SCHEMA,
         Violation.episodeId(camera, "p", n),
-        Violation.OPEN,
+        Violation.State.OPEN,
         camera,
         new Violation.PromptRef("p", "How many people are in view?"),
         1.0,
         n,
         null,
-        "warning",
+        Violation.Severity.WARNING,
         new Violation.Evidence(List.of(), Map.of(), null, null));
   }
 

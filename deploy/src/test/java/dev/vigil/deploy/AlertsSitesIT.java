@@ -66,13 +66,13 @@ class AlertsSitesIT {
     return new Violation(
         Violation.SCHEMA,
         Violation.episodeId(camera, prompt, T0 + n),
-        Violation.OPEN,
+        Violation.State.OPEN,
         camera,
         new Violation.PromptRef(prompt, "How many people are in view?"),
         1.0,
         T0 + n,
         null,
-        "warning",
+        Violation.Severity.WARNING,
         new Violation.Evidence(List.of(), Map.of("people", 1), null, null));
   }
 

@@ -15,6 +15,7 @@ import dev.vigil.config.SiteConfig;
 import dev.vigil.config.SiteConfigLoader;
 import dev.vigil.config.Topics;
 import dev.vigil.config.VigilHeaders;
+import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
 import dev.vigil.inference.FrameAnalysis;
@@ -291,7 +292,7 @@ class KafkaSecurityIT {
         // Alerts consumed the violation and published it over MQTT.
         PublishedAlert published = alert.get(BOUND.toSeconds(), TimeUnit.SECONDS);
         assertThat(published.topic()).isEqualTo("vigil/" + name + "/cam/violations");
-        assertThat(published.violation().state()).isEqualTo("open");
+        assertThat(published.violation().state()).isEqualTo(Violation.State.OPEN);
         assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
       }
     }

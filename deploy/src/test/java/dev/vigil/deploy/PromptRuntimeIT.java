@@ -118,7 +118,7 @@ class PromptRuntimeIT {
         assertThat(afterAdd)
             .filteredOn(v -> v.camera().equals("cam-b"))
             .extracting(Violation::state)
-            .contains("open");
+            .contains(Violation.State.OPEN);
 
         assertThat(cli("prompt", "remove", "--bootstrap", bs, "people")).isZero();
         assertThat(cli("prompt", "remove", "--bootstrap", bs, "people")).isEqualTo(2);
@@ -129,7 +129,7 @@ class PromptRuntimeIT {
         assertThat(afterRemove)
             .filteredOn(v -> v.camera().equals("cam-b"))
             .extracting(Violation::state)
-            .contains("resolved");
+            .contains(Violation.State.RESOLVED);
       }
     }
   }

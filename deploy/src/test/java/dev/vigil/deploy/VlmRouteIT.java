@@ -71,13 +71,13 @@ class VlmRouteIT {
               AgentProducer.createKafkaProducer(kafka.bootstrapServers(), Map.of())) {
         started(processor);
         send(frames, site, 0, 3, base);
-        List<Violation> open = await(site, v -> v.state().equals(Violation.OPEN), 1);
+        List<Violation> open = await(site, v -> v.state().equals(Violation.State.OPEN), 1);
         assertThat(open.get(0).model().name()).isEqualTo("fake-vl");
         assertThat(open.get(0).model().reason()).isEqualTo("boxes block the exit door");
 
         model.reply(Reply.answer(false, 0.9, "the exit is clear"));
         send(frames, site, 8, 11, base);
-        firstRun = await(site, v -> v.state().equals(Violation.RESOLVED), 1);
+        firstRun = await(site, v -> v.state().equals(Violation.State.RESOLVED), 1);
       }
       int calls = model.requests().size();
       assertThat(calls).isGreaterThanOrEqualTo(2);
@@ -85,7 +85,7 @@ class VlmRouteIT {
       // Replay: a new application reads the same frames and answers from the start.
       try (ProcessorApp replay = processor(site, "vlm-it-replay", vlm)) {
         started(replay);
-        List<Violation> again = await(site, v -> v.state().equals(Violation.RESOLVED), 2);
+        List<Violation> again = await(site, v -> v.state().equals(Violation.State.RESOLVED), 2);
         assertThat(again.get(1).id()).isEqualTo(firstRun.get(0).id());
         assertThat(model.requests()).as("no call made by the replay").hasSize(calls);
         assertThat(replay.vlmMetrics().skipped("recorded")).isGreaterThanOrEqualTo(2);

@@ -84,7 +84,7 @@ final class AlertVerifier {
     if (p == null) {
       return false;
     }
-    boolean resolved = Violation.RESOLVED.equals(v.state());
+    boolean resolved = Violation.State.RESOLVED.equals(v.state());
     if (p.violation() != null && resolved) {
       release(v.id(), p, unverified("resolved before the model answered"));
       return false;
@@ -105,7 +105,8 @@ final class AlertVerifier {
         new Violation.ModelVerdict(a.model(), "verify", a.verdict(), a.confidence(), a.reason());
     boolean rejected = !a.unknown() && !a.holds();
     if (rejected && PromptSpec.VERIFY_GATE.equals(p.mode())) {
-      sink.forward(p.violation().withState(Violation.REJECTED).withModel(verdict), p.timestamp());
+      sink.forward(
+          p.violation().withState(Violation.State.REJECTED).withModel(verdict), p.timestamp());
       pending.put(a.episodeId(), new PendingAlert(null, p.timestamp(), p.mode(), p.heldAt(), true));
     } else {
       release(a.episodeId(), p, verdict);

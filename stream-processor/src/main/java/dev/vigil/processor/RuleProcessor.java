@@ -449,14 +449,14 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
           new Violation(
               Violation.SCHEMA,
               state.episodeId(),
-              Violation.RESOLVED,
+              Violation.State.RESOLVED,
               camera,
               new Violation.PromptRef(
                   promptIdOf(key), prompt == null ? null : prompt.spec().text()),
               answerOrNull(state.answer()),
               state.since(),
               Math.max(at, state.since()),
-              prompt == null ? null : prompt.spec().severity(),
+              prompt == null ? null : Violation.Severity.of(prompt.spec().severity()),
               Evidence.none(),
               reason);
       forwardViolation(camera, promptIdOf(key), v, Math.max(at, state.since()));
@@ -566,12 +566,12 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
             answerOrNull(event.answer()),
             event.started(),
             event.ended(),
-            prompt.spec().severity(),
+            Violation.Severity.of(prompt.spec().severity()),
             evidence,
             null,
             verdict);
     if (verifier != null
-        && Violation.OPEN.equals(v.state())
+        && Violation.State.OPEN.equals(v.state())
         && prompt.compiled() != null
         && prompt.spec().verified()) {
       // The model confirms it on this frame first; the alert waits, the stream does not.
@@ -582,7 +582,7 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
   }
 
   private void forwardViolation(String camera, String promptId, Violation v, long timestamp) {
-    if (verifier != null && !Violation.OPEN.equals(v.state()) && verifier.follows(v)) {
+    if (verifier != null && !Violation.State.OPEN.equals(v.state()) && verifier.follows(v)) {
       return;
     }
     publish(camera, promptId, v, timestamp);

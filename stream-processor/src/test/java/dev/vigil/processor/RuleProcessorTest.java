@@ -136,7 +136,7 @@ class RuleProcessorTest {
                 .record()
                 .value();
     List<Violation> v = violations();
-    assertThat(v).extracting(Violation::state).containsExactly("open");
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     assertThat(v.get(0).id()).isEqualTo(Violation.episodeId("cam", "people", T0));
     assertThat(last.answers().get("people").violation()).isEqualTo("open");
   }
@@ -148,12 +148,12 @@ class RuleProcessorTest {
     frame(T0, 1);
     context.setCurrentSystemTimeMs(T0 + 1000);
     frame(T0 + 1000, 0);
-    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     tick(T0 + 3000);
     assertThat(violations()).isEmpty();
     tick(T0 + 6500);
     List<Violation> v = violations();
-    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
     assertThat(v.get(0).ended()).isEqualTo(T0 + 6500);
     assertThat(v.get(0).reason()).isNull();
   }
@@ -171,8 +171,8 @@ class RuleProcessorTest {
     assertThat(violations())
         .extracting(Violation::camera, Violation::state, Violation::started)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("live", "open", T0 + 60_000),
-            org.assertj.core.groups.Tuple.tuple("late", "open", T0));
+            org.assertj.core.groups.Tuple.tuple("live", Violation.State.OPEN, T0 + 60_000),
+            org.assertj.core.groups.Tuple.tuple("late", Violation.State.OPEN, T0));
   }
 
   @Test
@@ -180,13 +180,13 @@ class RuleProcessorTest {
     prompt("people", "How many people are in view?", 0);
     frame(T0, 1);
     assertThat(statuses()).extracting(CameraStatus::availability).containsExactly("online");
-    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     tick(T0 + 20_000);
     assertThat(statuses()).isEmpty();
     tick(T0 + 31_000);
     List<CameraStatus> offline = statuses();
     List<Violation> v = violations();
-    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
     assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_CAMERA_OFFLINE);
     assertThat(v.get(0).ended()).isEqualTo(T0);
     assertThat(offline).extracting(CameraStatus::availability).containsExactly("offline");
@@ -199,7 +199,7 @@ class RuleProcessorTest {
     List<CameraStatus> online = statuses();
     List<Violation> back = violations();
     assertThat(online).extracting(CameraStatus::availability).containsExactly("online");
-    assertThat(back).extracting(Violation::state).containsExactly("open");
+    assertThat(back).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     assertThat(back.get(0).started()).isEqualTo(T0 + 50_000);
   }
 
@@ -207,7 +207,7 @@ class RuleProcessorTest {
   void shouldResolveWithPromptChangedWhenAnEditChangesTheMeaning() {
     prompt("people", "How many people are in view?", 0);
     frame(T0, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     // Cooldown and severity are not the meaning: the episode stays open.
     prompts.put(
         "people",
@@ -218,7 +218,7 @@ class RuleProcessorTest {
     prompt("people", "Are there more than 0 people in view for 10 seconds?", 0);
     frame(T0 + 2000, 1);
     List<Violation> v = violations();
-    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
     assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_PROMPT_CHANGED);
     assertThat(v.get(0).ended()).isEqualTo(T0 + 1000);
   }
@@ -227,7 +227,7 @@ class RuleProcessorTest {
   void shouldKeepRunningTheLastAcceptedVersionWhenAnEditIsRejected() {
     prompt("people", "How many people are in view?", 0);
     frame(T0, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     prompt("people", "How many people are in view?", -5);
     frame(T0 + 1000, 1);
     tick(T0 + 1500);
@@ -251,22 +251,24 @@ class RuleProcessorTest {
     for (int s = 1; s <= 6; s++) {
       frame(T0 + s * 1000L, 0);
     }
-    assertThat(violations()).extracting(Violation::state).containsExactly("open", "resolved");
+    assertThat(violations())
+        .extracting(Violation::state)
+        .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
     frame(T0 + 10_000, 1);
     assertThat(violations()).isEmpty();
     frame(T0 + 40_000, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
   }
 
   @Test
   void shouldResolveOpenEpisodeWhenPromptIsRemovedAndWallClockPunctuatorFires() {
     prompt("people", "How many people are in view?", 0);
     frame(T0, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     prompts.delete("people");
     tick(T0 + 1000);
     List<Violation> v = violations();
-    assertThat(v).extracting(Violation::state).containsExactly("resolved");
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
     assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_PROMPT_REMOVED);
     assertThat(states.get("cam/people")).isNull();
   }
@@ -295,7 +297,7 @@ class RuleProcessorTest {
     tracked(T0 + 3000, false, true);
     tracked(T0 + 4000, false, true);
     List<Violation> v = violations();
-    assertThat(v).extracting(Violation::state).containsExactly("open");
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.OPEN);
     assertThat(v.get(0).id()).isEqualTo(Violation.episodeId("cam", "same#1", T0));
     assertThat(v.get(0).evidence().boxes())
         .extracting(Violation.LabelledBox::label)
@@ -303,6 +305,6 @@ class RuleProcessorTest {
     // Track 1 leaves: after the resolve delay its episode resolves.
     tracked(T0 + 5000);
     tracked(T0 + 11000);
-    assertThat(violations()).extracting(Violation::state).containsExactly("resolved");
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
   }
 }

@@ -197,9 +197,9 @@ class VigilTopologyTest {
         .extracting(Violation::camera, Violation::state, Violation::id)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(
-                CAMERA, "open", Violation.episodeId(CAMERA, "people", T0 + 60_000)),
+                CAMERA, Violation.State.OPEN, Violation.episodeId(CAMERA, "people", T0 + 60_000)),
             org.assertj.core.groups.Tuple.tuple(
-                "late", "open", Violation.episodeId("late", "people", T0)));
+                "late", Violation.State.OPEN, Violation.episodeId("late", "people", T0)));
   }
 
   @Test
@@ -265,7 +265,7 @@ class VigilTopologyTest {
     assertThat(events).hasSize(1);
     Violation open = events.get(0).value();
     assertThat(events.get(0).key()).isEqualTo(CAMERA + "/people");
-    assertThat(open.state()).isEqualTo(Violation.OPEN);
+    assertThat(open.state()).isEqualTo(Violation.State.OPEN);
     assertThat(open.id()).isEqualTo(Violation.episodeId(CAMERA, "people", T0));
     assertThat(open.answer()).isEqualTo(1.0);
     assertThat(open.evidence().boxes()).extracting(Violation.LabelledBox::label).contains("person");
@@ -288,7 +288,9 @@ class VigilTopologyTest {
     assertThat(VigilHeaders.get(dead.get(0).headers(), VigilHeaders.DLQ_OFFSET)).isEqualTo("0");
     List<Observation> obs = observations.readValuesToList();
     assertThat(obs).extracting(Observation::seq).containsExactly(2L);
-    assertThat(violations.readValuesToList()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations.readValuesToList())
+        .extracting(Violation::state)
+        .containsExactly(Violation.State.OPEN);
   }
 
   @Test
@@ -299,7 +301,9 @@ class VigilTopologyTest {
       frame(empty, 1 + i, T0 + i * 500L);
     }
     List<Violation> events = violations.readValuesToList();
-    assertThat(events).extracting(Violation::state).containsExactly("open", "resolved");
+    assertThat(events)
+        .extracting(Violation::state)
+        .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
     assertThat(events.get(1).id()).isEqualTo(events.get(0).id());
     assertThat(events.get(1).ended()).isNotNull();
   }
@@ -311,13 +315,15 @@ class VigilTopologyTest {
 
     addPrompt("people", "How many people are in view?");
     frame(worker, 2, T0 + 1000);
-    assertThat(violations.readValuesToList()).extracting(Violation::state).containsExactly("open");
+    assertThat(violations.readValuesToList())
+        .extracting(Violation::state)
+        .containsExactly(Violation.State.OPEN);
 
     prompts.pipeInput("people", (byte[]) null, T0 + 1500);
     // Removing the prompt resolves its open episode within a second, even with no new frames.
     driver.advanceWallClockTime(Duration.ofSeconds(2));
     List<Violation> resolved = violations.readValuesToList();
-    assertThat(resolved).extracting(Violation::state).containsExactly("resolved");
+    assertThat(resolved).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
     assertThat(resolved.get(0).ended()).isEqualTo(T0 + 1000);
     frame(worker, 3, T0 + 3000);
     frame(worker, 4, T0 + 4000);

@@ -194,7 +194,7 @@ class VlmTopologyTest {
     List<Violation> opened = violations.readValuesToList();
     assertThat(opened).hasSize(1);
     Violation open = opened.get(0);
-    assertThat(open.state()).isEqualTo(Violation.OPEN);
+    assertThat(open.state()).isEqualTo(Violation.State.OPEN);
     assertThat(open.prompt().text()).isEqualTo(EXIT);
     assertThat(open.model())
         .isEqualTo(
@@ -211,7 +211,7 @@ class VlmTopologyTest {
     assertThat(relayAnswer().verdict()).isEqualTo(VlmAnswer.NO);
     List<Violation> resolved = violations.readValuesToList();
     assertThat(resolved).hasSize(1);
-    assertThat(resolved.get(0).state()).isEqualTo(Violation.RESOLVED);
+    assertThat(resolved.get(0).state()).isEqualTo(Violation.State.RESOLVED);
     assertThat(resolved.get(0).id()).isEqualTo(open.id());
     assertThat(resolved.get(0).model().reason()).isEqualTo("the exit is clear");
   }
@@ -298,7 +298,7 @@ class VlmTopologyTest {
 
     List<Violation> out = violations.readValuesToList();
     assertThat(out).hasSize(1);
-    assertThat(out.get(0).state()).isEqualTo(Violation.REJECTED);
+    assertThat(out.get(0).state()).isEqualTo(Violation.State.REJECTED);
     assertThat(out.get(0).model())
         .isEqualTo(
             new Violation.ModelVerdict(
@@ -316,14 +316,14 @@ class VlmTopologyTest {
     relayAnswer();
     List<Violation> out = violations.readValuesToList();
     assertThat(out).hasSize(1);
-    assertThat(out.get(0).state()).isEqualTo(Violation.OPEN);
+    assertThat(out.get(0).state()).isEqualTo(Violation.State.OPEN);
     assertThat(out.get(0).model().purpose()).isEqualTo("verify");
     assertThat(out.get(0).model().verdict()).isEqualTo("yes");
     nobodyFrom(T0 + 10_000);
     assertThat(violations.readValuesToList())
         .singleElement()
         .extracting(Violation::state)
-        .isEqualTo(Violation.RESOLVED);
+        .isEqualTo(Violation.State.RESOLVED);
   }
 
   @Test
@@ -333,7 +333,7 @@ class VlmTopologyTest {
     frame(SOMEONE, T0);
     relayAnswer();
     List<Violation> out = violations.readValuesToList();
-    assertThat(out).singleElement().extracting(Violation::state).isEqualTo(Violation.OPEN);
+    assertThat(out).singleElement().extracting(Violation::state).isEqualTo(Violation.State.OPEN);
     assertThat(out.get(0).model().verdict()).isEqualTo("unknown");
 
     // A second camera's episode whose verdict never arrives: released after the wait.
@@ -345,7 +345,7 @@ class VlmTopologyTest {
     driver.advanceWallClockTime(Duration.ofSeconds(45));
     // Released on the wait, before the silent camera's episode resolves in the same tick.
     List<Violation> released = violations.readValuesToList();
-    assertThat(released).extracting(Violation::state).startsWith(Violation.OPEN);
+    assertThat(released).extracting(Violation::state).startsWith(Violation.State.OPEN);
     assertThat(released.get(0).model().reason()).isEqualTo("no verdict within 40 s");
   }
 }

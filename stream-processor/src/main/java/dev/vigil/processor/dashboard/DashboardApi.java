@@ -128,7 +128,12 @@ public final class DashboardApi {
    * prompts through their violations).
    */
   public record Answer(
-      String prompt, String text, Double answer, String severity, long since, String violation) {}
+      String prompt,
+      String text,
+      Double answer,
+      Violation.Severity severity,
+      long since,
+      String violation) {}
 
   /** One camera as the dashboard shows it. */
   public record CameraView(

@@ -54,7 +54,7 @@ public final class EvidenceCapture implements Processor<String, Object, String, 
       return;
     }
     boolean kept = store.get(v.id()) != null;
-    if (!kept && Violation.OPEN.equals(v.state())) {
+    if (!kept && Violation.State.OPEN.equals(v.state())) {
       byte[] jpeg = render(v, record.timestamp());
       if (jpeg != null) {
         store.put(v.id(), new EvidenceSnapshots.Snapshot(record.timestamp(), v.camera(), jpeg));

@@ -43,10 +43,10 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
       return;
     }
     if (metrics != null) {
-      metrics.violation(v.state());
+      metrics.violation(v.state().toString());
     }
     // A rejected event is an alert the model held back (verify_mode gate): never open.
-    if (Violation.RESOLVED.equals(v.state()) || Violation.REJECTED.equals(v.state())) {
+    if (Violation.State.RESOLVED.equals(v.state()) || Violation.State.REJECTED.equals(v.state())) {
       open.delete(v.id());
     } else {
       open.put(v.id(), v);
@@ -57,8 +57,8 @@ final class ViolationTracker implements Processor<String, Violation, Void, Void>
 
   /** Counts the episode in the hour its condition began, once per id. */
   private void countEpisode(Violation v) {
-    if (Violation.RESOLVED.equals(v.state())
-        || Violation.REJECTED.equals(v.state())
+    if (Violation.State.RESOLVED.equals(v.state())
+        || Violation.State.REJECTED.equals(v.state())
         || v.camera() == null
         || v.prompt() == null) {
       return; // an episode is counted by its open (or update) event; a rejected one never opened

@@ -38,7 +38,8 @@ public final class TemporalRule {
    * @param ended resolve time, or null
    * @param answer the answer at this event
    */
-  public record Event(String state, String episodeId, long started, Long ended, double answer) {}
+  public record Event(
+      Violation.State state, String episodeId, long started, Long ended, double answer) {}
 
   /**
    * Advances the rule by one answer.
@@ -104,7 +105,7 @@ public final class TemporalRule {
     }
     String id = Violation.episodeId(camera, promptId, s.since());
     RuleState open = new RuleState(Phase.OPEN, s.since(), ts, ts, answer, s.resolvedAt(), id, ts);
-    return new Step(open, new Event(Violation.OPEN, id, s.since(), null, answer));
+    return new Step(open, new Event(Violation.State.OPEN, id, s.since(), null, answer));
   }
 
   private Step fromOpen(RuleState s, long ts, boolean holds, double answer) {
@@ -123,12 +124,12 @@ public final class TemporalRule {
               s.episodeId(),
               report ? ts : s.reportedAt());
       Event update =
-          report ? new Event(Violation.UPDATE, s.episodeId(), s.since(), null, answer) : null;
+          report ? new Event(Violation.State.UPDATE, s.episodeId(), s.since(), null, answer) : null;
       return new Step(next, update);
     }
     if (ts - s.lastTrue() >= settings.resolveDelayMs()) {
       // The episode ends when the condition was last seen true plus the delay it had to stay false.
-      Event resolved = new Event(Violation.RESOLVED, s.episodeId(), s.since(), ts, answer);
+      Event resolved = new Event(Violation.State.RESOLVED, s.episodeId(), s.since(), ts, answer);
       return new Step(idle(s, ts, ts), resolved);
     }
     return new Step(seen(s, ts), null);

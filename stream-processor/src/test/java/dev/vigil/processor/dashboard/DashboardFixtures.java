@@ -86,7 +86,7 @@ final class DashboardFixtures {
   }
 
   static Violation violation(
-      String camera, String prompt, String state, Double answer, long started) {
+      String camera, String prompt, Violation.State state, Double answer, long started) {
     return new Violation(
         Violation.SCHEMA,
         Violation.episodeId(camera, prompt, started),
@@ -95,8 +95,8 @@ final class DashboardFixtures {
         new Violation.PromptRef(prompt, "how many people without a helmet in " + camera + "?"),
         answer,
         started,
-        Violation.RESOLVED.equals(state) ? started + 1 : null,
-        "high",
+        Violation.State.RESOLVED.equals(state) ? started + 1 : null,
+        Violation.Severity.CRITICAL,
         new Violation.Evidence(List.of(), Map.of("people", 1), null, null));
   }
 }

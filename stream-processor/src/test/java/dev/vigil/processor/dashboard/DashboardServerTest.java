@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.Json;
+import dev.vigil.config.Violation;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -117,7 +118,8 @@ class DashboardServerTest {
       DashboardFixtures.observations(d)
           .pipeInput("cam-1", observation("cam-1", 7, T0, true, false), T0);
       DashboardFixtures.violations(d)
-          .pipeInput("cam-1/p1", violation("cam-1", "p1", "open", 1.0, T0), T0 + MINUTE);
+          .pipeInput(
+              "cam-1/p1", violation("cam-1", "p1", Violation.State.OPEN, 1.0, T0), T0 + MINUTE);
 
       HttpResponse<String> page = get(server, "/");
       assertThat(page.statusCode()).isEqualTo(200);
@@ -236,7 +238,8 @@ class DashboardServerTest {
         assertThat(first.get("open_violations")).isEmpty();
 
         DashboardFixtures.violations(d)
-            .pipeInput("cam-1/p1", violation("cam-1", "p1", "open", 2.0, T0), T0 + MINUTE);
+            .pipeInput(
+                "cam-1/p1", violation("cam-1", "p1", Violation.State.OPEN, 2.0, T0), T0 + MINUTE);
         JsonNode changed = null;
         for (int i = 0; i < 20 && changed == null; i++) {
           JsonNode e = nextEvent(events);

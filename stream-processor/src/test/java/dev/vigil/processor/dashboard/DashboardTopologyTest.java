@@ -110,11 +110,15 @@ class DashboardTopologyTest {
     try (TopologyTestDriver d = DashboardFixtures.driver(metrics)) {
       TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);
       DashboardFixtures.observations(d).pipeInput("cam-2", observation("cam-2", 1, T0), T0);
-      in.pipeInput("cam-1/p1", violation("cam-1", "p1", "open", 2.0, T0), T0);
-      in.pipeInput("cam-1/p1", violation("cam-1", "p1", "update", 3.0, T0), T0 + MINUTE);
+      in.pipeInput("cam-1/p1", violation("cam-1", "p1", Violation.State.OPEN, 2.0, T0), T0);
       in.pipeInput(
-          "cam-2/p2", violation("cam-2", "p2", "open", null, T0 + MINUTE), T0 + 2 * MINUTE);
-      in.pipeInput("cam-1/p1", violation("cam-1", "p1", "resolved", 0.0, T0), T0 + 5 * MINUTE);
+          "cam-1/p1", violation("cam-1", "p1", Violation.State.UPDATE, 3.0, T0), T0 + MINUTE);
+      in.pipeInput(
+          "cam-2/p2",
+          violation("cam-2", "p2", Violation.State.OPEN, null, T0 + MINUTE),
+          T0 + 2 * MINUTE);
+      in.pipeInput(
+          "cam-1/p1", violation("cam-1", "p1", Violation.State.RESOLVED, 0.0, T0), T0 + 5 * MINUTE);
 
       DashboardApi api = new DashboardApi(d::getKeyValueStore);
       JsonNode open = json(api.get("/api/violations/open")).get("violations");
@@ -141,7 +145,7 @@ class DashboardTopologyTest {
   void shouldNotListAnAlertTheModelRejectedAsOpen() throws Exception {
     try (TopologyTestDriver d = DashboardFixtures.driver(new VigilMetrics())) {
       TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);
-      in.pipeInput("cam-1/p1", violation("cam-1", "p1", Violation.REJECTED, 2.0, T0), T0);
+      in.pipeInput("cam-1/p1", violation("cam-1", "p1", Violation.State.REJECTED, 2.0, T0), T0);
 
       JsonNode open =
           json(new DashboardApi(d::getKeyValueStore).get("/api/violations/open")).get("violations");
@@ -154,14 +158,20 @@ class DashboardTopologyTest {
     try (TopologyTestDriver d = DashboardFixtures.driver(null)) {
       TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);
       long yesterday = T0 - 24 * 60 * MINUTE;
-      in.pipeInput("cam-1/p1", violation("cam-1", "p1", "open", 1.0, yesterday), yesterday);
       in.pipeInput(
-          "cam-1/p1", violation("cam-1", "p1", "resolved", 0.0, yesterday), yesterday + MINUTE);
-      in.pipeInput("cam-1/p1", violation("cam-1", "p1", "open", 2.0, T0), T0);
-      in.pipeInput("cam-2/p1", violation("cam-2", "p1", "open", 1.0, T0), T0 + MINUTE);
+          "cam-1/p1", violation("cam-1", "p1", Violation.State.OPEN, 1.0, yesterday), yesterday);
+      in.pipeInput(
+          "cam-1/p1",
+          violation("cam-1", "p1", Violation.State.RESOLVED, 0.0, yesterday),
+          yesterday + MINUTE);
+      in.pipeInput("cam-1/p1", violation("cam-1", "p1", Violation.State.OPEN, 2.0, T0), T0);
+      in.pipeInput(
+          "cam-2/p1", violation("cam-2", "p1", Violation.State.OPEN, 1.0, T0), T0 + MINUTE);
       // Late from yesterday: not today's history.
       in.pipeInput(
-          "cam-2/p9", violation("cam-2", "p9", "open", 1.0, yesterday), yesterday + 2 * MINUTE);
+          "cam-2/p9",
+          violation("cam-2", "p9", Violation.State.OPEN, 1.0, yesterday),
+          yesterday + 2 * MINUTE);
 
       JsonNode history = json(new DashboardApi(d::getKeyValueStore).get("/api/history"));
       assertThat(history.get("day").asText()).isEqualTo("2024-05-01");
@@ -181,11 +191,14 @@ class DashboardTopologyTest {
       TestInputTopic<String, Violation> in = DashboardFixtures.violations(d);
       int n = limit + 5;
       for (int i = 0; i < n; i++) {
-        in.pipeInput("cam-1/p1", violation("cam-1", "p" + i, "open", 1.0, T0 + i), T0 + i);
+        in.pipeInput(
+            "cam-1/p1", violation("cam-1", "p" + i, Violation.State.OPEN, 1.0, T0 + i), T0 + i);
       }
       // A replayed event overwrites itself rather than growing the history.
       in.pipeInput(
-          "cam-1/p1", violation("cam-1", "p" + (n - 1), "open", 1.0, T0 + n - 1), T0 + n - 1);
+          "cam-1/p1",
+          violation("cam-1", "p" + (n - 1), Violation.State.OPEN, 1.0, T0 + n - 1),
+          T0 + n - 1);
 
       JsonNode events =
           json(new DashboardApi(d::getKeyValueStore).get("/api/history")).get("events");

@@ -122,11 +122,11 @@ class EvidenceCaptureTest {
         DashboardServer server = server(d)) {
       TestInputTopic<String, Violation> in = rules(d);
       TestOutputTopic<String, Violation> out = violations(d);
-      Violation open = violation("cam-1", "no-helmet", Violation.OPEN, 1.0, T0 - 5_000);
+      Violation open = violation("cam-1", "no-helmet", Violation.State.OPEN, 1.0, T0 - 5_000);
       in.pipeInput("cam-1/no-helmet", open, T0);
       in.pipeInput(
           "cam-1/no-helmet",
-          violation("cam-1", "no-helmet", Violation.RESOLVED, 0.0, T0 - 5_000),
+          violation("cam-1", "no-helmet", Violation.State.RESOLVED, 0.0, T0 - 5_000),
           T0 + 60_000);
 
       List<Violation> written = out.readValuesToList();
@@ -155,7 +155,7 @@ class EvidenceCaptureTest {
     frames.offer("cam-1", noiseFrame(), List.of(), T0 + 10_000);
     try (TopologyTestDriver d = driver(frames);
         DashboardServer server = server(d)) {
-      Violation open = violation("cam-1", "no-helmet", Violation.OPEN, 1.0, T0 - 5_000);
+      Violation open = violation("cam-1", "no-helmet", Violation.State.OPEN, 1.0, T0 - 5_000);
       rules(d).pipeInput("cam-1/no-helmet", open, T0);
 
       assertThat(violations(d).readValue().evidence().snapshot()).isNull();
@@ -175,11 +175,11 @@ class EvidenceCaptureTest {
       rules(d)
           .pipeInput(
               "cam-1/no-helmet",
-              violation("cam-1", "no-helmet", Violation.OPEN, 1.0, T0 - 5_000),
+              violation("cam-1", "no-helmet", Violation.State.OPEN, 1.0, T0 - 5_000),
               T0);
 
       Violation written = violations(d).readValue();
-      assertThat(written.state()).isEqualTo(Violation.OPEN);
+      assertThat(written.state()).isEqualTo(Violation.State.OPEN);
       assertThat(written.evidence().snapshot()).isNull();
     }
   }

@@ -63,19 +63,19 @@ class HourlyHistoryTest {
       obs.pipeInput("cam-1", observation("cam-1", 3, T0 + HOUR, false), T0 + HOUR);
       obs.pipeInput("cam-2", observation("cam-2", 1, T0, true), T0);
       // One episode seen as open, update and resolved counts once, in the hour it began.
-      Violation open = violation("cam-1", "no-helmet", Violation.OPEN, 1.0, T0 + 5 * MINUTE);
+      Violation open = violation("cam-1", "no-helmet", Violation.State.OPEN, 1.0, T0 + 5 * MINUTE);
       vio.pipeInput("cam-1/no-helmet", open, T0 + 6 * MINUTE);
       vio.pipeInput(
           "cam-1/no-helmet",
-          violation("cam-1", "no-helmet", Violation.UPDATE, 2.0, T0 + 5 * MINUTE),
+          violation("cam-1", "no-helmet", Violation.State.UPDATE, 2.0, T0 + 5 * MINUTE),
           T0 + 7 * MINUTE);
       vio.pipeInput(
           "cam-1/no-helmet",
-          violation("cam-1", "no-helmet", Violation.RESOLVED, 0.0, T0 + 5 * MINUTE),
+          violation("cam-1", "no-helmet", Violation.State.RESOLVED, 0.0, T0 + 5 * MINUTE),
           T0 + HOUR + MINUTE);
       vio.pipeInput(
           "cam-1/no-helmet",
-          violation("cam-1", "no-helmet", Violation.OPEN, 1.0, T0 + 20 * MINUTE),
+          violation("cam-1", "no-helmet", Violation.State.OPEN, 1.0, T0 + 20 * MINUTE),
           T0 + 21 * MINUTE);
 
       DashboardApi api = new DashboardApi(d::getKeyValueStore);
@@ -118,10 +118,10 @@ class HourlyHistoryTest {
       TestInputTopic<String, Observation> obs = DashboardFixtures.observations(d);
       TestInputTopic<String, Violation> vio = DashboardFixtures.violations(d);
       obs.pipeInput("cam-1", observation("cam-1", 1, T0, true), T0);
-      vio.pipeInput("cam-1/p", violation("cam-1", "p", Violation.OPEN, 1.0, T0), T0);
+      vio.pipeInput("cam-1/p", violation("cam-1", "p", Violation.State.OPEN, 1.0, T0), T0);
       long later = T0 + 30 * DAY;
       obs.pipeInput("cam-1", observation("cam-1", 2, later, true), later);
-      vio.pipeInput("cam-1/p", violation("cam-1", "p", Violation.OPEN, 1.0, later), later);
+      vio.pipeInput("cam-1/p", violation("cam-1", "p", Violation.State.OPEN, 1.0, later), later);
       // Late by more than the retention: would be deleted at once, so it is never written.
       obs.pipeInput("cam-1", observation("cam-1", 3, T0 + MINUTE, true), T0 + MINUTE);
 

@@ -47,7 +47,7 @@ class TemporalRuleTest {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(0, 0));
     List<TemporalRule.Event> events = run(rule, new double[][] {{0, 0}, {1, 2}});
     assertThat(events).hasSize(1);
-    assertThat(events.get(0).state()).isEqualTo(Violation.OPEN);
+    assertThat(events.get(0).state()).isEqualTo(Violation.State.OPEN);
     assertThat(events.get(0).started()).isEqualTo(T0 + 1000);
     assertThat(events.get(0).episodeId()).isEqualTo(Violation.episodeId("cam", "p", T0 + 1000));
   }
@@ -57,7 +57,7 @@ class TemporalRuleTest {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(10, 0));
     assertThat(run(rule, holding(0, 9.5, 0.5, 1))).isEmpty();
     List<TemporalRule.Event> events = run(rule, holding(0, 10, 0.5, 1));
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly(Violation.OPEN);
+    assertThat(events).extracting(TemporalRule.Event::state).containsExactly(Violation.State.OPEN);
     assertThat(events.get(0).started()).isEqualTo(T0);
   }
 
@@ -68,7 +68,7 @@ class TemporalRuleTest {
     double[][] answers =
         concat(holding(0, 5, 0.5, 1), new double[][] {{5.5, 0}}, holding(6, 10, 0.5, 1));
     List<TemporalRule.Event> events = run(rule, answers);
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly(Violation.OPEN);
+    assertThat(events).extracting(TemporalRule.Event::state).containsExactly(Violation.State.OPEN);
     assertThat(events.get(0).started()).isEqualTo(T0);
   }
 
@@ -87,7 +87,7 @@ class TemporalRuleTest {
     List<TemporalRule.Event> events = run(rule, answers);
     assertThat(events)
         .extracting(TemporalRule.Event::state)
-        .containsExactly(Violation.OPEN, Violation.RESOLVED);
+        .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
     // Last true at 3 s; false for >= 5 s first at 8 s.
     assertThat(events.get(1).ended()).isEqualTo(T0 + 8000);
     assertThat(events.get(1).episodeId()).isEqualTo(events.get(0).episodeId());
@@ -97,14 +97,18 @@ class TemporalRuleTest {
   void shouldNotResolveWhenFalseOnlyBriefly() {
     TemporalRule rule = new TemporalRule("cam", "p", new RuleSettings(0, 2, 5, 0));
     double[][] answers = concat(holding(0, 3, 1, 1), holding(4, 6, 1, 0), holding(7, 20, 1, 1));
-    assertThat(run(rule, answers)).extracting(TemporalRule.Event::state).containsExactly("open");
+    assertThat(run(rule, answers))
+        .extracting(TemporalRule.Event::state)
+        .containsExactly(Violation.State.OPEN);
   }
 
   @Test
   void shouldEmitUpdateWhenAnswerChangesWhileOpen() {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(0, 0));
     List<TemporalRule.Event> events = run(rule, new double[][] {{0, 1}, {1, 1}, {6, 3}, {7, 3}});
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly("open", "update");
+    assertThat(events)
+        .extracting(TemporalRule.Event::state)
+        .containsExactly(Violation.State.OPEN, Violation.State.UPDATE);
     assertThat(events.get(1).answer()).isEqualTo(3.0);
   }
 
@@ -119,7 +123,9 @@ class TemporalRuleTest {
     flicker[10] = new double[] {5.5, 1};
     flicker[11] = new double[] {6.0, 1};
     List<TemporalRule.Event> events = run(rule, flicker);
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly("open", "update");
+    assertThat(events)
+        .extracting(TemporalRule.Event::state)
+        .containsExactly(Violation.State.OPEN, Violation.State.UPDATE);
     assertThat(events.get(1).answer()).isEqualTo(1.0);
   }
 
@@ -131,13 +137,13 @@ class TemporalRuleTest {
         concat(new double[][] {{0, 1}}, holding(1, 3, 1, 0), holding(10, 20, 1, 1));
     assertThat(run(rule, answers))
         .extracting(TemporalRule.Event::state)
-        .containsExactly("open", "resolved");
+        .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
     // After the cooldown it opens again, with a new id.
     double[][] later = concat(answers, holding(34, 35, 1, 1));
     List<TemporalRule.Event> events = run(rule, later);
     assertThat(events)
         .extracting(TemporalRule.Event::state)
-        .containsExactly("open", "resolved", "open");
+        .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED, Violation.State.OPEN);
     assertThat(events.get(2).episodeId()).isNotEqualTo(events.get(0).episodeId());
   }
 
@@ -169,7 +175,7 @@ class TemporalRuleTest {
     s = rule.step(s, T0 + 1000, false, 0).state();
     assertThat(rule.advance(s, T0 + 3000).event()).isNull();
     TemporalRule.Step resolved = rule.advance(s, T0 + 6000);
-    assertThat(resolved.event().state()).isEqualTo(Violation.RESOLVED);
+    assertThat(resolved.event().state()).isEqualTo(Violation.State.RESOLVED);
     assertThat(resolved.state().phase()).isEqualTo(Phase.IDLE);
   }
 
