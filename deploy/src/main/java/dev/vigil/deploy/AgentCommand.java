@@ -1,7 +1,7 @@
 package dev.vigil.deploy;
 
-import dev.vigil.agent.AgentClock;
 import dev.vigil.agent.AgentOptions;
+import dev.vigil.agent.capture.AgentClock;
 import dev.vigil.config.SiteConfig;
 import java.util.ArrayList;
 import java.util.List;

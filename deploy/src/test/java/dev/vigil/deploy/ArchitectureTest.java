@@ -2,7 +2,6 @@ package dev.vigil.deploy;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -178,14 +177,6 @@ class ArchitectureTest {
           .namingSlices("package dev.vigil.$1")
           .should()
           .beFreeOfCycles()
-          // Known cycles inside edge-agent, excluded by name: the capture and pipeline packages use
-          // the root package's AgentClock and AgentException, while the root's EdgeAgent uses
-          // them. The fix is to move those two leaf types to a package of their own (or into
-          // capture); EdgeAgent is being split in another branch (issue 22, item 3), so that
-          // change belongs there. Any other dependency back on dev.vigil.agent still fails.
-          .ignoreDependency(
-              resideInAnyPackage("dev.vigil.agent.capture..", "dev.vigil.agent.pipeline.."),
-              classOrNestedIn("dev.vigil.agent.AgentClock", "dev.vigil.agent.AgentException"))
           // Known cycle inside inference, excluded by name: the head detector's trainer (helmet)
           // runs the pose model (vision) to get its features, while vision's PoseDetector and
           // PersonPerception use helmet's HeadDetector and HelmetClassifier. The fix is to move

@@ -1,5 +1,7 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.capture.AgentClock;
+import dev.vigil.agent.capture.AgentException;
 import dev.vigil.agent.pipeline.JpegEncoder;
 import java.time.Duration;
 import java.util.Objects;

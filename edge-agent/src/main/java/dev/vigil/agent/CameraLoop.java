@@ -1,5 +1,6 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.capture.AgentException;
 import dev.vigil.agent.capture.Capture;
 import dev.vigil.agent.capture.FfmpegSource;
 import dev.vigil.agent.capture.FrameSource;

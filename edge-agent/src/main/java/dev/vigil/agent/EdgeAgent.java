@@ -1,5 +1,6 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.capture.AgentException;
 import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;

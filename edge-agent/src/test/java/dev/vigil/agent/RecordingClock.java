@@ -1,5 +1,6 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.capture.AgentClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

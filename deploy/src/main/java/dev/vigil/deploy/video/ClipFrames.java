@@ -1,6 +1,6 @@
 package dev.vigil.deploy.video;
 
-import dev.vigil.agent.AgentClock;
+import dev.vigil.agent.capture.AgentClock;
 import dev.vigil.agent.capture.Capture;
 import dev.vigil.agent.capture.FrameSource;
 import dev.vigil.agent.capture.FrameSources;
@@ -24,7 +24,7 @@ public final class ClipFrames {
    * <clip>_<n>.jpg}.
    *
    * @return the number of frames written
-   * @throws dev.vigil.agent.AgentException when the clip cannot be opened or read
+   * @throws dev.vigil.agent.capture.AgentException when the clip cannot be opened or read
    */
   public static int extract(Path clip, double fps, Path outDir) throws IOException {
     Files.createDirectories(outDir);

@@ -1,7 +1,7 @@
 package dev.vigil.deploy.video;
 
-import dev.vigil.agent.AgentClock;
-import dev.vigil.agent.AgentException;
+import dev.vigil.agent.capture.AgentClock;
+import dev.vigil.agent.capture.AgentException;
 import dev.vigil.agent.capture.Capture;
 import dev.vigil.agent.capture.FrameSource;
 import dev.vigil.agent.capture.FrameSources;

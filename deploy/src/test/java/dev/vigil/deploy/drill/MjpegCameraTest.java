@@ -3,8 +3,8 @@ package dev.vigil.deploy.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.agent.AgentClock;
-import dev.vigil.agent.AgentException;
+import dev.vigil.agent.capture.AgentClock;
+import dev.vigil.agent.capture.AgentException;
 import dev.vigil.agent.capture.Capture;
 import dev.vigil.agent.capture.FrameSource;
 import dev.vigil.agent.capture.FrameSources;

@@ -1,7 +1,5 @@
 package dev.vigil.agent.capture;
 
-import dev.vigil.agent.AgentClock;
-import dev.vigil.agent.AgentException;
 import dev.vigil.config.Secrets;
 import java.nio.Buffer;
 import java.nio.ShortBuffer;

@@ -11,7 +11,7 @@ public interface FrameSource extends AutoCloseable {
   /**
    * Opens the source.
    *
-   * @throws dev.vigil.agent.AgentException naming the source when it cannot be opened
+   * @throws dev.vigil.agent.capture.AgentException naming the source when it cannot be opened
    */
   void start();
 
@@ -19,7 +19,7 @@ public interface FrameSource extends AutoCloseable {
    * Returns the next image or audio block, or null at the end of a file or folder. For a non-live
    * source in realtime mode this sleeps until the item's media time.
    *
-   * @throws dev.vigil.agent.AgentException when reading fails
+   * @throws dev.vigil.agent.capture.AgentException when reading fails
    */
   Capture grab();
 

@@ -1,7 +1,5 @@
 package dev.vigil.agent.capture;
 
-import dev.vigil.agent.AgentClock;
-import dev.vigil.agent.AgentException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

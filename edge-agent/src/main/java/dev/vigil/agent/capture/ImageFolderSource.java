@@ -3,8 +3,6 @@ package dev.vigil.agent.capture;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
-import dev.vigil.agent.AgentClock;
-import dev.vigil.agent.AgentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

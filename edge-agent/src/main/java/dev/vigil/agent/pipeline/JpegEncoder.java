@@ -3,7 +3,7 @@ package dev.vigil.agent.pipeline;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
-import dev.vigil.agent.AgentException;
+import dev.vigil.agent.capture.AgentException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
-import dev.vigil.agent.AgentClock;
-import dev.vigil.agent.AgentException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static org.bytedeco.opencv.global.opencv_core.randu;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
-import dev.vigil.agent.AgentException;
+import dev.vigil.agent.capture.AgentException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;

@@ -1,4 +1,4 @@
-package dev.vigil.agent;
+package dev.vigil.agent.capture;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.vigil.agent;
+package dev.vigil.agent.capture;
 
 /**
  * The edge agent's one unchecked exception. Its message names what failed and, where known, why.
