@@ -142,60 +142,6 @@ public final class SiteConfigLoader {
   }
 
   /**
-   * Returns {@code config} when its {@code model.detector}, if any, names a folder that holds a
-   * SavedModel. The stream processor needs the files; the edge agent and the alerts service, which
-   * share the file, do not, so {@link #load} leaves this check to the processor.
-   *
-   * @param fileName the config file's name, for the message
-   * @throws SiteConfigException when the folder or its {@code saved_model.pb} is missing
-   */
-  public static SiteConfig requireDetectorFiles(SiteConfig config, String fileName) {
-    SiteConfig.Detector d = config.model() == null ? null : config.model().detector();
-    if (d != null) {
-      String problem = savedModelProblem(d);
-      if (problem != null) {
-        throw new SiteConfigException(List.of(fileName + ": " + problem));
-      }
-    }
-    return config;
-  }
-
-  /**
-   * What is wrong with the SavedModel folder of {@code detector}, as {@code
-   * model.detector.saved_model: <what>. <fix>}; null when it holds a {@code saved_model.pb}.
-   */
-  public static String savedModelProblem(SiteConfig.Detector detector) {
-    String path = "model.detector.saved_model: ";
-    Path dir = Path.of(detector.savedModel());
-    String where = dir.toAbsolutePath().normalize().toString();
-    if (!Files.exists(dir)) {
-      return path
-          + "no such folder "
-          + where
-          + ". Copy the exported SavedModel there, or fix the path.";
-    }
-    if (!Files.isDirectory(dir)) {
-      return path
-          + where
-          + " is a file, not a folder. Give the folder that holds saved_model.pb and variables/.";
-    }
-    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-      String hint =
-          Files.isRegularFile(dir.resolve("saved_model").resolve("saved_model.pb"))
-              ? "Did you mean " + dir.resolve("saved_model") + "? "
-              : "";
-      return path
-          + where
-          + " holds no saved_model.pb. "
-          + hint
-          + "Give the folder that tf.saved_model.save (or the Object Detection API's"
-          + " exporter_main_v2.py, in its saved_model/ subfolder) wrote: it holds saved_model.pb"
-          + " and variables/.";
-    }
-    return null;
-  }
-
-  /**
    * The closest of {@code candidates} (edit distance, counting a swap as one edit) to {@code word},
    * or null when none is close.
    */

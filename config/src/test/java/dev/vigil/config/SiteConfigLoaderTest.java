@@ -973,33 +973,4 @@ class SiteConfigLoaderTest {
             "site.yaml:3:13: model.detector: must be a map, got \"/opt/ppe\". Write it as a map"
                 + " with keys saved_model, signature, input, input_size, min_score, classes.");
   }
-
-  @Test
-  void shouldNameTheFolderWhenTheSavedModelIsMissing(@TempDir Path dir) throws Exception {
-    String yaml = "site: a\nmodel:\n  detector:\n    saved_model: %s\n    classes: {1: person}\n";
-    SiteConfig missing = parse(yaml.formatted(dir.resolve("nope")));
-    SiteConfig empty = parse(yaml.formatted(dir));
-    Files.createDirectories(dir.resolve("saved_model"));
-    Files.write(dir.resolve("saved_model/saved_model.pb"), new byte[] {1});
-
-    assertThatThrownBy(() -> SiteConfigLoader.requireDetectorFiles(missing, "site.yaml"))
-        .isInstanceOf(SiteConfigException.class)
-        .hasMessage(
-            "site.yaml: model.detector.saved_model: no such folder "
-                + dir.resolve("nope")
-                + ". Copy the exported SavedModel there, or fix the path.");
-    assertThatThrownBy(() -> SiteConfigLoader.requireDetectorFiles(empty, "site.yaml"))
-        .hasMessage(
-            "site.yaml: model.detector.saved_model: "
-                + dir
-                + " holds no saved_model.pb. Did you mean "
-                + dir.resolve("saved_model")
-                + "? Give the folder that tf.saved_model.save (or the Object Detection API's"
-                + " exporter_main_v2.py, in its saved_model/ subfolder) wrote: it holds"
-                + " saved_model.pb and variables/.");
-    SiteConfig good = parse(yaml.formatted(dir.resolve("saved_model")));
-    assertThat(SiteConfigLoader.requireDetectorFiles(good, "site.yaml")).isSameAs(good);
-    SiteConfig builtIn = parse("site: a\n");
-    assertThat(SiteConfigLoader.requireDetectorFiles(builtIn, "site.yaml")).isSameAs(builtIn);
-  }
 }

@@ -1,7 +1,7 @@
 package dev.vigil.deploy;
 
 import dev.vigil.config.SiteConfig;
-import dev.vigil.config.SiteConfigLoader;
+import dev.vigil.inference.byo.SavedModelFolder;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +35,7 @@ final class ProcessorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SiteConfig site = options.load();
-    SiteConfigLoader.requireDetectorFiles(site, options.config.toString());
+    SavedModelFolder.require(site, options.config.toString());
     var access = http.access(site.http());
     try (GracefulShutdown shutdown = new GracefulShutdown();
         VigilParts parts = VigilParts.open(site, options.dataDir)) {

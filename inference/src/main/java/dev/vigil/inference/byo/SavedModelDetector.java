@@ -16,7 +16,6 @@ import dev.vigil.config.SiteConfig;
 import dev.vigil.config.SiteConfig.Detector.Input;
 import dev.vigil.config.SiteConfig.Detector.Role;
 import dev.vigil.config.SiteConfigException;
-import dev.vigil.config.SiteConfigLoader;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.InferenceException;
@@ -136,7 +135,7 @@ public final class SavedModelDetector implements FrameAnalyzer {
    *     Object Detection API's
    */
   public static SavedModelDetector open(SiteConfig.Detector config, int intraOpThreads) {
-    String problem = SiteConfigLoader.savedModelProblem(config);
+    String problem = SavedModelFolder.problem(config);
     if (problem != null) {
       throw new SiteConfigException(List.of(problem));
     }
