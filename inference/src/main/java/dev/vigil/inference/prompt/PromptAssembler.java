@@ -58,7 +58,8 @@ final class PromptAssembler {
         throw new PromptRejectedException(
             null, "the prompt asks nothing I can check: " + PromptCompiler.UNDERSTOOD);
       }
-      return new CompiledPrompt(Measure.EXISTS, false, null, null, Comparison.EQ, 1, forS, sound);
+      return new CompiledPrompt(
+          Measure.EXISTS, false, null, null, Comparison.EQ, 1, forS, sound, false);
     }
     if (same && (share || slots.countValue != null || howMany || lx.any(Kind.NONE))) {
       throw new PromptRejectedException(
@@ -72,7 +73,8 @@ final class PromptAssembler {
     if (slots.countValue != null || howMany) {
       Comparison op = slots.countValue == null ? Comparison.GT : slots.countOp;
       double threshold = slots.countValue == null ? 0 : slots.countValue;
-      return new CompiledPrompt(Measure.COUNT, true, helmet, zone, op, threshold, forS, sound);
+      return new CompiledPrompt(
+          Measure.COUNT, true, helmet, zone, op, threshold, forS, sound, false);
     }
     boolean cue =
         same
@@ -135,6 +137,6 @@ final class PromptAssembler {
       threshold = 0;
     }
     return new CompiledPrompt(
-        Measure.FRACTION, true, slots.helmet, slots.zone, op, threshold, forS, sound);
+        Measure.FRACTION, true, slots.helmet, slots.zone, op, threshold, forS, sound, false);
   }
 }
