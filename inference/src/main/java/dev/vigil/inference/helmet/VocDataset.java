@@ -16,7 +16,6 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
@@ -157,13 +156,7 @@ public final class VocDataset {
     List<PeopleImage> out = new ArrayList<>();
     DocumentBuilder builder = newBuilder();
     for (Path xml : annotationFiles(annotations, images)) {
-      Document doc;
-      try (InputStream in = Files.newInputStream(xml)) {
-        doc = builder.parse(in);
-      } catch (IOException | SAXException e) {
-        throw new InferenceException("Cannot parse " + xml + ": " + e.getMessage(), e);
-      }
-      Element root = doc.getDocumentElement();
+      Element root = root(builder, xml);
       String fileName = text(root, "filename", xml);
       Element size = child(root, "size", xml);
       int width = (int) number(size, "width", xml);
@@ -208,14 +201,17 @@ public final class VocDataset {
         clamp(number(bb, "ymax", xml) / height));
   }
 
-  private static VocImage parse(DocumentBuilder builder, Path xml, Path images) {
-    Document doc;
+  /** The root element of one annotation file. */
+  private static Element root(DocumentBuilder builder, Path xml) {
     try (InputStream in = Files.newInputStream(xml)) {
-      doc = builder.parse(in);
+      return builder.parse(in).getDocumentElement();
     } catch (IOException | SAXException e) {
       throw new InferenceException("Cannot parse " + xml + ": " + e.getMessage(), e);
     }
-    Element root = doc.getDocumentElement();
+  }
+
+  private static VocImage parse(DocumentBuilder builder, Path xml, Path images) {
+    Element root = root(builder, xml);
     String fileName = text(root, "filename", xml);
     Element size = child(root, "size", xml);
     int width = (int) number(size, "width", xml);

@@ -57,18 +57,6 @@ public final class CompiledPrompt {
       Comparison op,
       double threshold,
       double forSeconds,
-      SoundCondition sound) {
-    this(measure, people, helmet, zone, op, threshold, forSeconds, sound, false);
-  }
-
-  CompiledPrompt(
-      Measure measure,
-      boolean people,
-      Boolean helmet,
-      String zone,
-      Comparison op,
-      double threshold,
-      double forSeconds,
       SoundCondition sound,
       boolean perPerson) {
     this.perPerson = perPerson;

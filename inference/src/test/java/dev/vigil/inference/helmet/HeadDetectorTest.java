@@ -59,7 +59,8 @@ class HeadDetectorTest {
   void shouldLowerLossAndFindHeadsWhenTrainedOnTinySlice(@TempDir Path out) {
     Path hardhat = SharedData.hardhat();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    HelmetTrainer.Options options = new HelmetTrainer.Options(3, 6, 4, 3e-3f, 128, 8, 2);
+    HelmetTrainer.Options options =
+        new HelmetTrainer.Options(3, 6, 4, 3e-3f, 128, 8, 2, HeadCrop.DEFAULT_MARGIN);
     GraphDef movenet = PoseDetector.graphDef(Perception.store());
 
     HeadDetectorTrainer.Outcome result;
