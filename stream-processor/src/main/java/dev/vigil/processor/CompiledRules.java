@@ -12,14 +12,10 @@ import dev.vigil.processor.rules.TemporalRule;
  * zone"), one rule per camera x prompt. Not thread-safe: one per rule processor.
  */
 final class CompiledRules {
-  private final RuleStates states;
-  private final EpisodeCloser closer;
-  private final ViolationOutput out;
+  private final RuleStepper rules;
 
-  CompiledRules(RuleStates states, EpisodeCloser closer, ViolationOutput out) {
-    this.states = states;
-    this.closer = closer;
-    this.out = out;
+  CompiledRules(RuleStepper rules) {
+    this.rules = rules;
   }
 
   /** Answers {@code prompt} on {@code scene} and steps its rule on the answer. */
@@ -28,12 +24,10 @@ final class CompiledRules {
     CompiledPrompt compiled = prompt.compiled();
     double answer = compiled.answer(scene, calibration);
     boolean holds = compiled.holds(answer);
-    String key = Violation.key(camera, prompt.id());
-    RuleState state = closer.current(key, states.get(key), prompt);
-    TemporalRule.Step step = prompt.ruleOn(camera).step(state, ts, holds, answer);
-    states.put(key, step.state().withMeaning(compiled.canonical()));
+    RuleState state = rules.current(Violation.key(camera, prompt.id()), prompt);
+    TemporalRule.Step step = rules.step(camera, prompt, state, ts, holds, answer);
     if (step.event() != null) {
-      out.emit(camera, prompt, step.event(), RuleEvidence.of(compiled, scene), ts);
+      rules.out().emit(camera, prompt, step.event(), RuleEvidence.of(compiled, scene), ts);
     }
     return PromptAnswers.of(prompt, PromptAnswers.orNull(answer), holds, step.state());
   }

@@ -19,10 +19,8 @@ import java.util.Map;
  * thread-safe: one per rule processor.
  */
 final class ModelAnswers {
-  private final RuleStates states;
+  private final RuleStepper rules;
   private final ActivePrompts prompts;
-  private final EpisodeCloser closer;
-  private final ViolationOutput out;
   private final VlmDispatcher vlm;
   private final Map<String, SiteConfig.Camera> cameras;
 
@@ -30,16 +28,12 @@ final class ModelAnswers {
    * @param vlm the multimodal model, or null when the site has none
    */
   ModelAnswers(
-      RuleStates states,
+      RuleStepper rules,
       ActivePrompts prompts,
-      EpisodeCloser closer,
-      ViolationOutput out,
       VlmDispatcher vlm,
       Map<String, SiteConfig.Camera> cameras) {
-    this.states = states;
+    this.rules = rules;
     this.prompts = prompts;
-    this.closer = closer;
-    this.out = out;
     this.vlm = vlm;
     this.cameras = cameras;
   }
@@ -51,8 +45,7 @@ final class ModelAnswers {
    */
   Observation.PromptAnswer ask(
       String camera, PromptCatalog.Entry prompt, Observation obs, long ts, List<VlmRequest> ask) {
-    String key = Violation.key(camera, prompt.id());
-    RuleState state = closer.current(key, states.get(key), prompt);
+    RuleState state = rules.current(Violation.key(camera, prompt.id()), prompt);
     List<Person> inView = ModelGate.inView(prompt.vlm(), obs.people());
     if (!inView.isEmpty()) {
       if (vlm != null) {
@@ -60,10 +53,9 @@ final class ModelAnswers {
         ask.add(ModelGate.ask(camera, prompt.id(), prompt.vlm(), cameras.get(camera), ts, seen));
       }
     } else {
-      TemporalRule.Step step = prompt.ruleOn(camera).step(state, ts, false, 0);
-      states.put(key, step.state().withMeaning(prompt.canonical()));
+      TemporalRule.Step step = rules.step(camera, prompt, state, ts, false, 0);
       if (step.event() != null) {
-        out.emit(camera, prompt, step.event(), RuleEvidence.none(), ts);
+        rules.out().emit(camera, prompt, step.event(), RuleEvidence.none(), ts);
       }
       state = step.state();
     }
@@ -79,7 +71,7 @@ final class ModelAnswers {
    */
   void answered(String camera, VlmAnswer a, long ts) {
     if (VlmAnswer.VERIFY.equals(a.kind())) {
-      out.verdict(a);
+      rules.out().verdict(a);
       return;
     }
     PromptCatalog.Entry prompt = prompts.runningById().get(a.promptId());
@@ -90,16 +82,14 @@ final class ModelAnswers {
         || a.unknown()) {
       return;
     }
-    String key = Violation.key(camera, prompt.id());
-    RuleState state = closer.current(key, states.get(key), prompt);
+    RuleState state = rules.current(Violation.key(camera, prompt.id()), prompt);
     double answer = a.value() == null ? 0 : a.value();
-    TemporalRule.Step step = prompt.ruleOn(camera).step(state, ts, a.holds(), answer);
-    states.put(key, step.state().withMeaning(prompt.canonical()));
+    TemporalRule.Step step = rules.step(camera, prompt, state, ts, a.holds(), answer);
     if (step.event() != null) {
       Violation.ModelVerdict verdict =
           new Violation.ModelVerdict(a.model(), "answer", a.verdict(), a.confidence(), a.reason());
       Violation.Evidence seen = a.evidence() == null ? RuleEvidence.none() : a.evidence();
-      out.emit(camera, prompt, step.event(), seen, ts, verdict);
+      rules.out().emit(camera, prompt, step.event(), seen, ts, verdict);
     }
   }
 }

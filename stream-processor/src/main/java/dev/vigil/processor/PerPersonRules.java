@@ -21,14 +21,10 @@ import org.apache.kafka.streams.KeyValue;
  * rule processor.
  */
 final class PerPersonRules {
-  private final RuleStates states;
-  private final EpisodeCloser closer;
-  private final ViolationOutput out;
+  private final RuleStepper rules;
 
-  PerPersonRules(RuleStates states, EpisodeCloser closer, ViolationOutput out) {
-    this.states = states;
-    this.closer = closer;
-    this.out = out;
+  PerPersonRules(RuleStepper rules) {
+    this.rules = rules;
   }
 
   /**
@@ -48,10 +44,10 @@ final class PerPersonRules {
     }
     String prefix = Violation.key(camera, prompt.id()) + RuleStates.TRACK_SEPARATOR;
     Map<Long, RuleState> known = new HashMap<>();
-    for (KeyValue<String, RuleState> kv : states.withPrefix(prefix)) {
+    for (KeyValue<String, RuleState> kv : rules.states().withPrefix(prefix)) {
       known.put(RuleStates.trackOf(kv.key), kv.value);
     }
-    known.replaceAll((track, state) -> closer.current(prefix + track, state, prompt));
+    known.replaceAll((track, state) -> rules.closer().current(prefix + track, state, prompt));
     Set<Long> tracks = new TreeSet<>(known.keySet());
     tracks.addAll(matching.keySet());
     boolean open = false;
@@ -65,14 +61,14 @@ final class PerPersonRules {
       TemporalRule.Step step = rule.step(state, ts, holds, holds ? 1 : 0);
       if (!holds && step.state().phase() == RuleState.Phase.IDLE && step.event() == null) {
         // The person left and nothing is pending or open: forget their track.
-        states.delete(prefix + track);
+        rules.states().delete(prefix + track);
       } else {
-        states.put(prefix + track, step.state().withMeaning(compiled.canonical()));
+        rules.states().put(prefix + track, step.state().withMeaning(compiled.canonical()));
       }
       if (step.event() != null) {
         Scene one =
             new Scene(camera, ts, person == null ? List.of() : List.of(person), scene.audio());
-        out.emit(camera, prompt, step.event(), RuleEvidence.of(compiled, one), ts);
+        rules.out().emit(camera, prompt, step.event(), RuleEvidence.of(compiled, one), ts);
       }
       open |= step.state().phase() == RuleState.Phase.OPEN;
     }

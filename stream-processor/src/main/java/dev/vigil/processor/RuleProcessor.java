@@ -93,9 +93,10 @@ final class RuleProcessor implements Processor<String, Object, String, Object> {
     this.violations = new ViolationOutput(context, vlm, cameras);
     this.closer = new EpisodeCloser(states, prompts, violations);
     this.watch = new CameraWatch(context, cameras, metrics, closer);
-    this.compiledRules = new CompiledRules(states, closer, violations);
-    this.perPersonRules = new PerPersonRules(states, closer, violations);
-    this.modelAnswers = new ModelAnswers(states, prompts, closer, violations, vlm, cameras);
+    RuleStepper stepper = new RuleStepper(states, closer, violations);
+    this.compiledRules = new CompiledRules(stepper);
+    this.perPersonRules = new PerPersonRules(stepper);
+    this.modelAnswers = new ModelAnswers(stepper, prompts, vlm, cameras);
     this.statusReport = new PromptStatusReport(context, prompts, vlm);
     // Wall clock, not stream time: prompt changes and silent cameras must be acted on even when
     // nothing arrives, and one camera's timestamps must never move another's rules.
