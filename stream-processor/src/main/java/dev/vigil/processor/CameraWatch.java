@@ -4,13 +4,10 @@ import dev.vigil.config.CameraStatus;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.rules.CameraClock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -53,11 +50,7 @@ final class CameraWatch {
 
   /** Advances the rules of quiet cameras and takes silent ones offline, on the wall clock. */
   void tick(long now) {
-    List<KeyValue<String, CameraClock>> all = new ArrayList<>();
-    try (KeyValueIterator<String, CameraClock> it = clocks.all()) {
-      it.forEachRemaining(all::add);
-    }
-    for (KeyValue<String, CameraClock> kv : all) {
+    for (KeyValue<String, CameraClock> kv : StoreScan.copy(clocks.all())) {
       CameraClock clock = kv.value;
       if (!clock.online()) {
         continue;

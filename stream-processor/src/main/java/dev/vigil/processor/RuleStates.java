@@ -1,16 +1,14 @@
 package dev.vigil.processor;
 
 import dev.vigil.processor.rules.RuleState;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The rule state store and its keys: {@code camera/prompt}, or {@code camera/prompt#track} for the
- * rule of one person. Reads are copied out of the store's iterators, so callers may write while
- * they walk the result. Not thread-safe: one per rule processor.
+ * rule of one person. Reads are copied out of the store, so callers may write while they walk the
+ * result. Not thread-safe: one per rule processor.
  */
 final class RuleStates {
   /** Separates the prompt id from the track id in the state keys of per-person rules. */
@@ -36,16 +34,12 @@ final class RuleStates {
 
   /** Every rule of every camera. */
   List<KeyValue<String, RuleState>> all() {
-    try (KeyValueIterator<String, RuleState> it = store.all()) {
-      return drain(it);
-    }
+    return StoreScan.copy(store.all());
   }
 
   /** The rules whose keys start with {@code prefix}. */
   List<KeyValue<String, RuleState>> withPrefix(String prefix) {
-    try (KeyValueIterator<String, RuleState> it = store.range(prefix, prefix + '\uffff')) {
-      return drain(it);
-    }
+    return StoreScan.copy(store.range(prefix, prefix + '\uffff'));
   }
 
   /** Every rule of {@code camera}, per-person ones included. */
@@ -65,11 +59,5 @@ final class RuleStates {
 
   static long trackOf(String key) {
     return Long.parseLong(key.substring(key.lastIndexOf(TRACK_SEPARATOR) + 1));
-  }
-
-  private static List<KeyValue<String, RuleState>> drain(KeyValueIterator<String, RuleState> it) {
-    List<KeyValue<String, RuleState>> states = new ArrayList<>();
-    it.forEachRemaining(states::add);
-    return states;
   }
 }
