@@ -6,11 +6,8 @@ import dev.vigil.config.Violation;
 import dev.vigil.config.VlmAnswer;
 import dev.vigil.processor.vlm.VlmDispatcher;
 import dev.vigil.processor.vlm.VlmRequest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -115,11 +112,7 @@ final class AlertVerifier {
 
   /** Lets out every held event whose verdict has not come within the wait. */
   void expire(long now) {
-    List<KeyValue<String, PendingAlert>> all = new ArrayList<>();
-    try (KeyValueIterator<String, PendingAlert> it = pending.all()) {
-      it.forEachRemaining(all::add);
-    }
-    for (KeyValue<String, PendingAlert> kv : all) {
+    for (KeyValue<String, PendingAlert> kv : StoreScan.copy(pending.all())) {
       PendingAlert p = kv.value;
       if (p.violation() != null && now - p.heldAt() > waitMs) {
         release(kv.key, p, unverified("no verdict within " + waitMs / 1000 + " s"));

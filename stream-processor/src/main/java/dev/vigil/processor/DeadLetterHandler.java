@@ -83,19 +83,16 @@ public final class DeadLetterHandler
   public ProcessingHandlerResponse handle(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     boolean stored =
-        store(
+        storeSource(
             context,
-            context.sourceRawKey(),
-            context.sourceRawValue(),
-            new DeadLetters.Reason(
-                "processing_error",
-                "processing failed in "
-                    + context.processorNodeId()
-                    + ": "
-                    + exception.getClass().getSimpleName()
-                    + ": "
-                    + exception.getMessage(),
-                exception.getClass()));
+            "processing_error",
+            "processing failed in "
+                + context.processorNodeId()
+                + ": "
+                + exception.getClass().getSimpleName()
+                + ": "
+                + exception.getMessage(),
+            exception);
     if (stored) {
       LOG.warn("record skipped after a processing error", exception);
     }
@@ -109,18 +106,12 @@ public final class DeadLetterHandler
       // The dead letter itself failed: stop rather than loop.
       return ProductionExceptionHandlerResponse.FAIL;
     }
-    boolean stored =
-        store(
+    return continueIf(
+        storeSource(
             context,
-            context.sourceRawKey(),
-            context.sourceRawValue(),
-            new DeadLetters.Reason(
-                "production_error",
-                "cannot write to " + record.topic() + ": " + exception.getMessage(),
-                exception.getClass()));
-    return stored
-        ? ProductionExceptionHandlerResponse.CONTINUE
-        : ProductionExceptionHandlerResponse.FAIL;
+            "production_error",
+            "cannot write to " + record.topic() + ": " + exception.getMessage(),
+            exception));
   }
 
   @Override
@@ -130,15 +121,25 @@ public final class DeadLetterHandler
       ProducerRecord record,
       Exception exception,
       SerializationExceptionOrigin origin) {
-    boolean stored =
-        store(
+    return continueIf(
+        storeSource(
             context,
-            context.sourceRawKey(),
-            context.sourceRawValue(),
-            new DeadLetters.Reason(
-                "serialization_error",
-                "cannot serialize the " + origin + " for " + record.topic() + ": " + exception,
-                exception.getClass()));
+            "serialization_error",
+            "cannot serialize the " + origin + " for " + record.topic() + ": " + exception,
+            exception));
+  }
+
+  /** Stores the source record whose processing or production failed. */
+  private boolean storeSource(
+      ErrorHandlerContext context, String code, String detail, Exception exception) {
+    return store(
+        context,
+        context.sourceRawKey(),
+        context.sourceRawValue(),
+        new DeadLetters.Reason(code, detail, exception.getClass()));
+  }
+
+  private static ProductionExceptionHandlerResponse continueIf(boolean stored) {
     return stored
         ? ProductionExceptionHandlerResponse.CONTINUE
         : ProductionExceptionHandlerResponse.FAIL;

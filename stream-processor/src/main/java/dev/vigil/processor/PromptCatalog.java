@@ -6,6 +6,8 @@ import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.prompt.CompiledPrompt;
 import dev.vigil.inference.prompt.VlmPrompt;
 import dev.vigil.inference.prompt.VlmRoute;
+import dev.vigil.processor.rules.RuleSettings;
+import dev.vigil.processor.rules.TemporalRule;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,6 +75,16 @@ final class PromptCatalog {
     /** How long the condition must hold before an alert. */
     double forSeconds() {
       return vlm != null ? vlm.forSeconds() : compiled.forSeconds();
+    }
+
+    /** The timing of the prompt's temporal rules: its {@code for} and its cooldown. */
+    RuleSettings settings() {
+      return RuleSettings.of(forSeconds(), spec.cooldownS());
+    }
+
+    /** The prompt's temporal rule on {@code camera} (per-person prompts run one per track). */
+    TemporalRule ruleOn(String camera) {
+      return new TemporalRule(camera, id, settings());
     }
 
     /** The version to run: this one when accepted, else the earlier accepted one, or null. */
