@@ -1,0 +1,125 @@
+package dev.vigil.deploy.bench;
+
+import dev.vigil.config.PromptSpec;
+import dev.vigil.config.SiteConfig;
+import dev.vigil.processor.ProcessorApp;
+import dev.vigil.processor.vlm.VlmMetrics;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The slow-model phase ({@code --vlm-delay-ms}): the processor restarts with a multimodal-model
+ * endpoint that answers each call after the delay, a prompt the compiler cannot compile goes to it
+ * (gated on someone in view), and the throughput and latency phases run again next to the bench's
+ * own prompt. Reports their figures beside the baseline phases' of the same run, and the model's
+ * calls made and dropped. Not thread-safe.
+ */
+final class SlowModelPhase {
+  private static final Logger LOG = LoggerFactory.getLogger(SlowModelPhase.class);
+
+  /** Outside the prompt language, so the model answers it; gated on someone in view. */
+  static final String PROMPT_TEXT = "Is the fire exit blocked?";
+
+  static final String PROMPT_ID = "exit-blocked";
+  static final String MODEL = "bench-slow-vl";
+
+  /** What the baseline phases of the same run measured, to set beside. */
+  record Baseline(double pipelineFps, LatencyPhase.Latency latency) {}
+
+  private final BenchContext ctx;
+  private final ThroughputPhase throughput;
+  private final LatencyPhase latency;
+  private final Duration delay;
+
+  /**
+   * @param throughput the throughput phase as this phase runs it (its warm-up and windows)
+   * @param delay how long the endpoint takes to answer each call
+   */
+  SlowModelPhase(
+      BenchContext ctx, ThroughputPhase throughput, LatencyPhase latency, Duration delay) {
+    this.ctx = ctx;
+    this.throughput = throughput;
+    this.latency = latency;
+    this.delay = delay;
+  }
+
+  /**
+   * Runs the phase; the baseline processor must be closed.
+   *
+   * @param processors starts nothing, builds the processor for a model endpoint
+   * @param bareFps the bare model's rate, to size the backlog
+   * @return the phase's figures, the comparison keys first
+   */
+  Map<String, Object> run(
+      Function<SiteConfig.Vlm, ProcessorApp> processors,
+      LatencySubscriber subscriber,
+      double bareFps,
+      Baseline baseline)
+      throws Exception {
+    try (SlowChatEndpoint endpoint = SlowChatEndpoint.start(delay)) {
+      // The default limits of a site, with a timeout the delay fits in: every call is answered.
+      SiteConfig.Vlm vlm =
+          SiteConfig.Vlm.of(endpoint.baseUrl(), MODEL)
+              .withTimeoutS(
+                  Math.max(SiteConfig.Vlm.DEFAULT_TIMEOUT_S, delay.toMillis() / 1000.0 + 10));
+      ctx.publishPrompt(new PromptSpec(PROMPT_ID, PROMPT_TEXT, List.of(), 0, "info"));
+      long committed = ctx.frames.sample().committed();
+      Backlog.produce(ctx, "vlm-load-", throughput.backlogFor(bareFps));
+      Map<String, Object> phases = new LinkedHashMap<>();
+      double fps;
+      LatencyPhase.Latency l;
+      VlmMetrics calls;
+      try (ProcessorApp processor = processors.apply(vlm)) {
+        processor.start();
+        fps = throughput.measure(processor, committed, phases);
+        ctx.awaitDrained(Duration.ofMinutes(5));
+        ctx.awaitClockPastFrames();
+        l = latency.measure(subscriber, "vlm-lat-", phases);
+        calls = processor.vlmMetrics();
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("delay_ms", delay.toMillis());
+      m.put("pipeline_fps", BenchReport.round(fps, 2));
+      m.put("pipeline_fps_without", BenchReport.round(baseline.pipelineFps(), 2));
+      m.put("pipeline_fps_ratio", BenchReport.round(fps / baseline.pipelineFps(), 3));
+      m.put("alert_latency_p50_ms", BenchReport.round(l.p50(), 0));
+      m.put("alert_latency_p99_ms", BenchReport.round(l.p99(), 0));
+      m.put("alert_latency_p50_ms_without", BenchReport.round(baseline.latency().p50(), 0));
+      m.put("alert_latency_p99_ms_without", BenchReport.round(baseline.latency().p99(), 0));
+      m.put("vlm_calls_made", endpoint.received());
+      m.put("vlm_calls_answered", endpoint.answered());
+      m.put("vlm_calls_dropped", calls.skipped("queue_full"));
+      m.put("vlm_calls_timed_out", calls.calls("timeout"));
+      m.put("vlm_prompt", PROMPT_TEXT);
+      m.put("vlm_limits", limits(vlm));
+      m.putAll(phases);
+      LOG.info(
+          "bench: slow model ({} ms per call): pipeline {} fps (without {}), other prompt p50 {}"
+              + " ms p99 {} ms (without {} / {}); calls made {}, dropped {}",
+          delay.toMillis(),
+          BenchContext.fmt(fps),
+          BenchContext.fmt(baseline.pipelineFps()),
+          BenchContext.fmt(l.p50()),
+          BenchContext.fmt(l.p99()),
+          BenchContext.fmt(baseline.latency().p50()),
+          BenchContext.fmt(baseline.latency().p99()),
+          endpoint.received(),
+          m.get("vlm_calls_dropped"));
+      return m;
+    }
+  }
+
+  private static Map<String, Object> limits(SiteConfig.Vlm vlm) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("max_concurrent", vlm.maxConcurrent());
+    m.put("min_interval_s", vlm.minIntervalS());
+    m.put("queue_size", vlm.queueSize());
+    m.put("timeout_s", vlm.timeoutS());
+    return m;
+  }
+}
