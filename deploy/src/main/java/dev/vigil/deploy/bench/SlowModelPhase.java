@@ -95,6 +95,7 @@ final class SlowModelPhase {
       m.put("vlm_calls_answered", endpoint.answered());
       m.put("vlm_calls_dropped", calls.skipped("queue_full"));
       m.put("vlm_calls_timed_out", calls.calls("timeout"));
+      m.put("vlm_requests_skipped", skipped(calls));
       m.put("vlm_prompt", PROMPT_TEXT);
       m.put("vlm_limits", limits(vlm));
       m.putAll(phases);
@@ -112,6 +113,18 @@ final class SlowModelPhase {
           m.get("vlm_calls_dropped"));
       return m;
     }
+  }
+
+  /**
+   * Requests not sent, by reason: besides {@code queue_full}, {@code no_frame} (the camera's held
+   * frame moved on before the rules asked about it), {@code recorded} and {@code budget}.
+   */
+  private static Map<String, Object> skipped(VlmMetrics calls) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String reason : List.of("queue_full", "no_frame", "recorded", "budget")) {
+      m.put(reason, calls.skipped(reason));
+    }
+    return m;
   }
 
   private static Map<String, Object> limits(SiteConfig.Vlm vlm) {
