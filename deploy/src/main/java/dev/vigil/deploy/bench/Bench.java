@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>latency: N cameras at F fps in realtime with motion gating; an MQTT subscriber times every
  *       {@code open} event from the capture of its frame;
  *   <li>the camera search at 2 fps: doubling, then bisecting, N until consumer lag grows;
- *   <li>with {@code vlmDelay}, the slow model: throughput and latency again, with the processor
- *       restarted on a model endpoint that takes that long per call and one more prompt for it.
+ *   <li>with {@code vlmDelay}, the slow model: throughput and latency twice more, back to back,
+ *       without and then with a model endpoint that takes that long per call and one more prompt
+ *       for it.
  * </ol>
  *
  * <p>Each phase is its own class ({@link BarePhase}, {@link ThroughputPhase}, {@link LatencyPhase},
@@ -111,7 +112,7 @@ public final class Bench {
     void ensure(Admin admin, Topics topics, int partitions) throws Exception;
   }
 
-  /** Told how many of the bench's {@link #phases} are done, for progress. */
+  /** Told how many of the run's {@link #phases(Options)} are done, for progress. */
   @FunctionalInterface
   public interface PhaseListener {
     void done(int phases);
@@ -266,19 +267,15 @@ public final class Bench {
         }
         Map<String, Object> slowModel = null;
         if (o.vlmDelay() != null) {
-          // 6. The same throughput and latency, with a slow model answering one more prompt. The
-          // JIT has settled by now: the minimum warm-up only.
+          // 6. Throughput and latency again, without and then with a slow model answering one
+          // more prompt. The JIT has settled by now: the minimum warm-up only.
           slowModel =
               new SlowModelPhase(
                       ctx,
                       new ThroughputPhase(ctx, minWarmup, minWarmup, window),
                       latencyPhase,
                       o.vlmDelay())
-                  .run(
-                      vlm -> processor(ctx, model, state, vlm),
-                      subscriber,
-                      bareFps,
-                      new SlowModelPhase.Baseline(pipelineFps, latency));
+                  .run(vlm -> processor(ctx, model, state, vlm), subscriber, bareFps);
           phases.done(6);
           ctx.sampleRss();
         }

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The slow-model phase ({@code --vlm-delay-ms}): the processor restarts with a multimodal-model
- * endpoint that answers each call after the delay, a prompt the compiler cannot compile goes to it
- * (gated on someone in view), and the throughput and latency phases run again next to the bench's
- * own prompt. Reports their figures beside the baseline phases' of the same run, and the model's
+ * The slow-model phase ({@code --vlm-delay-ms}): the throughput and latency phases run twice more,
+ * back to back on a restarted processor, first without a multimodal model, then with an endpoint
+ * that answers each call after the delay and a prompt the compiler cannot compile going to it
+ * (gated on someone in view) next to the bench's own. Back to back, so that this shared machine's
+ * drift and the JIT's warm-up weigh on both alike; reports the two side by side, with the model's
  * calls made and dropped. Not thread-safe.
  */
 final class SlowModelPhase {
@@ -28,8 +29,9 @@ final class SlowModelPhase {
   static final String PROMPT_ID = "exit-blocked";
   static final String MODEL = "bench-slow-vl";
 
-  /** What the baseline phases of the same run measured, to set beside. */
-  record Baseline(double pipelineFps, LatencyPhase.Latency latency) {}
+  /** What one rerun measured, and the model's counters when it had one. */
+  private record Rerun(
+      double fps, LatencyPhase.Latency latency, Map<String, Object> figures, VlmMetrics calls) {}
 
   private final BenchContext ctx;
   private final ThroughputPhase throughput;
@@ -49,17 +51,16 @@ final class SlowModelPhase {
   }
 
   /**
-   * Runs the phase; the baseline processor must be closed.
+   * Runs the phase; the run's own processor must be closed.
    *
-   * @param processors starts nothing, builds the processor for a model endpoint
-   * @param bareFps the bare model's rate, to size the backlog
+   * @param processors builds (does not start) the processor, for a model endpoint or null
+   * @param bareFps the bare model's rate, to size the backlogs
    * @return the phase's figures, the comparison keys first
    */
   Map<String, Object> run(
       Function<SiteConfig.Vlm, ProcessorApp> processors,
       LatencySubscriber subscriber,
-      double bareFps,
-      Baseline baseline)
+      double bareFps)
       throws Exception {
     try (SlowChatEndpoint endpoint = SlowChatEndpoint.start(delay)) {
       // The default limits of a site, with a timeout the delay fits in: every call is answered.
@@ -67,51 +68,60 @@ final class SlowModelPhase {
           SiteConfig.Vlm.of(endpoint.baseUrl(), MODEL)
               .withTimeoutS(
                   Math.max(SiteConfig.Vlm.DEFAULT_TIMEOUT_S, delay.toMillis() / 1000.0 + 10));
+      Rerun without = rerun(processors.apply(null), "ref-", subscriber, bareFps);
       ctx.publishPrompt(new PromptSpec(PROMPT_ID, PROMPT_TEXT, List.of(), 0, "info"));
-      long committed = ctx.frames.sample().committed();
-      Backlog.produce(ctx, "vlm-load-", throughput.backlogFor(bareFps));
-      Map<String, Object> phases = new LinkedHashMap<>();
-      double fps;
-      LatencyPhase.Latency l;
-      VlmMetrics calls;
-      try (ProcessorApp processor = processors.apply(vlm)) {
-        processor.start();
-        fps = throughput.measure(processor, committed, phases);
-        ctx.awaitDrained(Duration.ofMinutes(5));
-        ctx.awaitClockPastFrames();
-        l = latency.measure(subscriber, "vlm-lat-", phases);
-        calls = processor.vlmMetrics();
-      }
+      Rerun with = rerun(processors.apply(vlm), "vlm-", subscriber, bareFps);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("delay_ms", delay.toMillis());
-      m.put("pipeline_fps", BenchReport.round(fps, 2));
-      m.put("pipeline_fps_without", BenchReport.round(baseline.pipelineFps(), 2));
-      m.put("pipeline_fps_ratio", BenchReport.round(fps / baseline.pipelineFps(), 3));
-      m.put("alert_latency_p50_ms", BenchReport.round(l.p50(), 0));
-      m.put("alert_latency_p99_ms", BenchReport.round(l.p99(), 0));
-      m.put("alert_latency_p50_ms_without", BenchReport.round(baseline.latency().p50(), 0));
-      m.put("alert_latency_p99_ms_without", BenchReport.round(baseline.latency().p99(), 0));
+      m.put("pipeline_fps", BenchReport.round(with.fps(), 2));
+      m.put("pipeline_fps_without", BenchReport.round(without.fps(), 2));
+      m.put("pipeline_fps_ratio", BenchReport.round(with.fps() / without.fps(), 3));
+      m.put("alert_latency_p50_ms", BenchReport.round(with.latency().p50(), 0));
+      m.put("alert_latency_p99_ms", BenchReport.round(with.latency().p99(), 0));
+      m.put("alert_latency_p50_ms_without", BenchReport.round(without.latency().p50(), 0));
+      m.put("alert_latency_p99_ms_without", BenchReport.round(without.latency().p99(), 0));
       m.put("vlm_calls_made", endpoint.received());
       m.put("vlm_calls_answered", endpoint.answered());
-      m.put("vlm_calls_dropped", calls.skipped("queue_full"));
-      m.put("vlm_calls_timed_out", calls.calls("timeout"));
-      m.put("vlm_requests_skipped", skipped(calls));
+      m.put("vlm_calls_dropped", with.calls().skipped("queue_full"));
+      m.put("vlm_calls_timed_out", with.calls().calls("timeout"));
+      m.put("vlm_requests_skipped", skipped(with.calls()));
       m.put("vlm_prompt", PROMPT_TEXT);
       m.put("vlm_limits", limits(vlm));
-      m.putAll(phases);
+      m.put("with", with.figures());
+      m.put("without", without.figures());
       LOG.info(
           "bench: slow model ({} ms per call): pipeline {} fps (without {}), other prompt p50 {}"
               + " ms p99 {} ms (without {} / {}); calls made {}, dropped {}",
           delay.toMillis(),
-          BenchContext.fmt(fps),
-          BenchContext.fmt(baseline.pipelineFps()),
-          BenchContext.fmt(l.p50()),
-          BenchContext.fmt(l.p99()),
-          BenchContext.fmt(baseline.latency().p50()),
-          BenchContext.fmt(baseline.latency().p99()),
+          BenchContext.fmt(with.fps()),
+          BenchContext.fmt(without.fps()),
+          BenchContext.fmt(with.latency().p50()),
+          BenchContext.fmt(with.latency().p99()),
+          BenchContext.fmt(without.latency().p50()),
+          BenchContext.fmt(without.latency().p99()),
           endpoint.received(),
           m.get("vlm_calls_dropped"));
       return m;
+    }
+  }
+
+  /**
+   * Throughput on a fresh backlog, then latency, on {@code processor}, which it starts and closes.
+   * Camera ids start with {@code prefix}.
+   */
+  private Rerun rerun(
+      ProcessorApp processor, String prefix, LatencySubscriber subscriber, double bareFps)
+      throws Exception {
+    try (processor) {
+      long committed = ctx.frames.sample().committed();
+      Backlog.produce(ctx, prefix + "load-", throughput.backlogFor(bareFps));
+      Map<String, Object> figures = new LinkedHashMap<>();
+      processor.start();
+      double fps = throughput.measure(processor, committed, figures);
+      ctx.awaitDrained(Duration.ofMinutes(5));
+      ctx.awaitClockPastFrames();
+      LatencyPhase.Latency l = latency.measure(subscriber, prefix + "lat-", figures);
+      return new Rerun(fps, l, figures, processor.vlmMetrics());
     }
   }
 
