@@ -239,43 +239,43 @@ public final class Bench {
       LatencyPhase latencyPhase = new LatencyPhase(ctx);
       try (LatencySubscriber subscriber = new LatencySubscriber(ctx.site.mqtt().url(), SITE);
           // The alerts side as deployed: violations to MQTT, and the retained state per camera.
-          AutoCloseable alerts = alertsSide.apply(ctx.site)) {
-        double pipelineFps;
-        double bareFps;
-        LatencyPhase.Latency latency;
-        int camerasAt2;
-        try (ProcessorApp processor = processor(ctx, model, state, null)) {
-          processor.start();
-          pipelineFps = throughput.measure(processor, 0, details);
-          phases.done(3);
-          ctx.sampleRss();
-          ctx.awaitDrained(Duration.ofMinutes(5));
-          bareFps = bare.meanWithAfter();
-          ctx.awaitClockPastFrames();
+          AutoCloseable alerts = alertsSide.apply(ctx.site);
+          // With --vlm-delay-ms the model route is there from the start, idle until phase 6.
+          SlowModelPhase slow =
+              o.vlmDelay() == null ? null : SlowModelPhase.start(ctx, o.vlmDelay());
+          ProcessorApp processor = processor(ctx, model, state, slow == null ? null : slow.vlm())) {
+        processor.start();
+        double pipelineFps = throughput.measure(processor, 0, details);
+        phases.done(3);
+        ctx.sampleRss();
+        ctx.awaitDrained(Duration.ofMinutes(5));
+        double bareFps = bare.meanWithAfter();
+        ctx.awaitClockPastFrames();
 
-          // 4. Latency.
-          latency = latencyPhase.measure(subscriber, "lat-", details);
-          ctx.sampleRss();
-          phases.done(4);
+        // 4. Latency.
+        LatencyPhase.Latency latency = latencyPhase.measure(subscriber, "lat-", details);
+        ctx.sampleRss();
+        phases.done(4);
 
-          // 5. Camera search at 2 fps.
-          CameraSearch search = new CameraSearch(ctx);
-          camerasAt2 = o.maxCameras() > 0 ? search.run() : -1;
-          details.put("trials_at_2fps", BenchReport.Trial.toMaps(search.trials()));
-          phases.done(5);
-          ctx.sampleRss();
-        }
+        // 5. Camera search at 2 fps.
+        CameraSearch search = new CameraSearch(ctx);
+        int camerasAt2 = o.maxCameras() > 0 ? search.run() : -1;
+        details.put("trials_at_2fps", BenchReport.Trial.toMaps(search.trials()));
+        phases.done(5);
+        ctx.sampleRss();
+
         Map<String, Object> slowModel = null;
-        if (o.vlmDelay() != null) {
-          // 6. Throughput and latency again, without and then with a slow model answering one
-          // more prompt. The JIT has settled by now: the minimum warm-up only.
+        if (slow != null) {
+          // 6. Throughput and latency again, without and then with a prompt for the slow model.
+          // The JIT has settled by now: the minimum warm-up only, on a backlog as large as phase
+          // 3's, since the processor drains it while it is written.
           slowModel =
-              new SlowModelPhase(
-                      ctx,
-                      new ThroughputPhase(ctx, minWarmup, minWarmup, window),
-                      latencyPhase,
-                      o.vlmDelay())
-                  .run(vlm -> processor(ctx, model, state, vlm), subscriber, bareFps);
+              slow.run(
+                  processor,
+                  new ThroughputPhase(ctx, minWarmup, minWarmup, window),
+                  latencyPhase,
+                  subscriber,
+                  throughput.backlogFor(bareBefore));
           phases.done(6);
           ctx.sampleRss();
         }
