@@ -267,15 +267,10 @@ public final class Bench {
         Map<String, Object> slowModel = null;
         if (slow != null) {
           // 6. Throughput and latency again, without and then with a prompt for the slow model.
-          // The JIT has settled by now: the minimum warm-up only, on a backlog as large as phase
-          // 3's, since the processor drains it while it is written.
+          // The JIT has settled by now: the minimum warm-up only.
+          ThroughputPhase rerun = new ThroughputPhase(ctx, minWarmup, minWarmup, window);
           slowModel =
-              slow.run(
-                  processor,
-                  new ThroughputPhase(ctx, minWarmup, minWarmup, window),
-                  latencyPhase,
-                  subscriber,
-                  throughput.backlogFor(bareBefore));
+              slow.run(processor, rerun, latencyPhase, subscriber, rerun.backlogFor(bareFps));
           phases.done(6);
           ctx.sampleRss();
         }

@@ -65,7 +65,7 @@ final class SlowModelPhase implements AutoCloseable {
    * Runs the phase on {@code processor}, started with {@link #vlm()}.
    *
    * @param throughput the throughput phase as this phase runs it (its warm-up and windows)
-   * @param backlog frames of each rerun's backlog, which the processor drains while it is written
+   * @param backlog frames of each rerun's backlog
    * @return the phase's figures, the comparison keys first
    */
   Map<String, Object> run(
@@ -111,7 +111,13 @@ final class SlowModelPhase implements AutoCloseable {
       String prefix)
       throws Exception {
     long committed = ctx.frames.sample().committed();
-    Backlog.produce(ctx, prefix + "load-", backlog);
+    // As in phase 3, the backlog is written first and then drained.
+    processor.streams().pause();
+    try {
+      Backlog.produce(ctx, prefix + "load-", backlog);
+    } finally {
+      processor.streams().resume();
+    }
     Map<String, Object> figures = new LinkedHashMap<>();
     double fps = throughput.measure(processor, committed, figures);
     ctx.awaitDrained(Duration.ofMinutes(5));
