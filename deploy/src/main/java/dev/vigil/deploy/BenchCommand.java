@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
           + " and the full pipeline on embedded Kafka and MQTT with simulated cameras replaying"
           + " real footage: pipeline fps and its ratio to the bare model, alert latency from"
           + " capture to MQTT, the cameras kept up with at 2 fps, the motion-skip fraction and"
-          + " the process RSS. With --vlm-delay-ms, the same throughput and latency again with a"
-          + " slow multimodal model answering one more prompt.",
+          + " the process RSS. With --vlm-delay-ms, throughput and latency again without and"
+          + " with a slow multimodal model answering one more prompt.",
       "With --json the last stdout line is one JSON object; progress goes to stderr."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -105,10 +105,10 @@ final class BenchCommand implements Callable<Integer> {
       names = "--vlm-delay-ms",
       paramLabel = "MS",
       description =
-          "Adds a last phase: the processor restarts with a multimodal-model endpoint (an"
-              + " in-process OpenAI chat-completions stand-in) that answers each call after MS"
-              + " ms, one more prompt goes to it, and throughput and alert latency are measured"
-              + " again beside the baseline. Without it the phase does not run.")
+          "Adds a last phase: throughput and alert latency again, back to back, without and"
+              + " then with one more prompt for a multimodal model (an in-process OpenAI"
+              + " chat-completions stand-in) that answers each call after MS ms. The model route"
+              + " is on the processor from the start, idle until then.")
   Long vlmDelayMs;
 
   /** Longest stand-in model delay: within the longest {@code vlm.timeout_s} a site may set. */
