@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
           + " and the full pipeline on embedded Kafka and MQTT with simulated cameras replaying"
           + " real footage: pipeline fps and its ratio to the bare model, alert latency from"
           + " capture to MQTT, the cameras kept up with at 2 fps, the motion-skip fraction and"
-          + " the process RSS.",
+          + " the process RSS. With --vlm-delay-ms, throughput and latency again without and"
+          + " with a slow multimodal model answering one more prompt.",
       "With --json the last stdout line is one JSON object; progress goes to stderr."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -100,10 +101,23 @@ final class BenchCommand implements Callable<Integer> {
       description = "Motion gate threshold of the realtime cameras. Default: ${DEFAULT-VALUE}")
   double motionThreshold;
 
+  @Option(
+      names = "--vlm-delay-ms",
+      paramLabel = "MS",
+      description =
+          "Adds a last phase: throughput and alert latency again, back to back, without and"
+              + " then with one more prompt for a multimodal model (an in-process OpenAI"
+              + " chat-completions stand-in) that answers each call after MS ms. The model route"
+              + " is on the processor from the start, idle until then.")
+  Long vlmDelayMs;
+
+  /** Longest stand-in model delay: within the longest {@code vlm.timeout_s} a site may set. */
+  static final long MAX_VLM_DELAY_MS = 590_000;
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  @Override
-  public Integer call() throws Exception {
+  /** The run the options ask for, checked; {@code work} is where brokers and state live. */
+  Bench.Options options(Path work) {
     if (cameras < 1 || cameras > 256) {
       throw new VigilCli.UsageException("--cameras must be in 1..256, got " + cameras);
     }
@@ -130,26 +144,40 @@ final class BenchCommand implements Callable<Integer> {
               + footage.toAbsolutePath().normalize()
               + "); run from the repository next to ../shared/data or give --footage DIR");
     }
+    if (vlmDelayMs != null && (vlmDelayMs < 0 || vlmDelayMs > MAX_VLM_DELAY_MS)) {
+      throw new VigilCli.UsageException(
+          "--vlm-delay-ms must be in 0.."
+              + MAX_VLM_DELAY_MS
+              + " (how long the stand-in model takes per call), got "
+              + vlmDelayMs);
+    }
     int max = quick && maxCameras == 64 ? 4 : maxCameras;
     Duration duration = Duration.ofSeconds(quick && durationS == 60 ? 15 : durationS);
+    return new Bench.Options(
+        footage,
+        cameras,
+        fps,
+        duration,
+        quick,
+        streamThreads,
+        commitIntervalMs,
+        intraOpThreads,
+        lingerMs,
+        max,
+        motionThreshold,
+        work,
+        vlmDelayMs == null ? null : Duration.ofMillis(vlmDelayMs));
+  }
+
+  @Override
+  public Integer call() throws Exception {
     Path work = Files.createTempDirectory("vigil-bench");
-    Progress progress = Progress.start("bench", Bench.PHASES, "phases");
     try {
+      Bench.Options options = options(work);
+      Progress progress = Progress.start("bench", Bench.phases(options), "phases");
       BenchReport r =
           new Bench(
-                  new Bench.Options(
-                      footage,
-                      cameras,
-                      fps,
-                      duration,
-                      quick,
-                      streamThreads,
-                      commitIntervalMs,
-                      intraOpThreads,
-                      lingerMs,
-                      max,
-                      motionThreshold,
-                      work),
+                  options,
                   site -> new AlertsRunner(site, null, alert -> {}).start(),
                   (admin, topics, partitions) ->
                       TopicProvisioner.ensure(admin, topics, partitions, (short) 1),

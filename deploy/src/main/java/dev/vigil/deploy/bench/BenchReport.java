@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What one {@code vigil bench} run measured. The headline keys of the issue come first in {@link
- * #headline()}; {@link #details()} holds everything else (trials, tuning, timings).
+ * #headline()}; {@link #details()} holds everything else (trials, tuning, timings); {@link
+ * #slowModel()}, with {@code --vlm-delay-ms} only, the slow-model phase beside the baseline.
  */
 public record BenchReport(
     double bareModelFps,
@@ -16,7 +17,8 @@ public record BenchReport(
     int camerasAt2Fps,
     double motionSkipFraction,
     double rssMb,
-    Map<String, Object> details) {
+    Map<String, Object> details,
+    Map<String, Object> slowModel) {
 
   public double pipelineVsBareRatio() {
     return bareModelFps > 0 ? pipelineFps / bareModelFps : Double.NaN;
@@ -36,9 +38,12 @@ public record BenchReport(
     return m;
   }
 
-  /** The headline keys followed by {@code details}. */
+  /** The headline keys, then {@code slow_model} when that phase ran, then {@code details}. */
   public Map<String, Object> all() {
     Map<String, Object> m = headline();
+    if (slowModel != null) {
+      m.put("slow_model", slowModel);
+    }
     m.put("details", details);
     return m;
   }
@@ -50,9 +55,28 @@ public record BenchReport(
   public String table() {
     StringBuilder b = new StringBuilder();
     headline().forEach((k, v) -> b.append(String.format("%-28s %s%n", k, v)));
+    if (slowModel != null) {
+      b.append(slowModelLine(slowModel));
+    }
     section(b, "ms per frame, by stage", details.get("stage_ms_per_frame"));
     section(b, "cores, by thread group", details.get("cpu_by_thread_group_cores"));
     return b.toString();
+  }
+
+  /** One line: the slow-model phase's figures next to the baseline's, and the model's calls. */
+  static String slowModelLine(Map<String, Object> s) {
+    return String.format(
+        "%-28s pipeline %s fps (without %s), other prompt p50/p99 %s/%s ms (without %s/%s),"
+            + " calls made %s, dropped %s%n",
+        "slow_model_" + s.get("delay_ms") + "ms",
+        s.get("pipeline_fps"),
+        s.get("pipeline_fps_without"),
+        s.get("alert_latency_p50_ms"),
+        s.get("alert_latency_p99_ms"),
+        s.get("alert_latency_p50_ms_without"),
+        s.get("alert_latency_p99_ms_without"),
+        s.get("vlm_calls_made"),
+        s.get("vlm_calls_dropped"));
   }
 
   private static void section(StringBuilder b, String title, Object rows) {

@@ -18,14 +18,14 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * An MQTT subscriber on {@code vigil/<site>/+/violations} that records, for every {@code open}
- * event, the time from the capture of the frame that opened it ({@code started}) to the moment the
- * message arrived here.
+ * event, its prompt and the time from the capture of the frame that opened it ({@code started}) to
+ * the moment the message arrived here.
  *
  * <p>Owns one Paho client with in-memory persistence; {@link #close()} disconnects it. Thread-safe.
  */
 final class LatencySubscriber implements AutoCloseable {
-  /** One received open event. */
-  record Arrival(String camera, long startedMs, long receivedMs) {
+  /** One received open event, of {@code prompt} (its id). */
+  record Arrival(String camera, String prompt, long startedMs, long receivedMs) {
     long latencyMs() {
       return receivedMs - startedMs;
     }
@@ -57,7 +57,12 @@ final class LatencySubscriber implements AutoCloseable {
     if (!"open".equals(v.path("state").asText()) || !seen.add(v.path("id").asText())) {
       return;
     }
-    arrivals.add(new Arrival(v.path("camera").asText(), v.path("started").asLong(), now));
+    arrivals.add(
+        new Arrival(
+            v.path("camera").asText(),
+            v.path("prompt").path("id").asText(),
+            v.path("started").asLong(),
+            now));
   }
 
   /** Open events received so far whose camera id starts with {@code prefix}. */

@@ -25,7 +25,7 @@ class BenchBacklogTest {
             .collect(Collectors.groupingBy(BenchBacklogTest::partition, Collectors.counting()));
     assertThat(plain.values()).isNotEqualTo(List.of(2L, 2L, 2L, 2L));
 
-    List<String> ids = Bench.balancedIds("load-", 2, 4);
+    List<String> ids = Backlog.balancedIds("load-", 2, 4);
 
     assertThat(ids).hasSize(8).doesNotHaveDuplicates().allMatch(id -> id.startsWith("load-"));
     Map<Integer, Long> perPartition =

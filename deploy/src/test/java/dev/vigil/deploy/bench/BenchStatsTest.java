@@ -76,7 +76,7 @@ class BenchStatsTest {
 
   @Test
   void shouldWriteNullForNanInTheReport() {
-    BenchReport r = new BenchReport(30, 27, Double.NaN, Double.NaN, 12, 0.5, 900, Map.of());
+    BenchReport r = new BenchReport(30, 27, Double.NaN, Double.NaN, 12, 0.5, 900, Map.of(), null);
     assertThat(r.headline())
         .containsKeys(
             "bare_model_fps",
@@ -90,5 +90,35 @@ class BenchStatsTest {
         .containsEntry("pipeline_vs_bare_ratio", 0.9)
         .containsEntry("alert_latency_p99_ms", null);
     assertThat(Bench.json(r)).contains("\"alert_latency_p50_ms\":null");
+  }
+
+  @Test
+  void shouldShowTheSlowModelPhaseBesideTheBaselineInTheJsonAndTheTable() {
+    Map<String, Object> slow = new java.util.LinkedHashMap<>();
+    slow.put("delay_ms", 2000L);
+    slow.put("pipeline_fps", 40.5);
+    slow.put("pipeline_fps_without", 41.0);
+    slow.put("alert_latency_p50_ms", 310L);
+    slow.put("alert_latency_p99_ms", 900L);
+    slow.put("alert_latency_p50_ms_without", 300L);
+    slow.put("alert_latency_p99_ms_without", 880L);
+    slow.put("vlm_calls_made", 90L);
+    slow.put("vlm_calls_dropped", 12L);
+    BenchReport r = new BenchReport(50, 41, 300, 880, 12, 0.5, 900, Map.of(), slow);
+
+    assertThat(r.all().keySet()).endsWith("slow_model", "details");
+    assertThat(Bench.json(r)).contains("\"slow_model\":{\"delay_ms\":2000,");
+    assertThat(r.table())
+        .contains(
+            "slow_model_2000ms            pipeline 40.5 fps (without 41.0), other prompt p50/p99"
+                + " 310/900 ms (without 300/880), calls made 90, dropped 12");
+  }
+
+  @Test
+  void shouldLeaveTheSlowModelOutOfARunWithoutIt() {
+    BenchReport r = new BenchReport(50, 41, 300, 880, 12, 0.5, 900, Map.of(), null);
+
+    assertThat(r.all()).doesNotContainKey("slow_model");
+    assertThat(r.table()).doesNotContain("slow_model");
   }
 }
