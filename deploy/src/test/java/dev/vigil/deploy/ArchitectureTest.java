@@ -1,6 +1,5 @@
 package dev.vigil.deploy;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -97,12 +96,6 @@ class ArchitectureTest {
       noClasses()
           .that()
           .resideOutsideOfPackage("dev.vigil.alerts..")
-          // Known violation, excluded by name: the bench's MQTT latency probe subscribes with a
-          // Paho client of its own. The fix is a small subscriber API in alerts (for example
-          // dev.vigil.alerts.MqttSubscriber) used by LatencySubscriber; then drop this line and
-          // the Paho dependency of deploy/pom.xml. Not done here because alerts/ is being changed
-          // in another branch (issue 22, item 2).
-          .and(not(classOrNestedIn("dev.vigil.deploy.bench.LatencySubscriber")))
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.eclipse.paho..")

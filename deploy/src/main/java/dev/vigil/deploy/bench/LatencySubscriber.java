@@ -1,27 +1,19 @@
 package dev.vigil.deploy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.alerts.MqttSubscriber;
 import dev.vigil.config.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * An MQTT subscriber on {@code vigil/<site>/+/violations} that records, for every {@code open}
  * event, its prompt and the time from the capture of the frame that opened it ({@code started}) to
  * the moment the message arrived here.
  *
- * <p>Owns one Paho client with in-memory persistence; {@link #close()} disconnects it. Thread-safe.
+ * <p>Owns one {@link MqttSubscriber}; {@link #close()} disconnects it. Thread-safe.
  */
 final class LatencySubscriber implements AutoCloseable {
   /** One received open event, of {@code prompt} (its id). */
@@ -31,18 +23,18 @@ final class LatencySubscriber implements AutoCloseable {
     }
   }
 
-  private final MqttClient client;
+  private final MqttSubscriber client;
   private final List<Arrival> arrivals = new ArrayList<>();
   private final Set<String> seen = new HashSet<>();
   private long messages;
 
-  LatencySubscriber(String url, String site) throws MqttException {
-    client = new MqttClient(url, "vigil-bench-subscriber", new MemoryPersistence());
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setCleanStart(true);
-    client.setCallback(new Callback());
-    client.connect(o);
-    client.subscribe("vigil/" + site + "/+/violations", 1);
+  LatencySubscriber(String url, String site) {
+    client =
+        MqttSubscriber.open(
+            url,
+            "vigil-bench-subscriber",
+            "vigil/" + site + "/+/violations",
+            (topic, payload) -> received(payload));
   }
 
   private synchronized void received(byte[] payload) {
@@ -76,37 +68,6 @@ final class LatencySubscriber implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      client.disconnect();
-    } catch (MqttException e) {
-      // Closing anyway.
-    }
-    try {
-      client.close();
-    } catch (MqttException e) {
-      // Nothing more to release.
-    }
-  }
-
-  private final class Callback implements MqttCallback {
-    @Override
-    public void disconnected(MqttDisconnectResponse response) {}
-
-    @Override
-    public void mqttErrorOccurred(MqttException exception) {}
-
-    @Override
-    public void messageArrived(String topic, MqttMessage message) {
-      received(message.getPayload());
-    }
-
-    @Override
-    public void deliveryComplete(IMqttToken token) {}
-
-    @Override
-    public void connectComplete(boolean reconnect, String serverUri) {}
-
-    @Override
-    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    client.close();
   }
 }
