@@ -60,10 +60,11 @@ final class Deliveries {
 
   /**
    * Counts a refused PUBACK of {@code publish}; with {@code endLoop} a refusal for good is thrown
-   * at the next check.
+   * at the next check. Returns the stage that completes after the counting, so that whoever sees
+   * the outcome (the loop, a test, health) also sees it counted.
    */
   <T> CompletableFuture<T> countRefusal(CompletableFuture<T> publish, boolean endLoop) {
-    publish.whenComplete(
+    return publish.whenComplete(
         (ok, e) -> {
           Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
           if (cause instanceof MqttRefusedException refused) {
@@ -73,7 +74,6 @@ final class Deliveries {
             }
           }
         });
-    return publish;
   }
 
   /**
