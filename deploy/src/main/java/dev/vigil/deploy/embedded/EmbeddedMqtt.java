@@ -163,13 +163,14 @@ public final class EmbeddedMqtt implements AutoCloseable {
       return;
     }
     closed = true;
-    long started = System.nanoTime();
-    stopQuietly(hivemq);
-    Dirs.deleteRecursively(home);
-    LOG.info(
-        "Embedded MQTT broker at {} stopped in {} ms",
+    Stopping.timed(
+        LOG,
+        "Embedded MQTT broker",
         url(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        () -> {
+          stopQuietly(hivemq);
+          Dirs.deleteRecursively(home);
+        });
   }
 
   private static void stopQuietly(EmbeddedHiveMQ hivemq) {
