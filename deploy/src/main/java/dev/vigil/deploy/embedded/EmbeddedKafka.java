@@ -73,7 +73,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownsDataDir;
   private final KafkaAdmin admin;
-  private boolean closed;
+  private final Stopping stopping = new Stopping(LOG, "Embedded Kafka");
 
   private EmbeddedKafka(
       KafkaRaftServer server,
@@ -237,14 +237,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Shuts the broker down and waits for it; deletes the data directory if it was temporary. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Stopping.timed(
-        LOG,
-        "Embedded Kafka",
+  public void close() {
+    stopping.once(
         bootstrapServers(),
         () -> {
           stopQuietly(server);

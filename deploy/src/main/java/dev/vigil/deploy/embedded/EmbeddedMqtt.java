@@ -45,7 +45,7 @@ public final class EmbeddedMqtt implements AutoCloseable {
   private final EmbeddedHiveMQ hivemq;
   private final int port;
   private final Path home;
-  private boolean closed;
+  private final Stopping stopping = new Stopping(LOG, "Embedded MQTT broker");
 
   private EmbeddedMqtt(EmbeddedHiveMQ hivemq, int port, Path home) {
     this.hivemq = hivemq;
@@ -158,14 +158,8 @@ public final class EmbeddedMqtt implements AutoCloseable {
 
   /** Stops the broker, waits for it, and deletes its temporary folders. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Stopping.timed(
-        LOG,
-        "Embedded MQTT broker",
+  public void close() {
+    stopping.once(
         url(),
         () -> {
           stopQuietly(hivemq);
