@@ -1,5 +1,8 @@
 package dev.vigil.deploy.drill;
 
+import static dev.vigil.deploy.embedded.KafkaSettings.listener;
+
+import dev.vigil.deploy.embedded.KafkaSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -67,56 +70,27 @@ final class KafkaCluster implements AutoCloseable {
   }
 
   private String advertised(int i) {
-    return "INTERNAL://"
-        + Ports.LOOPBACK
-        + ":"
-        + clientPorts[i]
-        + ",EDGE://"
-        + Ports.LOOPBACK
-        + ":"
-        + proxies.get(i).port();
+    return listener("INTERNAL", clientPorts[i]) + "," + listener("EDGE", proxies.get(i).port());
   }
 
   static Properties properties(int nodeId, String voters, int client, int edge, int controller) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(nodeId));
-    p.put("controller.quorum.voters", voters);
+    Properties p = KafkaSettings.combinedNode(nodeId, voters);
     p.put(
         "listeners",
-        "INTERNAL://127.0.0.1:"
-            + client
-            + ",EDGE://127.0.0.1:"
-            + edge
-            + ",CONTROLLER://127.0.0.1:"
-            + controller);
+        String.join(
+            ",",
+            listener("INTERNAL", client),
+            listener("EDGE", edge),
+            listener("CONTROLLER", controller)));
     p.put(
         "listener.security.protocol.map", "INTERNAL:PLAINTEXT,EDGE:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "INTERNAL");
     // A plant's settings: three replicas, two in sync, for everything including internal topics.
-    p.put("default.replication.factor", "3");
-    p.put("min.insync.replicas", "2");
-    p.put("offsets.topic.replication.factor", "3");
-    p.put("offsets.topic.num.partitions", "6");
-    p.put("transaction.state.log.replication.factor", "3");
-    p.put("transaction.state.log.min.isr", "2");
-    p.put("transaction.state.log.num.partitions", "6");
-    p.put("share.coordinator.state.topic.replication.factor", "3");
-    p.put("share.coordinator.state.topic.min.isr", "2");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("auto.create.topics.enable", "false");
-    p.put("message.max.bytes", Integer.toString(8 * 1024 * 1024));
-    p.put("replica.fetch.max.bytes", Integer.toString(8 * 1024 * 1024));
+    KafkaSettings.replication(p, 3, 2, 6);
     // Lean: the drill shares two cores with two models.
-    p.put("num.network.threads", "2");
-    p.put("num.io.threads", "2");
-    p.put("background.threads", "2");
+    KafkaSettings.leanSharedMachine(p);
+    p.put("replica.fetch.max.bytes", Integer.toString(8 * 1024 * 1024));
     p.put("num.replica.fetchers", "1");
-    p.put("num.recovery.threads.per.data.dir", "1");
-    p.put("log.cleaner.threads", "1");
-    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
-    p.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
     return p;
   }
 

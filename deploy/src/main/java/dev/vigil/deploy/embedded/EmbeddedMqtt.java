@@ -45,7 +45,7 @@ public final class EmbeddedMqtt implements AutoCloseable {
   private final EmbeddedHiveMQ hivemq;
   private final int port;
   private final Path home;
-  private boolean closed;
+  private final Stopping stopping = new Stopping(LOG, "Embedded MQTT broker");
 
   private EmbeddedMqtt(EmbeddedHiveMQ hivemq, int port, Path home) {
     this.hivemq = hivemq;
@@ -158,18 +158,13 @@ public final class EmbeddedMqtt implements AutoCloseable {
 
   /** Stops the broker, waits for it, and deletes its temporary folders. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    long started = System.nanoTime();
-    stopQuietly(hivemq);
-    Dirs.deleteRecursively(home);
-    LOG.info(
-        "Embedded MQTT broker at {} stopped in {} ms",
+  public void close() {
+    stopping.once(
         url(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        () -> {
+          stopQuietly(hivemq);
+          Dirs.deleteRecursively(home);
+        });
   }
 
   private static void stopQuietly(EmbeddedHiveMQ hivemq) {
