@@ -51,6 +51,7 @@ public final class VigilMetrics {
   private final Timer model;
   private final Timer endToEnd;
   private final Map<String, Timer> stages = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> cameraOnline = new ConcurrentHashMap<>();
   private final MultiGauge lagGauge;
   private final Map<List<String>, Double> lagValues = new ConcurrentHashMap<>();
@@ -236,11 +237,16 @@ public final class VigilMetrics {
     lagGauge.register(rows, true);
   }
 
+  /** The counter of {@code name} and {@code tags}, built once: several are counted per frame. */
   private Counter counter(String name, String help, String... tags) {
     for (int i = 1; i < tags.length; i += 2) {
       tags[i] = tags[i] == null ? "" : tags[i];
     }
-    return Counter.builder(name).description(help).tags(tags).register(registry);
+    List<String> key = new ArrayList<>(tags.length + 1);
+    key.add(name);
+    key.addAll(List.of(tags));
+    return counters.computeIfAbsent(
+        key, k -> Counter.builder(name).description(help).tags(tags).register(registry));
   }
 
   private Timer histogram(String name, String help, double[] bucketsS) {
