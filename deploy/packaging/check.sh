@@ -2,8 +2,8 @@
 # CI packaging stage, run by .ci/run after `mvn -B verify` (it needs deploy/target's vigil.jar and
 # lib/): validates deploy/k8s and deploy/compose, builds the base and vigil images, runs `vigil demo
 # --exit-when-done` in the image, runs deploy/compose on local images with podman-compose, builds
-# and installs the Debian package, runs the demo from the installed command and verifies the
-# systemd unit. Needs root, podman, podman-compose, runc, debootstrap, npm and ../shared/data. Safe
+# and installs the Debian package, runs the demo from the installed command, verifies the systemd
+# unit and starts the three units under systemd in a container (units-check.sh). Needs root, podman, podman-compose, runc, debootstrap, npm and ../shared/data. Safe
 # to run again: it reuses the base image and removes its containers, volumes and the package it
 # installed. A failed step says which.
 set -euo pipefail
@@ -195,9 +195,17 @@ verify="$(cd "$units" && systemd-analyze verify "$units"/vigil@*.service 2>&1)" 
 rm -rf "$units"
 ok "systemd-analyze verify vigil@{agent,processor,alerts}.service: clean"
 apt-get purge -y -qq vigil >/dev/null 2>&1
+
+# 6. The hardened units started for real, under systemd in a container (this machine has none).
 if [[ $containers == yes ]]; then
+  say "units under systemd (vigil@processor, vigil@alerts, vigil@agent)"
+  "$here/units-check.sh" --reuse-deb >"$PACKAGING_WORK/units.log" 2>&1 || {
+    tail -40 "$PACKAGING_WORK/units.log" >&2
+    fail "the vigil@ units did not all start and get ready under systemd (log: $PACKAGING_WORK/units.log)"
+  }
+  ok "$(grep '^units: vigil@' "$PACKAGING_WORK/units.log" | cut -c8-)"
   echo "packaging: $passed passed, 0 failed"
 else
-  echo "packaging: podman cannot run containers here (see above): image, demo in the image and compose skipped"
-  echo "packaging: $passed passed, 0 failed, 5 skipped"
+  echo "packaging: podman cannot run containers here (see above): image, demo in the image, compose and units skipped"
+  echo "packaging: $passed passed, 0 failed, 6 skipped"
 fi

@@ -4,12 +4,15 @@
 # package, mosquitto and a one-node Kafka (the drill's broker main, as a transient unit), then
 # vigil@processor, vigil@alerts and vigil@agent replaying a sample clip. Passes when all three are
 # active, processor and alerts answer /health/ready and the processor has received frames.
-# Not part of CI (about 3 minutes more); run it by hand after `mvn -B -DskipTests package`.
+# check.sh runs it in CI with --reuse-deb (the package it has just built); by hand, run it after
+# `mvn -B -DskipTests package`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 source "$here/podman-env.sh"
 data="${VIGIL_SHARED_DATA:-$root/../shared/data}"
+reuse_deb=no
+[[ "${1:-}" == --reuse-deb ]] && reuse_deb=yes
 name=vigil-units-check
 image=localhost/vigil-units:check
 fail() {
@@ -22,7 +25,9 @@ trap 'podman rm -f -t 5 "$name" >/dev/null 2>&1 || true' EXIT
 podman rm -f -t 5 "$name" >/dev/null 2>&1 || true
 
 "$here/base-image.sh"
-"$here/deb.sh"
+if [[ $reuse_deb == no ]] || ! ls "$root"/deploy/target/vigil_*_amd64.deb >/dev/null 2>&1; then
+  "$here/deb.sh"
+fi
 context="$PACKAGING_WORK/units"
 rm -rf "$context" && mkdir -p "$context"
 cp "$root"/deploy/target/vigil_*_amd64.deb "$context/vigil.deb"
