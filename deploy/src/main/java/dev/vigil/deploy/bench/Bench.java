@@ -258,7 +258,7 @@ public final class Bench {
         phases.done(4);
 
         // 5. Camera search at 2 fps.
-        CameraSearch search = new CameraSearch(ctx);
+        CameraSearch search = new CameraSearch(ctx, processor);
         int camerasAt2 = o.maxCameras() > 0 ? search.run() : -1;
         details.put("trials_at_2fps", BenchReport.Trial.toMaps(search.trials()));
         phases.done(5);

@@ -107,7 +107,9 @@ public record BenchReport(
       long dropped,
       double cpuCores,
       double skipFraction,
-      boolean keptUp) {
+      boolean keptUp,
+      Map<String, Object> cpuByThreadGroup,
+      List<Object> recordsPerSecondByStreamThread) {
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("cameras", cameras);
@@ -120,6 +122,8 @@ public record BenchReport(
       m.put("cpu_cores", round(cpuCores, 2));
       m.put("motion_skip_fraction", round(skipFraction, 3));
       m.put("kept_up", keptUp);
+      m.put("cpu_by_thread_group_cores", cpuByThreadGroup);
+      m.put("records_per_s_by_stream_thread", recordsPerSecondByStreamThread);
       return m;
     }
 
