@@ -20,23 +20,21 @@ import dev.vigil.inference.vlm.TestImages;
 import dev.vigil.inference.vlm.VlmClient;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.vlm.TestAnswers;
 import dev.vigil.processor.vlm.VlmDispatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +53,9 @@ class VlmTopologyTest {
   private static final byte[] NOBODY = TestImages.jpeg(32, 24);
 
   @TempDir Path stateDir;
-  private FakeChatServer server;
-  private VlmDispatcher dispatcher;
+  @AutoClose private FakeChatServer server;
+  @AutoClose private VlmDispatcher dispatcher;
+  @AutoClose private TestTopology topology;
   private TopologyTestDriver driver;
   private final BlockingQueue<VlmAnswer> answered = new LinkedBlockingQueue<>();
   private TestInputTopic<String, byte[]> frames;
@@ -82,66 +81,40 @@ class VlmTopologyTest {
     public void close() {}
   }
 
-  private void start(Reply reply, SiteConfig.Vlm vlm, Set<String> recorded) throws Exception {
+  private void start(Reply reply, SiteConfig.Vlm vlm) throws Exception {
     if (server == null) {
       server = FakeChatServer.start(reply);
     }
     SiteConfig.Vlm config =
         vlm != null ? vlm : SiteConfig.Vlm.of(server.baseUrl(), "fake-vl").withMinIntervalS(0);
     dispatcher =
-        new VlmDispatcher(
-            config, new VlmClient(config), answered::add, recorded, System::currentTimeMillis);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-vlm-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    SiteConfig.Camera camera = new SiteConfig.Camera(CAMERA, "x.mp4", 2, 10, 0, 0, List.of());
-    driver =
-        new TopologyTestDriver(
+        new VlmDispatcher(config, new VlmClient(config), answered::add, System::currentTimeMillis);
+    topology =
+        new TestTopology(
             VigilTopology.build(
                 TOPICS,
                 new Gate(),
-                Map.of(CAMERA, camera),
+                Map.of(CAMERA, TestTopology.camera(CAMERA)),
                 () -> null,
                 new VigilMetrics(),
                 new SnapshotStore(),
                 dispatcher),
-            props);
-    var strings = Serdes.String();
-    frames =
-        driver.createInputTopic(
-            TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
-    prompts =
-        driver.createInputTopic(
-            TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
+            "vigil-vlm-test",
+            stateDir);
+    driver = topology.driver;
+    frames = topology.frames;
+    prompts = topology.prompts;
+    violations = topology.violations;
+    status = topology.status;
     answers =
         driver.createInputTopic(
             TOPICS.vlmAnswers(),
-            strings.serializer(),
+            Serdes.String().serializer(),
             new JsonSerde<>(VlmAnswer.class).serializer());
-    violations =
-        driver.createOutputTopic(
-            TOPICS.violations(), strings.deserializer(), JsonSerde.violation().deserializer());
-    status =
-        driver.createOutputTopic(
-            TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
   }
 
   private void start(Reply reply) throws Exception {
-    start(reply, null, Set.of());
-  }
-
-  @AfterEach
-  void stop() {
-    if (driver != null) {
-      driver.close();
-    }
-    if (dispatcher != null) {
-      dispatcher.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+    start(reply, null);
   }
 
   private void addPrompt(String id, String text) {
@@ -162,11 +135,15 @@ class VlmTopologyTest {
     }
   }
 
-  /** Waits for the model's next answer and feeds it back as Kafka would: stamped with its frame. */
+  /**
+   * Waits for the model's next answer and feeds it back as Kafka would: to the rules, stamped with
+   * its frame, and to the dispatcher's reader of {@code vigil.vlm-answers}.
+   */
   private VlmAnswer relayAnswer() throws InterruptedException {
     VlmAnswer a = answered.poll(10, TimeUnit.SECONDS);
     assertThat(a).as("an answer from the model").isNotNull();
     answers.pipeInput(a.camera(), a, a.frameTime());
+    dispatcher.read(a);
     return a;
   }
 
@@ -241,8 +218,8 @@ class VlmTopologyTest {
 
   @Test
   void shouldNotAskAgainForAnAnswerAlreadyRecorded() throws Exception {
-    String id = VlmAnswer.requestId(VlmAnswer.ASK, CAMERA, "exit", "ask fake-vl: " + EXIT, T0);
-    start(Reply.answer(true, 0.9, "r"), null, Set.of(id));
+    start(Reply.answer(true, 0.9, "r"));
+    dispatcher.read(TestAnswers.yes(CAMERA, "exit", "ask fake-vl: " + EXIT, T0));
     addPrompt("exit", EXIT);
     frame(SOMEONE, T0);
     frame(SOMEONE, T0 + 1_000);
@@ -277,6 +254,49 @@ class VlmTopologyTest {
         .startsWith("model unreachable: 401 invalid_api_key: Incorrect API key provided");
     assertThat(violations.readValuesToList()).isEmpty();
     assertThat(dispatcher.metrics().calls("unauthorized")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldSayTheModelIsUnreachableWhenAnotherInstancesCallsFail() throws Exception {
+    start(Reply.answer(true, 0.9, "r"));
+    addPrompt("exit", EXIT);
+    frame(SOMEONE, T0);
+    assertThat(relayAnswer().verdict()).isEqualTo(VlmAnswer.YES);
+    // The instance serving dock-2 has a key the server refuses; its answer is on the topic.
+    dispatcher.read(
+        TestAnswers.failed("dock-2", "exit", T0, "unauthorized", "401 invalid_api_key: no"));
+    assertThat(latestStatus("exit").path("model_status").asText())
+        .isEqualTo("model unreachable: 401 invalid_api_key: no (camera dock-2)");
+    dispatcher.read(TestAnswers.yes("dock-2", "exit", "ask fake-vl: " + EXIT, T0 + 1_000));
+    assertThat(latestStatus("exit").path("model_status").asText()).isEqualTo("ok");
+  }
+
+  @Test
+  void shouldOpenOnAYesThatComesBackAfterTheGateClosed() throws Exception {
+    // A slow model: the person leaves, and the gate closes, before the answer comes back.
+    server = FakeChatServer.start(Reply.answer(true, 0.9, "a trolley blocks the exit"));
+    start(null, SiteConfig.Vlm.of(server.baseUrl(), "fake-vl").withMinIntervalS(30));
+    addPrompt("exit", EXIT);
+    frame(SOMEONE, T0);
+    for (int s = 1; s <= 3; s++) {
+      frame(NOBODY, T0 + 1_000L * s);
+    }
+    assertThat(relayAnswer().frameTime()).isEqualTo(T0);
+    List<Violation> opened = violations.readValuesToList();
+    assertThat(opened)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.state()).isEqualTo(Violation.State.OPEN);
+              assertThat(v.started()).as("the frame the model saw").isEqualTo(T0);
+              assertThat(v.model().reason()).isEqualTo("a trolley blocks the exit");
+            });
+    nobodyFrom(T0 + 4_000);
+    assertThat(violations.readValuesToList())
+        .singleElement()
+        .extracting(Violation::state, Violation::id)
+        .containsExactly(Violation.State.RESOLVED, opened.get(0).id());
+    assertThat(server.requests()).hasSize(1);
   }
 
   private static final String PEOPLE = "how many people are in view?";
