@@ -32,8 +32,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,13 +54,8 @@ class VlmTopologyTest {
   @AutoClose private FakeChatServer server;
   @AutoClose private VlmDispatcher dispatcher;
   @AutoClose private TestTopology topology;
-  private TopologyTestDriver driver;
   private final BlockingQueue<VlmAnswer> answered = new LinkedBlockingQueue<>();
-  private TestInputTopic<String, byte[]> frames;
-  private TestInputTopic<String, byte[]> prompts;
   private TestInputTopic<String, VlmAnswer> answers;
-  private TestOutputTopic<String, Violation> violations;
-  private TestOutputTopic<String, String> status;
 
   /** Sees one person in every frame except {@link #NOBODY}. */
   private static final class Gate implements FrameAnalyzer {
@@ -101,13 +94,8 @@ class VlmTopologyTest {
                 dispatcher),
             "vigil-vlm-test",
             stateDir);
-    driver = topology.driver;
-    frames = topology.frames;
-    prompts = topology.prompts;
-    violations = topology.violations;
-    status = topology.status;
     answers =
-        driver.createInputTopic(
+        topology.driver.createInputTopic(
             TOPICS.vlmAnswers(),
             Serdes.String().serializer(),
             new JsonSerde<>(VlmAnswer.class).serializer());
@@ -118,11 +106,12 @@ class VlmTopologyTest {
   }
 
   private void addPrompt(String id, String text) {
-    prompts.pipeInput(id, Json.toBytes(new PromptSpec(id, text, List.of(), 0, "critical")), T0);
+    topology.prompts.pipeInput(
+        id, Json.toBytes(new PromptSpec(id, text, List.of(), 0, "critical")), T0);
   }
 
   private void frame(byte[] jpeg, long ts) {
-    frames.pipeInput(CAMERA, jpeg, ts);
+    topology.frames.pipeInput(CAMERA, jpeg, ts);
   }
 
   /**
@@ -148,9 +137,9 @@ class VlmTopologyTest {
   }
 
   private JsonNode latestStatus(String id) {
-    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    topology.driver.advanceWallClockTime(Duration.ofSeconds(1));
     JsonNode last = null;
-    for (var r : status.readRecordsToList()) {
+    for (var r : topology.status.readRecordsToList()) {
       if (r.key().equals(id)) {
         last = Json.mapper().valueToTree(Json.fromBytes(r.value().getBytes(), Map.class));
       }
@@ -168,7 +157,7 @@ class VlmTopologyTest {
     assertThat(yes.verdict()).isEqualTo(VlmAnswer.YES);
     assertThat(yes.frameTime()).isEqualTo(T0);
 
-    List<Violation> opened = violations.readValuesToList();
+    List<Violation> opened = topology.violations.readValuesToList();
     assertThat(opened).hasSize(1);
     Violation open = opened.get(0);
     assertThat(open.state()).isEqualTo(Violation.State.OPEN);
@@ -186,7 +175,7 @@ class VlmTopologyTest {
     server.reply(Reply.answer(false, 0.95, "the exit is clear"));
     frame(SOMEONE, T0 + 6_000);
     assertThat(relayAnswer().verdict()).isEqualTo(VlmAnswer.NO);
-    List<Violation> resolved = violations.readValuesToList();
+    List<Violation> resolved = topology.violations.readValuesToList();
     assertThat(resolved).hasSize(1);
     assertThat(resolved.get(0).state()).isEqualTo(Violation.State.RESOLVED);
     assertThat(resolved.get(0).id()).isEqualTo(open.id());
@@ -202,7 +191,7 @@ class VlmTopologyTest {
     server.reply(Reply.refusal("I can't help with that."));
     frame(SOMEONE, T0 + 1_000);
     assertThat(relayAnswer().error()).isEqualTo("refusal");
-    assertThat(violations.readValuesToList()).isEmpty();
+    assertThat(topology.violations.readValuesToList()).isEmpty();
   }
 
   @Test
@@ -252,7 +241,7 @@ class VlmTopologyTest {
     JsonNode s = latestStatus("exit");
     assertThat(s.path("model_status").asText())
         .startsWith("model unreachable: 401 invalid_api_key: Incorrect API key provided");
-    assertThat(violations.readValuesToList()).isEmpty();
+    assertThat(topology.violations.readValuesToList()).isEmpty();
     assertThat(dispatcher.metrics().calls("unauthorized")).isEqualTo(1);
   }
 
@@ -282,7 +271,7 @@ class VlmTopologyTest {
       frame(NOBODY, T0 + 1_000L * s);
     }
     assertThat(relayAnswer().frameTime()).isEqualTo(T0);
-    List<Violation> opened = violations.readValuesToList();
+    List<Violation> opened = topology.violations.readValuesToList();
     assertThat(opened)
         .singleElement()
         .satisfies(
@@ -292,7 +281,7 @@ class VlmTopologyTest {
               assertThat(v.model().reason()).isEqualTo("a trolley blocks the exit");
             });
     nobodyFrom(T0 + 4_000);
-    assertThat(violations.readValuesToList())
+    assertThat(topology.violations.readValuesToList())
         .singleElement()
         .extracting(Violation::state, Violation::id)
         .containsExactly(Violation.State.RESOLVED, opened.get(0).id());
@@ -302,7 +291,7 @@ class VlmTopologyTest {
   private static final String PEOPLE = "how many people are in view?";
 
   private void addVerified(String id, String mode) {
-    prompts.pipeInput(
+    topology.prompts.pipeInput(
         id, Json.toBytes(new PromptSpec(id, PEOPLE, List.of(), 0, "warning", "vlm", mode)), T0);
   }
 
@@ -311,12 +300,12 @@ class VlmTopologyTest {
     start(Reply.answer(false, 0.9, "the figure is a poster on the wall"));
     addVerified("people", "gate");
     frame(SOMEONE, T0);
-    assertThat(violations.readValuesToList()).as("held until the model answers").isEmpty();
+    assertThat(topology.violations.readValuesToList()).as("held until the model answers").isEmpty();
     VlmAnswer verdict = relayAnswer();
     assertThat(verdict.kind()).isEqualTo(VlmAnswer.VERIFY);
     assertThat(server.requests().get(0).body().toString()).contains(PEOPLE);
 
-    List<Violation> out = violations.readValuesToList();
+    List<Violation> out = topology.violations.readValuesToList();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).state()).isEqualTo(Violation.State.REJECTED);
     assertThat(out.get(0).model())
@@ -325,7 +314,7 @@ class VlmTopologyTest {
                 "fake-vl", "verify", "no", 0.9, "the figure is a poster on the wall"));
     // The rest of a rejected episode is no alert either.
     nobodyFrom(T0 + 10_000);
-    assertThat(violations.readValuesToList()).isEmpty();
+    assertThat(topology.violations.readValuesToList()).isEmpty();
   }
 
   @Test
@@ -334,13 +323,13 @@ class VlmTopologyTest {
     addVerified("people", "annotate");
     frame(SOMEONE, T0);
     relayAnswer();
-    List<Violation> out = violations.readValuesToList();
+    List<Violation> out = topology.violations.readValuesToList();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).state()).isEqualTo(Violation.State.OPEN);
     assertThat(out.get(0).model().purpose()).isEqualTo("verify");
     assertThat(out.get(0).model().verdict()).isEqualTo("yes");
     nobodyFrom(T0 + 10_000);
-    assertThat(violations.readValuesToList())
+    assertThat(topology.violations.readValuesToList())
         .singleElement()
         .extracting(Violation::state)
         .isEqualTo(Violation.State.RESOLVED);
@@ -352,19 +341,19 @@ class VlmTopologyTest {
     addVerified("people", "gate");
     frame(SOMEONE, T0);
     relayAnswer();
-    List<Violation> out = violations.readValuesToList();
+    List<Violation> out = topology.violations.readValuesToList();
     assertThat(out).singleElement().extracting(Violation::state).isEqualTo(Violation.State.OPEN);
     assertThat(out.get(0).model().verdict()).isEqualTo("unknown");
 
     // A second camera's episode whose verdict never arrives: released after the wait.
     nobodyFrom(T0 + 10_000);
-    violations.readValuesToList();
+    topology.violations.readValuesToList();
     frame(SOMEONE, T0 + 20_000);
     assertThat(answered.poll(10, TimeUnit.SECONDS)).as("asked, but not relayed").isNotNull();
-    assertThat(violations.readValuesToList()).isEmpty();
-    driver.advanceWallClockTime(Duration.ofSeconds(45));
+    assertThat(topology.violations.readValuesToList()).isEmpty();
+    topology.driver.advanceWallClockTime(Duration.ofSeconds(45));
     // Released on the wait, before the silent camera's episode resolves in the same tick.
-    List<Violation> released = violations.readValuesToList();
+    List<Violation> released = topology.violations.readValuesToList();
     assertThat(released).extracting(Violation::state).startsWith(Violation.State.OPEN);
     assertThat(released.get(0).model().reason()).isEqualTo("no verdict within 40 s");
   }
