@@ -3,16 +3,22 @@ package dev.vigil.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.agent.AgentProducer;
+import dev.vigil.config.Json;
 import dev.vigil.config.JsonSerde;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
+import dev.vigil.config.VlmAnswer;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.inference.vlm.FakeChatServer;
 import dev.vigil.inference.vlm.FakeChatServer.Reply;
 import dev.vigil.inference.vlm.TestImages;
+import dev.vigil.inference.vlm.VlmClient;
 import dev.vigil.processor.ProcessorApp;
+import dev.vigil.processor.vlm.AnswerLog;
+import dev.vigil.processor.vlm.VlmDispatcher;
+import dev.vigil.processor.vlm.VlmRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -35,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and the same temporal rules open and resolve the violation. A second processor replaying the same
  * frames from the start reuses the recorded answers and calls the model no more. The person
  * detector is replaced by one that always sees a person (the cheap gate holds); broker, Streams,
- * transactions, client and wire format are real.
+ * transactions, client and wire format are real. The prompt's model status shows the calls of every
+ * instance: another instance's 401 reaches the one that reports statuses, and a restarted one.
  */
 class VlmRouteIT {
   private static final String EXIT = "Is the fire exit blocked?";
@@ -49,21 +57,7 @@ class VlmRouteIT {
         FakeChatServer model =
             FakeChatServer.start(Reply.answer(true, 0.92, "boxes block the exit door"))) {
       SiteConfig.Vlm vlm = SiteConfig.Vlm.of(model.baseUrl(), "fake-vl").withMinIntervalS(0);
-      SiteConfig oneCamera =
-          TestSites.oneCamera(
-              "vlm", kafka.bootstrapServers(), "tcp://localhost:1", "cam", dir.resolve("x.mp4"));
-      SiteConfig site =
-          new SiteConfig(
-                  oneCamera.site(),
-                  oneCamera.kafka(),
-                  oneCamera.mqtt(),
-                  oneCamera.model(),
-                  oneCamera.cameras(),
-                  List.of(new PromptSpec("exit", EXIT, List.of(), 0, "critical")))
-              .withVlm(vlm);
-      try (VigilParts parts = VigilParts.open(site, dir.resolve("parts"))) {
-        parts.provisionAndSeed();
-      }
+      SiteConfig site = provisioned(kafka, vlm);
       long base = System.currentTimeMillis() - 60_000;
       List<Violation> firstRun;
       try (ProcessorApp processor = processor(site, "vlm-it", vlm);
@@ -91,6 +85,101 @@ class VlmRouteIT {
         assertThat(replay.vlmMetrics().skipped("recorded")).isGreaterThanOrEqualTo(2);
       }
     }
+  }
+
+  @Test
+  void shouldShowAnotherInstancesUnreachableModelAndStillKnowItAfterARestart() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
+        FakeChatServer model = FakeChatServer.start(Reply.answer(true, 0.9, "r"));
+        FakeChatServer refusing =
+            FakeChatServer.requiringKey("sk-right", Reply.answer(true, 0.9, "r"))) {
+      SiteConfig.Vlm vlm = SiteConfig.Vlm.of(model.baseUrl(), "fake-vl");
+      SiteConfig site = provisioned(kafka, vlm);
+      try (ProcessorApp reporter = processor(site, "vlm-status", vlm);
+          KafkaConsumer<String, String> status = statusFromNow(site)) {
+        started(reporter);
+        assertThat(awaitModelStatus(status, s -> s.equals("ok"))).isEqualTo("ok");
+        // Another instance, whose key the server refuses, asks about its own camera.
+        SiteConfig.Vlm noKey = SiteConfig.Vlm.of(refusing.baseUrl(), "fake-vl");
+        try (AnswerLog log = new AnswerLog(site.kafka(), site.topics().vlmAnswers());
+            VlmDispatcher other =
+                new VlmDispatcher(noKey, new VlmClient(noKey), log, System::currentTimeMillis)) {
+          long t = System.currentTimeMillis();
+          other.frame("far", t, FRAME);
+          VlmRequest ask =
+              new VlmRequest(VlmAnswer.ASK, "far", "exit", "m", EXIT, null, t, null, null);
+          assertThat(other.offer(List.of(ask))).isEqualTo(VlmDispatcher.Offer.QUEUED);
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (!(other.idle() && refusing.requests().size() == 1)
+              && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+          }
+        }
+        assertThat(awaitModelStatus(status, s -> !s.equals("ok")))
+            .startsWith("model unreachable: 401")
+            .endsWith("(camera far)");
+      }
+      // A restarted instance knows it from the topic before making any call.
+      try (KafkaConsumer<String, String> status = statusFromNow(site);
+          ProcessorApp restarted = processor(site, "vlm-status", vlm)) {
+        started(restarted);
+        assertThat(awaitModelStatus(status, s -> true)).startsWith("model unreachable: 401");
+      }
+    }
+  }
+
+  /** A one-camera site asking {@link #EXIT} of {@code vlm}, its topics made and prompts seeded. */
+  private SiteConfig provisioned(EmbeddedKafka kafka, SiteConfig.Vlm vlm) throws Exception {
+    SiteConfig oneCamera =
+        TestSites.oneCamera(
+            "vlm", kafka.bootstrapServers(), "tcp://localhost:1", "cam", dir.resolve("x.mp4"));
+    SiteConfig site =
+        new SiteConfig(
+                oneCamera.site(),
+                oneCamera.kafka(),
+                oneCamera.mqtt(),
+                oneCamera.model(),
+                oneCamera.cameras(),
+                List.of(new PromptSpec("exit", EXIT, List.of(), 0, "critical")))
+            .withVlm(vlm);
+    try (VigilParts parts = VigilParts.open(site, dir.resolve("parts"))) {
+      parts.provisionAndSeed();
+    }
+    return site;
+  }
+
+  /** A reader of {@code vigil.prompt-status} from its current end: what is written from now on. */
+  private static KafkaConsumer<String, String> statusFromNow(SiteConfig site) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafka().bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    List<TopicPartition> parts =
+        c.partitionsFor(site.topics().promptStatus()).stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition()))
+            .toList();
+    c.assign(parts);
+    c.seekToEnd(parts);
+    parts.forEach(c::position);
+    return c;
+  }
+
+  /** Waits for a status of prompt "exit" whose model_status matches, and returns that. */
+  private static String awaitModelStatus(
+      KafkaConsumer<String, String> status, Predicate<String> which) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, String> r : status.poll(Duration.ofMillis(200))) {
+        if ("exit".equals(r.key()) && r.value() != null) {
+          String model = Json.mapper().readTree(r.value()).path("model_status").asText();
+          if (which.test(model)) {
+            return model;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no status of prompt exit with the model_status wanted");
   }
 
   private ProcessorApp processor(SiteConfig site, String appId, SiteConfig.Vlm vlm) {

@@ -83,8 +83,57 @@ final class ModelAnswers {
       return;
     }
     RuleState state = rules.current(Violation.key(camera, prompt.id()), prompt);
+    if (ts < state.lastSeen()) {
+      late(camera, prompt, state, a, ts);
+      return;
+    }
     double answer = a.value() == null ? 0 : a.value();
-    TemporalRule.Step step = rules.step(camera, prompt, state, ts, a.holds(), answer);
+    emit(camera, prompt, rules.step(camera, prompt, state, ts, a.holds(), answer), a, ts);
+  }
+
+  /**
+   * An answer about a frame older than the rule's last step: the model took longer than the gap to
+   * a later frame that closed the gate (or to the quiet camera's clock moving on), so the rule
+   * already counted the prompt false after this frame. A "yes" is not lost for that: it steps the
+   * rule at its own frame time, and the latest false is stepped again after it, close to what the
+   * answer would have done in time (gaps and resolve delays count from the frame the model saw;
+   * only a pending run the falses ended restarts at that frame). A "no", a "yes" older than the
+   * rule's last one, or one from before its last episode resolved, says nothing the later steps did
+   * not already take into account.
+   */
+  private void late(
+      String camera, PromptCatalog.Entry prompt, RuleState state, VlmAnswer a, long ts) {
+    if (!a.holds() || ts <= state.lastTrue() || ts <= state.resolvedAt()) {
+      return;
+    }
+    long latestFalse = state.lastSeen();
+    double answer = a.value() == null ? 0 : a.value();
+    TemporalRule.Step yes = rules.step(camera, prompt, seenUntil(state), ts, true, answer);
+    emit(camera, prompt, yes, a, ts);
+    TemporalRule.Step no = rules.step(camera, prompt, yes.state(), latestFalse, false, 0);
+    if (no.event() != null) {
+      rules.out().emit(camera, prompt, no.event(), RuleEvidence.none(), latestFalse);
+    }
+  }
+
+  /**
+   * {@code s} with its last step moved back to its last true one, so a step between the two counts.
+   */
+  private static RuleState seenUntil(RuleState s) {
+    return new RuleState(
+        s.phase(),
+        s.since(),
+        s.lastTrue(),
+        s.lastTrue(),
+        s.answer(),
+        s.resolvedAt(),
+        s.episodeId(),
+        s.reportedAt(),
+        s.meaning());
+  }
+
+  private void emit(
+      String camera, PromptCatalog.Entry prompt, TemporalRule.Step step, VlmAnswer a, long ts) {
     if (step.event() != null) {
       Violation.ModelVerdict verdict =
           new Violation.ModelVerdict(a.model(), "answer", a.verdict(), a.confidence(), a.reason());

@@ -148,7 +148,8 @@ public final class ProcessorApp implements AutoCloseable {
   /**
    * As {@link #ProcessorApp(SiteConfig.Kafka, Topics, Map, FrameAnalyzer, Supplier, Options)}, with
    * {@code vlm} answering the prompts outside the language; null for none. The answers already on
-   * {@code vigil.vlm-answers} are read first, so a replay does not ask again.
+   * {@code vigil.vlm-answers} are read first, so a replay does not ask again, and then followed, so
+   * the prompts' model status reflects the calls of every instance.
    */
   public ProcessorApp(
       SiteConfig.Kafka kafka,
@@ -165,12 +166,8 @@ public final class ProcessorApp implements AutoCloseable {
       this.answerLog = new AnswerLog(kafka, topics.vlmAnswers());
       this.vlm =
           new VlmDispatcher(
-              vlm,
-              new VlmClient(vlm),
-              answerLog,
-              AnswerLog.answered(kafka, topics.vlmAnswers(), READ_ANSWERS_TIMEOUT),
-              System::currentTimeMillis,
-              registry.registry());
+              vlm, new VlmClient(vlm), answerLog, System::currentTimeMillis, registry.registry());
+      answerLog.follow(this.vlm::read, READ_ANSWERS_TIMEOUT);
       LOG.info("prompts outside the language go to {}", vlm);
     }
     this.streams =

@@ -51,16 +51,15 @@ final class PromptStatusReport {
   }
 
   /**
-   * The prompt's status, and for a prompt the model answers, whether the model can be reached
-   * ("model unreachable: 401 ...").
+   * The prompt's status, and for a prompt the model answers or verifies, whether the model can be
+   * reached ("model unreachable: 401 ..."), as decided from the answers of every instance.
    */
   private Map<String, Object> withModelStatus(PromptCatalog.Entry e) {
     Map<String, Object> status = e.status();
     PromptCatalog.Entry running = e.toRun();
     if (vlm != null && running != null && (running.vlm() != null || running.spec().verified())) {
-      String problem = vlm.health(e.id());
       status = new LinkedHashMap<>(status);
-      status.put("model_status", problem == null ? "ok" : problem);
+      status.put("model_status", vlm.health(e.id()));
     }
     return status;
   }

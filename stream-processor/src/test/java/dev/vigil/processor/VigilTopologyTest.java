@@ -19,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -94,36 +92,27 @@ class VigilTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    SiteConfig.Camera camera = new SiteConfig.Camera(CAMERA, "x.mp4", 2, 10, 0, 0, List.of());
-    driver =
-        new TopologyTestDriver(
+    TestTopology t =
+        new TestTopology(
             VigilTopology.build(
-                TOPICS, model, Map.of(CAMERA, camera), () -> new AudioAnalyzer()::analyze),
-            props);
+                TOPICS,
+                model,
+                Map.of(CAMERA, TestTopology.camera(CAMERA)),
+                () -> new AudioAnalyzer()::analyze),
+            "vigil-test",
+            stateDir);
+    driver = t.driver;
+    frames = t.frames;
+    prompts = t.prompts;
+    violations = t.violations;
+    status = t.status;
     var strings = Serdes.String();
-    frames =
-        driver.createInputTopic(
-            TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
-    prompts =
-        driver.createInputTopic(
-            TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
     observations =
         driver.createOutputTopic(
             TOPICS.observations(), strings.deserializer(), JsonSerde.observation().deserializer());
-    violations =
-        driver.createOutputTopic(
-            TOPICS.violations(), strings.deserializer(), JsonSerde.violation().deserializer());
     dlq =
         driver.createOutputTopic(
             TOPICS.dlq(), strings.deserializer(), Serdes.ByteArray().deserializer());
-    status =
-        driver.createOutputTopic(
-            TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
   }
 
   @AfterEach
@@ -155,22 +144,17 @@ class VigilTopologyTest {
   void shouldLeaveHeadsBelowTheCamerasMinHeadPxNotJudged() {
     // The same frame from a camera whose min_head_px no head reaches: shown, not judged.
     driver.close();
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-test-min-head");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("min-head").toString());
     SiteConfig.Camera strict =
         new SiteConfig.Camera(
             CAMERA, "x.mp4", 2, 10, 0, 0, 30, 10, 1000, SiteConfig.AudioMode.FEATURES, List.of());
-    driver =
-        new TopologyTestDriver(
+    TestTopology t =
+        new TestTopology(
             VigilTopology.build(
                 TOPICS, model, Map.of(CAMERA, strict), () -> new AudioAnalyzer()::analyze),
-            props);
-    driver
-        .createInputTopic(
-            TOPICS.frames(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
-        .pipeInput(CAMERA, worker, T0);
+            "vigil-test-min-head",
+            stateDir.resolve("min-head"));
+    driver = t.driver;
+    t.frames.pipeInput(CAMERA, worker, T0);
     List<Observation> obs =
         driver
             .createOutputTopic(

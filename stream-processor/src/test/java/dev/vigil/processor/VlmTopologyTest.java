@@ -20,23 +20,19 @@ import dev.vigil.inference.vlm.TestImages;
 import dev.vigil.inference.vlm.VlmClient;
 import dev.vigil.processor.dashboard.SnapshotStore;
 import dev.vigil.processor.dashboard.VigilMetrics;
+import dev.vigil.processor.vlm.TestAnswers;
 import dev.vigil.processor.vlm.VlmDispatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,15 +51,11 @@ class VlmTopologyTest {
   private static final byte[] NOBODY = TestImages.jpeg(32, 24);
 
   @TempDir Path stateDir;
-  private FakeChatServer server;
-  private VlmDispatcher dispatcher;
-  private TopologyTestDriver driver;
+  @AutoClose private FakeChatServer server;
+  @AutoClose private VlmDispatcher dispatcher;
+  @AutoClose private TestTopology topology;
   private final BlockingQueue<VlmAnswer> answered = new LinkedBlockingQueue<>();
-  private TestInputTopic<String, byte[]> frames;
-  private TestInputTopic<String, byte[]> prompts;
   private TestInputTopic<String, VlmAnswer> answers;
-  private TestOutputTopic<String, Violation> violations;
-  private TestOutputTopic<String, String> status;
 
   /** Sees one person in every frame except {@link #NOBODY}. */
   private static final class Gate implements FrameAnalyzer {
@@ -82,74 +74,44 @@ class VlmTopologyTest {
     public void close() {}
   }
 
-  private void start(Reply reply, SiteConfig.Vlm vlm, Set<String> recorded) throws Exception {
+  private void start(Reply reply, SiteConfig.Vlm vlm) throws Exception {
     if (server == null) {
       server = FakeChatServer.start(reply);
     }
     SiteConfig.Vlm config =
         vlm != null ? vlm : SiteConfig.Vlm.of(server.baseUrl(), "fake-vl").withMinIntervalS(0);
     dispatcher =
-        new VlmDispatcher(
-            config, new VlmClient(config), answered::add, recorded, System::currentTimeMillis);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-vlm-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    SiteConfig.Camera camera = new SiteConfig.Camera(CAMERA, "x.mp4", 2, 10, 0, 0, List.of());
-    driver =
-        new TopologyTestDriver(
+        new VlmDispatcher(config, new VlmClient(config), answered::add, System::currentTimeMillis);
+    topology =
+        new TestTopology(
             VigilTopology.build(
                 TOPICS,
                 new Gate(),
-                Map.of(CAMERA, camera),
+                Map.of(CAMERA, TestTopology.camera(CAMERA)),
                 () -> null,
                 new VigilMetrics(),
                 new SnapshotStore(),
                 dispatcher),
-            props);
-    var strings = Serdes.String();
-    frames =
-        driver.createInputTopic(
-            TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
-    prompts =
-        driver.createInputTopic(
-            TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
+            "vigil-vlm-test",
+            stateDir);
     answers =
-        driver.createInputTopic(
+        topology.driver.createInputTopic(
             TOPICS.vlmAnswers(),
-            strings.serializer(),
+            Serdes.String().serializer(),
             new JsonSerde<>(VlmAnswer.class).serializer());
-    violations =
-        driver.createOutputTopic(
-            TOPICS.violations(), strings.deserializer(), JsonSerde.violation().deserializer());
-    status =
-        driver.createOutputTopic(
-            TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
   }
 
   private void start(Reply reply) throws Exception {
-    start(reply, null, Set.of());
-  }
-
-  @AfterEach
-  void stop() {
-    if (driver != null) {
-      driver.close();
-    }
-    if (dispatcher != null) {
-      dispatcher.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+    start(reply, null);
   }
 
   private void addPrompt(String id, String text) {
-    prompts.pipeInput(id, Json.toBytes(new PromptSpec(id, text, List.of(), 0, "critical")), T0);
+    topology.prompts.pipeInput(
+        id, Json.toBytes(new PromptSpec(id, text, List.of(), 0, "critical")), T0);
   }
 
   private void frame(byte[] jpeg, long ts) {
-    frames.pipeInput(CAMERA, jpeg, ts);
+    topology.frames.pipeInput(CAMERA, jpeg, ts);
   }
 
   /**
@@ -162,18 +124,22 @@ class VlmTopologyTest {
     }
   }
 
-  /** Waits for the model's next answer and feeds it back as Kafka would: stamped with its frame. */
+  /**
+   * Waits for the model's next answer and feeds it back as Kafka would: to the rules, stamped with
+   * its frame, and to the dispatcher's reader of {@code vigil.vlm-answers}.
+   */
   private VlmAnswer relayAnswer() throws InterruptedException {
     VlmAnswer a = answered.poll(10, TimeUnit.SECONDS);
     assertThat(a).as("an answer from the model").isNotNull();
     answers.pipeInput(a.camera(), a, a.frameTime());
+    dispatcher.read(a);
     return a;
   }
 
   private JsonNode latestStatus(String id) {
-    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    topology.driver.advanceWallClockTime(Duration.ofSeconds(1));
     JsonNode last = null;
-    for (var r : status.readRecordsToList()) {
+    for (var r : topology.status.readRecordsToList()) {
       if (r.key().equals(id)) {
         last = Json.mapper().valueToTree(Json.fromBytes(r.value().getBytes(), Map.class));
       }
@@ -191,7 +157,7 @@ class VlmTopologyTest {
     assertThat(yes.verdict()).isEqualTo(VlmAnswer.YES);
     assertThat(yes.frameTime()).isEqualTo(T0);
 
-    List<Violation> opened = violations.readValuesToList();
+    List<Violation> opened = topology.violations.readValuesToList();
     assertThat(opened).hasSize(1);
     Violation open = opened.get(0);
     assertThat(open.state()).isEqualTo(Violation.State.OPEN);
@@ -209,7 +175,7 @@ class VlmTopologyTest {
     server.reply(Reply.answer(false, 0.95, "the exit is clear"));
     frame(SOMEONE, T0 + 6_000);
     assertThat(relayAnswer().verdict()).isEqualTo(VlmAnswer.NO);
-    List<Violation> resolved = violations.readValuesToList();
+    List<Violation> resolved = topology.violations.readValuesToList();
     assertThat(resolved).hasSize(1);
     assertThat(resolved.get(0).state()).isEqualTo(Violation.State.RESOLVED);
     assertThat(resolved.get(0).id()).isEqualTo(open.id());
@@ -225,7 +191,7 @@ class VlmTopologyTest {
     server.reply(Reply.refusal("I can't help with that."));
     frame(SOMEONE, T0 + 1_000);
     assertThat(relayAnswer().error()).isEqualTo("refusal");
-    assertThat(violations.readValuesToList()).isEmpty();
+    assertThat(topology.violations.readValuesToList()).isEmpty();
   }
 
   @Test
@@ -241,8 +207,8 @@ class VlmTopologyTest {
 
   @Test
   void shouldNotAskAgainForAnAnswerAlreadyRecorded() throws Exception {
-    String id = VlmAnswer.requestId(VlmAnswer.ASK, CAMERA, "exit", "ask fake-vl: " + EXIT, T0);
-    start(Reply.answer(true, 0.9, "r"), null, Set.of(id));
+    start(Reply.answer(true, 0.9, "r"));
+    dispatcher.read(TestAnswers.yes(CAMERA, "exit", "ask fake-vl: " + EXIT, T0));
     addPrompt("exit", EXIT);
     frame(SOMEONE, T0);
     frame(SOMEONE, T0 + 1_000);
@@ -275,14 +241,57 @@ class VlmTopologyTest {
     JsonNode s = latestStatus("exit");
     assertThat(s.path("model_status").asText())
         .startsWith("model unreachable: 401 invalid_api_key: Incorrect API key provided");
-    assertThat(violations.readValuesToList()).isEmpty();
+    assertThat(topology.violations.readValuesToList()).isEmpty();
     assertThat(dispatcher.metrics().calls("unauthorized")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldSayTheModelIsUnreachableWhenAnotherInstancesCallsFail() throws Exception {
+    start(Reply.answer(true, 0.9, "r"));
+    addPrompt("exit", EXIT);
+    frame(SOMEONE, T0);
+    assertThat(relayAnswer().verdict()).isEqualTo(VlmAnswer.YES);
+    // The instance serving dock-2 has a key the server refuses; its answer is on the topic.
+    dispatcher.read(
+        TestAnswers.failed("dock-2", "exit", T0, "unauthorized", "401 invalid_api_key: no"));
+    assertThat(latestStatus("exit").path("model_status").asText())
+        .isEqualTo("model unreachable: 401 invalid_api_key: no (camera dock-2)");
+    dispatcher.read(TestAnswers.yes("dock-2", "exit", "ask fake-vl: " + EXIT, T0 + 1_000));
+    assertThat(latestStatus("exit").path("model_status").asText()).isEqualTo("ok");
+  }
+
+  @Test
+  void shouldOpenOnAYesThatComesBackAfterTheGateClosed() throws Exception {
+    // A slow model: the person leaves, and the gate closes, before the answer comes back.
+    server = FakeChatServer.start(Reply.answer(true, 0.9, "a trolley blocks the exit"));
+    start(null, SiteConfig.Vlm.of(server.baseUrl(), "fake-vl").withMinIntervalS(30));
+    addPrompt("exit", EXIT);
+    frame(SOMEONE, T0);
+    for (int s = 1; s <= 3; s++) {
+      frame(NOBODY, T0 + 1_000L * s);
+    }
+    assertThat(relayAnswer().frameTime()).isEqualTo(T0);
+    List<Violation> opened = topology.violations.readValuesToList();
+    assertThat(opened)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.state()).isEqualTo(Violation.State.OPEN);
+              assertThat(v.started()).as("the frame the model saw").isEqualTo(T0);
+              assertThat(v.model().reason()).isEqualTo("a trolley blocks the exit");
+            });
+    nobodyFrom(T0 + 4_000);
+    assertThat(topology.violations.readValuesToList())
+        .singleElement()
+        .extracting(Violation::state, Violation::id)
+        .containsExactly(Violation.State.RESOLVED, opened.get(0).id());
+    assertThat(server.requests()).hasSize(1);
   }
 
   private static final String PEOPLE = "how many people are in view?";
 
   private void addVerified(String id, String mode) {
-    prompts.pipeInput(
+    topology.prompts.pipeInput(
         id, Json.toBytes(new PromptSpec(id, PEOPLE, List.of(), 0, "warning", "vlm", mode)), T0);
   }
 
@@ -291,12 +300,12 @@ class VlmTopologyTest {
     start(Reply.answer(false, 0.9, "the figure is a poster on the wall"));
     addVerified("people", "gate");
     frame(SOMEONE, T0);
-    assertThat(violations.readValuesToList()).as("held until the model answers").isEmpty();
+    assertThat(topology.violations.readValuesToList()).as("held until the model answers").isEmpty();
     VlmAnswer verdict = relayAnswer();
     assertThat(verdict.kind()).isEqualTo(VlmAnswer.VERIFY);
     assertThat(server.requests().get(0).body().toString()).contains(PEOPLE);
 
-    List<Violation> out = violations.readValuesToList();
+    List<Violation> out = topology.violations.readValuesToList();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).state()).isEqualTo(Violation.State.REJECTED);
     assertThat(out.get(0).model())
@@ -305,7 +314,7 @@ class VlmTopologyTest {
                 "fake-vl", "verify", "no", 0.9, "the figure is a poster on the wall"));
     // The rest of a rejected episode is no alert either.
     nobodyFrom(T0 + 10_000);
-    assertThat(violations.readValuesToList()).isEmpty();
+    assertThat(topology.violations.readValuesToList()).isEmpty();
   }
 
   @Test
@@ -314,13 +323,13 @@ class VlmTopologyTest {
     addVerified("people", "annotate");
     frame(SOMEONE, T0);
     relayAnswer();
-    List<Violation> out = violations.readValuesToList();
+    List<Violation> out = topology.violations.readValuesToList();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).state()).isEqualTo(Violation.State.OPEN);
     assertThat(out.get(0).model().purpose()).isEqualTo("verify");
     assertThat(out.get(0).model().verdict()).isEqualTo("yes");
     nobodyFrom(T0 + 10_000);
-    assertThat(violations.readValuesToList())
+    assertThat(topology.violations.readValuesToList())
         .singleElement()
         .extracting(Violation::state)
         .isEqualTo(Violation.State.RESOLVED);
@@ -332,19 +341,19 @@ class VlmTopologyTest {
     addVerified("people", "gate");
     frame(SOMEONE, T0);
     relayAnswer();
-    List<Violation> out = violations.readValuesToList();
+    List<Violation> out = topology.violations.readValuesToList();
     assertThat(out).singleElement().extracting(Violation::state).isEqualTo(Violation.State.OPEN);
     assertThat(out.get(0).model().verdict()).isEqualTo("unknown");
 
     // A second camera's episode whose verdict never arrives: released after the wait.
     nobodyFrom(T0 + 10_000);
-    violations.readValuesToList();
+    topology.violations.readValuesToList();
     frame(SOMEONE, T0 + 20_000);
     assertThat(answered.poll(10, TimeUnit.SECONDS)).as("asked, but not relayed").isNotNull();
-    assertThat(violations.readValuesToList()).isEmpty();
-    driver.advanceWallClockTime(Duration.ofSeconds(45));
+    assertThat(topology.violations.readValuesToList()).isEmpty();
+    topology.driver.advanceWallClockTime(Duration.ofSeconds(45));
     // Released on the wait, before the silent camera's episode resolves in the same tick.
-    List<Violation> released = violations.readValuesToList();
+    List<Violation> released = topology.violations.readValuesToList();
     assertThat(released).extracting(Violation::state).startsWith(Violation.State.OPEN);
     assertThat(released.get(0).model().reason()).isEqualTo("no verdict within 40 s");
   }

@@ -62,6 +62,11 @@ public record VlmReply(
    * True when the failure says the model cannot be reached at all (as opposed to one bad answer).
    */
   public boolean unreachable() {
+    return unreachable(error);
+  }
+
+  /** True when the failure code {@code error} says the model cannot be reached at all. */
+  public static boolean unreachable(String error) {
     return UNAUTHORIZED.equals(error) || UNREACHABLE.equals(error);
   }
 

@@ -6,10 +6,8 @@ import dev.vigil.config.KafkaClients;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.VlmAnswer;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,24 +17,32 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The model's answers on {@code vigil.vlm-answers}: writes each answer keyed by camera and stamped
- * with its frame's time, and reads back which requests are already answered. Writing is idempotent
- * with acks=all, outside the processor's transactions: the answer is the record of a call that
- * happened, and the rules read it inside theirs. Thread-safe; closes its producer.
+ * with its frame's time, and reads back every answer there, whichever instance wrote it. Writing is
+ * idempotent with acks=all, outside the processor's transactions: the answer is the record of a
+ * call that happened, and the rules read it inside theirs. Thread-safe; closes its producer and its
+ * reader.
  */
 public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnswerLog.class);
 
+  private final SiteConfig.Kafka kafka;
   private final Producer<String, byte[]> producer;
   private final String topic;
+  private final Deserializer<VlmAnswer> answers = new JsonSerde<>(VlmAnswer.class).deserializer();
+  private volatile KafkaConsumer<String, byte[]> reading;
+  private volatile Thread follower;
 
   public AnswerLog(SiteConfig.Kafka kafka, String topic) {
+    this.kafka = kafka;
     this.producer =
         new KafkaProducer<>(
             KafkaClients.producer(kafka, Map.of(ProducerConfig.LINGER_MS_CONFIG, 0)),
@@ -63,36 +69,58 @@ public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
   }
 
   /**
-   * The ids of every request answered on {@code topic}, read from the start to the current end, so
-   * a replay does not ask the model again.
+   * Reads every answer on the topic into {@code reader}, from the start: returns once caught up
+   * with the topic's current end (or after {@code timeout}), so that a replay knows what was asked
+   * before it starts; then keeps reading on the daemon thread {@code vigil-vlm-answers-reader}
+   * until {@link #close}, so that the answers other instances write reach this one too. Call once.
    */
-  public static Set<String> answered(SiteConfig.Kafka kafka, String topic, Duration timeout) {
-    Set<String> ids = new HashSet<>();
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(
-            KafkaClients.reader(kafka),
-            new org.apache.kafka.common.serialization.StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic, timeout).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      var deserializer = new JsonSerde<>(VlmAnswer.class).deserializer();
-      while (!caughtUp(c, end) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-          try {
-            ids.add(deserializer.deserialize(topic, r.value()).requestId());
-          } catch (RuntimeException bad) {
-            // Not an answer: the rules dead-letter it; here it answers nothing.
-          }
-        }
-      }
+  public void follow(Consumer<VlmAnswer> reader, Duration timeout) {
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(KafkaClients.reader(kafka), new StringDeserializer(), (t, v) -> v);
+    reading = c;
+    List<TopicPartition> parts =
+        c.partitionsFor(topic, timeout).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    if (parts.isEmpty()) {
+      LOG.warn("{} has no partitions: no answer written there will be known here", topic);
     }
-    return ids;
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!caughtUp(c, end) && System.nanoTime() < deadline) {
+      poll(c, reader);
+    }
+    Thread t = new Thread(() -> keepReading(c, reader), "vigil-vlm-answers-reader");
+    t.setDaemon(true);
+    follower = t;
+    t.start();
+  }
+
+  private void keepReading(KafkaConsumer<String, byte[]> c, Consumer<VlmAnswer> reader) {
+    try (c) {
+      while (true) {
+        poll(c, reader);
+      }
+    } catch (WakeupException e) {
+      // close() ends the reading.
+    } catch (RuntimeException e) {
+      LOG.error("stopped reading {}: answers written from now on are not known here", topic, e);
+    }
+  }
+
+  private void poll(KafkaConsumer<String, byte[]> c, Consumer<VlmAnswer> reader) {
+    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+      VlmAnswer a;
+      try {
+        a = answers.deserialize(topic, r.value());
+      } catch (RuntimeException bad) {
+        // Not an answer: the rules dead-letter it; here it answers nothing.
+        continue;
+      }
+      reader.accept(a);
+    }
   }
 
   private static boolean caughtUp(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
@@ -104,8 +132,22 @@ public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
     return true;
   }
 
+  /** Stops the reader (it closes its consumer) and closes the producer. */
   @Override
   public void close() {
+    Thread t = follower;
+    KafkaConsumer<String, byte[]> c = reading;
+    if (t != null) {
+      c.wakeup();
+      try {
+        t.join(Duration.ofSeconds(5).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else if (c != null) {
+      // follow() failed before handing the consumer to its thread.
+      c.close();
+    }
     producer.close(Duration.ofSeconds(5));
   }
 }

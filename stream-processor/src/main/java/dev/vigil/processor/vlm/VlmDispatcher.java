@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -26,11 +28,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls the model off the stream threads. The rules {@link #offer} requests without ever blocking:
  * a request waits in a bounded queue (when full, the oldest is dropped and counted), at most {@code
- * max_concurrent} calls run at once, a camera is asked at most once per {@code min_interval_s} (its
- * prompts take turns), and no more than {@code daily_budget} calls are made per UTC day. A {@code
- * 429} pauses every call for its {@code Retry-After}. Each answer, unknown ones included, goes to
- * the answer sink ({@code vigil.vlm-answers}); a request whose answer is already recorded there is
- * never sent again, so a replay costs no calls.
+ * max_concurrent} calls run at once, a camera is asked at most once per {@code min_interval_s} of
+ * its own time (its prompts take turns), and no more than {@code daily_budget} calls are made per
+ * UTC day. A {@code 429} pauses every call for its {@code Retry-After}. Each answer, unknown ones
+ * included, goes to the answer sink ({@code vigil.vlm-answers}).
+ *
+ * <p>Every answer read back from that topic, whichever instance wrote it, is {@link #read}: a
+ * request answered there is never sent again, and the interval counts from the frames asked about
+ * there too, so a replay (or a camera moved to this instance) asks about the same frames as before
+ * and costs no calls. The prompts' {@link ModelHealth} is decided from those answers as well.
+ *
+ * <p>The interval is on the frames' event time, not the wall clock: a replay, a catch-up after an
+ * outage or a lagging camera asks as often, per second of the camera's time, as a live camera. The
+ * budget's day and {@code Retry-After} are on the wall clock: they count real calls.
  *
  * <p>Thread-safe. Owns its call threads ({@code vigil-vlm-call-N}); {@link #close} stops them.
  */
@@ -67,8 +77,11 @@ public final class VlmDispatcher implements AutoCloseable {
   private final VlmMetrics metrics;
   private final Set<String> recorded = ConcurrentHashMap.newKeySet();
   private final Map<String, Frame> frames = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastAsked = new ConcurrentHashMap<>();
-  private final Map<String, String> unreachable = new ConcurrentHashMap<>();
+
+  /** Frame times asked about (queued here or recorded), by camera and by camera/prompt. */
+  private final Map<String, NavigableSet<Long>> asked = new ConcurrentHashMap<>();
+
+  private final ModelHealth health = new ModelHealth();
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final List<Thread> callers = new ArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -81,16 +94,11 @@ public final class VlmDispatcher implements AutoCloseable {
    * @param config the endpoint and its limits
    * @param client the model's client
    * @param sink where every answer goes; called from the call threads
-   * @param recorded ids of the requests already answered (read back from {@code vigil.vlm-answers})
-   * @param clock wall clock, epoch millis, for the interval, the budget's day and Retry-After
+   * @param clock wall clock, epoch millis, for the budget's day and Retry-After
    */
   public VlmDispatcher(
-      SiteConfig.Vlm config,
-      VlmClient client,
-      Consumer<VlmAnswer> sink,
-      Set<String> recorded,
-      LongSupplier clock) {
-    this(config, client, sink, recorded, clock, ServiceMetrics.bare().registry());
+      SiteConfig.Vlm config, VlmClient client, Consumer<VlmAnswer> sink, LongSupplier clock) {
+    this(config, client, sink, clock, ServiceMetrics.bare().registry());
   }
 
   /** As above, with the metrics of the model route on {@code registry}. */
@@ -98,7 +106,6 @@ public final class VlmDispatcher implements AutoCloseable {
       SiteConfig.Vlm config,
       VlmClient client,
       Consumer<VlmAnswer> sink,
-      Set<String> recorded,
       LongSupplier clock,
       MeterRegistry registry) {
     this.metrics = new VlmMetrics(registry);
@@ -106,7 +113,6 @@ public final class VlmDispatcher implements AutoCloseable {
     this.client = client;
     this.sink = sink;
     this.clock = clock;
-    this.recorded.addAll(recorded);
     metrics.gauges(this::budgetLeft, this::queued);
     for (int i = 0; i < config.maxConcurrent(); i++) {
       Thread t = new Thread(this::callLoop, "vigil-vlm-call-" + i);
@@ -140,30 +146,78 @@ public final class VlmDispatcher implements AutoCloseable {
 
   /**
    * Offers the requests one camera's gates let through on one frame; queues at most one, the prompt
-   * asked longest ago, if the camera is due. Never blocks.
+   * asked longest ago, if no other frame of the camera within {@code min_interval_s} of this one
+   * was asked about. A request whose answer is recorded is the one asked about this frame before:
+   * it is not sent again. Never blocks.
    */
   public Offer offer(List<VlmRequest> due) {
     if (due.isEmpty()) {
       return Offer.NOTHING;
     }
+    for (VlmRequest r : due) {
+      if (recorded.contains(r.id())) {
+        metrics.skip("recorded");
+        return Offer.RECORDED;
+      }
+    }
     String camera = due.get(0).camera();
-    long now = clock.getAsLong();
-    Long last = lastAsked.get(camera);
-    if (last != null && now - last < Math.round(config.minIntervalS() * 1000)) {
+    long frameTime = due.get(0).frameTime();
+    if (askedWithinInterval(camera, frameTime)) {
       return Offer.WAITING;
     }
     VlmRequest pick =
         due.stream()
             .min(
                 Comparator.comparingLong(
-                    (VlmRequest r) -> lastAsked.getOrDefault(r.camera() + "/" + r.promptId(), 0L)))
+                    (VlmRequest r) -> lastAskedBefore(r.camera() + "/" + r.promptId(), frameTime)))
             .orElseThrow();
-    Offer o = enqueue(pick, now);
+    Offer o = enqueue(pick, clock.getAsLong());
     if (o == Offer.QUEUED) {
-      lastAsked.put(camera, now);
-      lastAsked.put(camera + "/" + pick.promptId(), now);
+      asked(pick.camera(), pick.promptId(), frameTime);
     }
     return o;
+  }
+
+  /**
+   * Takes an answer read back from {@code vigil.vlm-answers}, written by this instance or another:
+   * its request is never sent again, its frame counts for the camera's interval, and its outcome
+   * for the prompt's {@link #health}. Thread-safe: called by the topic's reader.
+   */
+  public void read(VlmAnswer a) {
+    recorded.add(a.requestId());
+    if (VlmAnswer.ASK.equals(a.kind())) {
+      asked(a.camera(), a.promptId(), a.frameTime());
+    }
+    health.note(a);
+  }
+
+  /**
+   * True when the camera was asked about a frame less than {@code min_interval_s} before or after
+   * {@code frameTime}: after it only on a replay, where the recorded asks are ahead of the frames.
+   */
+  private boolean askedWithinInterval(String camera, long frameTime) {
+    NavigableSet<Long> times = asked.get(camera);
+    if (times == null) {
+      return false;
+    }
+    long interval = Math.round(config.minIntervalS() * 1000);
+    Long before = times.floor(frameTime);
+    Long after = times.ceiling(frameTime);
+    return (before != null && frameTime - before < interval)
+        || (after != null && after - frameTime < interval);
+  }
+
+  private long lastAskedBefore(String key, long frameTime) {
+    NavigableSet<Long> times = asked.get(key);
+    Long before = times == null ? null : times.floor(frameTime);
+    return before == null ? Long.MIN_VALUE : before;
+  }
+
+  private void asked(String camera, String promptId, long frameTime) {
+    asked.computeIfAbsent(camera, k -> new ConcurrentSkipListSet<>()).add(frameTime);
+    asked
+        .computeIfAbsent(camera + "/" + promptId, k -> new ConcurrentSkipListSet<>())
+        .add(frameTime);
   }
 
   /**
@@ -236,11 +290,11 @@ public final class VlmDispatcher implements AutoCloseable {
   }
 
   /**
-   * Why the model cannot be reached for {@code promptId} ("model unreachable: 401 ..."), or null
-   * while its last call reached it.
+   * The model status of {@code promptId}, from the answers {@link #read} back: {@link
+   * ModelHealth#OK} or "model unreachable: 401 ...".
    */
   public String health(String promptId) {
-    return unreachable.get(promptId);
+    return health.status(promptId);
   }
 
   private void callLoop() {
@@ -304,11 +358,6 @@ public final class VlmDispatcher implements AutoCloseable {
     if (VlmReply.RATE_LIMITED.equals(reply.error()) || reply.retryAfterMs() > 0) {
       long backoff = reply.retryAfterMs() > 0 ? reply.retryAfterMs() : DEFAULT_BACKOFF_MS;
       pausedUntil = Math.max(pausedUntil, clock.getAsLong() + backoff);
-    }
-    if (reply.unreachable()) {
-      unreachable.put(r.promptId(), "model unreachable: " + reply.reason());
-    } else {
-      unreachable.remove(r.promptId());
     }
     if (reply.unknown()) {
       LOG.info(

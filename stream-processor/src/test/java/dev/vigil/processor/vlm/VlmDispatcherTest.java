@@ -9,12 +9,11 @@ import dev.vigil.inference.vlm.FakeChatServer.Reply;
 import dev.vigil.inference.vlm.TestImages;
 import dev.vigil.inference.vlm.VlmClient;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The limits in front of the model, against a loopback chat-completions server. */
@@ -24,18 +23,8 @@ class VlmDispatcherTest {
 
   private final BlockingQueue<VlmAnswer> answers = new LinkedBlockingQueue<>();
   private final AtomicLong now = new AtomicLong(T0);
-  private FakeChatServer server;
-  private VlmDispatcher dispatcher;
-
-  @AfterEach
-  void stop() {
-    if (dispatcher != null) {
-      dispatcher.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
+  @AutoClose private FakeChatServer server;
+  @AutoClose private VlmDispatcher dispatcher;
 
   private static SiteConfig.Vlm config(
       String url, int concurrent, double intervalS, int budget, int queue) {
@@ -58,7 +47,7 @@ class VlmDispatcherTest {
             config.imagePx(),
             config.jpegQuality(),
             config.queueSize());
-    dispatcher = new VlmDispatcher(c, new VlmClient(c), answers::add, Set.of(), now::get);
+    dispatcher = new VlmDispatcher(c, new VlmClient(c), answers::add, now::get);
   }
 
   private VlmDispatcher.Offer ask(String camera, String prompt, long frameTime) {
@@ -76,25 +65,66 @@ class VlmDispatcherTest {
   }
 
   @Test
-  void shouldAskACameraAtMostOncePerInterval() throws Exception {
+  void shouldAskACameraAtMostOncePerIntervalOfItsOwnTime() throws Exception {
     start(Reply.answer(true, 0.9, "r"), config("x", 1, 5, 100, 8));
     assertThat(ask("cam", "p", T0)).isEqualTo(VlmDispatcher.Offer.QUEUED);
-    now.addAndGet(4_999);
-    assertThat(ask("cam", "p", T0 + 1)).isEqualTo(VlmDispatcher.Offer.WAITING);
-    assertThat(ask("other", "p", T0 + 1)).isEqualTo(VlmDispatcher.Offer.QUEUED);
-    now.addAndGet(1);
-    assertThat(ask("cam", "p", T0 + 2)).isEqualTo(VlmDispatcher.Offer.QUEUED);
+    // A lagging camera: 10 s pass on the processor's clock, 4.999 s on the camera's.
+    now.addAndGet(10_000);
+    assertThat(ask("cam", "p", T0 + 4_999)).isEqualTo(VlmDispatcher.Offer.WAITING);
+    assertThat(ask("other", "p", T0 + 4_999)).isEqualTo(VlmDispatcher.Offer.QUEUED);
+    // A catch-up after an outage: 5 s of the camera's frames arrive at once.
+    assertThat(ask("cam", "p", T0 + 5_000)).isEqualTo(VlmDispatcher.Offer.QUEUED);
+    assertThat(ask("cam", "p", T0 + 9_999)).isEqualTo(VlmDispatcher.Offer.WAITING);
+    assertThat(ask("cam", "p", T0 + 10_000)).isEqualTo(VlmDispatcher.Offer.QUEUED);
+  }
+
+  @Test
+  void shouldAskAboutTheSameFramesOnAReplayAndCallNoMore() throws Exception {
+    start(Reply.answer(true, 0.9, "r"), config("x", 1, 5, 100, 8));
+    // What the first run asked, read back from vigil.vlm-answers: frames 0 s and 5 s.
+    dispatcher.read(TestAnswers.yes("cam", "p", "m: q", T0));
+    dispatcher.read(TestAnswers.yes("cam", "p", "m: q", T0 + 5_000));
+    List<VlmDispatcher.Offer> replay = new java.util.ArrayList<>();
+    for (long t = T0; t <= T0 + 7_000; t += 1_000) {
+      replay.add(ask("cam", "p", t));
+    }
+    assertThat(replay)
+        .containsExactly(
+            VlmDispatcher.Offer.RECORDED,
+            VlmDispatcher.Offer.WAITING,
+            VlmDispatcher.Offer.WAITING,
+            VlmDispatcher.Offer.WAITING,
+            VlmDispatcher.Offer.WAITING,
+            VlmDispatcher.Offer.RECORDED,
+            VlmDispatcher.Offer.WAITING,
+            VlmDispatcher.Offer.WAITING);
+    assertThat(dispatcher.metrics().skipped("recorded")).isEqualTo(2);
+    // The first frame 5 s past the last recorded one is the first the model is asked about.
+    assertThat(ask("cam", "p", T0 + 10_000)).isEqualTo(VlmDispatcher.Offer.QUEUED);
+    assertThat(next().frameTime()).isEqualTo(T0 + 10_000);
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void shouldTakeTheModelStatusFromTheAnswersReadBack() throws Exception {
+    start(Reply.answer(true, 0.9, "r"), config("x", 1, 0, 100, 8));
+    assertThat(dispatcher.health("p")).isEqualTo("ok");
+    // Another instance's call, refused: known here once read back.
+    dispatcher.read(TestAnswers.failed("far", "p", T0, "unauthorized", "401 invalid_api_key"));
+    assertThat(dispatcher.health("p"))
+        .isEqualTo("model unreachable: 401 invalid_api_key (camera far)");
   }
 
   @Test
   void shouldLetTheCamerasPromptsTakeTurns() throws Exception {
     start(Reply.answer(true, 0.9, "r"), config("x", 1, 0, 100, 8));
-    dispatcher.frame("cam", T0, FRAME);
-    VlmRequest a = new VlmRequest(VlmAnswer.ASK, "cam", "a", "m: a", "a?", null, T0, null, null);
-    VlmRequest b = new VlmRequest(VlmAnswer.ASK, "cam", "b", "m: b", "b?", null, T0, null, null);
-    dispatcher.offer(List.of(a, b));
-    now.addAndGet(1);
-    dispatcher.offer(List.of(a, b));
+    for (long t = T0; t <= T0 + 1; t++) {
+      dispatcher.frame("cam", t, FRAME);
+      dispatcher.offer(
+          List.of(
+              new VlmRequest(VlmAnswer.ASK, "cam", "a", "m: a", "a?", null, t, null, null),
+              new VlmRequest(VlmAnswer.ASK, "cam", "b", "m: b", "b?", null, t, null, null)));
+    }
     assertThat(List.of(next().promptId(), next().promptId())).containsExactlyInAnyOrder("a", "b");
   }
 
@@ -134,8 +164,7 @@ class VlmDispatcherTest {
                 .withHeader("Retry-After", "1"));
     SiteConfig.Vlm c = config(server.baseUrl(), 1, 0, 100, 8);
     // The wall clock here: the pause is measured on the server's side.
-    dispatcher =
-        new VlmDispatcher(c, new VlmClient(c), answers::add, Set.of(), System::currentTimeMillis);
+    dispatcher = new VlmDispatcher(c, new VlmClient(c), answers::add, System::currentTimeMillis);
     ask("c", "p", T0);
     VlmAnswer limited = next();
     assertThat(limited.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
