@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.alerts.PublishedAlert;
-import dev.vigil.config.Box;
 import dev.vigil.config.Json;
 import dev.vigil.config.KafkaClients;
-import dev.vigil.config.Person;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.SiteConfigLoader;
 import dev.vigil.config.Topics;
@@ -18,9 +16,6 @@ import dev.vigil.config.VigilHeaders;
 import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
-import dev.vigil.inference.FrameAnalysis;
-import dev.vigil.inference.FrameAnalyzer;
-import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.processor.ProcessorApp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -210,22 +204,6 @@ class KafkaSecurityIT {
 
   // --- accepted ----------------------------------------------------------------------------------
 
-  /** Sees one person in every frame, and throws on the poison frame. */
-  private static final class OnePersonOrThrow implements FrameAnalyzer {
-    @Override
-    public FrameAnalysis analyze(byte[] encodedImage) {
-      if (Arrays.equals(encodedImage, POISON)) {
-        throw new IllegalStateException("poison frame");
-      }
-      Person p =
-          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
-      return new FrameAnalysis(640, 480, List.of(p), Map.of("decode", 0.0, "model", 0.0));
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @ParameterizedTest
   @EnumSource(Mode.class)
   void shouldRunAgentProcessorDeadLettersAndAlertsOverASecuredListener(Mode mode) throws Exception {
@@ -244,12 +222,9 @@ class KafkaSecurityIT {
       // Alerts: both consumers (violations, observations) over the secured listener.
       parts.startAlerts(alert::complete);
       try (ProcessorApp app =
-              new ProcessorApp(
-                  site.kafka(),
-                  topics,
-                  Map.of(),
-                  new OnePersonOrThrow(),
-                  () -> new AudioAnalyzer()::analyze,
+              TestProcessors.of(
+                  site,
+                  OnePerson.throwingOn(POISON),
                   ProcessorApp.Options.defaults(site.site(), dir.resolve(name + "-streams")));
           Producer<String, byte[]> agent =
               AgentProducer.createKafkaProducer(
@@ -399,12 +374,9 @@ class KafkaSecurityIT {
     SiteConfig site =
         load(siteFile("bad-pw-streams", Mode.SASL_SSL, wrong, "vigil-ca", null, false), wrong);
     try (ProcessorApp app =
-        new ProcessorApp(
-            site.kafka(),
-            site.topics(),
-            Map.of(),
-            new OnePersonOrThrow(),
-            () -> new AudioAnalyzer()::analyze,
+        TestProcessors.of(
+            site,
+            OnePerson.throwingOn(POISON),
             ProcessorApp.Options.defaults(site.site(), dir.resolve("bad-pw-streams")))) {
       assertTimeoutPreemptively(
           BOUND,
