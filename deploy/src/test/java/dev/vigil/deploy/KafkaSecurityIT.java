@@ -425,11 +425,7 @@ class KafkaSecurityIT {
     assertTimeoutPreemptively(
         BOUND,
         () -> {
-          // TLS 1.3: the broker checks the client certificate after the client's handshake, and
-          // answers with an alert.
-          Exception e = agentSendFailure(site);
-          assertThat(e).isInstanceOf(SslAuthenticationException.class);
-          assertThat(chain(e)).contains("bad_certificate");
+          assertAgentCertificateRefused(site);
           Cli list =
               cli(
                   "prompt",
@@ -450,13 +446,7 @@ class KafkaSecurityIT {
   void shouldRefuseAClientWithoutCertificateOnMutualTls() throws Exception {
     SiteConfig site =
         load(siteFile("no-client-cert", Mode.MTLS, PASSWORD, "vigil-ca", null, false), PASSWORD);
-    assertTimeoutPreemptively(
-        BOUND,
-        () -> {
-          Exception e = agentSendFailure(site);
-          assertThat(e).isInstanceOf(SslAuthenticationException.class);
-          assertThat(chain(e)).contains("bad_certificate");
-        });
+    assertTimeoutPreemptively(BOUND, () -> assertAgentCertificateRefused(site));
   }
 
   // --- helpers -----------------------------------------------------------------------------------
@@ -476,6 +466,15 @@ class KafkaSecurityIT {
       return e;
     }
     throw new AssertionError("the broker accepted a client it should refuse");
+  }
+
+  /** The agent's first send fails because the broker refused its client certificate. */
+  private static void assertAgentCertificateRefused(SiteConfig site) throws Exception {
+    // TLS 1.3: the broker checks the client certificate after the client's handshake, and
+    // answers with an alert.
+    Exception e = agentSendFailure(site);
+    assertThat(e).isInstanceOf(SslAuthenticationException.class);
+    assertThat(chain(e)).contains("bad_certificate");
   }
 
   private static String chain(Throwable e) {
