@@ -34,8 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * target/dashboard.png.
  */
 class DashboardBrowserIT {
-  private static final Path DATA =
-      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
@@ -43,8 +41,7 @@ class DashboardBrowserIT {
 
   @Test
   void shouldShowLiveCountsAndOpenViolationInBrowser() throws Exception {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
-    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    Path video = TestSites.walkingClip();
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "chromium and chromium-driver are not installed (apt-get install -y chromium"

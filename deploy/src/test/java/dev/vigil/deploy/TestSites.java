@@ -1,6 +1,7 @@
 package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.Json;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,9 @@ import java.util.Map;
 /** Shared set-up of the deploy module's integration tests. */
 final class TestSites {
   static final String PEOPLE_PROMPT = "How many people are in view?";
+
+  /** The shared data set beside the repository, or where {@code -Dvigil.shared.data} says. */
+  static final Path DATA = Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
 
   private TestSites() {}
 
@@ -32,6 +37,16 @@ final class TestSites {
         new SiteConfig.Model(null, 2),
         List.of(new SiteConfig.Camera(camera, video.toString(), 5, 10, 0, 0, List.of())),
         List.of(new PromptSpec("people", PEOPLE_PROMPT, List.of(), 60, "warning")));
+  }
+
+  /**
+   * The shared clip of people walking past the camera; the calling test is skipped when it is not
+   * there.
+   */
+  static Path walkingClip() {
+    Path video = DATA.resolve("video/face-demographics-walking.mp4");
+    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    return video;
   }
 
   /**
