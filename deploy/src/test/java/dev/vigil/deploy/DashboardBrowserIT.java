@@ -97,12 +97,7 @@ class DashboardBrowserIT {
           assertThat(browser.findElements(By.cssSelector("#timeline .event"))).isNotEmpty();
           // The latest frame is served with faces pixelated and boxes drawn.
           HttpResponse<byte[]> snapshot =
-              HttpClient.newHttpClient()
-                  .send(
-                      HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:" + port + "/snapshots/walk.jpg"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofByteArray());
+              get(port, "/snapshots/walk.jpg", HttpResponse.BodyHandlers.ofByteArray());
           assertThat(snapshot.statusCode()).isEqualTo(200);
           assertThat(snapshot.headers().firstValue("content-type")).hasValue("image/jpeg");
           assertThat(snapshot.body()).startsWith((byte) 0xFF, (byte) 0xD8);
@@ -120,6 +115,12 @@ class DashboardBrowserIT {
         }
       }
     }
+  }
+
+  private static <T> HttpResponse<T> get(int port, String path, HttpResponse.BodyHandler<T> body)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), body);
   }
 
   /** History charts, the CSV the page links to, and a violation's evidence, as a user sees them. */
@@ -161,12 +162,7 @@ class DashboardBrowserIT {
         .contains(",walk,,,")
         .contains(",walk,,people,");
     HttpResponse<String> bad =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/history.csv?span=1w"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        get(port, "/api/history.csv?span=1w", HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("\"parameter\":\"span\"");
     // A violation opens its snapshot, served as a JPEG the browser can show.
