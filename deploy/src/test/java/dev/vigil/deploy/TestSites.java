@@ -30,9 +30,20 @@ final class TestSites {
   /** A site with one camera replaying {@code video} at 5 fps and the "people in view" prompt. */
   static SiteConfig oneCamera(
       String site, String bootstrap, String mqttUrl, String camera, Path video) {
+    return oneCamera(site, bootstrap, mqttUrl, camera, video, Map.of());
+  }
+
+  /** As {@link #oneCamera(String, String, String, String, Path)}, with Kafka client properties. */
+  static SiteConfig oneCamera(
+      String site,
+      String bootstrap,
+      String mqttUrl,
+      String camera,
+      Path video,
+      Map<String, String> kafkaProperties) {
     return new SiteConfig(
         site,
-        new SiteConfig.Kafka(bootstrap, Topics.DEFAULT_PREFIX, Map.of()),
+        new SiteConfig.Kafka(bootstrap, Topics.DEFAULT_PREFIX, kafkaProperties),
         new SiteConfig.Mqtt(mqttUrl, null, "vigil-" + site, null, null, null),
         new SiteConfig.Model(null, 2),
         List.of(new SiteConfig.Camera(camera, video.toString(), 5, 10, 0, 0, List.of())),
