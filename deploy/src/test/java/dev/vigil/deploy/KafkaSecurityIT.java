@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -338,31 +339,13 @@ class KafkaSecurityIT {
           assertThat(list.err)
               .contains("vigil prompt list: Kafka authentication failed: ")
               .contains(cause);
-          Cli processor =
-              cli(
-                  "processor",
-                  "--config",
-                  config,
-                  "--data-dir",
-                  dir.resolve("bad-pw-cli-data").toString(),
-                  "--http-port",
-                  "0");
+          Cli processor = service("processor", config);
           assertThat(processor.exit).isEqualTo(1);
           assertThat(processor.err)
               .contains("vigil processor: Kafka authentication failed: ")
               .contains(cause);
           // Alerts: a refused login ends the process (exit 1) rather than leave it running idle.
-          Cli alerts =
-              cli(
-                  "alerts",
-                  "--config",
-                  config,
-                  "--data-dir",
-                  dir.resolve("bad-pw-alerts-data").toString(),
-                  "--instance",
-                  "it",
-                  "--http-port",
-                  "0");
+          Cli alerts = service("alerts", config, "--instance", "it");
           assertThat(alerts.exit).as(alerts.err).isEqualTo(1);
           assertThat(alerts.err).contains("vigil alerts: ").contains(cause);
         });
@@ -510,6 +493,22 @@ class KafkaSecurityIT {
   }
 
   private record Cli(int exit, String out, String err) {}
+
+  /** Runs service {@code command} on {@code config}, with a data folder of its own and any port. */
+  private static Cli service(String command, String config, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command,
+                "--config",
+                config,
+                "--data-dir",
+                dir.resolve(command + "-data").toString(),
+                "--http-port",
+                "0"));
+    args.addAll(List.of(more));
+    return cli(args.toArray(String[]::new));
+  }
 
   /** Runs the CLI in this JVM, capturing stdout and stderr. */
   private static Cli cli(String... args) {
