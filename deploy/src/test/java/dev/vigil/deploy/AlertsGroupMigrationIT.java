@@ -10,7 +10,6 @@ import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -66,14 +65,7 @@ class AlertsGroupMigrationIT {
             .alterConsumerGroupOffsets("vigil-alerts", Map.of(tp, new OffsetAndMetadata(2)))
             .all()
             .get();
-        SiteConfig site =
-            new SiteConfig(
-                "upgraded",
-                new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
-                new SiteConfig.Mqtt(mqtt.url(), null, null, null, null, null),
-                new SiteConfig.Model(null, 1),
-                List.of(),
-                List.of());
+        SiteConfig site = TestSites.alertsOnly("upgraded", kafka.bootstrapServers(), mqtt.url());
 
         try (AlertsRunner alerts = new AlertsRunner(site, dir.resolve("mqtt"), x -> {}, "it")) {
           alerts.start();

@@ -13,7 +13,6 @@ import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -41,14 +40,7 @@ class AlertsKafkaOutageIT {
       kafka.createTopics(
           Map.of(topics.violations(), 1, topics.observations(), 1, topics.cameraStatus(), 1),
           Set.of(topics.cameraStatus()));
-      SiteConfig site =
-          new SiteConfig(
-              "outage",
-              new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
-              new SiteConfig.Mqtt(mqtt.url(), null, null, null, null, null),
-              new SiteConfig.Model(null, 1),
-              List.of(),
-              List.of());
+      SiteConfig site = TestSites.alertsOnly("outage", kafka.bootstrapServers(), mqtt.url());
       Violation before = TestViolations.open("cam1", "p", 1, Map.of());
       Violation after = TestViolations.open("cam1", "p", 2, Map.of());
       TestViolations.send(kafka.bootstrapServers(), topics.violations(), before);

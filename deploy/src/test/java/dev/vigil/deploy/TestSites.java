@@ -51,6 +51,20 @@ final class TestSites {
   }
 
   /**
+   * A site for alerts alone, with no cameras or prompts: Kafka at {@code bootstrap} with the
+   * default topic names, MQTT at {@code mqttUrl}.
+   */
+  static SiteConfig alertsOnly(String site, String bootstrap, String mqttUrl) {
+    return new SiteConfig(
+        site,
+        new SiteConfig.Kafka(bootstrap, Topics.DEFAULT_PREFIX, Map.of()),
+        new SiteConfig.Mqtt(mqttUrl, null, null, null, null, null),
+        new SiteConfig.Model(null, 1),
+        List.of(),
+        List.of());
+  }
+
+  /**
    * The shared clip of people walking past the camera; the calling test is skipped when it is not
    * there.
    */
