@@ -22,13 +22,16 @@ class AgentCommandTest {
     return captured.toString(StandardCharsets.UTF_8);
   }
 
+  /** A site.yaml of site plant-1, on a Kafka nobody listens at, with the {@code cameras} given. */
+  private java.nio.file.Path siteFile(String cameras) throws java.io.IOException {
+    return java.nio.file.Files.writeString(
+        dir.resolve("site.yaml"),
+        "site: plant-1\nkafka:\n  bootstrap_servers: 127.0.0.1:1\ncameras:\n" + cameras);
+  }
+
   @Test
   void shouldRefuseAnOpenHttpServerOffLoopbackNamingTheTokenToSet() throws Exception {
-    java.nio.file.Path site = dir.resolve("site.yaml");
-    java.nio.file.Files.writeString(
-        site,
-        "site: plant-1\nkafka:\n  bootstrap_servers: 127.0.0.1:1\n"
-            + "cameras:\n  - id: cam-1\n    source: clip.mp4\n");
+    java.nio.file.Path site = siteFile("  - id: cam-1\n    source: clip.mp4\n");
     for (String command : new String[] {"agent", "processor"}) {
       assertThat(run(2, command, "--config", site.toString(), "--http-host", "0.0.0.0"))
           .as(command)
@@ -40,11 +43,8 @@ class AgentCommandTest {
 
   @Test
   void shouldCaptureOnlyTheCamerasNamedAndRefuseAnUnknownOneNamingTheOthers() throws Exception {
-    java.nio.file.Path file = dir.resolve("site.yaml");
-    java.nio.file.Files.writeString(
-        file,
-        "site: plant-1\nkafka:\n  bootstrap_servers: 127.0.0.1:1\ncameras:\n"
-            + "  - id: dock-1\n    source: a.mp4\n  - id: dock-2\n    source: b.mp4\n");
+    java.nio.file.Path file =
+        siteFile("  - id: dock-1\n    source: a.mp4\n  - id: dock-2\n    source: b.mp4\n");
     dev.vigil.config.SiteConfig site = dev.vigil.config.SiteConfigLoader.load(file);
 
     assertThat(AgentCommand.select(site, java.util.List.of("dock-2"), "site.yaml").cameras())
@@ -58,18 +58,7 @@ class AgentCommandTest {
 
   @Test
   void shouldRefuseASpoolWithNoRoomWithExitTwoAndSayWhy() {
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = VigilCli.execute("agent", "--config", "site.yaml", "--spool-max-mb", "0");
-    } finally {
-      System.setErr(err);
-    }
-
-    assertThat(code).isEqualTo(2);
-    assertThat(captured.toString(StandardCharsets.UTF_8))
+    assertThat(run(2, "agent", "--config", "site.yaml", "--spool-max-mb", "0"))
         .contains("--spool-max-mb must be at least 1, not 0");
   }
 }

@@ -3,7 +3,6 @@ package dev.vigil.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alerts.MosquittoBroker;
-import dev.vigil.config.Json;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
@@ -12,19 +11,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,24 +40,8 @@ class AlertsCommandIT {
                 .start()) {
       Topics topics = Topics.defaults();
       kafka.createTopics(Map.of(topics.violations(), 1, topics.observations(), 1), Set.of());
-      Violation v =
-          new Violation(
-              Violation.SCHEMA,
-              Violation.episodeId("cam1", "p", 1L),
-              Violation.State.OPEN,
-              "cam1",
-              new Violation.PromptRef("p", "How many people are in view?"),
-              1.0,
-              1L,
-              null,
-              Violation.Severity.WARNING,
-              new Violation.Evidence(List.of(), Map.of(), null, null));
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-        producer.send(new ProducerRecord<>(topics.violations(), "cam1/p", Json.toBytes(v))).get();
-      }
+      Violation v = TestViolations.open("cam1", "p", 1L, Map.of());
+      TestViolations.send(kafka.bootstrapServers(), topics.violations(), v);
       Path config = dir.resolve("site.yaml");
       Files.writeString(
           config,

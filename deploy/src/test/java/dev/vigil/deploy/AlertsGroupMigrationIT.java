@@ -4,26 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.alerts.MosquittoBroker;
 import dev.vigil.alerts.TestSubscriber;
-import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,17 +30,7 @@ class AlertsGroupMigrationIT {
   @TempDir Path dir;
 
   private static Violation violation(int n) {
-    return new Violation(
-        Violation.SCHEMA,
-        Violation.episodeId("cam1", "p", n),
-        Violation.State.OPEN,
-        "cam1",
-        new Violation.PromptRef("p", "How many people are in view?"),
-        1.0,
-        n,
-        null,
-        Violation.Severity.WARNING,
-        new Violation.Evidence(List.of(), Map.of(), null, null));
+    return TestViolations.open("cam1", "p", n, Map.of());
   }
 
   private static long committed(Admin admin, TopicPartition tp) throws Exception {
@@ -71,16 +54,8 @@ class AlertsGroupMigrationIT {
       kafka.createTopics(
           Map.of(topics.violations(), 1, topics.observations(), 1, topics.cameraStatus(), 1),
           Set.of(topics.cameraStatus()));
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-        for (int n = 0; n < 3; n++) {
-          producer
-              .send(new ProducerRecord<>(topics.violations(), "cam1/p", Json.toBytes(violation(n))))
-              .get();
-        }
-      }
+      TestViolations.send(
+          kafka.bootstrapServers(), topics.violations(), violation(0), violation(1), violation(2));
       TopicPartition tp = new TopicPartition(topics.violations(), 0);
       Properties a = new Properties();
       a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -90,14 +65,7 @@ class AlertsGroupMigrationIT {
             .alterConsumerGroupOffsets("vigil-alerts", Map.of(tp, new OffsetAndMetadata(2)))
             .all()
             .get();
-        SiteConfig site =
-            new SiteConfig(
-                "upgraded",
-                new SiteConfig.Kafka(kafka.bootstrapServers(), Topics.DEFAULT_PREFIX, Map.of()),
-                new SiteConfig.Mqtt(mqtt.url(), null, null, null, null, null),
-                new SiteConfig.Model(null, 1),
-                List.of(),
-                List.of());
+        SiteConfig site = TestSites.alertsOnly("upgraded", kafka.bootstrapServers(), mqtt.url());
 
         try (AlertsRunner alerts = new AlertsRunner(site, dir.resolve("mqtt"), x -> {}, "it")) {
           alerts.start();

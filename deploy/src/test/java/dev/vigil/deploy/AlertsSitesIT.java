@@ -24,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -62,18 +60,7 @@ class AlertsSitesIT {
   }
 
   private static Violation violation(String camera, int n) {
-    String prompt = "p" + n;
-    return new Violation(
-        Violation.SCHEMA,
-        Violation.episodeId(camera, prompt, T0 + n),
-        Violation.State.OPEN,
-        camera,
-        new Violation.PromptRef(prompt, "How many people are in view?"),
-        1.0,
-        T0 + n,
-        null,
-        Violation.Severity.WARNING,
-        new Violation.Evidence(List.of(), Map.of("people", 1), null, null));
+    return TestViolations.open(camera, "p" + n, T0 + n, Map.of("people", 1));
   }
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap, String txId) {
@@ -103,21 +90,6 @@ class AlertsSitesIT {
   private static ProducerRecord<String, byte[]> record(Topics topics, Violation v) {
     return new ProducerRecord<>(
         topics.violations(), Violation.key(v.camera(), v.prompt().id()), Json.toBytes(v));
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    await(condition, () -> what);
-  }
-
-  private static void await(BooleanSupplier condition, Supplier<String> what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for " + what.get());
-      }
-      Thread.sleep(50);
-    }
   }
 
   /** Violation ids received per topic. */
@@ -185,39 +157,19 @@ class AlertsSitesIT {
             true);
       }
 
-      try (AlertsRunner a =
-              new AlertsRunner(
-                      north,
-                      dir.resolve("north-mqtt"),
-                      alert -> {},
-                      StatePublisher.Options.defaults(),
-                      "host-1")
-                  .start();
-          AlertsRunner b =
-              new AlertsRunner(
-                      south,
-                      dir.resolve("south-mqtt"),
-                      alert -> {},
-                      StatePublisher.Options.defaults(),
-                      "host-1")
-                  .start();
+      try (AlertsRunner a = startAlerts(north, "north-mqtt", "host-1");
+          AlertsRunner b = startAlerts(south, "south-mqtt", "host-1");
           // A second alerts process of north, on another host: same groups, its own client id.
-          AlertsRunner a2 =
-              new AlertsRunner(
-                      north,
-                      dir.resolve("north2-mqtt"),
-                      alert -> {},
-                      StatePublisher.Options.defaults(),
-                      "host-2")
-                  .start()) {
-        await(
+          AlertsRunner a2 = startAlerts(north, "north2-mqtt", "host-2")) {
+        Await.until(
             () ->
                 idsByTopic(sub).getOrDefault("vigil/north/cam1/violations", Set.of()).size() >= 2
                     && idsByTopic(sub).getOrDefault("vigil/south/cam2/violations", Set.of()).size()
                         >= 1
                     && idsByTopic(sub).getOrDefault("vigil/south/cam1/violations", Set.of()).size()
                         >= 1,
-            "each site's violations");
+            WAIT,
+            () -> "each site's violations");
         TestSubscriber.Received offline =
             sub.await(r -> r.topic().equals("vigil/north/cam1/availability"), WAIT);
 
@@ -235,7 +187,10 @@ class AlertsSitesIT {
         assertThat(offline.payload()).isEqualTo("offline");
         assertThat(a.clientId()).isEqualTo("vigil-alerts-north-host-1");
         assertThat(b.clientId()).isEqualTo("vigil-alerts-south-host-1");
-        await(() -> a.health().ready() && b.health().ready() && a2.health().ready(), "all ready");
+        Await.until(
+            () -> a.health().ready() && b.health().ready() && a2.health().ready(),
+            WAIT,
+            () -> "all ready");
         assertThat(a2.clientId()).isEqualTo("vigil-alerts-north-host-2");
         // Had two processes shared a client id, the broker would have thrown one out each time the
         // other (re)connected.
@@ -254,10 +209,11 @@ class AlertsSitesIT {
         try (Admin admin = admin(kafka.bootstrapServers())) {
           // Offsets are committed (after the PUBACKs) in each site's own group.
           // North: north1 at 0 (marker 1), ghost 2 (abort marker 3), north3 4; south: 0 and 1.
-          await(
+          Await.until(
               () ->
                   committed(admin, "vigil-north-alerts", north.topics().violations()) == 5
                       && committed(admin, "vigil-south-alerts", south.topics().violations()) == 2,
+              WAIT,
               () ->
                   "commits in the sites' own groups: north at "
                       + committed(admin, "vigil-north-alerts", north.topics().violations())
@@ -277,6 +233,13 @@ class AlertsSitesIT {
         }
       }
     }
+  }
+
+  /** Alerts of {@code site} on {@code host}, keeping its MQTT state under {@code mqttDir}. */
+  private AlertsRunner startAlerts(SiteConfig site, String mqttDir, String host) {
+    return new AlertsRunner(
+            site, dir.resolve(mqttDir), alert -> {}, StatePublisher.Options.defaults(), host)
+        .start();
   }
 
   private static HttpResponse<String> get(AlertsHttp http, String path) throws Exception {

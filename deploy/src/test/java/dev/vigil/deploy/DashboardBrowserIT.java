@@ -34,8 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * target/dashboard.png.
  */
 class DashboardBrowserIT {
-  private static final Path DATA =
-      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
@@ -43,8 +41,7 @@ class DashboardBrowserIT {
 
   @Test
   void shouldShowLiveCountsAndOpenViolationInBrowser() throws Exception {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
-    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    Path video = TestSites.walkingClip();
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "chromium and chromium-driver are not installed (apt-get install -y chromium"
@@ -100,12 +97,7 @@ class DashboardBrowserIT {
           assertThat(browser.findElements(By.cssSelector("#timeline .event"))).isNotEmpty();
           // The latest frame is served with faces pixelated and boxes drawn.
           HttpResponse<byte[]> snapshot =
-              HttpClient.newHttpClient()
-                  .send(
-                      HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:" + port + "/snapshots/walk.jpg"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofByteArray());
+              get(port, "/snapshots/walk.jpg", HttpResponse.BodyHandlers.ofByteArray());
           assertThat(snapshot.statusCode()).isEqualTo(200);
           assertThat(snapshot.headers().firstValue("content-type")).hasValue("image/jpeg");
           assertThat(snapshot.body()).startsWith((byte) 0xFF, (byte) 0xD8);
@@ -123,6 +115,12 @@ class DashboardBrowserIT {
         }
       }
     }
+  }
+
+  private static <T> HttpResponse<T> get(int port, String path, HttpResponse.BodyHandler<T> body)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), body);
   }
 
   /** History charts, the CSV the page links to, and a violation's evidence, as a user sees them. */
@@ -164,12 +162,7 @@ class DashboardBrowserIT {
         .contains(",walk,,,")
         .contains(",walk,,people,");
     HttpResponse<String> bad =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/history.csv?span=1w"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        get(port, "/api/history.csv?span=1w", HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("\"parameter\":\"span\"");
     // A violation opens its snapshot, served as a JPEG the browser can show.

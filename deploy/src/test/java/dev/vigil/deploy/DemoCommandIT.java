@@ -1,10 +1,8 @@
 package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,13 +12,9 @@ import org.junit.jupiter.api.Test;
  * prints an open violation as a JSON line and exits 0.
  */
 class DemoCommandIT {
-  private static final Path DATA =
-      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
-
   @Test
   void shouldPrintOpenViolationAndExitZeroWhenSourceEnds() throws Exception {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
-    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    Path video = TestSites.walkingClip();
     List<JsonNode> events =
         TestSites.demo("--source", video.toString(), "--prompt", TestSites.PEOPLE_PROMPT);
     assertThat(events).isNotEmpty();
@@ -34,7 +28,7 @@ class DemoCommandIT {
 
   @Test
   void shouldRefuseBadPromptWithExitTwo() {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
+    Path video = TestSites.DATA.resolve("video/face-demographics-walking.mp4");
     assertThat(
             VigilCli.execute(
                 "demo", "--prompt", "How many forklifts are there?", "--source", video.toString()))

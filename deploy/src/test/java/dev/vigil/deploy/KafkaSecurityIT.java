@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.alerts.PublishedAlert;
-import dev.vigil.config.Box;
 import dev.vigil.config.Json;
 import dev.vigil.config.KafkaClients;
-import dev.vigil.config.Person;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.SiteConfigLoader;
 import dev.vigil.config.Topics;
@@ -18,9 +16,6 @@ import dev.vigil.config.VigilHeaders;
 import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
-import dev.vigil.inference.FrameAnalysis;
-import dev.vigil.inference.FrameAnalyzer;
-import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.processor.ProcessorApp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -210,22 +205,6 @@ class KafkaSecurityIT {
 
   // --- accepted ----------------------------------------------------------------------------------
 
-  /** Sees one person in every frame, and throws on the poison frame. */
-  private static final class OnePersonOrThrow implements FrameAnalyzer {
-    @Override
-    public FrameAnalysis analyze(byte[] encodedImage) {
-      if (Arrays.equals(encodedImage, POISON)) {
-        throw new IllegalStateException("poison frame");
-      }
-      Person p =
-          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
-      return new FrameAnalysis(640, 480, List.of(p), Map.of("decode", 0.0, "model", 0.0));
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @ParameterizedTest
   @EnumSource(Mode.class)
   void shouldRunAgentProcessorDeadLettersAndAlertsOverASecuredListener(Mode mode) throws Exception {
@@ -244,12 +223,9 @@ class KafkaSecurityIT {
       // Alerts: both consumers (violations, observations) over the secured listener.
       parts.startAlerts(alert::complete);
       try (ProcessorApp app =
-              new ProcessorApp(
-                  site.kafka(),
-                  topics,
-                  Map.of(),
-                  new OnePersonOrThrow(),
-                  () -> new AudioAnalyzer()::analyze,
+              TestProcessors.of(
+                  site,
+                  OnePerson.throwingOn(POISON),
                   ProcessorApp.Options.defaults(site.site(), dir.resolve(name + "-streams")));
           Producer<String, byte[]> agent =
               AgentProducer.createKafkaProducer(
@@ -363,31 +339,13 @@ class KafkaSecurityIT {
           assertThat(list.err)
               .contains("vigil prompt list: Kafka authentication failed: ")
               .contains(cause);
-          Cli processor =
-              cli(
-                  "processor",
-                  "--config",
-                  config,
-                  "--data-dir",
-                  dir.resolve("bad-pw-cli-data").toString(),
-                  "--http-port",
-                  "0");
+          Cli processor = service("processor", config);
           assertThat(processor.exit).isEqualTo(1);
           assertThat(processor.err)
               .contains("vigil processor: Kafka authentication failed: ")
               .contains(cause);
           // Alerts: a refused login ends the process (exit 1) rather than leave it running idle.
-          Cli alerts =
-              cli(
-                  "alerts",
-                  "--config",
-                  config,
-                  "--data-dir",
-                  dir.resolve("bad-pw-alerts-data").toString(),
-                  "--instance",
-                  "it",
-                  "--http-port",
-                  "0");
+          Cli alerts = service("alerts", config, "--instance", "it");
           assertThat(alerts.exit).as(alerts.err).isEqualTo(1);
           assertThat(alerts.err).contains("vigil alerts: ").contains(cause);
         });
@@ -399,12 +357,9 @@ class KafkaSecurityIT {
     SiteConfig site =
         load(siteFile("bad-pw-streams", Mode.SASL_SSL, wrong, "vigil-ca", null, false), wrong);
     try (ProcessorApp app =
-        new ProcessorApp(
-            site.kafka(),
-            site.topics(),
-            Map.of(),
-            new OnePersonOrThrow(),
-            () -> new AudioAnalyzer()::analyze,
+        TestProcessors.of(
+            site,
+            OnePerson.throwingOn(POISON),
             ProcessorApp.Options.defaults(site.site(), dir.resolve("bad-pw-streams")))) {
       assertTimeoutPreemptively(
           BOUND,
@@ -453,11 +408,7 @@ class KafkaSecurityIT {
     assertTimeoutPreemptively(
         BOUND,
         () -> {
-          // TLS 1.3: the broker checks the client certificate after the client's handshake, and
-          // answers with an alert.
-          Exception e = agentSendFailure(site);
-          assertThat(e).isInstanceOf(SslAuthenticationException.class);
-          assertThat(chain(e)).contains("bad_certificate");
+          assertAgentCertificateRefused(site);
           Cli list =
               cli(
                   "prompt",
@@ -478,13 +429,7 @@ class KafkaSecurityIT {
   void shouldRefuseAClientWithoutCertificateOnMutualTls() throws Exception {
     SiteConfig site =
         load(siteFile("no-client-cert", Mode.MTLS, PASSWORD, "vigil-ca", null, false), PASSWORD);
-    assertTimeoutPreemptively(
-        BOUND,
-        () -> {
-          Exception e = agentSendFailure(site);
-          assertThat(e).isInstanceOf(SslAuthenticationException.class);
-          assertThat(chain(e)).contains("bad_certificate");
-        });
+    assertTimeoutPreemptively(BOUND, () -> assertAgentCertificateRefused(site));
   }
 
   // --- helpers -----------------------------------------------------------------------------------
@@ -504,6 +449,15 @@ class KafkaSecurityIT {
       return e;
     }
     throw new AssertionError("the broker accepted a client it should refuse");
+  }
+
+  /** The agent's first send fails because the broker refused its client certificate. */
+  private static void assertAgentCertificateRefused(SiteConfig site) throws Exception {
+    // TLS 1.3: the broker checks the client certificate after the client's handshake, and
+    // answers with an alert.
+    Exception e = agentSendFailure(site);
+    assertThat(e).isInstanceOf(SslAuthenticationException.class);
+    assertThat(chain(e)).contains("bad_certificate");
   }
 
   private static String chain(Throwable e) {
@@ -539,6 +493,22 @@ class KafkaSecurityIT {
   }
 
   private record Cli(int exit, String out, String err) {}
+
+  /** Runs service {@code command} on {@code config}, with a data folder of its own and any port. */
+  private static Cli service(String command, String config, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command,
+                "--config",
+                config,
+                "--data-dir",
+                dir.resolve(command + "-data").toString(),
+                "--http-port",
+                "0"));
+    args.addAll(List.of(more));
+    return cli(args.toArray(String[]::new));
+  }
 
   /** Runs the CLI in this JVM, capturing stdout and stderr. */
   private static Cli cli(String... args) {

@@ -1,7 +1,6 @@
 package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.config.HttpAccess;
 import dev.vigil.config.SiteConfig;
@@ -37,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * declared by a {@code # TYPE} line before it, and its value is a number.
  */
 class MonitoringScrapeIT {
-  private static final Path DATA =
-      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
   private static final Path RULES = Path.of("prometheus/vigil-rules.yaml");
   private static final Path GRAFANA = Path.of("grafana/vigil.json");
   private static final Pattern NAME = Pattern.compile("\\bvigil_[a-z_]+");
@@ -58,8 +55,7 @@ class MonitoringScrapeIT {
 
   @Test
   void shouldServeEveryMetricTheRulesAndTheDashboardNameWhenFramesFlow() throws Exception {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
-    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    Path video = TestSites.walkingClip();
     Set<String> wanted = new TreeSet<>(named(RULES));
     wanted.addAll(named(GRAFANA));
     wanted.removeAll(NOT_IN_A_HEALTHY_RUN);

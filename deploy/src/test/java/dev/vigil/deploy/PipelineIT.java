@@ -1,7 +1,6 @@
 package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alerts.MosquittoBroker;
@@ -9,7 +8,6 @@ import dev.vigil.alerts.TestSubscriber;
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -21,15 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * MQTT subscriber.
  */
 class PipelineIT {
-  private static final Path DATA =
-      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
-
   @TempDir Path dir;
 
   @Test
   void shouldDeliverViolationToMqttSubscriberWhenPeopleWalkIntoView() throws Exception {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
-    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    Path video = TestSites.walkingClip();
     MosquittoBroker.assumeInstalled();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"));
         MosquittoBroker mosquitto = MosquittoBroker.in(dir.resolve("mosquitto")).start();

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.agent.AgentProducer;
-import dev.vigil.config.Box;
 import dev.vigil.config.HttpAccess;
 import dev.vigil.config.Json;
-import dev.vigil.config.Person;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
-import dev.vigil.inference.FrameAnalysis;
-import dev.vigil.inference.FrameAnalyzer;
-import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.processor.ProcessorApp;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -56,18 +51,6 @@ class PlantDashboardIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private static final class OnePerson implements FrameAnalyzer {
-    @Override
-    public FrameAnalysis analyze(byte[] encodedImage) {
-      Person p =
-          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
-      return new FrameAnalysis(640, 480, List.of(p), Map.of("decode", 0.0, "model", 0.0));
-    }
-
-    @Override
-    public void close() {}
-  }
-
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -76,12 +59,9 @@ class PlantDashboardIT {
 
   private ProcessorApp processor(SiteConfig site, String name, int port) {
     ProcessorApp app =
-        new ProcessorApp(
-            site.kafka(),
-            site.topics(),
-            Map.of(),
+        TestProcessors.of(
+            site,
             new OnePerson(),
-            () -> new AudioAnalyzer()::analyze,
             ProcessorApp.Options.defaults(site.site(), dir.resolve(name))
                 .withApplicationServer("127.0.0.1:" + port));
     app.start();

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.agent.AgentProducer;
-import dev.vigil.config.Box;
 import dev.vigil.config.Json;
-import dev.vigil.config.Person;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.VigilHeaders;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
-import dev.vigil.inference.FrameAnalysis;
-import dev.vigil.inference.FrameAnalyzer;
-import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.processor.ProcessorApp;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,22 +37,6 @@ class PoisonAndSitesIT {
 
   @TempDir Path dir;
 
-  /** Sees one person in every frame, and throws on the poison frame. */
-  private static final class OnePersonOrThrow implements FrameAnalyzer {
-    @Override
-    public FrameAnalysis analyze(byte[] encodedImage) {
-      if (java.util.Arrays.equals(encodedImage, POISON)) {
-        throw new IllegalStateException("poison frame");
-      }
-      Person p =
-          new Person(new Box(0.4, 0.2, 0.6, 0.9), 0.9, null, null, null, null, List.of(), null);
-      return new FrameAnalysis(640, 480, List.of(p), Map.of("decode", 0.0, "model", 0.0));
-    }
-
-    @Override
-    public void close() {}
-  }
-
   private static SiteConfig site(String name, String bootstrap, String prefix) {
     return new SiteConfig(
         name,
@@ -73,12 +52,9 @@ class PoisonAndSitesIT {
       parts.provisionAndSeed();
     }
     ProcessorApp app =
-        new ProcessorApp(
-            site.kafka(),
-            site.topics(),
-            Map.of(),
-            new OnePersonOrThrow(),
-            () -> new AudioAnalyzer()::analyze,
+        TestProcessors.of(
+            site,
+            OnePerson.throwingOn(POISON),
             ProcessorApp.Options.defaults(site.site(), dir.resolve("streams-" + site.site())));
     app.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

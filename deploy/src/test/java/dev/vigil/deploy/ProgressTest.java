@@ -18,13 +18,18 @@ class ProgressTest {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
+  /** Reports 1 to {@code updates} done, the clock moving on by {@code step} before each. */
+  private void update(Progress p, int updates, Duration step) {
+    for (int i = 1; i <= updates; i++) {
+      clock.addAndGet(step.toNanos());
+      p.update(i);
+    }
+  }
+
   @Test
   void shouldPrintOneLinePerTenthWithTheTimeLeftWhenNotATerminal() {
     Progress p = new Progress("eval", 100, "images", err, false, clock::get);
-    for (int i = 1; i <= 100; i++) {
-      clock.addAndGet(Duration.ofSeconds(1).toNanos());
-      p.update(i);
-    }
+    update(p, 100, Duration.ofSeconds(1));
     p.finish();
 
     String[] lines = printed().split("\n");
@@ -62,10 +67,7 @@ class ProgressTest {
   @Test
   void shouldRedrawAtMostFiveTimesASecondWhenUpdatesComeFaster() {
     Progress p = new Progress("eval", 100, "images", err, true, clock::get);
-    for (int i = 1; i <= 50; i++) {
-      clock.addAndGet(Duration.ofMillis(10).toNanos());
-      p.update(i);
-    }
+    update(p, 50, Duration.ofMillis(10));
     // 500 ms of updates: drawn at 10 ms, then every 200 ms.
     assertThat(printed().chars().filter(c -> c == '\r').count()).isEqualTo(3);
   }

@@ -1,7 +1,6 @@
 package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
@@ -11,7 +10,6 @@ import dev.vigil.deploy.embedded.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * embedded broker, without a restart.
  */
 class PromptRuntimeIT {
-  private static final Path DATA =
-      Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
-
   @TempDir Path dir;
 
   private static SiteConfig site(String bootstrap, String camera, Path video) {
@@ -86,8 +81,7 @@ class PromptRuntimeIT {
 
   @Test
   void shouldApplyPromptAddedAndRemovedWhileRunning() throws Exception {
-    Path video = DATA.resolve("video/face-demographics-walking.mp4");
-    assumeTrue(Files.isRegularFile(video), "sample footage not found at " + video + "; skipping");
+    Path video = TestSites.walkingClip();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
       String bs = kafka.bootstrapServers();
       SiteConfig processorSite = site(bs, "none", video);

@@ -25,25 +25,7 @@ final class TestPki {
 
   /** Makes a CA named {@code name}; returns its certificate (PEM). */
   Path ca(String name) throws IOException, InterruptedException {
-    Path store = store(name);
-    keytool(
-        "-genkeypair",
-        "-alias",
-        name,
-        "-dname",
-        "CN=" + name,
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-validity",
-        "2",
-        "-ext",
-        "bc:c",
-        "-ext",
-        "ku:c=keyCertSign,cRLSign",
-        "-keystore",
-        store.toString());
+    Path store = newKeyPair(name, "-ext", "bc:c", "-ext", "ku:c=keyCertSign,cRLSign");
     Path pem = dir.resolve(name + ".pem");
     keytool(
         "-exportcert",
@@ -60,15 +42,7 @@ final class TestPki {
   /** A trust store holding the certificate of CA {@code ca}. */
   Path trustStore(String ca) throws IOException, InterruptedException {
     Path store = dir.resolve("trust-" + ca + ".p12");
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        ca,
-        "-file",
-        dir.resolve(ca + ".pem").toString(),
-        "-keystore",
-        store.toString());
+    importCa(ca, store);
     return store;
   }
 
@@ -77,21 +51,7 @@ final class TestPki {
    * DNS localhost) signed by CA {@code ca}, with the CA in its chain.
    */
   Path keyStore(String name, String ca) throws IOException, InterruptedException {
-    Path store = store(name);
-    keytool(
-        "-genkeypair",
-        "-alias",
-        name,
-        "-dname",
-        "CN=" + name,
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-validity",
-        "2",
-        "-keystore",
-        store.toString());
+    Path store = newKeyPair(name);
     Path csr = dir.resolve(name + ".csr");
     keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-file", csr.toString());
     Path cert = dir.resolve(name + ".pem");
@@ -114,6 +74,40 @@ final class TestPki {
         "ku:c=digitalSignature,keyAgreement",
         "-ext",
         "eku=serverAuth,clientAuth");
+    importCa(ca, store);
+    keytool("-importcert", "-alias", name, "-file", cert.toString(), "-keystore", store.toString());
+    return store;
+  }
+
+  /**
+   * A new store holding an EC key pair {@code name} (subject {@code CN=name}, valid 2 days),
+   * self-signed with the {@code extensions} given.
+   */
+  private Path newKeyPair(String name, String... extensions)
+      throws IOException, InterruptedException {
+    Path store = store(name);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-genkeypair",
+                "-alias",
+                name,
+                "-dname",
+                "CN=" + name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2"));
+    args.addAll(List.of(extensions));
+    args.addAll(List.of("-keystore", store.toString()));
+    keytool(args.toArray(String[]::new));
+    return store;
+  }
+
+  /** Imports the certificate of CA {@code ca} into {@code store} as a trusted entry. */
+  private void importCa(String ca, Path store) throws IOException, InterruptedException {
     keytool(
         "-importcert",
         "-noprompt",
@@ -123,8 +117,6 @@ final class TestPki {
         dir.resolve(ca + ".pem").toString(),
         "-keystore",
         store.toString());
-    keytool("-importcert", "-alias", name, "-file", cert.toString(), "-keystore", store.toString());
-    return store;
   }
 
   private Path store(String name) {

@@ -7,7 +7,6 @@ import dev.vigil.agent.AgentProducer;
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
-import dev.vigil.inference.audio.AudioAnalyzer;
 import dev.vigil.processor.ProcessorApp;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,31 +37,22 @@ class ViolationCommitIT {
   @Test
   void shouldPublishAViolationLongBeforeTheCommitIntervalEnds() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
-      SiteConfig oneCamera =
-          TestSites.oneCamera(
-              "it", kafka.bootstrapServers(), "tcp://localhost:1", "cam", dir.resolve("none.mp4"));
-      // A transaction may stay open for the whole long interval.
       SiteConfig site =
-          new SiteConfig(
-              oneCamera.site(),
-              new SiteConfig.Kafka(
-                  kafka.bootstrapServers(),
-                  oneCamera.kafka().topicPrefix(),
-                  Map.of("producer.transaction.timeout.ms", "300000")),
-              oneCamera.mqtt(),
-              oneCamera.model(),
-              oneCamera.cameras(),
-              oneCamera.prompts());
+          TestSites.oneCamera(
+              "it",
+              kafka.bootstrapServers(),
+              "tcp://localhost:1",
+              "cam",
+              dir.resolve("none.mp4"),
+              // A transaction may stay open for the whole long interval.
+              Map.of("producer.transaction.timeout.ms", "300000"));
       try (VigilParts parts = VigilParts.open(site, dir.resolve("state"))) {
         parts.provisionAndSeed();
       }
       try (ProcessorApp processor =
-              new ProcessorApp(
-                  site.kafka(),
-                  site.topics(),
-                  Map.of(),
+              TestProcessors.of(
+                  site,
                   new OnePerson(),
-                  () -> new AudioAnalyzer()::analyze,
                   new ProcessorApp.Options(
                       "commit-it", dir.resolve("streams"), 1, LONG_COMMIT_INTERVAL_MS));
           Producer<String, byte[]> frames =

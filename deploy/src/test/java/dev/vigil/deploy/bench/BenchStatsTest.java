@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BenchStatsTest {
   private static final double[] SECONDS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -44,34 +48,40 @@ class BenchStatsTest {
     assertThat(BenchStats.slope(new double[] {1}, new double[] {5})).isZero();
   }
 
-  @Test
-  void shouldKeepUpWhenLagHoversAroundAFewFrames() {
-    double[] lag = {1, 0, 2, 1, 0, 3, 1, 0, 1, 2};
-    assertThat(BenchStats.keptUp(SECONDS, lag, 8, 0, 3)).isTrue();
+  /**
+   * Lag per second (frames behind), the frames offered per second and dropped by the agent, and
+   * whether that kept up.
+   */
+  static Stream<Arguments> lagRuns() {
+    return Stream.of(
+        Arguments.of(
+            "lag hovering around a few frames",
+            new double[] {1, 0, 2, 1, 0, 3, 1, 0, 1, 2},
+            8.0,
+            0L,
+            true),
+        Arguments.of(
+            "lag growing", new double[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18}, 20.0, 0L, false),
+        Arguments.of(
+            "large lag at the end, even if flat",
+            new double[] {100, 100, 101, 99, 100, 100, 100, 101, 100, 100},
+            10.0,
+            0L,
+            false),
+        Arguments.of("no lag, but the agent dropped frames", new double[10], 10.0, 1L, false),
+        Arguments.of(
+            "a backlog draining",
+            new double[] {30, 26, 22, 18, 14, 10, 6, 3, 1, 0},
+            10.0,
+            0L,
+            true));
   }
 
-  @Test
-  void shouldNotKeepUpWhenLagGrows() {
-    double[] lag = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18};
-    assertThat(BenchStats.keptUp(SECONDS, lag, 20, 0, 3)).isFalse();
-  }
-
-  @Test
-  void shouldNotKeepUpWhenTheLagAtTheEndIsLargeEvenIfFlat() {
-    double[] lag = {100, 100, 101, 99, 100, 100, 100, 101, 100, 100};
-    assertThat(BenchStats.keptUp(SECONDS, lag, 10, 0, 3)).isFalse();
-  }
-
-  @Test
-  void shouldNotKeepUpWhenTheAgentDroppedFrames() {
-    double[] lag = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    assertThat(BenchStats.keptUp(SECONDS, lag, 10, 1, 3)).isFalse();
-  }
-
-  @Test
-  void shouldKeepUpWhileABacklogDrains() {
-    double[] lag = {30, 26, 22, 18, 14, 10, 6, 3, 1, 0};
-    assertThat(BenchStats.keptUp(SECONDS, lag, 10, 0, 3)).isTrue();
+  @ParameterizedTest(name = "{0}: kept up = {4}")
+  @MethodSource("lagRuns")
+  void shouldKeepUpOnlyWhenLagStaysBoundedAndNoFrameIsDropped(
+      String run, double[] lag, double offeredFps, long dropped, boolean keptUp) {
+    assertThat(BenchStats.keptUp(SECONDS, lag, offeredFps, dropped, 3)).isEqualTo(keptUp);
   }
 
   @Test
