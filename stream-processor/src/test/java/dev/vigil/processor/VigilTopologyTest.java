@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -92,38 +93,41 @@ class VigilTopologyTest {
     }
   }
 
+  /** Runs the topology, exactly once, for {@code camera} alone, its state in {@code state}. */
+  private static TopologyTestDriver driver(String appId, Path state, SiteConfig.Camera camera) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    return new TopologyTestDriver(
+        VigilTopology.build(
+            TOPICS, model, Map.of(camera.id(), camera), () -> new AudioAnalyzer()::analyze),
+        props);
+  }
+
+  /** An input topic of {@link #driver} with string keys and byte values. */
+  private TestInputTopic<String, byte[]> input(String topic) {
+    return driver.createInputTopic(
+        topic, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+  }
+
+  /** An output topic of {@link #driver} with string keys. */
+  private <V> TestOutputTopic<String, V> output(String topic, Deserializer<V> values) {
+    return driver.createOutputTopic(topic, Serdes.String().deserializer(), values);
+  }
+
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    SiteConfig.Camera camera = new SiteConfig.Camera(CAMERA, "x.mp4", 2, 10, 0, 0, List.of());
     driver =
-        new TopologyTestDriver(
-            VigilTopology.build(
-                TOPICS, model, Map.of(CAMERA, camera), () -> new AudioAnalyzer()::analyze),
-            props);
-    var strings = Serdes.String();
-    frames =
-        driver.createInputTopic(
-            TOPICS.frames(), strings.serializer(), Serdes.ByteArray().serializer());
-    prompts =
-        driver.createInputTopic(
-            TOPICS.prompts(), strings.serializer(), Serdes.ByteArray().serializer());
-    observations =
-        driver.createOutputTopic(
-            TOPICS.observations(), strings.deserializer(), JsonSerde.observation().deserializer());
-    violations =
-        driver.createOutputTopic(
-            TOPICS.violations(), strings.deserializer(), JsonSerde.violation().deserializer());
-    dlq =
-        driver.createOutputTopic(
-            TOPICS.dlq(), strings.deserializer(), Serdes.ByteArray().deserializer());
-    status =
-        driver.createOutputTopic(
-            TOPICS.promptStatus(), strings.deserializer(), strings.deserializer());
+        driver(
+            "vigil-test", stateDir, new SiteConfig.Camera(CAMERA, "x.mp4", 2, 10, 0, 0, List.of()));
+    frames = input(TOPICS.frames());
+    prompts = input(TOPICS.prompts());
+    observations = output(TOPICS.observations(), JsonSerde.observation().deserializer());
+    violations = output(TOPICS.violations(), JsonSerde.violation().deserializer());
+    dlq = output(TOPICS.dlq(), Serdes.ByteArray().deserializer());
+    status = output(TOPICS.promptStatus(), Serdes.String().deserializer());
   }
 
   @AfterEach
@@ -155,29 +159,13 @@ class VigilTopologyTest {
   void shouldLeaveHeadsBelowTheCamerasMinHeadPxNotJudged() {
     // The same frame from a camera whose min_head_px no head reaches: shown, not judged.
     driver.close();
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-test-min-head");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("min-head").toString());
     SiteConfig.Camera strict =
         new SiteConfig.Camera(
             CAMERA, "x.mp4", 2, 10, 0, 0, 30, 10, 1000, SiteConfig.AudioMode.FEATURES, List.of());
-    driver =
-        new TopologyTestDriver(
-            VigilTopology.build(
-                TOPICS, model, Map.of(CAMERA, strict), () -> new AudioAnalyzer()::analyze),
-            props);
-    driver
-        .createInputTopic(
-            TOPICS.frames(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
-        .pipeInput(CAMERA, worker, T0);
+    driver = driver("vigil-test-min-head", stateDir.resolve("min-head"), strict);
+    input(TOPICS.frames()).pipeInput(CAMERA, worker, T0);
     List<Observation> obs =
-        driver
-            .createOutputTopic(
-                TOPICS.observations(),
-                Serdes.String().deserializer(),
-                JsonSerde.observation().deserializer())
-            .readValuesToList();
+        output(TOPICS.observations(), JsonSerde.observation().deserializer()).readValuesToList();
     assertThat(obs.get(0).people()).isNotEmpty();
     assertThat(obs.get(0).people())
         .filteredOn(p -> p.head() != null)
@@ -205,16 +193,11 @@ class VigilTopologyTest {
   @Test
   void shouldDeadLetterPoisonRecordsWithTheirOriginAndGoOn() {
     addPrompt("people", "How many people are in view?");
-    TestInputTopic<String, byte[]> audio =
-        driver.createInputTopic(
-            TOPICS.audio(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    TestInputTopic<String, byte[]> audio = input(TOPICS.audio());
     RecordHeaders lowRate = new RecordHeaders();
     VigilHeaders.put(lowRate, VigilHeaders.RATE, 5000);
     audio.pipeInput(new TestRecord<>(CAMERA, new byte[3200], lowRate, T0));
-    driver
-        .createInputTopic(
-            TOPICS.audioFeatures(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
-        .pipeInput(CAMERA, "{\"laeq_dbfs\":\"loud\"}".getBytes(), T0);
+    input(TOPICS.audioFeatures()).pipeInput(CAMERA, "{\"laeq_dbfs\":\"loud\"}".getBytes(), T0);
     frame("dock/1+#", worker, 1, T0);
     long farFuture = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
     frame(CAMERA, worker, 2, farFuture);
