@@ -1,15 +1,10 @@
 package dev.vigil.alerts;
 
 import java.util.function.BiConsumer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A plain MQTT subscriber for tools that watch what Vigil publishes (the bench's latency probe), so
@@ -36,7 +31,8 @@ public final class MqttSubscriber implements AutoCloseable {
       client = new MqttClient(url, clientId, new MemoryPersistence());
       MqttConnectionOptions o = new MqttConnectionOptions();
       o.setCleanStart(true);
-      client.setCallback(new Callback(onMessage));
+      MessageCallback callback = (topic, message) -> onMessage.accept(topic, message.getPayload());
+      client.setCallback(callback);
       client.connect(o);
       client.subscribe(topicFilter, 1);
       return new MqttSubscriber(client);
@@ -63,27 +59,5 @@ public final class MqttSubscriber implements AutoCloseable {
     } catch (MqttException e) {
       // Nothing more to release.
     }
-  }
-
-  private record Callback(BiConsumer<String, byte[]> onMessage) implements MqttCallback {
-    @Override
-    public void messageArrived(String topic, MqttMessage message) {
-      onMessage.accept(topic, message.getPayload());
-    }
-
-    @Override
-    public void disconnected(MqttDisconnectResponse response) {}
-
-    @Override
-    public void mqttErrorOccurred(MqttException exception) {}
-
-    @Override
-    public void deliveryComplete(IMqttToken token) {}
-
-    @Override
-    public void connectComplete(boolean reconnect, String serverUri) {}
-
-    @Override
-    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
   }
 }

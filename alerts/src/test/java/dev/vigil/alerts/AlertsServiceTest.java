@@ -52,8 +52,7 @@ class AlertsServiceTest {
   }
 
   private static PublisherOptions options(String url) {
-    return PublisherOptions.of(
-        "plant1", new SiteConfig.Mqtt(url, null, "alerts", null, null, null));
+    return LoopFixtures.options(url, "alerts");
   }
 
   private static Set<String> violationIds(TestSubscriber sub) {

@@ -55,7 +55,7 @@ class AvailabilityPublisherTest extends MosquittoTestBase {
             status("cam1", CameraStatus.OFFLINE), // the newest wins
             status("cam4", CameraStatus.ONLINE));
     List<CameraStatus> told = new CopyOnWriteArrayList<>();
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         MqttAlertPublisher publisher = connect(broker)) {
       AvailabilityPublisher availability =
           new AvailabilityPublisher(consumerWith(records), publisher, TOPIC, told::add);
@@ -93,7 +93,7 @@ class AvailabilityPublisherTest extends MosquittoTestBase {
 
   @Test
   void shouldClearRetainedAvailabilityWhenCameraIsRemoved() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         MqttAlertPublisher publisher = connect(broker)) {
       publisher.publishRetained("vigil/plant1/gone/availability", "online").get();
       List<CameraStatus> told = new CopyOnWriteArrayList<>();
@@ -123,7 +123,7 @@ class AvailabilityPublisherTest extends MosquittoTestBase {
 
   @Test
   void shouldCarryAvailabilityInRetainedStateWhenCameraGoesOffline() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/cam1/state");
         MqttAlertPublisher publisher = connect(broker)) {

@@ -65,7 +65,7 @@ class CommitAfterAckLoopTest extends MosquittoTestBase {
                 List.of(
                     Observations.of("cam1", T0 + 100, "open", false),
                     Observations.of("cam2", T0 + 100, "open", false))));
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         MqttAlertPublisher publisher = LoopFixtures.connect(broker)) {
       StatePublisher state =
           new StatePublisher(

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.Json;
 import dev.vigil.config.Observation;
-import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,35 +13,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Home Assistant MQTT device discovery against a real mosquitto on loopback; the payloads are
  * checked against the keys Home Assistant documents for device-based discovery (abbreviated {@code
  * dev}, {@code o}, {@code cmps} and a platform {@code p} and {@code unique_id} per component).
  */
-class HomeAssistantDiscoveryTest {
+class HomeAssistantDiscoveryTest extends MosquittoTestBase {
   private static final String TOPIC = Topics.defaults().observations();
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final long T0 = 1_700_000_000_000L;
   private static final String DEVICE = "homeassistant/device/vigil_plant1_cam_1/config";
   private static final String LEGACY =
       "homeassistant/binary_sensor/vigil_plant1_cam_1_no-helmet/config";
-
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void needsMosquitto() {
-    MosquittoBroker.assumeInstalled();
-  }
-
-  private static MqttAlertPublisher connect(MosquittoBroker broker, String clientId) {
-    return MqttAlertPublisher.connect(
-        PublisherOptions.of(
-            "plant1", new SiteConfig.Mqtt(broker.url(), null, clientId, null, null, null)));
-  }
 
   private static StatePublisher discovering(MqttAlertPublisher publisher) {
     return new StatePublisher(
@@ -85,9 +68,9 @@ class HomeAssistantDiscoveryTest {
 
   @Test
   void shouldRetainOneDeviceWithEveryComponentAndClearTheOldPerEntityConfigs() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
-        MqttAlertPublisher older = connect(broker, "older");
-        MqttAlertPublisher publisher = connect(broker, "pub")) {
+    try (MosquittoBroker broker = startBroker();
+        MqttAlertPublisher older = LoopFixtures.connect(broker, "older");
+        MqttAlertPublisher publisher = LoopFixtures.connect(broker, "pub")) {
       // What an earlier Vigil left retained: one config per entity.
       older.publishRetained(LEGACY, "{\"name\":\"old\"}").get();
       StatePublisher state = discovering(publisher);
@@ -140,10 +123,10 @@ class HomeAssistantDiscoveryTest {
 
   @Test
   void shouldAnnounceAgainWhenHomeAssistantRestartsOrAPromptAppears() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, DEVICE);
-        MqttAlertPublisher homeAssistant = connect(broker, "ha");
-        MqttAlertPublisher publisher = connect(broker, "pub")) {
+        MqttAlertPublisher homeAssistant = LoopFixtures.connect(broker, "ha");
+        MqttAlertPublisher publisher = LoopFixtures.connect(broker, "pub")) {
       StatePublisher state = discovering(publisher);
       state.listenToHomeAssistant(Set.of());
       Observation first = Observations.of("cam.1", T0, "none", true);
@@ -165,9 +148,9 @@ class HomeAssistantDiscoveryTest {
   @Test
   void shouldRemoveTheDeviceOfACameraThatLeftTheSiteConfig() throws Exception {
     String gone = "homeassistant/device/vigil_plant1_gone/config";
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
-        MqttAlertPublisher older = connect(broker, "older");
-        MqttAlertPublisher publisher = connect(broker, "pub")) {
+    try (MosquittoBroker broker = startBroker();
+        MqttAlertPublisher older = LoopFixtures.connect(broker, "older");
+        MqttAlertPublisher publisher = LoopFixtures.connect(broker, "pub")) {
       older.publishRetained(gone, "{\"dev\":{\"ids\":[\"vigil_plant1_gone\"]}}").get();
       StatePublisher state = discovering(publisher);
       state.listenToHomeAssistant(Set.of("cam.1"));
@@ -188,8 +171,8 @@ class HomeAssistantDiscoveryTest {
 
   @Test
   void shouldAnnounceNothingWhenDiscoveryIsOff() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
-        MqttAlertPublisher publisher = connect(broker, "pub")) {
+    try (MosquittoBroker broker = startBroker();
+        MqttAlertPublisher publisher = LoopFixtures.connect(broker, "pub")) {
       StatePublisher off =
           new StatePublisher(
               new MockConsumer<>("latest"), publisher, TOPIC, StatePublisher.Options.defaults());

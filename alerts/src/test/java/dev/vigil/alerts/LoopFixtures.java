@@ -23,9 +23,18 @@ final class LoopFixtures {
 
   /** A publisher of site {@code plant1} on a broker without authentication. */
   static MqttAlertPublisher connect(MosquittoBroker broker) {
-    return MqttAlertPublisher.connect(
-        PublisherOptions.of(
-            "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, null)));
+    return connect(broker, "pub");
+  }
+
+  /** As {@link #connect(MosquittoBroker)}, as client {@code clientId}. */
+  static MqttAlertPublisher connect(MosquittoBroker broker, String clientId) {
+    return MqttAlertPublisher.connect(options(broker.url(), clientId));
+  }
+
+  /** The options of a publisher of site {@code plant1} at {@code url}, without authentication. */
+  static PublisherOptions options(String url, String clientId) {
+    return PublisherOptions.of(
+        "plant1", new SiteConfig.Mqtt(url, null, clientId, null, null, null));
   }
 
   /**

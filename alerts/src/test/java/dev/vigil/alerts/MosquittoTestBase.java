@@ -12,4 +12,9 @@ abstract class MosquittoTestBase {
   static void needsMosquitto() {
     MosquittoBroker.assumeInstalled();
   }
+
+  /** A plain broker (no TLS, no users) in {@code dir/broker}, started; the caller closes it. */
+  MosquittoBroker startBroker() {
+    return MosquittoBroker.in(dir.resolve("broker")).start();
+  }
 }

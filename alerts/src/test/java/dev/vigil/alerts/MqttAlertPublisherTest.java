@@ -15,33 +15,43 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** MqttAlertPublisher against a real mosquitto on loopback. */
-class MqttAlertPublisherTest {
+class MqttAlertPublisherTest extends MosquittoTestBase {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  @TempDir Path dir;
-
-  @BeforeAll
-  static void needsMosquitto() {
-    MosquittoBroker.assumeInstalled();
+  /** Site {@code plant1}'s publisher options with {@code mqtt}. */
+  private static PublisherOptions plant1(SiteConfig.Mqtt mqtt) {
+    return PublisherOptions.of("plant1", mqtt);
   }
 
-  private static PublisherOptions options(String url, String clientId) {
-    return PublisherOptions.of(
-        "plant1", new SiteConfig.Mqtt(url, null, clientId, null, null, null));
+  /** A publisher of site {@code plant1} with {@code mqtt}. */
+  private static MqttAlertPublisher connect(SiteConfig.Mqtt mqtt) {
+    return MqttAlertPublisher.connect(plant1(mqtt));
+  }
+
+  /** Client {@code pub} at {@code url}; user, password and CA file each null for none. */
+  private static SiteConfig.Mqtt pub(String url, String user, String password, Path caFile) {
+    return new SiteConfig.Mqtt(
+        url, null, "pub", user, password, caFile == null ? null : caFile.toString());
+  }
+
+  /** Connects with {@code options} and expects it to fail with a message for the user. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertConnectFails(
+      PublisherOptions options) {
+    return assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
+        .isInstanceOf(AlertsException.class);
   }
 
   @Test
   void shouldDeliverViolationJsonOnCameraTopicWhenPublished() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/#");
         MqttAlertPublisher publisher =
             MqttAlertPublisher.connect(
-                options(broker.url(), "pub").withPersistenceDir(dir.resolve("paho")))) {
+                LoopFixtures.options(broker.url(), "pub")
+                    .withPersistenceDir(dir.resolve("paho")))) {
       Violation violation = Violations.open("cam1", 7);
 
       PublishedAlert alert = publisher.publish(violation).get(10, TimeUnit.SECONDS);
@@ -66,9 +76,9 @@ class MqttAlertPublisherTest {
 
   @Test
   void shouldRetainOnlineWhileConnectedAndOfflineWhenClosed() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start()) {
+    try (MosquittoBroker broker = startBroker()) {
       try (MqttAlertPublisher publisher =
-          MqttAlertPublisher.connect(options(broker.url(), "pub"))) {
+          MqttAlertPublisher.connect(LoopFixtures.options(broker.url(), "pub"))) {
         assertThat(publisher.statusTopic()).isEqualTo("vigil/plant1/status");
         try (TestSubscriber late =
             new TestSubscriber(broker.url(), "late", false, "vigil/plant1/status")) {
@@ -88,12 +98,13 @@ class MqttAlertPublisherTest {
 
   @Test
   void shouldPublishLastWillOfflineAndThenOnlineWhenConnectionDiesAbruptly() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TcpProxy proxy = new TcpProxy(broker.port());
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "watch", false, "vigil/plant1/status");
         MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(options("tcp://127.0.0.1:" + proxy.port(), "pub"))) {
+            MqttAlertPublisher.connect(
+                LoopFixtures.options("tcp://127.0.0.1:" + proxy.port(), "pub"))) {
       sub.await(r -> r.payload().equals("online"), WAIT);
       sub.clear();
 
@@ -109,13 +120,10 @@ class MqttAlertPublisherTest {
 
   @Test
   void shouldUseConfiguredTopicPrefixWhenSet() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, "factory/#");
         MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1",
-                    new SiteConfig.Mqtt(broker.url(), "factory/a", "pub", null, null, null)))) {
+            connect(new SiteConfig.Mqtt(broker.url(), "factory/a", "pub", null, null, null))) {
       publisher.publish(Violations.open("cam1", 1)).get(10, TimeUnit.SECONDS);
 
       sub.await(r -> r.topic().equals("factory/a/cam1/violations"), WAIT);
@@ -127,11 +135,7 @@ class MqttAlertPublisherTest {
   void shouldConnectWhenPasswordIsRight() throws Exception {
     try (MosquittoBroker broker =
             MosquittoBroker.in(dir.resolve("broker")).withUser("vigil", "s3cret").start();
-        MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1",
-                    new SiteConfig.Mqtt(broker.url(), null, "pub", "vigil", "s3cret", null)))) {
+        MqttAlertPublisher publisher = connect(pub(broker.url(), "vigil", "s3cret", null))) {
       assertThat(publisher.isConnected()).isTrue();
       assertThat(publisher.publish(Violations.open("cam1", 1)).get(10, TimeUnit.SECONDS))
           .isNotNull();
@@ -142,12 +146,9 @@ class MqttAlertPublisherTest {
   void shouldExplainWhenPasswordIsWrong() {
     try (MosquittoBroker broker =
         MosquittoBroker.in(dir.resolve("broker")).withUser("vigil", "s3cret").start()) {
-      PublisherOptions bad =
-          PublisherOptions.of(
-              "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", "vigil", "wrong", null));
+      PublisherOptions bad = plant1(pub(broker.url(), "vigil", "wrong", null));
 
-      assertThatThrownBy(() -> MqttAlertPublisher.connect(bad))
-          .isInstanceOf(AlertsException.class)
+      assertConnectFails(bad)
           .hasMessageStartingWith("MQTT broker " + broker.url() + " refused the connection: ")
           .hasMessageMatching(".*(bad user name or password|not authorized).*reason code 13[45].*")
           .hasMessageContaining("Check mqtt.username and mqtt.password");
@@ -167,10 +168,9 @@ class MqttAlertPublisherTest {
   @Test
   void shouldExplainWhenBrokerIsUnreachable() {
     int port = MosquittoBroker.freePort();
-    PublisherOptions options = options("tcp://127.0.0.1:" + port, "pub");
+    PublisherOptions options = LoopFixtures.options("tcp://127.0.0.1:" + port, "pub");
 
-    assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-        .isInstanceOf(AlertsException.class)
+    assertConnectFails(options)
         .hasMessageStartingWith("cannot connect to MQTT broker tcp://127.0.0.1:" + port)
         .hasMessageEndingWith("Check mqtt.url and that the broker is running.");
   }
@@ -178,12 +178,7 @@ class MqttAlertPublisherTest {
   @Test
   void shouldConnectOverTlsWhenCaFileSignedTheBroker() throws Exception {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).withTls().start();
-        MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1",
-                    new SiteConfig.Mqtt(
-                        broker.url(), null, "pub", null, null, broker.caFile().toString())))) {
+        MqttAlertPublisher publisher = connect(pub(broker.url(), null, null, broker.caFile()))) {
       assertThat(broker.url()).startsWith("ssl://");
       assertThat(publisher.publish(Violations.open("cam1", 1)).get(10, TimeUnit.SECONDS))
           .isNotNull();
@@ -194,13 +189,9 @@ class MqttAlertPublisherTest {
   void shouldExplainWhenCaFileIsMissing() {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).withTls().start()) {
       Path missing = dir.resolve("nope/ca.crt");
-      PublisherOptions options =
-          PublisherOptions.of(
-              "plant1",
-              new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, missing.toString()));
+      PublisherOptions options = plant1(pub(broker.url(), null, null, missing));
 
-      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-          .isInstanceOf(AlertsException.class)
+      assertConnectFails(options)
           .hasMessage(
               "MQTT mqtt.ca_file: file "
                   + missing.toAbsolutePath()
@@ -213,13 +204,9 @@ class MqttAlertPublisherTest {
   void shouldExplainWhenCaFileDidNotSignTheBroker() throws Exception {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).withTls().start()) {
       Path other = MosquittoBroker.otherCa(dir.resolve("other"));
-      PublisherOptions options =
-          PublisherOptions.of(
-              "plant1",
-              new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, other.toString()));
+      PublisherOptions options = plant1(pub(broker.url(), null, null, other));
 
-      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-          .isInstanceOf(AlertsException.class)
+      assertConnectFails(options)
           .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
           .hasMessageContaining("Check mqtt.ca_file");
     }
@@ -249,14 +236,12 @@ class MqttAlertPublisherTest {
                 false,
                 "vigil/plant1/#");
         MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1",
-                    mutualTls(
-                        broker,
-                        "alerts",
-                        "s3cret",
-                        broker.clientCertificate("alerts", TestCerts.KeyType.EC))))) {
+            connect(
+                mutualTls(
+                    broker,
+                    "alerts",
+                    "s3cret",
+                    broker.clientCertificate("alerts", TestCerts.KeyType.EC)))) {
       Violation violation = Violations.open("cam1", 3);
 
       publisher.publish(violation).get(10, TimeUnit.SECONDS);
@@ -271,10 +256,7 @@ class MqttAlertPublisherTest {
   /** Connects with {@code cert} (or none) and expects the broker to refuse it. */
   private static AbstractThrowableAssert<?, ? extends Throwable> assertCertificateRefused(
       MosquittoBroker broker, TestCerts.Pair cert) {
-    PublisherOptions options =
-        PublisherOptions.of("plant1", mutualTls(broker, "alerts", "s3cret", cert));
-    return assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-        .isInstanceOf(AlertsException.class)
+    return assertConnectFails(plant1(mutualTls(broker, "alerts", "s3cret", cert)))
         .hasMessageStartingWith("TLS handshake with MQTT broker " + broker.url() + " failed")
         .hasMessageContaining("the broker refused this client's certificate")
         .hasMessageContaining("Check mqtt.cert_file and mqtt.key_file");
@@ -303,16 +285,14 @@ class MqttAlertPublisherTest {
   void shouldExplainAWrongPasswordEvenWithAGoodClientCertificate() {
     try (MosquittoBroker broker = lockedDownBroker()) {
       PublisherOptions options =
-          PublisherOptions.of(
-              "plant1",
+          plant1(
               mutualTls(
                   broker,
                   "alerts",
                   "wrong",
                   broker.clientCertificate("alerts", TestCerts.KeyType.RSA)));
 
-      assertThatThrownBy(() -> MqttAlertPublisher.connect(options))
-          .isInstanceOf(AlertsException.class)
+      assertConnectFails(options)
           .hasMessageStartingWith("MQTT broker " + broker.url() + " refused the connection: ")
           .hasMessageContaining("Check mqtt.username and mqtt.password");
     }
@@ -321,15 +301,7 @@ class MqttAlertPublisherTest {
   @Test
   void shouldFailThePublishAsNotAuthorizedWhenTheAclForbidsTheTopic() throws Exception {
     try (MosquittoBroker broker = lockedDownBroker();
-        MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1",
-                    mutualTls(
-                        broker,
-                        "alerts",
-                        "s3cret",
-                        broker.clientCertificate("alerts", TestCerts.KeyType.RSA))))) {
+        MqttAlertPublisher publisher = LoopFixtures.connectLockedDown(broker)) {
       CompletableFuture<PublishedAlert> denied = publisher.publish(Violations.open("cam2", 1));
 
       assertThatThrownBy(() -> denied.get(10, TimeUnit.SECONDS))

@@ -13,7 +13,7 @@ class MqttSubscriberTest extends MosquittoTestBase {
   @Test
   void shouldHandTheListenerEveryMessageOnItsFilter() throws Exception {
     CompletableFuture<String> got = new CompletableFuture<>();
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         MqttSubscriber sub =
             MqttSubscriber.open(
                 broker.url(),

@@ -52,7 +52,7 @@ class StatePublisherTest extends MosquittoTestBase {
   @Test
   void shouldPublishRetainedStateOnlyWhenContentChanges() throws Exception {
     JsonSchema schema = Schemas.state();
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/state");
         MqttAlertPublisher publisher = connect(broker)) {
@@ -97,7 +97,7 @@ class StatePublisherTest extends MosquittoTestBase {
 
   @Test
   void shouldHoldBackChangesWithinIntervalAndEndOnLatestWhenStateChangesFast() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, STATE);
         MqttAlertPublisher publisher = connect(broker)) {
       AtomicLong clock = new AtomicLong();
@@ -133,7 +133,7 @@ class StatePublisherTest extends MosquittoTestBase {
 
   @Test
   void shouldGiveLateSubscriberLatestRetainedStateWhenItConnectsAfterPublish() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         MqttAlertPublisher publisher = connect(broker)) {
       MockConsumer<String, Observation> consumer = new MockConsumer<>("earliest");
       consumer.schedulePollTask(
@@ -187,7 +187,7 @@ class StatePublisherTest extends MosquittoTestBase {
 
   @Test
   void shouldPublishStateWhenBrokerComesBackAfterFailedPublish() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         MqttAlertPublisher publisher = connect(broker)) {
       StatePublisher state =
           handDrivenState(
@@ -214,7 +214,7 @@ class StatePublisherTest extends MosquittoTestBase {
 
   @Test
   void shouldSkipAndCountObservationsWhoseCameraIdWouldBreakTopicLevels() throws Exception {
-    try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
+    try (MosquittoBroker broker = startBroker();
         TestSubscriber sub = new TestSubscriber(broker.url(), "sub", false, "#");
         MqttAlertPublisher publisher = connect(broker)) {
       AlertsMetrics metrics = new AlertsMetrics();

@@ -7,15 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A real Paho v5 subscriber that records every message it receives. With {@code persistent} it
@@ -41,32 +36,14 @@ public final class TestSubscriber implements AutoCloseable {
   public TestSubscriber(SiteConfig.Mqtt mqtt, boolean persistent, String topicFilter)
       throws MqttException {
     client = new MqttAsyncClient(mqtt.url(), mqtt.clientId(), new MemoryPersistence());
-    client.setCallback(
-        new MqttCallback() {
-          @Override
-          public void disconnected(MqttDisconnectResponse response) {}
-
-          @Override
-          public void mqttErrorOccurred(MqttException exception) {}
-
-          @Override
-          public void messageArrived(String topic, MqttMessage message) {
+    MessageCallback callback =
+        (topic, message) ->
             received.add(
                 new Received(
                     topic,
                     new String(message.getPayload(), StandardCharsets.UTF_8),
                     message.isRetained()));
-          }
-
-          @Override
-          public void deliveryComplete(IMqttToken token) {}
-
-          @Override
-          public void connectComplete(boolean reconnect, String serverURI) {}
-
-          @Override
-          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-        });
+    client.setCallback(callback);
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(!persistent);
     if (mqtt.username() != null) {

@@ -7,7 +7,6 @@ import com.networknt.schema.JsonSchema;
 import dev.vigil.config.AudioFeatures;
 import dev.vigil.config.Box;
 import dev.vigil.config.Json;
-import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,10 +57,7 @@ class ViolationSchemaTest {
             MosquittoBroker.in(dir.resolve("broker")).withoutTopicAliases().start();
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/violations");
-        MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, null)))) {
+        MqttAlertPublisher publisher = LoopFixtures.connect(broker)) {
       for (Violation v : lifecycle) {
         publisher.publish(v).get(10, TimeUnit.SECONDS);
       }
@@ -129,10 +125,7 @@ class ViolationSchemaTest {
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/violations");
-        MqttAlertPublisher publisher =
-            MqttAlertPublisher.connect(
-                PublisherOptions.of(
-                    "plant1", new SiteConfig.Mqtt(broker.url(), null, "pub", null, null, null)))) {
+        MqttAlertPublisher publisher = LoopFixtures.connect(broker)) {
       publisher.publish(open).get(10, TimeUnit.SECONDS);
       publisher.publish(offline).get(10, TimeUnit.SECONDS);
 

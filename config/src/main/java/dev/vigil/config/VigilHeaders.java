@@ -1,6 +1,7 @@
 package dev.vigil.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -60,25 +61,22 @@ public final class VigilHeaders {
 
   /** Returns the header as a long, or {@code fallback} when absent or not a number. */
   public static long getLong(Headers headers, String name, long fallback) {
-    String v = get(headers, name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
+    return getParsed(headers, name, Long::parseLong, fallback);
   }
 
   /** Returns the header as a double, or {@code fallback} when absent or not a number. */
   public static double getDouble(Headers headers, String name, double fallback) {
+    return getParsed(headers, name, Double::parseDouble, fallback);
+  }
+
+  private static <T> T getParsed(
+      Headers headers, String name, Function<String, T> parse, T fallback) {
     String v = get(headers, name);
     if (v == null) {
       return fallback;
     }
     try {
-      return Double.parseDouble(v.trim());
+      return parse.apply(v.trim());
     } catch (NumberFormatException e) {
       return fallback;
     }

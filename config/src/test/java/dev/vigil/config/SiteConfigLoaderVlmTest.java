@@ -26,6 +26,20 @@ class SiteConfigLoaderVlmTest {
     throw new AssertionError("expected the config to be rejected");
   }
 
+  /** A llava endpoint on localhost with {@code keyLine} saying where its API key comes from. */
+  private static SiteConfig.Vlm llavaWith(String keyLine) {
+    String yaml =
+        """
+        site: p
+        vlm:
+          base_url: http://localhost:8080/v1
+          model: llava
+          %s
+        """
+            .formatted(keyLine);
+    return parse(yaml, Map.of()).vlm();
+  }
+
   @Test
   void shouldHaveNoEndpointWhenTheSectionIsAbsent() {
     assertThat(parse("site: p\n", Map.of()).vlm()).isNull();
@@ -88,35 +102,14 @@ class SiteConfigLoaderVlmTest {
   void shouldTakeTheKeyFromAFileWhenApiKeyFileIsGiven(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("vlm-key");
     Files.writeString(key, "sk-from-file\n");
-    SiteConfig.Vlm v =
-        parse(
-                """
-                site: p
-                vlm:
-                  base_url: http://localhost:8080/v1
-                  model: llava
-                  api_key_file: %s
-                """
-                    .formatted(key),
-                Map.of())
-            .vlm();
+    SiteConfig.Vlm v = llavaWith("api_key_file: " + key);
     assertThat(v.apiKey()).isEqualTo("sk-from-file");
     assertThat(v.apiKeySource()).isEqualTo("file " + key);
   }
 
   @Test
   void shouldLeaveTheKeyUnsetWhenTheNamedVariableIsNot() {
-    SiteConfig.Vlm v =
-        parse(
-                """
-                site: p
-                vlm:
-                  base_url: http://localhost:8080/v1
-                  model: llava
-                  api_key_env: NOT_SET_HERE
-                """,
-                Map.of())
-            .vlm();
+    SiteConfig.Vlm v = llavaWith("api_key_env: NOT_SET_HERE");
     assertThat(v.apiKey()).isNull();
     assertThat(v.apiKeySource()).isEqualTo("environment variable NOT_SET_HERE");
   }

@@ -5,6 +5,7 @@ import dev.vigil.agent.capture.AgentException;
 import dev.vigil.agent.pipeline.JpegEncoder;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Tuning of an {@link EdgeAgent}. Immutable; start from {@link #defaults()} and use the {@code
@@ -72,107 +73,83 @@ public record AgentOptions(
   }
 
   public AgentOptions withRealtime(boolean v) {
-    return new AgentOptions(
-        v,
-        jpegQuality,
-        sendQueueCapacity,
-        retryInitialDelay,
-        retryMaxDelay,
-        retryJitter,
-        maxLiveAttempts,
-        sourceTimeout,
-        audioSnippetSeconds,
-        clock,
-        listener);
+    return with(d -> d.realtime = v);
   }
 
   public AgentOptions withJpegQuality(int v) {
-    return new AgentOptions(
-        realtime,
-        v,
-        sendQueueCapacity,
-        retryInitialDelay,
-        retryMaxDelay,
-        retryJitter,
-        maxLiveAttempts,
-        sourceTimeout,
-        audioSnippetSeconds,
-        clock,
-        listener);
+    return with(d -> d.jpegQuality = v);
   }
 
   public AgentOptions withSendQueueCapacity(int v) {
-    return new AgentOptions(
-        realtime,
-        jpegQuality,
-        v,
-        retryInitialDelay,
-        retryMaxDelay,
-        retryJitter,
-        maxLiveAttempts,
-        sourceTimeout,
-        audioSnippetSeconds,
-        clock,
-        listener);
+    return with(d -> d.sendQueueCapacity = v);
   }
 
   public AgentOptions withRetry(Duration initial, Duration max, double jitter, int maxAttempts) {
-    return new AgentOptions(
-        realtime,
-        jpegQuality,
-        sendQueueCapacity,
-        initial,
-        max,
-        jitter,
-        maxAttempts,
-        sourceTimeout,
-        audioSnippetSeconds,
-        clock,
-        listener);
+    return with(
+        d -> {
+          d.retryInitialDelay = initial;
+          d.retryMaxDelay = max;
+          d.retryJitter = jitter;
+          d.maxLiveAttempts = maxAttempts;
+        });
   }
 
   public AgentOptions withSourceTimeout(Duration v) {
-    return new AgentOptions(
-        realtime,
-        jpegQuality,
-        sendQueueCapacity,
-        retryInitialDelay,
-        retryMaxDelay,
-        retryJitter,
-        maxLiveAttempts,
-        v,
-        audioSnippetSeconds,
-        clock,
-        listener);
+    return with(d -> d.sourceTimeout = v);
   }
 
   public AgentOptions withClock(AgentClock v) {
-    return new AgentOptions(
-        realtime,
-        jpegQuality,
-        sendQueueCapacity,
-        retryInitialDelay,
-        retryMaxDelay,
-        retryJitter,
-        maxLiveAttempts,
-        sourceTimeout,
-        audioSnippetSeconds,
-        v,
-        listener);
+    return with(d -> d.clock = v);
   }
 
   public AgentOptions withListener(AgentListener v) {
+    return with(d -> d.listener = v);
+  }
+
+  /** A copy of these options with {@code change} applied, checked like any new options. */
+  private AgentOptions with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
     return new AgentOptions(
-        realtime,
-        jpegQuality,
-        sendQueueCapacity,
-        retryInitialDelay,
-        retryMaxDelay,
-        retryJitter,
-        maxLiveAttempts,
-        sourceTimeout,
-        audioSnippetSeconds,
-        clock,
-        v);
+        d.realtime,
+        d.jpegQuality,
+        d.sendQueueCapacity,
+        d.retryInitialDelay,
+        d.retryMaxDelay,
+        d.retryJitter,
+        d.maxLiveAttempts,
+        d.sourceTimeout,
+        d.audioSnippetSeconds,
+        d.clock,
+        d.listener);
+  }
+
+  /** The fields of options being changed, so that each wither names only what it changes. */
+  private static final class Draft {
+    boolean realtime;
+    int jpegQuality;
+    int sendQueueCapacity;
+    Duration retryInitialDelay;
+    Duration retryMaxDelay;
+    double retryJitter;
+    int maxLiveAttempts;
+    Duration sourceTimeout;
+    double audioSnippetSeconds;
+    AgentClock clock;
+    AgentListener listener;
+
+    Draft(AgentOptions o) {
+      realtime = o.realtime;
+      jpegQuality = o.jpegQuality;
+      sendQueueCapacity = o.sendQueueCapacity;
+      retryInitialDelay = o.retryInitialDelay;
+      retryMaxDelay = o.retryMaxDelay;
+      retryJitter = o.retryJitter;
+      maxLiveAttempts = o.maxLiveAttempts;
+      sourceTimeout = o.sourceTimeout;
+      audioSnippetSeconds = o.audioSnippetSeconds;
+      clock = o.clock;
+      listener = o.listener;
+    }
   }
 }

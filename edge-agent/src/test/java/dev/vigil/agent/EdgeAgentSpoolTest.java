@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.agent.spool.DiskSpool;
 import dev.vigil.config.Topics;
 import dev.vigil.config.VigilHeaders;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,10 +39,30 @@ class EdgeAgentSpoolTest {
         .toList();
   }
 
-  /** An agent on the clip at {@code fps}, spooling to {@code spool}. */
-  private static EdgeAgent agent(MockProducer<String, byte[]> producer, int fps, DiskSpool spool) {
-    return new EdgeAgent(
-        List.of(EdgeAgentTest.camera("cam", clip, fps, 0)), producer, TOPICS, FAST_RETRY, spool);
+  /** An agent on the clip at {@code fps}, spooling to {@code spool}, started. */
+  private static EdgeAgent started(
+      MockProducer<String, byte[]> producer, int fps, DiskSpool spool) {
+    EdgeAgent agent =
+        new EdgeAgent(
+            List.of(EdgeAgentTest.camera("cam", clip, fps, 0)),
+            producer,
+            TOPICS,
+            FAST_RETRY,
+            spool);
+    agent.start();
+    return agent;
+  }
+
+  /** A producer whose every send fails with {@code failure}, as while Kafka is away. */
+  private static MockProducer<String, byte[]> failingWith(RuntimeException failure) {
+    MockProducer<String, byte[]> producer = EdgeAgentTest.mockProducer();
+    producer.sendException = failure;
+    return producer;
+  }
+
+  /** The spool in {@link #spoolDir}: what one run leaves, the next opens again. */
+  private DiskSpool openSpool() throws IOException {
+    return DiskSpool.open(spoolDir, 64 << 20);
   }
 
   private static void awaitEnded(EdgeAgent agent, DiskSpool spool, long records)
@@ -55,11 +76,10 @@ class EdgeAgentSpoolTest {
 
   @Test
   void shouldSpoolEveryFrameWhileKafkaIsAway_thenReplayThemInCaptureOrder() throws Exception {
-    MockProducer<String, byte[]> producer = EdgeAgentTest.mockProducer();
-    producer.sendException = new TimeoutException("Topic vigil.frames not present in metadata");
-    try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
-        EdgeAgent agent = agent(producer, 5, spool)) {
-      agent.start();
+    MockProducer<String, byte[]> producer =
+        failingWith(new TimeoutException("Topic vigil.frames not present in metadata"));
+    try (DiskSpool spool = openSpool();
+        EdgeAgent agent = started(producer, 5, spool)) {
       awaitEnded(agent, spool, 15);
       CameraStats away = agent.stats().get("cam");
 
@@ -83,16 +103,14 @@ class EdgeAgentSpoolTest {
 
   @Test
   void shouldReplayWhatAnEarlierRunLeftSpooled() throws Exception {
-    MockProducer<String, byte[]> away = EdgeAgentTest.mockProducer();
-    away.sendException = new TimeoutException("Kafka away");
-    try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
-        EdgeAgent agent = agent(away, 2, spool)) {
-      agent.start();
+    MockProducer<String, byte[]> away = failingWith(new TimeoutException("Kafka away"));
+    try (DiskSpool spool = openSpool();
+        EdgeAgent agent = started(away, 2, spool)) {
       awaitEnded(agent, spool, 6);
     } // the agent stops with Kafka still away: the frames stay on disk
 
     MockProducer<String, byte[]> back = EdgeAgentTest.mockProducer();
-    try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
+    try (DiskSpool spool = openSpool();
         EdgeAgent agent = new EdgeAgent(List.of(), back, TOPICS, FAST_RETRY, spool)) {
       assertThat(spool.stats().records()).isEqualTo(6);
       agent.start();
@@ -107,11 +125,9 @@ class EdgeAgentSpoolTest {
 
   @Test
   void shouldCountARecordKafkaRefusesForGoodInsteadOfSpoolingIt() throws Exception {
-    MockProducer<String, byte[]> producer = EdgeAgentTest.mockProducer();
-    producer.sendException = new RecordTooLargeException("too large");
-    try (DiskSpool spool = DiskSpool.open(spoolDir, 64 << 20);
-        EdgeAgent agent = agent(producer, 2, spool)) {
-      agent.start();
+    MockProducer<String, byte[]> producer = failingWith(new RecordTooLargeException("too large"));
+    try (DiskSpool spool = openSpool();
+        EdgeAgent agent = started(producer, 2, spool)) {
       assertThat(agent.awaitSourcesEnded(Duration.ofSeconds(30))).isTrue();
       CameraStats stats = agent.stats().get("cam");
 

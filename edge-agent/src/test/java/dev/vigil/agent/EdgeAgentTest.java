@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.agent.capture.AgentClock;
 import dev.vigil.config.AudioFeatures;
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
@@ -52,6 +53,11 @@ class EdgeAgentTest {
     return new SiteConfig.Camera(id, source, fps, 10, threshold, 0, List.of());
   }
 
+  /** A 10 fps camera that skips frames with under 1% changed pixels, but for keyframes. */
+  private static SiteConfig.Camera motionGated(String id, Path source, double keyframeIntervalS) {
+    return new SiteConfig.Camera(id, source.toString(), 10, keyframeIntervalS, 0.01, 0, null);
+  }
+
   static MockProducer<String, byte[]> mockProducer() {
     return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   }
@@ -65,6 +71,44 @@ class EdgeAgentTest {
       assertThat(agent.awaitSourcesEnded(Duration.ofSeconds(60))).isTrue();
       return agent.stats();
     }
+  }
+
+  /** Runs the agent on {@code cam} alone with the default options. */
+  private static Map<String, CameraStats> run(
+      SiteConfig.Camera cam, MockProducer<String, byte[]> producer) throws InterruptedException {
+    return run(List.of(cam), producer, AgentOptions.defaults());
+  }
+
+  /** Options for a live source on a closed port: short timeout, 1 s doubling retries. */
+  private static AgentOptions liveRetries(AgentClock clock, double jitter, int maxAttempts) {
+    return AgentOptions.defaults()
+        .withClock(clock)
+        .withSourceTimeout(Duration.ofSeconds(2))
+        .withRetry(Duration.ofSeconds(1), Duration.ofSeconds(30), jitter, maxAttempts);
+  }
+
+  /** The headers every record of camera {@code cam} carries, its key and its place {@code seq}. */
+  private static void assertStamped(ProducerRecord<String, byte[]> r, String cam, int seq) {
+    assertThat(r.key()).isEqualTo(cam);
+    assertThat(header(r, VigilHeaders.CAMERA)).isEqualTo(cam);
+    assertThat(header(r, VigilHeaders.SEQ)).isEqualTo(Integer.toString(seq));
+    assertThat(header(r, VigilHeaders.SCHEMA)).isEqualTo("1");
+  }
+
+  /**
+   * The snippets camera {@code cam} sent of its 3 s clip on {@code topic}, about one a second and
+   * each counted, after checking that none went to {@code other}.
+   */
+  private static List<ProducerRecord<String, byte[]>> snippets(
+      MockProducer<String, byte[]> producer,
+      Map<String, CameraStats> stats,
+      String topic,
+      String other) {
+    assertThat(records(producer, other)).isEmpty();
+    List<ProducerRecord<String, byte[]>> sent = records(producer, topic);
+    assertThat(sent).hasSizeBetween(3, 4);
+    assertThat(stats.get("cam").audioSnippetsSent()).isEqualTo(sent.size());
+    return sent;
   }
 
   static List<ProducerRecord<String, byte[]>> records(
@@ -81,8 +125,7 @@ class EdgeAgentTest {
   @Test
   void shouldSendTwoFramesPerMediaSecondWhenFpsIsTwo() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    Map<String, CameraStats> stats =
-        run(List.of(camera("cam", withAudio, 2, 0)), producer, AgentOptions.defaults());
+    Map<String, CameraStats> stats = run(camera("cam", withAudio, 2, 0), producer);
 
     assertThat(records(producer, TOPICS.frames())).hasSize(6);
     CameraStats s = stats.get("cam");
@@ -95,7 +138,7 @@ class EdgeAgentTest {
   @Test
   void shouldSendFiveFramesPerMediaSecondWhenFpsIsFive() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    run(List.of(camera("cam", silent, 5, 0)), producer, AgentOptions.defaults());
+    run(camera("cam", silent, 5, 0), producer);
 
     assertThat(records(producer, TOPICS.frames())).hasSize(15);
   }
@@ -104,18 +147,15 @@ class EdgeAgentTest {
   void shouldStampHeadersAndMediaTimestampsWhenProducingFrames() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
     long before = System.currentTimeMillis();
-    run(List.of(camera("gate-1", withAudio, 2, 0)), producer, AgentOptions.defaults());
+    run(camera("gate-1", withAudio, 2, 0), producer);
 
     List<ProducerRecord<String, byte[]>> frames = records(producer, TOPICS.frames());
     assertThat(frames).hasSize(6);
     for (int i = 0; i < frames.size(); i++) {
       ProducerRecord<String, byte[]> r = frames.get(i);
-      assertThat(r.key()).isEqualTo("gate-1");
-      assertThat(header(r, VigilHeaders.CAMERA)).isEqualTo("gate-1");
-      assertThat(header(r, VigilHeaders.SEQ)).isEqualTo(Integer.toString(i));
+      assertStamped(r, "gate-1", i);
       assertThat(header(r, VigilHeaders.WIDTH)).isEqualTo("320");
       assertThat(header(r, VigilHeaders.HEIGHT)).isEqualTo("240");
-      assertThat(header(r, VigilHeaders.SCHEMA)).isEqualTo("1");
       double motion = VigilHeaders.getDouble(r.headers(), VigilHeaders.MOTION, -1);
       assertThat(motion).isBetween(0.0, 1.0);
       if (i > 0) {
@@ -136,7 +176,7 @@ class EdgeAgentTest {
   @Test
   void shouldProduceDecodableJpegOfSourceSizeWhenFramesAreSent() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    run(List.of(camera("cam", silent, 2, 0)), producer, AgentOptions.defaults());
+    run(camera("cam", silent, 2, 0), producer);
 
     for (ProducerRecord<String, byte[]> r : records(producer, TOPICS.frames())) {
       byte[] jpeg = r.value();
@@ -153,13 +193,10 @@ class EdgeAgentTest {
   @Test
   void shouldSendOnlySoundFeaturesNeverRawAudioByDefault() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    Map<String, CameraStats> stats =
-        run(List.of(camera("cam", withAudio, 2, 0)), producer, AgentOptions.defaults());
+    Map<String, CameraStats> stats = run(camera("cam", withAudio, 2, 0), producer);
 
-    assertThat(records(producer, TOPICS.audio())).isEmpty();
-    List<ProducerRecord<String, byte[]>> features = records(producer, TOPICS.audioFeatures());
-    assertThat(features).hasSizeBetween(3, 4);
-    assertThat(stats.get("cam").audioSnippetsSent()).isEqualTo(features.size());
+    List<ProducerRecord<String, byte[]>> features =
+        snippets(producer, stats, TOPICS.audioFeatures(), TOPICS.audio());
     for (int i = 0; i < features.size(); i++) {
       ProducerRecord<String, byte[]> r = features.get(i);
       assertThat(r.key()).isEqualTo("cam");
@@ -178,22 +215,14 @@ class EdgeAgentTest {
   void shouldCutOneSecondSnippetsOf16kHzMonoWhenRawAudioIsOptedInto() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
     Map<String, CameraStats> stats =
-        run(
-            List.of(camera("cam", withAudio, 2, 0).withAudio(SiteConfig.AudioMode.PCM)),
-            producer,
-            AgentOptions.defaults());
-    assertThat(records(producer, TOPICS.audioFeatures())).isEmpty();
+        run(camera("cam", withAudio, 2, 0).withAudio(SiteConfig.AudioMode.PCM), producer);
 
-    List<ProducerRecord<String, byte[]>> audio = records(producer, TOPICS.audio());
-    assertThat(audio).hasSizeBetween(3, 4);
-    assertThat(stats.get("cam").audioSnippetsSent()).isEqualTo(audio.size());
+    List<ProducerRecord<String, byte[]>> audio =
+        snippets(producer, stats, TOPICS.audio(), TOPICS.audioFeatures());
     for (int i = 0; i < audio.size(); i++) {
       ProducerRecord<String, byte[]> r = audio.get(i);
-      assertThat(r.key()).isEqualTo("cam");
-      assertThat(header(r, VigilHeaders.CAMERA)).isEqualTo("cam");
-      assertThat(header(r, VigilHeaders.SEQ)).isEqualTo(Integer.toString(i));
+      assertStamped(r, "cam", i);
       assertThat(header(r, VigilHeaders.RATE)).isEqualTo("16000");
-      assertThat(header(r, VigilHeaders.SCHEMA)).isEqualTo("1");
       if (i < audio.size() - 1) {
         assertThat(r.value()).hasSize(32_000);
         assertThat(audio.get(i + 1).timestamp() - r.timestamp()).isBetween(990L, 1010L);
@@ -212,6 +241,26 @@ class EdgeAgentTest {
     assertThat(crossings).isBetween(1950, 2050);
   }
 
+  /** Keeps what the agent tells its listener, from any capture thread. */
+  private static final class RecordingListener implements AgentListener {
+    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    final List<Duration> retries = new CopyOnWriteArrayList<>();
+    final List<CameraStats> ended = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onSourceFailed(String cameraId, Throwable cause, Duration retryIn) {
+      failures.add(cause);
+      if (retryIn != null) {
+        retries.add(retryIn);
+      }
+    }
+
+    @Override
+    public void onSourceEnded(String cameraId, CameraStats stats) {
+      ended.add(stats);
+    }
+  }
+
   private static short[] pcm(byte[] le) {
     short[] s = new short[le.length / 2];
     ByteBuffer.wrap(le).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
@@ -221,8 +270,7 @@ class EdgeAgentTest {
   @Test
   void shouldProduceNoAudioWhenSourceHasNoAudioTrack() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    Map<String, CameraStats> stats =
-        run(List.of(camera("cam", silent, 2, 0)), producer, AgentOptions.defaults());
+    Map<String, CameraStats> stats = run(camera("cam", silent, 2, 0), producer);
 
     assertThat(records(producer, TOPICS.audio())).isEmpty();
     assertThat(records(producer, TOPICS.audioFeatures())).isEmpty();
@@ -233,9 +281,7 @@ class EdgeAgentTest {
   @Test
   void shouldSendOnlyKeyframesWhenVideoIsStatic() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    SiteConfig.Camera cam =
-        new SiteConfig.Camera("still", still.toString(), 10, 1.0, 0.01, 0, null);
-    Map<String, CameraStats> stats = run(List.of(cam), producer, AgentOptions.defaults());
+    Map<String, CameraStats> stats = run(motionGated("still", still, 1.0), producer);
 
     List<ProducerRecord<String, byte[]>> frames = records(producer, TOPICS.frames());
     // 30 frames over 3 s with a keyframe at least every 1 s: t = 0, 1000, 2000 ms
@@ -248,9 +294,7 @@ class EdgeAgentTest {
   @Test
   void shouldSendEveryMovingFrameWhenMotionExceedsThreshold() throws Exception {
     MockProducer<String, byte[]> producer = mockProducer();
-    SiteConfig.Camera cam =
-        new SiteConfig.Camera("moving", silent.toString(), 10, 60, 0.01, 0, null);
-    Map<String, CameraStats> stats = run(List.of(cam), producer, AgentOptions.defaults());
+    Map<String, CameraStats> stats = run(motionGated("moving", silent, 60), producer);
 
     assertThat(stats.get("moving").framesSkippedByMotion()).isZero();
     assertThat(records(producer, TOPICS.frames())).hasSize(30);
@@ -259,59 +303,41 @@ class EdgeAgentTest {
   @Test
   void shouldReportFailureNamingPathWhenFileIsMissing() throws Exception {
     Path missing = dir.resolve("no-such-video.mp4");
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    List<Duration> retries = new CopyOnWriteArrayList<>();
-    AgentOptions options =
-        AgentOptions.defaults()
-            .withListener(
-                new AgentListener() {
-                  @Override
-                  public void onSourceFailed(String cameraId, Throwable cause, Duration retryIn) {
-                    failures.add(cause);
-                    if (retryIn != null) {
-                      retries.add(retryIn);
-                    }
-                  }
-                });
+    RecordingListener heard = new RecordingListener();
     Map<String, CameraStats> stats =
-        run(List.of(camera("cam", missing, 2, 0)), mockProducer(), options);
+        run(
+            List.of(camera("cam", missing, 2, 0)),
+            mockProducer(),
+            AgentOptions.defaults().withListener(heard));
 
     CameraStats s = stats.get("cam");
     assertThat(s.state()).isEqualTo(CameraStats.State.FAILED);
     assertThat(s.attempts()).isEqualTo(1);
     assertThat(s.lastError()).contains("not found").contains(missing.toString());
-    assertThat(failures).hasSize(1);
-    assertThat(retries).isEmpty();
+    assertThat(heard.failures).hasSize(1);
+    assertThat(heard.retries).isEmpty();
   }
 
   @Test
   void shouldTellListenerWhenFileSourcesEnd() throws Exception {
-    List<CameraStats> ended = new CopyOnWriteArrayList<>();
-    AgentOptions options =
-        AgentOptions.defaults()
-            .withListener(
-                new AgentListener() {
-                  @Override
-                  public void onSourceEnded(String cameraId, CameraStats stats) {
-                    ended.add(stats);
-                  }
-                });
-    run(List.of(camera("a", silent, 2, 0), camera("b", withAudio, 5, 0)), mockProducer(), options);
+    RecordingListener heard = new RecordingListener();
+    run(
+        List.of(camera("a", silent, 2, 0), camera("b", withAudio, 5, 0)),
+        mockProducer(),
+        AgentOptions.defaults().withListener(heard));
 
-    assertThat(ended).extracting(CameraStats::cameraId).containsExactlyInAnyOrder("a", "b");
-    assertThat(ended).allSatisfy(s -> assertThat(s.framesGrabbed()).isEqualTo(30));
+    assertThat(heard.ended).extracting(CameraStats::cameraId).containsExactlyInAnyOrder("a", "b");
+    assertThat(heard.ended).allSatisfy(s -> assertThat(s.framesGrabbed()).isEqualTo(30));
   }
 
   @Test
   void shouldRetryLiveUrlWithGrowingDelayWhenPortIsClosed() throws Exception {
     RecordingClock clock = new RecordingClock();
-    AgentOptions options =
-        AgentOptions.defaults()
-            .withClock(clock)
-            .withSourceTimeout(Duration.ofSeconds(2))
-            .withRetry(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2, 4);
     Map<String, CameraStats> stats =
-        run(List.of(camera("rtsp", "rtsp://127.0.0.1:1/x", 2, 0)), mockProducer(), options);
+        run(
+            List.of(camera("rtsp", "rtsp://127.0.0.1:1/x", 2, 0)),
+            mockProducer(),
+            liveRetries(clock, 0.2, 4));
 
     CameraStats s = stats.get("rtsp");
     assertThat(s.state()).isEqualTo(CameraStats.State.FAILED);
@@ -325,16 +351,11 @@ class EdgeAgentTest {
 
   @Test
   void shouldNeverShowTheSourcePasswordInStatsOrErrors() throws Exception {
-    AgentOptions options =
-        AgentOptions.defaults()
-            .withClock(new RecordingClock())
-            .withSourceTimeout(Duration.ofSeconds(2))
-            .withRetry(Duration.ofSeconds(1), Duration.ofSeconds(30), 0, 1);
     Map<String, CameraStats> stats =
         run(
             List.of(camera("cam", "rtsp://admin:hunter2@127.0.0.1:1/x", 2, 0)),
             mockProducer(),
-            options);
+            liveRetries(new RecordingClock(), 0, 1));
 
     CameraStats s = stats.get("cam");
     assertThat(s.state()).isEqualTo(CameraStats.State.FAILED);
@@ -351,8 +372,7 @@ class EdgeAgentTest {
         clip != null && Files.isRegularFile(clip),
         "real footage ../shared/data/video/face-demographics-walking.mp4 absent; skipping");
     MockProducer<String, byte[]> producer = mockProducer();
-    Map<String, CameraStats> stats =
-        run(List.of(camera("walk", clip, 5, 0)), producer, AgentOptions.defaults());
+    Map<String, CameraStats> stats = run(camera("walk", clip, 5, 0), producer);
 
     // 12 fps for 2.9 s: 35 frames, sampled at 0, 250, 416, 666, 833, 1000 ... 2833 ms
     assertThat(stats.get("walk").framesGrabbed()).isEqualTo(35);

@@ -82,38 +82,22 @@ public final class ProcessorApp implements AutoCloseable {
 
     /** These options with internal topics replicated {@code factor} times. */
     public Options withReplication(int factor) {
-      return new Options(
-          applicationId,
-          stateDir,
-          streamThreads,
-          commitIntervalMs,
-          factor,
-          standbyReplicas,
-          applicationServer);
+      return with(factor, standbyReplicas, applicationServer);
     }
 
     /** These options with {@code n} standby replicas (0 for a single instance, as in the demo). */
     public Options withStandbyReplicas(int n) {
-      return new Options(
-          applicationId,
-          stateDir,
-          streamThreads,
-          commitIntervalMs,
-          replicationFactor,
-          n,
-          applicationServer);
+      return with(replicationFactor, n, applicationServer);
     }
 
     /** These options with this instance reachable at {@code hostPort} by the others. */
     public Options withApplicationServer(String hostPort) {
+      return with(replicationFactor, standbyReplicas, hostPort);
+    }
+
+    private Options with(int replication, int standby, String server) {
       return new Options(
-          applicationId,
-          stateDir,
-          streamThreads,
-          commitIntervalMs,
-          replicationFactor,
-          standbyReplicas,
-          hostPort);
+          applicationId, stateDir, streamThreads, commitIntervalMs, replication, standby, server);
     }
 
     /**

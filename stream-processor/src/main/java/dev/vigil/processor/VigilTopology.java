@@ -73,27 +73,14 @@ public final class VigilTopology {
       Map<String, SiteConfig.Camera> cameras,
       Supplier<AudioSnippetAnalyzer> audioAnalyzers) {
     return build(
-        topics, analyzer, cameras, audioAnalyzers, new VigilMetrics(), new SnapshotStore());
+        topics, analyzer, cameras, audioAnalyzers, new VigilMetrics(), new SnapshotStore(), null);
   }
 
   /**
-   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier)}, counting frames in {@code metrics} and
-   * keeping each camera's latest frame in {@code snapshots} for the dashboard.
-   */
-  public static Topology build(
-      Topics topics,
-      FrameAnalyzer analyzer,
-      Map<String, SiteConfig.Camera> cameras,
-      Supplier<AudioSnippetAnalyzer> audioAnalyzers,
-      VigilMetrics metrics,
-      SnapshotStore snapshots) {
-    return build(topics, analyzer, cameras, audioAnalyzers, metrics, snapshots, null);
-  }
-
-  /**
-   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier, VigilMetrics, SnapshotStore)}, with
-   * {@code vlm} answering the prompts outside the language (null when the site has no model). Owned
-   * by the caller, who closes it after the streams app.
+   * As {@link #build(Topics, FrameAnalyzer, Map, Supplier)}, counting frames in {@code metrics},
+   * keeping each camera's latest frame in {@code snapshots} for the dashboard, and with {@code vlm}
+   * answering the prompts outside the language (null when the site has no model; the caller owns it
+   * and closes it after the streams app).
    */
   public static Topology build(
       Topics topics,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.config.Box;
 import dev.vigil.config.CameraStatus;
 import dev.vigil.config.Json;
+import dev.vigil.config.JsonSerde;
 import dev.vigil.config.Observation;
 import dev.vigil.config.Person;
 import dev.vigil.config.Point;
@@ -15,6 +16,7 @@ import dev.vigil.processor.rules.CameraClock;
 import dev.vigil.processor.rules.RuleState;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -37,36 +39,23 @@ class RuleProcessorTest {
   private KeyValueStore<String, CameraClock> clocks;
   private RuleProcessor processor;
 
+  /** An in-memory store of the processor, open and known to {@link #context}. */
+  private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
+    KeyValueStore<String, V> store =
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+            .withLoggingDisabled()
+            .build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    return store;
+  }
+
   @BeforeEach
   void setUp() {
     context = new MockProcessorContext<>();
-    prompts =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(VigilTopology.PROMPTS_STORE),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled()
-            .build();
-    states =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(VigilTopology.RULE_STATE_STORE),
-                Serdes.String(),
-                new dev.vigil.config.JsonSerde<>(RuleState.class))
-            .withLoggingDisabled()
-            .build();
-    clocks =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(VigilTopology.CAMERA_CLOCK_STORE),
-                Serdes.String(),
-                new dev.vigil.config.JsonSerde<>(CameraClock.class))
-            .withLoggingDisabled()
-            .build();
-    prompts.init(context.getStateStoreContext(), prompts);
-    states.init(context.getStateStoreContext(), states);
-    clocks.init(context.getStateStoreContext(), clocks);
-    context.addStateStore(prompts);
-    context.addStateStore(states);
-    context.addStateStore(clocks);
+    prompts = store(VigilTopology.PROMPTS_STORE, Serdes.ByteArray());
+    states = store(VigilTopology.RULE_STATE_STORE, new JsonSerde<>(RuleState.class));
+    clocks = store(VigilTopology.CAMERA_CLOCK_STORE, new JsonSerde<>(CameraClock.class));
     context.setCurrentSystemTimeMs(T0);
     processor = new RuleProcessor(Map.of(), new VigilMetrics());
     processor.init(context);
@@ -118,6 +107,13 @@ class RuleProcessorTest {
             .toList();
     context.resetForwards();
     return out;
+  }
+
+  /** Prompt {@code people} counts everyone; one person at {@link #T0} opens its episode. */
+  private void openPeopleEpisode() {
+    prompt("people", "How many people are in view?", 0);
+    frame(T0, 1);
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
   }
 
   @Test
@@ -205,9 +201,7 @@ class RuleProcessorTest {
 
   @Test
   void shouldResolveWithPromptChangedWhenAnEditChangesTheMeaning() {
-    prompt("people", "How many people are in view?", 0);
-    frame(T0, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+    openPeopleEpisode();
     // Cooldown and severity are not the meaning: the episode stays open.
     prompts.put(
         "people",
@@ -225,9 +219,7 @@ class RuleProcessorTest {
 
   @Test
   void shouldKeepRunningTheLastAcceptedVersionWhenAnEditIsRejected() {
-    prompt("people", "How many people are in view?", 0);
-    frame(T0, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+    openPeopleEpisode();
     prompt("people", "How many people are in view?", -5);
     frame(T0 + 1000, 1);
     tick(T0 + 1500);
@@ -262,9 +254,7 @@ class RuleProcessorTest {
 
   @Test
   void shouldResolveOpenEpisodeWhenPromptIsRemovedAndWallClockPunctuatorFires() {
-    prompt("people", "How many people are in view?", 0);
-    frame(T0, 1);
-    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+    openPeopleEpisode();
     prompts.delete("people");
     tick(T0 + 1000);
     List<Violation> v = violations();

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -90,6 +91,17 @@ class VigilTopologyTest {
     }
   }
 
+  /** An input topic of {@link #driver} with string keys and byte values. */
+  private TestInputTopic<String, byte[]> input(String topic) {
+    return driver.createInputTopic(
+        topic, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+  }
+
+  /** An output topic of {@link #driver} with string keys. */
+  private <V> TestOutputTopic<String, V> output(String topic, Deserializer<V> values) {
+    return driver.createOutputTopic(topic, Serdes.String().deserializer(), values);
+  }
+
   @BeforeEach
   void start() {
     TestTopology t =
@@ -156,12 +168,7 @@ class VigilTopologyTest {
     driver = t.driver;
     t.frames.pipeInput(CAMERA, worker, T0);
     List<Observation> obs =
-        driver
-            .createOutputTopic(
-                TOPICS.observations(),
-                Serdes.String().deserializer(),
-                JsonSerde.observation().deserializer())
-            .readValuesToList();
+        output(TOPICS.observations(), JsonSerde.observation().deserializer()).readValuesToList();
     assertThat(obs.get(0).people()).isNotEmpty();
     assertThat(obs.get(0).people())
         .filteredOn(p -> p.head() != null)
@@ -189,16 +196,11 @@ class VigilTopologyTest {
   @Test
   void shouldDeadLetterPoisonRecordsWithTheirOriginAndGoOn() {
     addPrompt("people", "How many people are in view?");
-    TestInputTopic<String, byte[]> audio =
-        driver.createInputTopic(
-            TOPICS.audio(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    TestInputTopic<String, byte[]> audio = input(TOPICS.audio());
     RecordHeaders lowRate = new RecordHeaders();
     VigilHeaders.put(lowRate, VigilHeaders.RATE, 5000);
     audio.pipeInput(new TestRecord<>(CAMERA, new byte[3200], lowRate, T0));
-    driver
-        .createInputTopic(
-            TOPICS.audioFeatures(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
-        .pipeInput(CAMERA, "{\"laeq_dbfs\":\"loud\"}".getBytes(), T0);
+    input(TOPICS.audioFeatures()).pipeInput(CAMERA, "{\"laeq_dbfs\":\"loud\"}".getBytes(), T0);
     frame("dock/1+#", worker, 1, T0);
     long farFuture = System.currentTimeMillis() + Duration.ofHours(1).toMillis();
     frame(CAMERA, worker, 2, farFuture);

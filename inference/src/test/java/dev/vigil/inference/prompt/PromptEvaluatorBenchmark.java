@@ -5,34 +5,23 @@ import dev.vigil.config.Box;
 import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.inference.Scene;
+import dev.vigil.inference.VigilBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The prompt evaluator on the hot path: answering a compiled prompt over one scene (what the rule
  * processor does for every frame x prompt), and compiling a prompt (done once per prompt change).
- * Not run by the build; run with the JMH main on the test classpath, as {@code
- * PersonPerceptionBenchmark} explains.
+ * Not run by the build; run with the JMH main on the test classpath, as {@link VigilBenchmark}
+ * explains.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PromptEvaluatorBenchmark {
+public class PromptEvaluatorBenchmark extends VigilBenchmark {
 
   @Param({
     "How many people are in view?",

@@ -5,44 +5,29 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.vigil.inference.FrameAnalysis;
+import dev.vigil.inference.VigilBenchmark;
 import dev.vigil.inference.model.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decode, detector (preprocess + model) and whole-frame latency of person perception on a real
- * frame, full ({@code analyze}) and bare ({@code analyzeBare}). Not run by the build. Run from the
- * IDE, or with the JMH main on the test classpath:
- *
- * <pre>
- * java -Dvigil.shared.data=../shared/data -cp "inference/target/test-classes:inference/target/classes:$(cat cp.txt)" \
- *     org.openjdk.jmh.Main PersonPerceptionBenchmark
- * </pre>
+ * frame, full ({@code analyze}) and bare ({@code analyzeBare}). Not run by the build; {@link
+ * VigilBenchmark} says how to run it.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class PersonPerceptionBenchmark {
+public class PersonPerceptionBenchmark extends VigilBenchmark {
 
   @Param({"intel_worker-zone_03.png", "intel_one-by-one_03.jpg"})
   public String frame;
@@ -55,7 +40,7 @@ public class PersonPerceptionBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    Path file = Path.of(System.getProperty("vigil.shared.data", "../shared/data"), "frames", frame);
+    Path file = sharedFrame(frame);
     encoded = Files.readAllBytes(file);
     decoded = imread(file.toString());
     ModelStore store = new ModelStore();

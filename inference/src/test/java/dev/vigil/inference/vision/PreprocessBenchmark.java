@@ -2,22 +2,16 @@ package dev.vigil.inference.vision;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
+import dev.vigil.inference.VigilBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TInt32;
 
@@ -26,15 +20,10 @@ import org.tensorflow.types.TInt32;
  * side, pad, BGR to RGB, to int32, copy into the input tensor), so that they can be weighed against
  * the model: {@code PersonPerceptionBenchmark.preprocessAndModel} minus this is the inference. It
  * calls {@code PoseDetector.fill} itself. Not run by the build; run with the JMH main on the test
- * classpath, as {@code PersonPerceptionBenchmark} explains.
+ * classpath, as {@link VigilBenchmark} explains.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PreprocessBenchmark {
+public class PreprocessBenchmark extends VigilBenchmark {
 
   @Param({"intel_one-by-one_03.jpg", "intel_worker-zone_03.png"})
   public String frame;
@@ -43,7 +32,7 @@ public class PreprocessBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    Path file = Path.of(System.getProperty("vigil.shared.data", "../shared/data"), "frames", frame);
+    Path file = sharedFrame(frame);
     bgr = imread(file.toString());
     if (bgr.empty()) {
       throw new IllegalStateException("cannot read " + file.toAbsolutePath());

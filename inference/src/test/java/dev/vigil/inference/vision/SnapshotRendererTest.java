@@ -8,7 +8,6 @@ import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.inference.UndecodableFrameException;
 import java.util.List;
-import java.util.Random;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -21,24 +20,11 @@ class SnapshotRendererTest {
   private static final int H = 240;
 
   private static byte[] noiseJpeg() {
-    Random rnd = new Random(7);
-    try (Mat img = new Mat(H, W, opencv_core.CV_8UC3)) {
-      byte[] px = new byte[W * H * 3];
-      rnd.nextBytes(px);
-      img.data().put(px);
-      try (BytePointer out = new BytePointer()) {
-        opencv_imgcodecs.imencode(".jpg", img, out);
-        byte[] b = new byte[(int) out.limit()];
-        out.get(b);
-        return b;
-      }
-    }
+    return TestImages.noiseJpeg(W, H, 7);
   }
 
   private static double stddev(byte[] jpeg, Rect r) {
-    try (BytePointer in = new BytePointer(jpeg);
-        Mat raw = new Mat(1, jpeg.length, opencv_core.CV_8UC1, in);
-        Mat img = opencv_imgcodecs.imdecode(raw, opencv_imgcodecs.IMREAD_GRAYSCALE);
+    try (Mat img = TestImages.decodeGrey(jpeg);
         Mat roi = new Mat(img, r);
         Mat mean = new Mat();
         Mat dev = new Mat()) {

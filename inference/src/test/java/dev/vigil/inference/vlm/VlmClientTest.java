@@ -23,6 +23,12 @@ class VlmClientTest {
     }
   }
 
+  /** The reply is no answer, for the reason {@code error}. */
+  private static void assertUnknown(VlmReply r, String error) {
+    assertThat(r.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
+    assertThat(r.error()).isEqualTo(error);
+  }
+
   @Test
   void shouldSendTheQuestionAndTheImageAsADataUrlAndAskForJson() throws Exception {
     try (FakeChatServer server = FakeChatServer.start(Reply.answer(true, 0.9, "boxes"))) {
@@ -80,25 +86,21 @@ class VlmClientTest {
   @Test
   void shouldCountProseAndAYesInASentenceAsUnknownNeverYes() throws Exception {
     VlmReply prose = ask(Reply.content("Yes, the fire exit is blocked by boxes."));
-    assertThat(prose.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-    assertThat(prose.error()).isEqualTo(VlmReply.PROSE);
+    assertUnknown(prose, VlmReply.PROSE);
     assertThat(prose.reason()).contains("prose").contains("Yes, the fire exit");
 
     VlmReply around =
         ask(Reply.content("Sure! {\"answer\": true, \"confidence\": 0.9, \"reason\": \"r\"}"));
-    assertThat(around.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-    assertThat(around.error()).isEqualTo(VlmReply.PROSE);
+    assertUnknown(around, VlmReply.PROSE);
 
     VlmReply textual = ask(Reply.answer("\"yes\"", 0.9, "r"));
-    assertThat(textual.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-    assertThat(textual.error()).isEqualTo(VlmReply.MALFORMED);
+    assertUnknown(textual, VlmReply.MALFORMED);
   }
 
   @Test
   void shouldCountRefusalsAsUnknown() throws Exception {
     VlmReply field = ask(Reply.refusal("I can't help with identifying people."));
-    assertThat(field.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-    assertThat(field.error()).isEqualTo(VlmReply.REFUSAL);
+    assertUnknown(field, VlmReply.REFUSAL);
     VlmReply text = ask(Reply.content("I'm sorry, but I can't assist with that."));
     assertThat(text.error()).isEqualTo(VlmReply.REFUSAL);
   }
@@ -124,8 +126,7 @@ class VlmClientTest {
   @Test
   void shouldCountLowConfidenceAndCannotTellAsUnknown() throws Exception {
     VlmReply low = ask(Reply.answer(true, 0.3, "maybe a box"));
-    assertThat(low.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-    assertThat(low.error()).isEqualTo(VlmReply.LOW_CONFIDENCE);
+    assertUnknown(low, VlmReply.LOW_CONFIDENCE);
     VlmReply none = ask(Reply.answer("null", 0.9, "the door is out of view"));
     assertThat(none.error()).isEqualTo(VlmReply.CANNOT_TELL);
     assertThat(none.reason()).contains("the door is out of view");
@@ -137,8 +138,7 @@ class VlmClientTest {
         FakeChatServer.start(Reply.answer(true, 0.9, "late").delayed(3_000))) {
       VlmClient c = new VlmClient(SiteConfig.Vlm.of(server.baseUrl(), "m").withTimeoutS(0.3));
       VlmReply r = c.ask(FRAME, "q");
-      assertThat(r.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-      assertThat(r.error()).isEqualTo(VlmReply.TIMEOUT);
+      assertUnknown(r, VlmReply.TIMEOUT);
       assertThat(r.latencyS()).isLessThan(2.5);
     }
   }
@@ -149,8 +149,7 @@ class VlmClientTest {
         ask(
             Reply.error(429, "requests", "rate_limit_exceeded", "Rate limit reached for requests")
                 .withHeader("Retry-After", "7"));
-    assertThat(r.verdict()).isEqualTo(VlmAnswer.UNKNOWN);
-    assertThat(r.error()).isEqualTo(VlmReply.RATE_LIMITED);
+    assertUnknown(r, VlmReply.RATE_LIMITED);
     assertThat(r.httpStatus()).isEqualTo(429);
     assertThat(r.retryAfterMs()).isEqualTo(7_000);
     assertThat(r.reason()).contains("429 rate_limit_exceeded: Rate limit reached");

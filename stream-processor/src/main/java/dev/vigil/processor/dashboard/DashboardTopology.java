@@ -6,12 +6,14 @@ import dev.vigil.config.Observation;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
 import java.util.Locale;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -136,46 +138,36 @@ public final class DashboardTopology {
             },
         CAMERA_STATUS_SOURCE);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(AVAILABILITY_STORE),
-            strings,
-            new JsonSerde<>(CameraStatus.class)),
-        CAMERA_STATUS_PROCESSOR);
+        inMemory(AVAILABILITY_STORE, new JsonSerde<>(CameraStatus.class)), CAMERA_STATUS_PROCESSOR);
+    topology.addStateStore(inMemory(LATEST_STORE, JsonSerde.observation()), OBSERVATIONS_PROCESSOR);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(LATEST_STORE), strings, JsonSerde.observation()),
+        persistent(COMPLIANCE_STORE, new JsonSerde<>(ComplianceWindow.class)),
         OBSERVATIONS_PROCESSOR);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(COMPLIANCE_STORE),
-            strings,
-            new JsonSerde<>(ComplianceWindow.class)),
-        OBSERVATIONS_PROCESSOR);
+        persistent(OPEN_VIOLATIONS_STORE, JsonSerde.violation()), VIOLATIONS_PROCESSOR);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(OPEN_VIOLATIONS_STORE), strings, JsonSerde.violation()),
-        VIOLATIONS_PROCESSOR);
+        persistent(HISTORY_STORE, new JsonSerde<>(HistoryEvent.class)), VIOLATIONS_PROCESSOR);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(HISTORY_STORE),
-            strings,
-            new JsonSerde<>(HistoryEvent.class)),
-        VIOLATIONS_PROCESSOR);
+        hourly(HOURLY_COMPLIANCE_STORE, HourlyCompliance.class), OBSERVATIONS_PROCESSOR);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(HOURLY_COMPLIANCE_STORE),
-                strings,
-                new JsonSerde<>(HourlyCompliance.class))
-            .withLoggingEnabled(HourlyRetention.changelogConfig()),
-        OBSERVATIONS_PROCESSOR);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(HOURLY_VIOLATIONS_STORE),
-                strings,
-                new JsonSerde<>(HourlyViolations.class))
-            .withLoggingEnabled(HourlyRetention.changelogConfig()),
-        VIOLATIONS_PROCESSOR);
+        hourly(HOURLY_VIOLATIONS_STORE, HourlyViolations.class), VIOLATIONS_PROCESSOR);
     return topology;
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> inMemory(String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values);
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(
+      String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(name), Serdes.String(), values);
+  }
+
+  /** A store of hourly totals, whose changelog forgets what {@link HourlyRetention} drops. */
+  private static <V> StoreBuilder<KeyValueStore<String, V>> hourly(String name, Class<V> type) {
+    return persistent(name, new JsonSerde<>(type))
+        .withLoggingEnabled(HourlyRetention.changelogConfig());
   }
 
   /**

@@ -47,6 +47,12 @@ class DashboardServerTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** An open dashboard on a free loopback port over the stores of {@code d}. */
+  private static DashboardServer serve(TopologyTestDriver d) {
+    return new DashboardServer(
+        "127.0.0.1", 0, new DashboardApi(d::getKeyValueStore), new VigilMetrics());
+  }
+
   @Test
   void shouldAskForATokenOfTheRightScopeButLeaveTheProbesOpen() throws Exception {
     java.util.concurrent.atomic.AtomicBoolean ready =
@@ -112,9 +118,7 @@ class DashboardServerTest {
   @Test
   void shouldServePageApiAndErrorsWhenStarted() throws Exception {
     try (TopologyTestDriver d = DashboardFixtures.driver(null);
-        DashboardServer server =
-            new DashboardServer(
-                "127.0.0.1", 0, new DashboardApi(d::getKeyValueStore), new VigilMetrics())) {
+        DashboardServer server = serve(d)) {
       DashboardFixtures.observations(d)
           .pipeInput("cam-1", observation("cam-1", 7, T0, true, false), T0);
       DashboardFixtures.violations(d)
@@ -218,9 +222,7 @@ class DashboardServerTest {
   @Test
   void shouldPushASnapshotOnConnectAndAgainWhenStateChanges() throws Exception {
     try (TopologyTestDriver d = DashboardFixtures.driver(null);
-        DashboardServer server =
-            new DashboardServer(
-                "127.0.0.1", 0, new DashboardApi(d::getKeyValueStore), new VigilMetrics())) {
+        DashboardServer server = serve(d)) {
       DashboardFixtures.observations(d).pipeInput("cam-1", observation("cam-1", 1, T0, true), T0);
 
       HttpResponse<InputStream> r =

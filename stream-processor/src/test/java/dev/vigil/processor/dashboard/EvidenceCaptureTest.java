@@ -9,6 +9,7 @@ import dev.vigil.config.JsonSerde;
 import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.config.Violation;
+import dev.vigil.inference.vision.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.Random;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -26,10 +26,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
@@ -40,23 +37,12 @@ class EvidenceCaptureTest {
 
   /** A frame of random noise: every region has high variance until something smooths it. */
   private static byte[] noiseFrame() {
-    byte[] px = new byte[W * H * 3];
-    new Random(11).nextBytes(px);
-    try (Mat img = new Mat(H, W, opencv_core.CV_8UC3);
-        BytePointer out = new BytePointer()) {
-      img.data().put(px);
-      opencv_imgcodecs.imencode(".jpg", img, out);
-      byte[] b = new byte[(int) out.limit()];
-      out.get(b);
-      return b;
-    }
+    return TestImages.noiseJpeg(W, H, 11);
   }
 
   /** Pixel variance of the grey image inside {@code box} (normalised to the frame). */
   private static double variance(byte[] jpeg, Box box) {
-    try (BytePointer in = new BytePointer(jpeg);
-        Mat raw = new Mat(1, jpeg.length, opencv_core.CV_8UC1, in);
-        Mat grey = opencv_imgcodecs.imdecode(raw, opencv_imgcodecs.IMREAD_GRAYSCALE);
+    try (Mat grey = TestImages.decodeGrey(jpeg);
         UByteIndexer px = grey.createIndexer()) {
       assertThat(grey.cols()).isEqualTo(W);
       double sum = 0;

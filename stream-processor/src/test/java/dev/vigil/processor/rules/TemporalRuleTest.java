@@ -42,6 +42,16 @@ class TemporalRuleTest {
     return all.toArray(new double[0][]);
   }
 
+  private static List<Violation.State> states(List<TemporalRule.Event> events) {
+    return events.stream().map(TemporalRule.Event::state).toList();
+  }
+
+  /** One event: an episode opened that started at {@code started}. */
+  private static void assertOpenedOnce(List<TemporalRule.Event> events, long started) {
+    assertThat(states(events)).containsExactly(Violation.State.OPEN);
+    assertThat(events.get(0).started()).isEqualTo(started);
+  }
+
   @Test
   void shouldOpenAtOnceWhenForIsZero() {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(0, 0));
@@ -57,8 +67,7 @@ class TemporalRuleTest {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(10, 0));
     assertThat(run(rule, holding(0, 9.5, 0.5, 1))).isEmpty();
     List<TemporalRule.Event> events = run(rule, holding(0, 10, 0.5, 1));
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly(Violation.State.OPEN);
-    assertThat(events.get(0).started()).isEqualTo(T0);
+    assertOpenedOnce(events, T0);
   }
 
   @Test
@@ -68,8 +77,7 @@ class TemporalRuleTest {
     double[][] answers =
         concat(holding(0, 5, 0.5, 1), new double[][] {{5.5, 0}}, holding(6, 10, 0.5, 1));
     List<TemporalRule.Event> events = run(rule, answers);
-    assertThat(events).extracting(TemporalRule.Event::state).containsExactly(Violation.State.OPEN);
-    assertThat(events.get(0).started()).isEqualTo(T0);
+    assertOpenedOnce(events, T0);
   }
 
   @Test
@@ -85,9 +93,7 @@ class TemporalRuleTest {
     TemporalRule rule = new TemporalRule("cam", "p", new RuleSettings(0, 2, 5, 0));
     double[][] answers = concat(holding(0, 3, 1, 1), holding(4, 7, 1, 0), holding(8, 9, 1, 0));
     List<TemporalRule.Event> events = run(rule, answers);
-    assertThat(events)
-        .extracting(TemporalRule.Event::state)
-        .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
+    assertThat(states(events)).containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
     // Last true at 3 s; false for >= 5 s first at 8 s.
     assertThat(events.get(1).ended()).isEqualTo(T0 + 8000);
     assertThat(events.get(1).episodeId()).isEqualTo(events.get(0).episodeId());
@@ -97,18 +103,14 @@ class TemporalRuleTest {
   void shouldNotResolveWhenFalseOnlyBriefly() {
     TemporalRule rule = new TemporalRule("cam", "p", new RuleSettings(0, 2, 5, 0));
     double[][] answers = concat(holding(0, 3, 1, 1), holding(4, 6, 1, 0), holding(7, 20, 1, 1));
-    assertThat(run(rule, answers))
-        .extracting(TemporalRule.Event::state)
-        .containsExactly(Violation.State.OPEN);
+    assertThat(states(run(rule, answers))).containsExactly(Violation.State.OPEN);
   }
 
   @Test
   void shouldEmitUpdateWhenAnswerChangesWhileOpen() {
     TemporalRule rule = new TemporalRule("cam", "p", RuleSettings.of(0, 0));
     List<TemporalRule.Event> events = run(rule, new double[][] {{0, 1}, {1, 1}, {6, 3}, {7, 3}});
-    assertThat(events)
-        .extracting(TemporalRule.Event::state)
-        .containsExactly(Violation.State.OPEN, Violation.State.UPDATE);
+    assertThat(states(events)).containsExactly(Violation.State.OPEN, Violation.State.UPDATE);
     assertThat(events.get(1).answer()).isEqualTo(3.0);
   }
 
@@ -123,9 +125,7 @@ class TemporalRuleTest {
     flicker[10] = new double[] {5.5, 1};
     flicker[11] = new double[] {6.0, 1};
     List<TemporalRule.Event> events = run(rule, flicker);
-    assertThat(events)
-        .extracting(TemporalRule.Event::state)
-        .containsExactly(Violation.State.OPEN, Violation.State.UPDATE);
+    assertThat(states(events)).containsExactly(Violation.State.OPEN, Violation.State.UPDATE);
     assertThat(events.get(1).answer()).isEqualTo(1.0);
   }
 
@@ -135,14 +135,12 @@ class TemporalRuleTest {
     // Open at 0, resolve at 3 (false from 1 s), true again at 10 s: inside the 30 s cooldown.
     double[][] answers =
         concat(new double[][] {{0, 1}}, holding(1, 3, 1, 0), holding(10, 20, 1, 1));
-    assertThat(run(rule, answers))
-        .extracting(TemporalRule.Event::state)
+    assertThat(states(run(rule, answers)))
         .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED);
     // After the cooldown it opens again, with a new id.
     double[][] later = concat(answers, holding(34, 35, 1, 1));
     List<TemporalRule.Event> events = run(rule, later);
-    assertThat(events)
-        .extracting(TemporalRule.Event::state)
+    assertThat(states(events))
         .containsExactly(Violation.State.OPEN, Violation.State.RESOLVED, Violation.State.OPEN);
     assertThat(events.get(2).episodeId()).isNotEqualTo(events.get(0).episodeId());
   }
