@@ -11,7 +11,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * a lambda for {@link #messageArrived} is the whole callback.
  */
 @FunctionalInterface
-interface MessageCallback extends MqttCallback {
+public interface MessageCallback extends MqttCallback {
   @Override
   default void disconnected(MqttDisconnectResponse response) {}
 
