@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -129,6 +130,54 @@ class VlmRouteIT {
   }
 
   /** A one-camera site asking {@link #EXIT} of {@code vlm}, its topics made and prompts seeded. */
+  @Test
+  void shouldKeepReadingTheAnswersBackAfterOneCouldNotBeTaken() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"))) {
+      SiteConfig site = provisioned(kafka, SiteConfig.Vlm.of("http://127.0.0.1:1/v1", "m"));
+      List<String> taken = new CopyOnWriteArrayList<>();
+      try (AnswerLog log = new AnswerLog(site.kafka(), site.topics().vlmAnswers())) {
+        log.follow(
+            a -> {
+              if (a.requestId().equals("bad")) {
+                throw new IllegalStateException("a reader that cannot take this answer");
+              }
+              taken.add(a.requestId());
+            },
+            Duration.ofSeconds(30));
+        log.accept(answer("bad"));
+        log.accept(answer("good"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!taken.contains("good") && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(taken).containsExactly("good");
+        assertThat(log.readFailures()).isEqualTo(1);
+      }
+    }
+  }
+
+  private static VlmAnswer answer(String requestId) {
+    return new VlmAnswer(
+        VlmAnswer.SCHEMA,
+        requestId,
+        "cam",
+        "exit",
+        "m",
+        System.currentTimeMillis(),
+        VlmAnswer.ASK,
+        null,
+        "m",
+        VlmAnswer.NO,
+        null,
+        0.9,
+        "clear",
+        null,
+        1.0,
+        null,
+        null,
+        null);
+  }
+
   private SiteConfig provisioned(EmbeddedKafka kafka, SiteConfig.Vlm vlm) throws Exception {
     SiteConfig oneCamera =
         TestSites.oneCamera(

@@ -14,6 +14,7 @@ import dev.vigil.processor.dashboard.VigilMetrics;
 import dev.vigil.processor.vlm.AnswerLog;
 import dev.vigil.processor.vlm.VlmDispatcher;
 import dev.vigil.processor.vlm.VlmMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,6 +153,9 @@ public final class ProcessorApp implements AutoCloseable {
           new VlmDispatcher(
               vlm, new VlmClient(vlm), answerLog, System::currentTimeMillis, registry.registry());
       answerLog.follow(this.vlm::read, READ_ANSWERS_TIMEOUT);
+      FunctionCounter.builder("vigil.vlm.answers.read.failures", answerLog, AnswerLog::readFailures)
+          .description("Times reading vigil.vlm-answers back failed and was tried again.")
+          .register(registry.registry());
       LOG.info("prompts outside the language go to {}", vlm);
     }
     this.streams =

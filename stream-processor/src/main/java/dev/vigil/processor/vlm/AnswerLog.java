@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +39,9 @@ public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final String topic;
   private final Deserializer<VlmAnswer> answers = new JsonSerde<>(VlmAnswer.class).deserializer();
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+  private final AtomicLong failures = new AtomicLong();
   private volatile KafkaConsumer<String, byte[]> reading;
   private volatile Thread follower;
 
@@ -101,13 +105,26 @@ public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
   private void keepReading(KafkaConsumer<String, byte[]> c, Consumer<VlmAnswer> reader) {
     try (c) {
       while (true) {
-        poll(c, reader);
+        try {
+          poll(c, reader);
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // A failed poll or a failing reader must not end the reading for good: the statuses
+          // and the replay guard of this instance depend on it. Go on from the position reached.
+          failures.incrementAndGet();
+          LOG.error("reading {} failed; trying again in {}", topic, RETRY_PAUSE, e);
+          Thread.sleep(RETRY_PAUSE.toMillis());
+        }
       }
-    } catch (WakeupException e) {
+    } catch (WakeupException | InterruptedException e) {
       // close() ends the reading.
-    } catch (RuntimeException e) {
-      LOG.error("stopped reading {}: answers written from now on are not known here", topic, e);
     }
+  }
+
+  /** Times reading the answers back failed and was tried again. */
+  public long readFailures() {
+    return failures.get();
   }
 
   private void poll(KafkaConsumer<String, byte[]> c, Consumer<VlmAnswer> reader) {
@@ -119,7 +136,13 @@ public final class AnswerLog implements Consumer<VlmAnswer>, AutoCloseable {
         // Not an answer: the rules dead-letter it; here it answers nothing.
         continue;
       }
-      reader.accept(a);
+      try {
+        reader.accept(a);
+      } catch (RuntimeException e) {
+        // One answer the reader cannot take must not cost it the answers after it.
+        failures.incrementAndGet();
+        LOG.error("could not take the model's answer {} read from {}", a.requestId(), topic, e);
+      }
     }
   }
 
