@@ -40,6 +40,11 @@ public record SiteConfig(
     return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
   }
 
+  /** This site with {@code prompts} as its standing prompts. */
+  public SiteConfig withPrompts(List<PromptSpec> prompts) {
+    return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);
+  }
+
   /** This site with {@code vlm} as its multimodal-model endpoint (null for none). */
   public SiteConfig withVlm(Vlm vlm) {
     return new SiteConfig(site, kafka, mqtt, model, cameras, prompts, http, vlm);

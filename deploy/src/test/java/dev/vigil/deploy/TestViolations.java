@@ -1,8 +1,8 @@
 package dev.vigil.deploy;
 
+import dev.vigil.alerts.Violations;
 import dev.vigil.config.Json;
 import dev.vigil.config.Violation;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,17 +20,14 @@ final class TestViolations {
    * started at {@code startedMs}; its id follows from the three.
    */
   static Violation open(String camera, String prompt, long startedMs, Map<String, Integer> counts) {
-    return new Violation(
-        Violation.SCHEMA,
-        Violation.episodeId(camera, prompt, startedMs),
-        Violation.State.OPEN,
+    return Violations.open(
         camera,
-        new Violation.PromptRef(prompt, "How many people are in view?"),
+        prompt,
+        "How many people are in view?",
         1.0,
         startedMs,
-        null,
         Violation.Severity.WARNING,
-        new Violation.Evidence(List.of(), counts, null, null));
+        counts);
   }
 
   /** Writes {@code violations} to {@code topic} in order, each acknowledged before the next. */

@@ -183,13 +183,8 @@ class VlmRouteIT {
         TestSites.oneCamera(
             "vlm", kafka.bootstrapServers(), "tcp://localhost:1", "cam", dir.resolve("x.mp4"));
     SiteConfig site =
-        new SiteConfig(
-                oneCamera.site(),
-                oneCamera.kafka(),
-                oneCamera.mqtt(),
-                oneCamera.model(),
-                oneCamera.cameras(),
-                List.of(new PromptSpec("exit", EXIT, List.of(), 0, "critical")))
+        oneCamera
+            .withPrompts(List.of(new PromptSpec("exit", EXIT, List.of(), 0, "critical")))
             .withVlm(vlm);
     try (VigilParts parts = VigilParts.open(site, dir.resolve("parts"))) {
       parts.provisionAndSeed();
