@@ -44,6 +44,35 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldRefuseAGreyShareAboveOneWithExitTwoNamingTheOption(@TempDir Path dir)
+      throws Exception {
+    Path dataset = Files.createDirectory(dir.resolve("voc"));
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code =
+          VigilCli.execute(
+              "train",
+              "helmet",
+              "--dataset",
+              dataset.toString(),
+              "--out",
+              dir.resolve("out").toString(),
+              "--grey-share",
+              "15");
+    } finally {
+      System.setErr(err);
+    }
+
+    assertThat(code).isEqualTo(2);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("--grey-share must be in [0, 1], not 15.0");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void shouldPassTheTrainerLogThroughAndShowEpochProgressOnStderrWhenTraining() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
