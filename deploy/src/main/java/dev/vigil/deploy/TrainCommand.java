@@ -87,6 +87,29 @@ final class TrainCommand implements Runnable {
     double margin;
 
     @Option(
+        names = "--grey-share",
+        defaultValue = "0.15",
+        description =
+            "Share of training crops turned greyscale, as mono or night cameras show heads"
+                + " (default ${DEFAULT-VALUE}).")
+    double greyShare;
+
+    @Option(
+        names = "--colour-cast",
+        defaultValue = "0.12",
+        description =
+            "Largest random gain of one colour channel against the others in training crops,"
+                + " e.g. 0.12 for +-12%% (default ${DEFAULT-VALUE}).")
+    double colourCast;
+
+    @Option(
+        names = "--bare-video-fps",
+        defaultValue = "2",
+        description =
+            "Frames per second sampled from each --bare-video clip (default ${DEFAULT-VALUE}).")
+    double bareVideoFps;
+
+    @Option(
         names = "--max-images",
         defaultValue = "0",
         description = "Use at most this many images of each split; 0 for all (default).")
@@ -146,7 +169,17 @@ final class TrainCommand implements Runnable {
       if (!(margin >= 0 && margin <= 1)) {
         throw new VigilCli.UsageException("--margin must be in [0, 1], not " + margin);
       }
-      options = options.withMargin(margin);
+      if (!(greyShare >= 0 && greyShare <= 1)) {
+        throw new VigilCli.UsageException("--grey-share must be in [0, 1], not " + greyShare);
+      }
+      if (!(colourCast >= 0 && colourCast < 1)) {
+        throw new VigilCli.UsageException("--colour-cast must be in [0, 1), not " + colourCast);
+      }
+      if (!(bareVideoFps > 0 && bareVideoFps <= 30)) {
+        throw new VigilCli.UsageException(
+            "--bare-video-fps must be above 0 and at most 30, not " + bareVideoFps);
+      }
+      options = options.withMargin(margin).withColour(greyShare, colourCast);
       HeadDetector heads = models.headDetector();
       if (heads == null && !(barePeople.isEmpty() && bareVideo.isEmpty())) {
         throw new VigilCli.UsageException(
@@ -158,7 +191,7 @@ final class TrainCommand implements Runnable {
         List<Path> bareFrames = new ArrayList<>();
         for (Path clip : bareVideo) {
           Path dir = frames.resolve(clip.getFileName().toString());
-          ClipFrames.extract(clip, 2, dir);
+          ClipFrames.extract(clip, bareVideoFps, dir);
           bareFrames.add(dir);
         }
         train(options, heads, bareFrames);

@@ -17,29 +17,43 @@ class TrainCommandTest {
       throws Exception {
     Path dataset = Files.createDirectory(dir.resolve("voc"));
     Path detector = Files.createDirectory(dir.resolve("no-detector"));
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code =
-          VigilCli.execute(
-              "train",
-              "helmet",
-              "--dataset",
-              dataset.toString(),
-              "--out",
-              dir.resolve("out").toString(),
-              "--head-detector",
-              detector.toString());
-    } finally {
-      System.setErr(err);
-    }
 
-    assertThat(code).isEqualTo(2);
-    assertThat(captured.toString(StandardCharsets.UTF_8))
+    Run run =
+        execute(
+            "train",
+            "helmet",
+            "--dataset",
+            dataset.toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--head-detector",
+            detector.toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
         .contains("vigil train helmet: --head-detector " + detector)
         .contains("head-detector.json");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseAGreyShareAboveOneWithExitTwoNamingTheOption(@TempDir Path dir)
+      throws Exception {
+    Path dataset = Files.createDirectory(dir.resolve("voc"));
+
+    Run run =
+        execute(
+            "train",
+            "helmet",
+            "--dataset",
+            dataset.toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--grey-share",
+            "15");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--grey-share must be in [0, 1], not 15.0");
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
@@ -79,5 +93,20 @@ class TrainCommandTest {
         .isEqualTo(
             "train helmet: 1/2 epochs (50%), about 30s left\n"
                 + "train helmet: 2/2 epochs (100%), done in 1m00s\n");
+  }
+
+  /** What a command returned and wrote to stderr. */
+  private record Run(int code, String err) {}
+
+  private static Run execute(String... args) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      int code = VigilCli.execute(args);
+      return new Run(code, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(err);
+    }
   }
 }

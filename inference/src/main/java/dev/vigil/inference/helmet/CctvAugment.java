@@ -30,6 +30,27 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 final class CctvAugment {
 
+  /**
+   * How far the colour of a crop is pushed.
+   *
+   * @param greyShare share of crops turned greyscale
+   * @param cast largest gain of one colour channel against the others, e.g. 0.12 for +-12%
+   */
+  record Colour(double greyShare, double cast) {
+    /** What the committed weights were trained with, and what band tuning degrades with. */
+    static final Colour DEFAULT = new Colour(0.15, 0.12);
+
+    Colour {
+      if (!(greyShare >= 0 && greyShare <= 1) || !(cast >= 0 && cast < 1)) {
+        throw new IllegalArgumentException(
+            "greyscale share must be in [0, 1] and colour cast in [0, 1), not "
+                + greyShare
+                + " and "
+                + cast);
+      }
+    }
+  }
+
   /** Share of crops whose head is shrunk to {@link #MIN_HEAD_PX}-{@link #MAX_HEAD_PX} px. */
   static final double SHRINK_SHARE = 0.35;
 
@@ -39,17 +60,20 @@ final class CctvAugment {
   private CctvAugment() {}
 
   /** Applies a random camera degradation to the crop at {@code off} in place. */
-  static void apply(float[] crop, int off, int s, double margin, Random r) {
-    apply(crop, off, s, margin, r, SHRINK_SHARE);
+  static void apply(float[] crop, int off, int s, double margin, Colour colour, Random r) {
+    apply(crop, off, s, margin, r, SHRINK_SHARE, colour);
   }
 
-  /** As {@link #apply}, but the head is always shrunk: a head as a fixed camera sees it. */
+  /**
+   * As {@link #apply} with the default colour shifts, but the head is always shrunk: a head as a
+   * fixed camera sees it.
+   */
   static void degrade(float[] crop, int off, int s, double margin, Random r) {
-    apply(crop, off, s, margin, r, 1);
+    apply(crop, off, s, margin, r, 1, Colour.DEFAULT);
   }
 
   private static void apply(
-      float[] crop, int off, int s, double margin, Random r, double shrinkShare) {
+      float[] crop, int off, int s, double margin, Random r, double shrinkShare, Colour colour) {
     int n = s * s * 3;
     try (Mat img = new Mat(s, s, CV_32FC3)) {
       FloatBuffer in = img.createBuffer();
@@ -78,7 +102,7 @@ final class CctvAugment {
         cur.close();
       }
     }
-    colour(crop, off, n, r);
+    colour(crop, off, n, colour, r);
   }
 
   /** Returns {@code next}, closing {@code cur} unless it is the caller's {@code first}. */
@@ -141,15 +165,15 @@ final class CctvAugment {
   }
 
   /** Exposure, gamma, a colour cast, and sometimes greyscale. */
-  private static void colour(float[] crop, int off, int n, Random r) {
+  private static void colour(float[] crop, int off, int n, Colour colour, Random r) {
     float gain = (float) (0.6 + 0.8 * r.nextDouble());
     float bias = (float) ((r.nextDouble() * 2 - 1) * 0.12);
     double gamma = Math.exp((r.nextDouble() * 2 - 1) * 0.4);
     float[] cast = new float[3];
     for (int c = 0; c < 3; c++) {
-      cast[c] = (float) (1 + (r.nextDouble() * 2 - 1) * 0.12);
+      cast[c] = (float) (1 + (r.nextDouble() * 2 - 1) * colour.cast());
     }
-    boolean grey = r.nextDouble() < 0.15;
+    boolean grey = r.nextDouble() < colour.greyShare();
     for (int i = off; i < off + n; i += 3) {
       float y = 0.299f * crop[i] + 0.587f * crop[i + 1] + 0.114f * crop[i + 2];
       for (int c = 0; c < 3; c++) {

@@ -85,9 +85,22 @@ final class HelmetCrops {
     return out;
   }
 
-  /** Cuts every sample's crop; augments when given a generator. Decodes each image once. */
+  /** Cuts every sample's crop, as they are. Decodes each image once. */
+  static CropSet crops(List<VocImage> images, List<Sample> samples, int s, double margin) {
+    return crops(images, samples, s, margin, null, null);
+  }
+
+  /**
+   * Cuts every sample's crop; augments when given a generator, with the given colour shifts.
+   * Decodes each image once.
+   */
   static CropSet crops(
-      List<VocImage> images, List<Sample> samples, int s, double margin, Random aug) {
+      List<VocImage> images,
+      List<Sample> samples,
+      int s,
+      double margin,
+      CctvAugment.Colour colour,
+      Random aug) {
     int per = s * s * 3;
     float[] pixels = new float[samples.size() * per];
     float[] labels = new float[samples.size()];
@@ -106,7 +119,7 @@ final class HelmetCrops {
             throw new InferenceException("Cannot decode " + images.get(image).image());
           }
         }
-        cut(bgr, sample.head(), s, margin, aug, pixels, k * per);
+        cut(bgr, sample.head(), s, margin, colour, aug, pixels, k * per);
         labels[k] = sample.head().helmet() ? 1f : 0f;
         k++;
       }
@@ -119,7 +132,14 @@ final class HelmetCrops {
   }
 
   private static void cut(
-      Mat bgr, LabelledHead head, int s, double margin, Random aug, float[] dst, int off) {
+      Mat bgr,
+      LabelledHead head,
+      int s,
+      double margin,
+      CctvAugment.Colour colour,
+      Random aug,
+      float[] dst,
+      int off) {
     if (aug == null) {
       HeadCrop.extract(bgr, head.box(), margin, s, dst, off);
       return;
@@ -134,7 +154,7 @@ final class HelmetCrops {
     cy += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     side *= Math.exp((aug.nextDouble() * 2 - 1) * 0.25);
     HeadCrop.extract(bgr, cx, cy, side, aug.nextBoolean(), s, dst, off);
-    CctvAugment.apply(dst, off, s, margin, aug);
+    CctvAugment.apply(dst, off, s, margin, colour, aug);
   }
 
   /** The pixels of the crops at {@code idx}, as one NHWC batch; the caller closes it. */

@@ -38,7 +38,7 @@ final class HelmetExport {
     calibration.put("tune_ece_before", Calibration.ece(z, tune.labels(), tune.n(), 1));
     calibration.put("tune_ece_after", Calibration.ece(z, tune.labels(), tune.n(), t));
     CropSet cleanTest =
-        HelmetCrops.crops(test, HelmetCrops.samples(test), o.inputSize(), o.margin(), null);
+        HelmetCrops.crops(test, HelmetCrops.samples(test), o.inputSize(), o.margin());
     float[] zt = net.logits(cleanTest);
     calibration.put("test_crops", cleanTest.n());
     calibration.put("test_ece", Calibration.ece(zt, cleanTest.labels(), cleanTest.n(), t));

@@ -45,6 +45,8 @@ public final class HelmetTrainer {
    * @param maxImages use at most this many images of each split (0: all), for quick runs
    * @param threads TensorFlow intra-op threads
    * @param margin context around each head box in its crop, as a share of its longer side
+   * @param greyShare share of training crops turned greyscale
+   * @param colourCast largest gain of one colour channel against the others in training crops
    */
   public record Options(
       long seed,
@@ -54,7 +56,32 @@ public final class HelmetTrainer {
       int inputSize,
       int maxImages,
       int threads,
-      double margin) {
+      double margin,
+      double greyShare,
+      double colourCast) {
+
+    /** With the default colour shifts. */
+    public Options(
+        long seed,
+        int epochs,
+        int batchSize,
+        float learningRate,
+        int inputSize,
+        int maxImages,
+        int threads,
+        double margin) {
+      this(
+          seed,
+          epochs,
+          batchSize,
+          learningRate,
+          inputSize,
+          maxImages,
+          threads,
+          margin,
+          CctvAugment.Colour.DEFAULT.greyShare(),
+          CctvAugment.Colour.DEFAULT.cast());
+    }
 
     /** The settings the committed weights were trained with, but for seed and epochs. */
     public Options {
@@ -78,6 +105,16 @@ public final class HelmetTrainer {
                 + ", margin "
                 + margin);
       }
+      colour(greyShare, colourCast);
+    }
+
+    /** The colour shifts of the training crops; throws on a share or cast out of range. */
+    CctvAugment.Colour colour() {
+      return colour(greyShare, colourCast);
+    }
+
+    private static CctvAugment.Colour colour(double greyShare, double colourCast) {
+      return new CctvAugment.Colour(greyShare, colourCast);
     }
 
     /** The training facts both trainers record in their weights' manifest. */
@@ -91,6 +128,8 @@ public final class HelmetTrainer {
       info.put("learning_rate", learningRate);
       info.put("max_images", maxImages);
       info.put("margin", margin);
+      info.put("grey_share", greyShare);
+      info.put("colour_cast", colourCast);
       return info;
     }
 
@@ -99,15 +138,51 @@ public final class HelmetTrainer {
     }
 
     public Options withMaxImages(int n) {
-      return new Options(seed, epochs, batchSize, learningRate, inputSize, n, threads, margin);
+      return new Options(
+          seed,
+          epochs,
+          batchSize,
+          learningRate,
+          inputSize,
+          n,
+          threads,
+          margin,
+          greyShare,
+          colourCast);
     }
 
     public Options withBatchSize(int n) {
-      return new Options(seed, epochs, n, learningRate, inputSize, maxImages, threads, margin);
+      return new Options(
+          seed,
+          epochs,
+          n,
+          learningRate,
+          inputSize,
+          maxImages,
+          threads,
+          margin,
+          greyShare,
+          colourCast);
     }
 
     public Options withMargin(double m) {
-      return new Options(seed, epochs, batchSize, learningRate, inputSize, maxImages, threads, m);
+      return new Options(
+          seed,
+          epochs,
+          batchSize,
+          learningRate,
+          inputSize,
+          maxImages,
+          threads,
+          m,
+          greyShare,
+          colourCast);
+    }
+
+    /** With these colour shifts of the training crops (see {@link CctvAugment}). */
+    public Options withColour(double grey, double cast) {
+      return new Options(
+          seed, epochs, batchSize, learningRate, inputSize, maxImages, threads, margin, grey, cast);
     }
   }
 
@@ -254,8 +329,8 @@ public final class HelmetTrainer {
         val.size());
     Random random = new Random(o.seed());
     int s = o.inputSize();
-    CropSet cleanTrain = HelmetCrops.crops(train, trainSamples, s, o.margin(), null);
-    CropSet cleanVal = HelmetCrops.crops(val, valSamples, s, o.margin(), null);
+    CropSet cleanTrain = HelmetCrops.crops(train, trainSamples, s, o.margin());
+    CropSet cleanVal = HelmetCrops.crops(val, valSamples, s, o.margin());
     Map<String, float[]> init = HelmetNet.initial(o.seed());
     // The last quarter of the epochs runs at a tenth of the learning rate.
     int fineFrom = o.epochs() - o.epochs() / 4 + 1;
@@ -268,7 +343,12 @@ public final class HelmetTrainer {
         long e0 = System.nanoTime();
         CropSet set =
             HelmetCrops.crops(
-                train, HelmetCrops.balanced(trainSamples, random), s, o.margin(), random);
+                train,
+                HelmetCrops.balanced(trainSamples, random),
+                s,
+                o.margin(),
+                o.colour(),
+                random);
         double epochLoss = net.trainEpoch(set, o.batchSize(), epoch >= fineFrom, random);
         epochLosses.add(epochLoss);
         HelmetScores v = net.score(cleanVal);
