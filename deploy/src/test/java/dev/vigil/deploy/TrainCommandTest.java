@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,16 +20,7 @@ class TrainCommandTest {
     Path dataset = Files.createDirectory(dir.resolve("voc"));
     Path detector = Files.createDirectory(dir.resolve("no-detector"));
 
-    Run run =
-        execute(
-            "train",
-            "helmet",
-            "--dataset",
-            dataset.toString(),
-            "--out",
-            dir.resolve("out").toString(),
-            "--head-detector",
-            detector.toString());
+    Run run = trainHelmet(dataset, dir.resolve("out"), "--head-detector", detector.toString());
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
@@ -41,16 +34,7 @@ class TrainCommandTest {
       throws Exception {
     Path dataset = Files.createDirectory(dir.resolve("voc"));
 
-    Run run =
-        execute(
-            "train",
-            "helmet",
-            "--dataset",
-            dataset.toString(),
-            "--out",
-            dir.resolve("out").toString(),
-            "--grey-share",
-            "15");
+    Run run = trainHelmet(dataset, dir.resolve("out"), "--grey-share", "15");
 
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("--grey-share must be in [0, 1], not 15.0");
@@ -97,6 +81,15 @@ class TrainCommandTest {
 
   /** What a command returned and wrote to stderr. */
   private record Run(int code, String err) {}
+
+  /** {@code vigil train helmet --dataset DATASET --out OUT} and {@code more}. */
+  private static Run trainHelmet(Path dataset, Path out, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("train", "helmet", "--dataset", dataset.toString(), "--out", out.toString()));
+    args.addAll(List.of(more));
+    return execute(args.toArray(String[]::new));
+  }
 
   private static Run execute(String... args) {
     PrintStream err = System.err;

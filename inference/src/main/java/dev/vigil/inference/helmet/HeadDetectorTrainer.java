@@ -59,7 +59,9 @@ public final class HeadDetectorTrainer {
 
   /** The settings the committed detector was trained with, but for seed and epochs. */
   public static HelmetTrainer.Options defaults(long seed, int epochs) {
-    return new HelmetTrainer.Options(seed, epochs, 16, 2e-3f, 256, 0, 2, HeadCrop.DEFAULT_MARGIN);
+    CctvAugment.Colour c = CctvAugment.Colour.DEFAULT;
+    return new HelmetTrainer.Options(
+        seed, epochs, 16, 2e-3f, 256, 0, 2, HeadCrop.DEFAULT_MARGIN, c.greyShare(), c.cast());
   }
 
   /**

@@ -60,29 +60,6 @@ public final class HelmetTrainer {
       double greyShare,
       double colourCast) {
 
-    /** With the default colour shifts. */
-    public Options(
-        long seed,
-        int epochs,
-        int batchSize,
-        float learningRate,
-        int inputSize,
-        int maxImages,
-        int threads,
-        double margin) {
-      this(
-          seed,
-          epochs,
-          batchSize,
-          learningRate,
-          inputSize,
-          maxImages,
-          threads,
-          margin,
-          CctvAugment.Colour.DEFAULT.greyShare(),
-          CctvAugment.Colour.DEFAULT.cast());
-    }
-
     /** The settings the committed weights were trained with, but for seed and epochs. */
     public Options {
       if (epochs < 0
@@ -134,7 +111,9 @@ public final class HelmetTrainer {
     }
 
     public static Options defaults(long seed, int epochs) {
-      return new Options(seed, epochs, 64, 2e-3f, 48, 0, 2, HeadCrop.DEFAULT_MARGIN);
+      CctvAugment.Colour c = CctvAugment.Colour.DEFAULT;
+      return new Options(
+          seed, epochs, 64, 2e-3f, 48, 0, 2, HeadCrop.DEFAULT_MARGIN, c.greyShare(), c.cast());
     }
 
     public Options withMaxImages(int n) {

@@ -60,7 +60,17 @@ class HeadDetectorTest {
     Path hardhat = SharedData.hardhat();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     HelmetTrainer.Options options =
-        new HelmetTrainer.Options(3, 6, 4, 3e-3f, 128, 8, 2, HeadCrop.DEFAULT_MARGIN);
+        new HelmetTrainer.Options(
+            3,
+            6,
+            4,
+            3e-3f,
+            128,
+            8,
+            2,
+            HeadCrop.DEFAULT_MARGIN,
+            CctvAugment.Colour.DEFAULT.greyShare(),
+            CctvAugment.Colour.DEFAULT.cast());
     GraphDef movenet = PoseDetector.graphDef(Perception.store());
 
     HeadDetectorTrainer.Outcome result;
