@@ -1,7 +1,6 @@
 package dev.vigil.deploy.bench;
 
 import dev.vigil.agent.AgentOptions;
-import dev.vigil.agent.CameraStats;
 import dev.vigil.agent.EdgeAgent;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
@@ -63,11 +62,9 @@ final class ClipRecording {
     if (frames.isEmpty()) {
       throw new IllegalStateException("the agent sent no frame for " + clip);
     }
-    CameraStats stats = agent.stats().values().iterator().next();
-    long sampled = stats.framesGrabbed() - stats.framesSampledOut();
-    double skip = sampled == 0 ? 0 : (double) stats.framesSkippedByMotion() / sampled;
     // The clip plays again one sampling interval after its last frame.
-    return new ClipRecording(List.copyOf(frames), last + Math.round(1000 / fps), skip);
+    return new ClipRecording(
+        List.copyOf(frames), last + Math.round(1000 / fps), Fleet.skipFraction(agent.stats()));
   }
 
   List<Frame> frames() {
