@@ -117,51 +117,26 @@ public final class HelmetTrainer {
     }
 
     public Options withMaxImages(int n) {
-      return new Options(
-          seed,
-          epochs,
-          batchSize,
-          learningRate,
-          inputSize,
-          n,
-          threads,
-          margin,
-          greyShare,
-          colourCast);
+      return copy(n, batchSize, margin, greyShare, colourCast);
     }
 
     public Options withBatchSize(int n) {
-      return new Options(
-          seed,
-          epochs,
-          n,
-          learningRate,
-          inputSize,
-          maxImages,
-          threads,
-          margin,
-          greyShare,
-          colourCast);
+      return copy(maxImages, n, margin, greyShare, colourCast);
     }
 
     public Options withMargin(double m) {
-      return new Options(
-          seed,
-          epochs,
-          batchSize,
-          learningRate,
-          inputSize,
-          maxImages,
-          threads,
-          m,
-          greyShare,
-          colourCast);
+      return copy(maxImages, batchSize, m, greyShare, colourCast);
     }
 
     /** With these colour shifts of the training crops (see {@link CctvAugment}). */
     public Options withColour(double grey, double cast) {
+      return copy(maxImages, batchSize, margin, grey, cast);
+    }
+
+    /** These options with the settings the withers change. */
+    private Options copy(int images, int batch, double m, double grey, double cast) {
       return new Options(
-          seed, epochs, batchSize, learningRate, inputSize, maxImages, threads, margin, grey, cast);
+          seed, epochs, batch, learningRate, inputSize, images, threads, m, grey, cast);
     }
   }
 
