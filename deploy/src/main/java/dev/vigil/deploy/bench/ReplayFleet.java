@@ -12,8 +12,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Realtime cameras that send a {@link ClipRecording} on the wall clock, each under its own id and
- * starting a little apart, from one thread: the load the processor sees from as many edge agents,
- * without their decoding in this process. Not thread-safe apart from the counters.
+ * each starting at its own point of the clip, spread evenly over it, from one thread: the load the
+ * processor sees from as many edge agents, without their decoding in this process. Not thread-safe
+ * apart from the counters.
  */
 final class ReplayFleet implements AutoCloseable {
   private record Due(long nanos, int camera, int frame, long seq, long loopStartNanos)
@@ -52,16 +53,20 @@ final class ReplayFleet implements AutoCloseable {
   }
 
   private void loop() {
-    // Cameras start up to 4 s apart in all, as agents started one after another would.
-    long stepNs =
-        cameras.isEmpty() ? 0 : TimeUnit.MILLISECONDS.toNanos(Math.min(250, 4000 / cameras.size()));
+    List<ClipRecording.Frame> frames = recording.frames();
+    long lengthNs = TimeUnit.MILLISECONDS.toNanos(recording.lengthMs());
     long t0 = System.nanoTime();
     PriorityQueue<Due> queue = new PriorityQueue<>();
     for (int i = 0; i < cameras.size(); i++) {
-      queue.add(new Due(t0 + i * stepNs, i, 0, 0, t0 + i * stepNs));
+      int first = firstFrame(i);
+      long loopStart = t0 - TimeUnit.MILLISECONDS.toNanos(phaseMs(i));
+      if (first == frames.size()) {
+        first = 0;
+        loopStart += lengthNs;
+      }
+      long at = loopStart + TimeUnit.MILLISECONDS.toNanos(frames.get(first).offsetMs());
+      queue.add(new Due(Math.max(t0, at), i, first, 0, loopStart));
     }
-    List<ClipRecording.Frame> frames = recording.frames();
-    long lengthNs = TimeUnit.MILLISECONDS.toNanos(recording.lengthMs());
     while (running && !queue.isEmpty()) {
       Due d = queue.poll();
       long wait = d.nanos - System.nanoTime();
@@ -82,6 +87,29 @@ final class ReplayFleet implements AutoCloseable {
       long at = loopStart + TimeUnit.MILLISECONDS.toNanos(frames.get(next).offsetMs());
       queue.add(new Due(at, d.camera, next, d.seq + 1, loopStart));
     }
+  }
+
+  /**
+   * Where in the clip camera {@code i} starts: the cameras are spread evenly over it. Independent
+   * cameras do not see people at the same moments; cameras all at the start of the clip would pass
+   * the motion gate together and offer their whole load in the clip's busy seconds.
+   */
+  long phaseMs(int i) {
+    return recording.lengthMs() * i / cameras.size();
+  }
+
+  /**
+   * The first frame camera {@code i} sends: the first at or after its phase, or the number of
+   * frames when there is none (it starts with the clip's next loop).
+   */
+  int firstFrame(int i) {
+    List<ClipRecording.Frame> frames = recording.frames();
+    for (int f = 0; f < frames.size(); f++) {
+      if (frames.get(f).offsetMs() >= phaseMs(i)) {
+        return f;
+      }
+    }
+    return frames.size();
   }
 
   private void send(String camera, long seq, ClipRecording.Frame f) {

@@ -7,6 +7,7 @@ import dev.vigil.config.Topics;
 import dev.vigil.config.VigilHeaders;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The camera search's cameras send what the real agent sends for the clip, each under its own id,
- * on the clock of the clip.
+ * on the clock of the clip, each from its own point of the clip.
  */
 class ReplayFleetTest {
   private static final Path CLIP =
@@ -38,7 +39,16 @@ class ReplayFleetTest {
     MockProducer<String, byte[]> sink =
         new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     long t0 = System.currentTimeMillis();
+    Map<String, Integer> firstFrame = new HashMap<>();
     try (ReplayFleet fleet = new ReplayFleet(sink, topics.frames(), rec, List.of("a", "b"))) {
+      // Two cameras: one from the start of the clip, one from its middle.
+      assertThat(fleet.phaseMs(0)).isZero();
+      assertThat(fleet.phaseMs(1)).isEqualTo(rec.lengthMs() / 2);
+      firstFrame.put("a", fleet.firstFrame(0));
+      firstFrame.put("b", fleet.firstFrame(1));
+      assertThat(firstFrame.get("a")).isZero();
+      assertThat(rec.frames().get(firstFrame.get("b")).offsetMs())
+          .isGreaterThanOrEqualTo(rec.lengthMs() / 2);
       fleet.start();
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (fleet.sent() < 6 && System.nanoTime() < deadline) {
@@ -51,18 +61,30 @@ class ReplayFleetTest {
     assertThat(byCamera).containsOnlyKeys("a", "b");
     for (var e : byCamera.entrySet()) {
       List<ProducerRecord<String, byte[]>> sent = e.getValue();
+      int first = firstFrame.get(e.getKey());
       assertThat(sent.size()).isGreaterThanOrEqualTo(2);
       for (int i = 0; i < sent.size(); i++) {
         ProducerRecord<String, byte[]> r = sent.get(i);
         assertThat(r.topic()).isEqualTo(topics.frames());
         assertThat(VigilHeaders.get(r.headers(), VigilHeaders.CAMERA)).isEqualTo(e.getKey());
         assertThat(VigilHeaders.getLong(r.headers(), VigilHeaders.SEQ, -1)).isEqualTo(i);
-        assertThat(r.value()).isEqualTo(rec.frames().get(i).jpeg());
+        assertThat(r.value()).isEqualTo(frame(rec, first + i).jpeg());
       }
       // Paced like the clip, not sent at once.
       long gap = sent.get(sent.size() - 1).timestamp() - sent.get(0).timestamp();
-      assertThat(gap).isGreaterThanOrEqualTo(rec.frames().get(sent.size() - 1).offsetMs() - 50);
+      long clipGap = clipMs(rec, first + sent.size() - 1) - clipMs(rec, first);
+      assertThat(gap).isGreaterThanOrEqualTo(clipGap - 50);
       assertThat(sent.get(0).timestamp()).isGreaterThanOrEqualTo(t0);
     }
+  }
+
+  /** Frame {@code n} of the replay, counting on past the clip's end into its next loop. */
+  private static ClipRecording.Frame frame(ClipRecording rec, int n) {
+    return rec.frames().get(n % rec.frames().size());
+  }
+
+  /** When frame {@code n} of the replay is due, in clip time. */
+  private static long clipMs(ClipRecording rec, int n) {
+    return n / rec.frames().size() * rec.lengthMs() + frame(rec, n).offsetMs();
   }
 }
