@@ -331,9 +331,7 @@ class KafkaSecurityIT {
           // The CLI: exit 1 and one line that says what is wrong.
           String config =
               siteFile("bad-pw-cli", Mode.SASL_SSL, wrong, "vigil-ca", null, true).toString();
-          CliRun list = cli("prompt", "list", "--config", config);
-          assertThat(list.exit()).isEqualTo(1);
-          assertThat(list.err())
+          assertThat(promptListFails(config))
               .contains("vigil prompt list: Kafka authentication failed: ")
               .contains(cause);
           CliRun processor = service("processor", config);
@@ -382,14 +380,9 @@ class KafkaSecurityIT {
               .isInstanceOf(SslAuthenticationException.class)
               .rootCause()
               .hasMessageContaining("unable to find valid certification path");
-          CliRun list =
-              cli(
-                  "prompt",
-                  "list",
-                  "--config",
-                  siteFile(name + "-cli", mode, PASSWORD, "rogue-ca", client, true).toString());
-          assertThat(list.exit()).isEqualTo(1);
-          assertThat(list.err())
+          String config =
+              siteFile(name + "-cli", mode, PASSWORD, "rogue-ca", client, true).toString();
+          assertThat(promptListFails(config))
               .contains("vigil prompt list: Kafka authentication failed: SSL handshake failed")
               .contains("unable to find valid certification path")
               .contains("this client does not trust the broker's certificate");
@@ -406,16 +399,10 @@ class KafkaSecurityIT {
         BOUND,
         () -> {
           assertAgentCertificateRefused(site);
-          CliRun list =
-              cli(
-                  "prompt",
-                  "list",
-                  "--config",
-                  siteFile(
-                          "rogue-client-cli", Mode.MTLS, PASSWORD, "vigil-ca", "rogue-client", true)
-                      .toString());
-          assertThat(list.exit()).isEqualTo(1);
-          assertThat(list.err())
+          String config =
+              siteFile("rogue-client-cli", Mode.MTLS, PASSWORD, "vigil-ca", "rogue-client", true)
+                  .toString();
+          assertThat(promptListFails(config))
               .contains("vigil prompt list: Kafka authentication failed: ")
               .contains("bad_certificate")
               .contains("the broker refused this client's certificate");
@@ -503,6 +490,15 @@ class KafkaSecurityIT {
                 "0"));
     args.addAll(List.of(more));
     return cli(args.toArray(String[]::new));
+  }
+
+  /**
+   * Runs {@code vigil prompt list} on {@code config}, which must exit 1, and returns its stderr.
+   */
+  private static String promptListFails(String config) {
+    CliRun list = cli("prompt", "list", "--config", config);
+    assertThat(list.exit()).as(list.err()).isEqualTo(1);
+    return list.err();
   }
 
   /** Runs the CLI in this JVM; a failure's one line for the user also goes to the test log. */
