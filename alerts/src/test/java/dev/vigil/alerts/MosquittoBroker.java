@@ -84,7 +84,8 @@ public final class MosquittoBroker implements AutoCloseable {
         caFile().toString(),
         cert == null ? null : cert.cert().toString(),
         cert == null ? null : cert.key().toString(),
-        false);
+        false,
+        List.of());
   }
 
   /** Builder: plain by default; add a user or TLS before {@link #start}. */

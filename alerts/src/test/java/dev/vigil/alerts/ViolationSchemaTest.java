@@ -40,7 +40,9 @@ class ViolationSchemaTest {
                 new Violation.LabelledBox("head", new Box(0.15, 0.2, 0.25, 0.3), null)),
             Map.of("people", 2, "helmet", 1, "no_helmet", 1, "unknown", 0),
             new AudioFeatures(-23.5, true, false),
-            "snapshots/cam1/1700000000007.jpg"));
+            "snapshots/cam1/1700000000007.jpg"),
+        null,
+        null);
   }
 
   @Test
@@ -121,7 +123,8 @@ class ViolationSchemaTest {
             open.started() + 30_000,
             open.severity(),
             open.evidence(),
-            Violation.REASON_CAMERA_OFFLINE);
+            Violation.REASON_CAMERA_OFFLINE,
+            null);
     try (MosquittoBroker broker = MosquittoBroker.in(dir.resolve("broker")).start();
         TestSubscriber sub =
             new TestSubscriber(broker.url(), "sub", false, "vigil/plant1/+/violations");

@@ -42,6 +42,8 @@ public final class Violations {
         startedMs,
         null,
         severity,
-        new Violation.Evidence(List.of(), counts, null, null));
+        new Violation.Evidence(List.of(), counts, null, null),
+        null,
+        null);
   }
 }

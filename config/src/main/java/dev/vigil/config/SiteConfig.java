@@ -134,30 +134,6 @@ public record SiteConfig(
       fileProblems = fileProblems == null ? List.of() : List.copyOf(fileProblems);
     }
 
-    /** With files that were found good. */
-    public Mqtt(
-        String url,
-        String topicPrefix,
-        String clientId,
-        String username,
-        String password,
-        String caFile,
-        String certFile,
-        String keyFile,
-        boolean homeAssistant) {
-      this(
-          url,
-          topicPrefix,
-          clientId,
-          username,
-          password,
-          caFile,
-          certFile,
-          keyFile,
-          homeAssistant,
-          List.of());
-    }
-
     /**
      * Returns this when the secret and certificate files could be read at load.
      *
@@ -178,7 +154,7 @@ public record SiteConfig(
         String username,
         String password,
         String caFile) {
-      this(url, topicPrefix, clientId, username, password, caFile, null, null, false);
+      this(url, topicPrefix, clientId, username, password, caFile, null, null, false, List.of());
     }
 
     /** Hides the password, so logging the config does not leak it. */

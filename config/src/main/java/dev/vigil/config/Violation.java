@@ -84,39 +84,6 @@ public record Violation(
   public static final String REASON_PROMPT_CHANGED = "prompt_changed";
   public static final String REASON_PROMPT_REMOVED = "prompt_removed";
 
-  /** An event whose episode ended (or not) by its own condition: no reason. */
-  public Violation(
-      int schema,
-      String id,
-      State state,
-      String camera,
-      PromptRef prompt,
-      Double answer,
-      long started,
-      Long ended,
-      Severity severity,
-      Evidence evidence) {
-    this(schema, id, state, camera, prompt, answer, started, ended, severity, evidence, null);
-  }
-
-  /** An event with no word from the multimodal model. */
-  public Violation(
-      int schema,
-      String id,
-      State state,
-      String camera,
-      PromptRef prompt,
-      Double answer,
-      long started,
-      Long ended,
-      Severity severity,
-      Evidence evidence,
-      String reason) {
-    this(
-        schema, id, state, camera, prompt, answer, started, ended, severity, evidence, reason,
-        null);
-  }
-
   /** This event with the model's word on it. */
   public Violation withModel(ModelVerdict model) {
     return new Violation(

@@ -22,7 +22,8 @@ class RecordsTest {
             2L,
             Violation.Severity.WARNING,
             new Violation.Evidence(List.of(), Map.of(), null, null),
-            Violation.REASON_CAMERA_OFFLINE);
+            Violation.REASON_CAMERA_OFFLINE,
+            null);
     assertThat(Json.fromBytes(Json.toBytes(v), Violation.class)).isEqualTo(v);
     assertThat(Json.toString(v))
         .contains("\"reason\":\"camera_offline\"")

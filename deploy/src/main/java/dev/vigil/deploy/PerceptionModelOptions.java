@@ -4,6 +4,7 @@ import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.helmet.HeadDetector;
 import dev.vigil.inference.model.ModelStore;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,11 +23,7 @@ final class PerceptionModelOptions {
               + " (default ${DEFAULT-VALUE}).")
   String headDetector;
 
-  @Option(
-      names = "--model-cache",
-      paramLabel = "DIR",
-      description = "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
-  Path modelCache;
+  @Mixin ModelCacheOption cache;
 
   /**
    * The chosen head detector, or null for {@code none}.
@@ -49,6 +46,6 @@ final class PerceptionModelOptions {
   }
 
   ModelStore store() {
-    return modelCache == null ? new ModelStore() : new ModelStore(modelCache);
+    return cache.store();
   }
 }

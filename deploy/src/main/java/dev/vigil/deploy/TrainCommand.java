@@ -261,12 +261,7 @@ final class TrainCommand implements Runnable {
 
     @Mixin SplitOption split;
 
-    @Option(
-        names = "--model-cache",
-        paramLabel = "DIR",
-        description =
-            "Folder of the cached person model (default: $VIGIL_MODEL_CACHE or ~/.cache).")
-    Path modelCache;
+    @Mixin ModelCacheOption modelCache;
 
     @Override
     public Integer call() {
@@ -276,7 +271,7 @@ final class TrainCommand implements Runnable {
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
-      ModelStore store = modelCache == null ? new ModelStore() : new ModelStore(modelCache);
+      ModelStore store = modelCache.store();
       HeadDetectorTrainer.train(
           dataset,
           split.value(),

@@ -234,6 +234,7 @@ final class VigilParts implements AutoCloseable {
             port,
             access,
             agentMetrics::render,
+            ServiceHttp.ALWAYS_LIVE,
             () -> AgentMetrics.health(agent.stats(), spool));
     return agentHttp.port();
   }

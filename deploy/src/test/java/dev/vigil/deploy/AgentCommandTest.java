@@ -2,24 +2,15 @@ package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AgentCommandTest {
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
   private static String run(int expected, String... args) {
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(VigilCli.execute(args)).isEqualTo(expected);
-    } finally {
-      System.setErr(err);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
+    CliRun run = CliRun.of(args);
+    assertThat(run.exit()).isEqualTo(expected);
+    return run.err();
   }
 
   /** A site.yaml of site plant-1, on a Kafka nobody listens at, with the {@code cameras} given. */

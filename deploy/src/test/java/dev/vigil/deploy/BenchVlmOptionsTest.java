@@ -3,12 +3,10 @@ package dev.vigil.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.deploy.bench.Bench;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,20 +27,7 @@ class BenchVlmOptionsTest {
 
   private String fails(String... args) throws Exception {
     Files.writeString(dir.resolve("clip.mp4"), "x");
-    String[] all = new String[args.length + 3];
-    all[0] = "bench";
-    all[1] = "--footage";
-    all[2] = dir.toString();
-    System.arraycopy(args, 0, all, 3, args.length);
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(VigilCli.execute(all)).isEqualTo(2);
-    } finally {
-      System.setErr(err);
-    }
-    return captured.toString(StandardCharsets.UTF_8).strip();
+    return CliRun.of(List.of("bench", "--footage", dir.toString()), args).usageError();
   }
 
   @Test

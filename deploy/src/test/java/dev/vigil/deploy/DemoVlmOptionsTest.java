@@ -2,11 +2,9 @@ package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,20 +14,7 @@ class DemoVlmOptionsTest {
 
   private String fails(String... vlmArgs) throws Exception {
     Path clip = Files.writeString(dir.resolve("clip.mp4"), "x");
-    String[] args = new String[vlmArgs.length + 3];
-    args[0] = "demo";
-    args[1] = "--source";
-    args[2] = clip.toString();
-    System.arraycopy(vlmArgs, 0, args, 3, vlmArgs.length);
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(VigilCli.execute(args)).isEqualTo(2);
-    } finally {
-      System.setErr(err);
-    }
-    return captured.toString(StandardCharsets.UTF_8).strip();
+    return CliRun.of(List.of("demo", "--source", clip.toString()), vlmArgs).usageError();
   }
 
   @Test

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.config.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,31 +17,8 @@ class EvalVideoCommandTest {
   private static final Path SHARED =
       Path.of(System.getProperty("vigil.shared.data", "../shared/data"));
 
-  private record Run(int code, String out, String err) {
-    String lastLine() {
-      List<String> lines = out.lines().toList();
-      return lines.get(lines.size() - 1);
-    }
-  }
-
-  private static Run eval(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      String[] all = new String[args.length + 1];
-      all[0] = "eval";
-      System.arraycopy(args, 0, all, 1, args.length);
-      code = VigilCli.execute(all);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  private static CliRun eval(String... args) {
+    return CliRun.of(List.of("eval"), args);
   }
 
   @Test
@@ -53,9 +28,9 @@ class EvalVideoCommandTest {
     Files.createSymbolicLink(dir.resolve("b-good.mp4"), real);
     Files.write(dir.resolve("a-broken.mp4"), "not a video at all".getBytes(StandardCharsets.UTF_8));
 
-    Run run = eval("--video", dir.toString(), "--json");
+    CliRun run = eval("--video", dir.toString(), "--json");
 
-    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.exit()).as(run.err()).isZero();
     JsonNode clips = Json.mapper().readTree(run.lastLine()).get("clips");
     assertThat(clips).hasSize(2);
     assertThat(clips.get(0).get("file").asText()).isEqualTo("a-broken.mp4");
@@ -74,9 +49,9 @@ class EvalVideoCommandTest {
         Files.writeString(
             dir.resolve("truth.csv"), "file,helmet_share\nclip.mp4,0\nnosuch.mp4,1\n");
 
-    Run run = eval("--video", dir.toString(), "--truth", truth.toString());
+    CliRun run = eval("--video", dir.toString(), "--truth", truth.toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err().lines().toList())
         .singleElement()
         .asString()
@@ -91,9 +66,9 @@ class EvalVideoCommandTest {
     Files.write(dir.resolve("clip.mp4"), new byte[] {1});
     Path truth = Files.writeString(dir.resolve("truth.csv"), "file,helmet_share\nclip.mp4,none\n");
 
-    Run run = eval("--video", dir.toString(), "--truth", truth.toString());
+    CliRun run = eval("--video", dir.toString(), "--truth", truth.toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .contains(truth + ":2: helmet_share 'none' is not a number from 0 to 1")
         .contains("file,helmet_share");
@@ -107,33 +82,33 @@ class EvalVideoCommandTest {
             dir.resolve("counts.csv"),
             "file,t_s,helmet,no_helmet\nclip.mp4,0.5,1,2\nclip.mp4,1,x,0\n");
 
-    Run run = eval("--video", dir.toString(), "--truth", truth.toString());
+    CliRun run = eval("--video", dir.toString(), "--truth", truth.toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains(truth + ":3: helmet 'x' is not a number of at least 0");
   }
 
   @Test
   void shouldRefuseDatasetAndVideoTogether(@TempDir Path dir) {
-    Run run = eval("--video", dir.toString(), "--dataset", dir.toString());
+    CliRun run = eval("--video", dir.toString(), "--dataset", dir.toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("either --dataset DIR or --video FILE|DIR");
   }
 
   @Test
   void shouldRefuseToChooseTheBandOnVideoClipsWhichAreTest(@TempDir Path dir) {
-    Run run = eval("--video", dir.toString(), "--choose-band");
+    CliRun run = eval("--video", dir.toString(), "--choose-band");
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--choose-band chooses on the tune images of --dataset");
   }
 
   @Test
   void shouldRefuseBarePeopleWithoutChooseBandRatherThanIgnoreIt(@TempDir Path dir) {
-    Run run = eval("--dataset", dir.toString(), "--bare-people", dir.toString());
+    CliRun run = eval("--dataset", dir.toString(), "--bare-people", dir.toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--extra and --bare-people go with --choose-band");
   }
 }

@@ -17,9 +17,6 @@ import dev.vigil.config.Violation;
 import dev.vigil.deploy.embedded.EmbeddedKafka;
 import dev.vigil.deploy.embedded.EmbeddedMqtt;
 import dev.vigil.processor.ProcessorApp;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -285,7 +282,7 @@ class KafkaSecurityIT {
       parts.provisionAndSeed();
     }
     String config = file.toString();
-    Cli add =
+    CliRun add =
         cli(
             "prompt",
             "add",
@@ -296,17 +293,17 @@ class KafkaSecurityIT {
             "--cooldown",
             "0",
             "Are there more than 2 people in view?");
-    assertThat(add.exit).as(add.err).isZero();
-    Cli list = cli("prompt", "list", "--config", config);
-    assertThat(list.exit).as(list.err).isZero();
-    assertThat(list.out)
+    assertThat(add.exit()).as(add.err()).isZero();
+    CliRun list = cli("prompt", "list", "--config", config);
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out())
         .contains("crowd\tAre there more than 2 people in view?")
         .contains("people");
-    Cli remove = cli("prompt", "remove", "--config", config, "crowd");
-    assertThat(remove.exit).as(remove.err).isZero();
-    Cli after = cli("prompt", "list", "--config", config);
-    assertThat(after.exit).as(after.err).isZero();
-    assertThat(after.out).doesNotContain("crowd").contains("people");
+    CliRun remove = cli("prompt", "remove", "--config", config, "crowd");
+    assertThat(remove.exit()).as(remove.err()).isZero();
+    CliRun after = cli("prompt", "list", "--config", config);
+    assertThat(after.exit()).as(after.err()).isZero();
+    assertThat(after.out()).doesNotContain("crowd").contains("people");
   }
 
   // --- rejected ----------------------------------------------------------------------------------
@@ -334,20 +331,18 @@ class KafkaSecurityIT {
           // The CLI: exit 1 and one line that says what is wrong.
           String config =
               siteFile("bad-pw-cli", Mode.SASL_SSL, wrong, "vigil-ca", null, true).toString();
-          Cli list = cli("prompt", "list", "--config", config);
-          assertThat(list.exit).isEqualTo(1);
-          assertThat(list.err)
+          assertThat(promptListFails(config))
               .contains("vigil prompt list: Kafka authentication failed: ")
               .contains(cause);
-          Cli processor = service("processor", config);
-          assertThat(processor.exit).isEqualTo(1);
-          assertThat(processor.err)
+          CliRun processor = service("processor", config);
+          assertThat(processor.exit()).isEqualTo(1);
+          assertThat(processor.err())
               .contains("vigil processor: Kafka authentication failed: ")
               .contains(cause);
           // Alerts: a refused login ends the process (exit 1) rather than leave it running idle.
-          Cli alerts = service("alerts", config, "--instance", "it");
-          assertThat(alerts.exit).as(alerts.err).isEqualTo(1);
-          assertThat(alerts.err).contains("vigil alerts: ").contains(cause);
+          CliRun alerts = service("alerts", config, "--instance", "it");
+          assertThat(alerts.exit()).as(alerts.err()).isEqualTo(1);
+          assertThat(alerts.err()).contains("vigil alerts: ").contains(cause);
         });
   }
 
@@ -385,14 +380,9 @@ class KafkaSecurityIT {
               .isInstanceOf(SslAuthenticationException.class)
               .rootCause()
               .hasMessageContaining("unable to find valid certification path");
-          Cli list =
-              cli(
-                  "prompt",
-                  "list",
-                  "--config",
-                  siteFile(name + "-cli", mode, PASSWORD, "rogue-ca", client, true).toString());
-          assertThat(list.exit).isEqualTo(1);
-          assertThat(list.err)
+          String config =
+              siteFile(name + "-cli", mode, PASSWORD, "rogue-ca", client, true).toString();
+          assertThat(promptListFails(config))
               .contains("vigil prompt list: Kafka authentication failed: SSL handshake failed")
               .contains("unable to find valid certification path")
               .contains("this client does not trust the broker's certificate");
@@ -409,16 +399,10 @@ class KafkaSecurityIT {
         BOUND,
         () -> {
           assertAgentCertificateRefused(site);
-          Cli list =
-              cli(
-                  "prompt",
-                  "list",
-                  "--config",
-                  siteFile(
-                          "rogue-client-cli", Mode.MTLS, PASSWORD, "vigil-ca", "rogue-client", true)
-                      .toString());
-          assertThat(list.exit).isEqualTo(1);
-          assertThat(list.err)
+          String config =
+              siteFile("rogue-client-cli", Mode.MTLS, PASSWORD, "vigil-ca", "rogue-client", true)
+                  .toString();
+          assertThat(promptListFails(config))
               .contains("vigil prompt list: Kafka authentication failed: ")
               .contains("bad_certificate")
               .contains("the broker refused this client's certificate");
@@ -492,10 +476,8 @@ class KafkaSecurityIT {
     return null;
   }
 
-  private record Cli(int exit, String out, String err) {}
-
   /** Runs service {@code command} on {@code config}, with a data folder of its own and any port. */
-  private static Cli service(String command, String config, String... more) {
+  private static CliRun service(String command, String config, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -510,27 +492,21 @@ class KafkaSecurityIT {
     return cli(args.toArray(String[]::new));
   }
 
-  /** Runs the CLI in this JVM, capturing stdout and stderr. */
-  private static Cli cli(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int exit;
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      exit = VigilCli.execute(args);
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
+  /**
+   * Runs {@code vigil prompt list} on {@code config}, which must exit 1, and returns its stderr.
+   */
+  private static String promptListFails(String config) {
+    CliRun list = cli("prompt", "list", "--config", config);
+    assertThat(list.exit()).as(list.err()).isEqualTo(1);
+    return list.err();
+  }
+
+  /** Runs the CLI in this JVM; a failure's one line for the user also goes to the test log. */
+  private static CliRun cli(String... args) {
+    CliRun run = CliRun.of(args);
+    if (run.exit() != 0) {
+      run.err().lines().filter(l -> l.startsWith("vigil ")).forEach(System.out::println);
     }
-    Cli result =
-        new Cli(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    if (exit != 0) {
-      // The one line the user sees, in the test log.
-      result.err.lines().filter(l -> l.startsWith("vigil ")).forEach(out::println);
-    }
-    return result;
+    return run;
   }
 }

@@ -2,7 +2,6 @@ package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.config.JsonSerde;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Topics;
 import dev.vigil.config.Violation;
@@ -15,11 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,15 +56,9 @@ class PromptRuntimeIT {
   }
 
   private static List<Violation> violations(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<Violation> out = new ArrayList<>();
     try (KafkaConsumer<String, Violation> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), JsonSerde.violation().deserializer())) {
-      c.subscribe(List.of(Topics.defaults().violations()));
+        TestViolations.committedReader(bootstrap, Topics.defaults().violations())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, Violation> r : c.poll(Duration.ofMillis(300))) {

@@ -12,7 +12,7 @@ final class TestProcessors {
 
   /**
    * A processor, not started, on {@code site}'s Kafka and topics with {@code analyzer} as
-   * perception, the built-in audio analyzer and no per-camera settings.
+   * perception, the built-in audio analyzer, no per-camera settings and no VLM.
    */
   static ProcessorApp of(SiteConfig site, FrameAnalyzer analyzer, ProcessorApp.Options options) {
     return new ProcessorApp(
@@ -21,6 +21,7 @@ final class TestProcessors {
         Map.of(),
         analyzer,
         () -> new AudioAnalyzer()::analyze,
-        options);
+        options,
+        null);
   }
 }

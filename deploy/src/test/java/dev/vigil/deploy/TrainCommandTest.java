@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +19,9 @@ class TrainCommandTest {
     Path dataset = Files.createDirectory(dir.resolve("voc"));
     Path detector = Files.createDirectory(dir.resolve("no-detector"));
 
-    Run run = trainHelmet(dataset, dir.resolve("out"), "--head-detector", detector.toString());
+    CliRun run = trainHelmet(dataset, dir.resolve("out"), "--head-detector", detector.toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .contains("vigil train helmet: --head-detector " + detector)
         .contains("head-detector.json");
@@ -34,9 +33,9 @@ class TrainCommandTest {
       throws Exception {
     Path dataset = Files.createDirectory(dir.resolve("voc"));
 
-    Run run = trainHelmet(dataset, dir.resolve("out"), "--grey-share", "15");
+    CliRun run = trainHelmet(dataset, dir.resolve("out"), "--grey-share", "15");
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--grey-share must be in [0, 1], not 15.0");
     assertThat(dir.resolve("out")).doesNotExist();
   }
@@ -79,27 +78,9 @@ class TrainCommandTest {
                 + "train helmet: 2/2 epochs (100%), done in 1m00s\n");
   }
 
-  /** What a command returned and wrote to stderr. */
-  private record Run(int code, String err) {}
-
   /** {@code vigil train helmet --dataset DATASET --out OUT} and {@code more}. */
-  private static Run trainHelmet(Path dataset, Path out, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of("train", "helmet", "--dataset", dataset.toString(), "--out", out.toString()));
-    args.addAll(List.of(more));
-    return execute(args.toArray(String[]::new));
-  }
-
-  private static Run execute(String... args) {
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      int code = VigilCli.execute(args);
-      return new Run(code, captured.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(err);
-    }
+  private static CliRun trainHelmet(Path dataset, Path out, String... more) {
+    return CliRun.of(
+        List.of("train", "helmet", "--dataset", dataset.toString(), "--out", out.toString()), more);
   }
 }

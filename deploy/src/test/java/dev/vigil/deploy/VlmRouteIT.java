@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.agent.AgentProducer;
 import dev.vigil.config.Json;
-import dev.vigil.config.JsonSerde;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
 import dev.vigil.config.Violation;
@@ -260,15 +259,10 @@ class VlmRouteIT {
 
   /** Waits until {@code n} committed violations match, and returns them in order. */
   private static List<Violation> await(SiteConfig site, Predicate<Violation> which, int n) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, site.kafka().bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "vlm-it-reader-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<Violation> out = new ArrayList<>();
     try (KafkaConsumer<String, Violation> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), JsonSerde.violation().deserializer())) {
-      c.subscribe(List.of(site.topics().violations()));
+        TestViolations.committedReader(
+            site.kafka().bootstrapServers(), site.topics().violations())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (out.size() < n && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, Violation> r : c.poll(Duration.ofMillis(200))) {

@@ -109,7 +109,8 @@ final class EpisodeCloser {
               Math.max(at, state.since()),
               prompt == null ? null : Violation.Severity.of(prompt.spec().severity()),
               RuleEvidence.none(),
-              reason);
+              reason,
+              null);
       out.forward(camera, promptId, v, Math.max(at, state.since()));
     }
     states.delete(key);

@@ -120,21 +120,11 @@ public final class ProcessorApp implements AutoCloseable {
     }
   }
 
-  public ProcessorApp(
-      SiteConfig.Kafka kafka,
-      Topics topics,
-      Map<String, SiteConfig.Camera> cameras,
-      FrameAnalyzer analyzer,
-      Supplier<AudioSnippetAnalyzer> audio,
-      Options options) {
-    this(kafka, topics, cameras, analyzer, audio, options, null);
-  }
-
   /**
-   * As {@link #ProcessorApp(SiteConfig.Kafka, Topics, Map, FrameAnalyzer, Supplier, Options)}, with
-   * {@code vlm} answering the prompts outside the language; null for none. The answers already on
-   * {@code vigil.vlm-answers} are read first, so a replay does not ask again, and then followed, so
-   * the prompts' model status reflects the calls of every instance.
+   * A processor of {@code cameras} that runs {@code analyzer} on their frames, with {@code vlm}
+   * answering the prompts outside the language; null for none. The answers already on {@code
+   * vigil.vlm-answers} are read first, so a replay does not ask again, and then followed, so the
+   * prompts' model status reflects the calls of every instance.
    */
   public ProcessorApp(
       SiteConfig.Kafka kafka,

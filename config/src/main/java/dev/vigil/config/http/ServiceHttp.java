@@ -52,6 +52,11 @@ public final class ServiceHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * The liveness of a service with no part that can die for good on its own: live while it answers.
+   */
+  public static final Supplier<Health> ALWAYS_LIVE = () -> Health.ready("live");
+
   private final HttpServer server;
   private final ExecutorService handlers;
   private final HttpAccess access;
@@ -67,23 +72,11 @@ public final class ServiceHttp implements AutoCloseable {
    *
    * @param name the service, for thread names
    * @param metrics the Prometheus text of the service's metrics, read at every scrape
+   * @param liveness what {@code /health/live} answers: down when a part of the service died for
+   *     good ({@link #ALWAYS_LIVE} when none can)
    * @param readiness whether the service is ready (its streams running, its brokers connected)
    * @throws IllegalArgumentException when {@code access} forbids an open server on {@code host}
    * @throws UncheckedIOException when the address cannot be bound
-   */
-  public static ServiceHttp start(
-      String name,
-      String host,
-      int port,
-      HttpAccess access,
-      Supplier<String> metrics,
-      Supplier<Health> readiness) {
-    return start(name, host, port, access, metrics, () -> Health.ready("live"), readiness);
-  }
-
-  /**
-   * As {@link #start(String, String, int, HttpAccess, Supplier, Supplier)}, with {@code
-   * /health/live} answering {@code liveness}: down when a part of the service died for good.
    */
   public static ServiceHttp start(
       String name,

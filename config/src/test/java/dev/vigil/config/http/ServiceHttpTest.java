@@ -29,6 +29,7 @@ class ServiceHttpTest {
         0,
         access,
         () -> "vigil_test_total 1\n",
+        ServiceHttp.ALWAYS_LIVE,
         () -> ServiceHttp.Health.ready("ok"));
   }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.config.Json;
+import dev.vigil.config.http.ServiceHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SlowChatEndpoint implements AutoCloseable {
   static final String PATH = "/v1/chat/completions";
+  private static final String JSON = "application/json";
   static final String ANSWER =
       "{\"answer\": false, \"confidence\": 0.9, \"reason\": \"The fire exit is clear.\"}";
 
@@ -130,13 +131,8 @@ final class SlowChatEndpoint implements AutoCloseable {
   }
 
   private static void send(HttpExchange ex, int status, String body) {
-    byte[] out = body.getBytes(StandardCharsets.UTF_8);
     try (ex) {
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(status, out.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(out);
-      }
+      ServiceHttp.send(ex, status, JSON, body.getBytes(StandardCharsets.UTF_8));
     } catch (IOException clientGone) {
       // The client timed out and closed the connection: nothing to send to.
     }

@@ -29,14 +29,12 @@ final class ReplyReader {
 
   /** The reply of a 200 response whose body is {@code body}. */
   static VlmReply read(String body, double latencyS) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body);
-    } catch (Exception e) {
+    JsonNode root = parse(body);
+    if (root == null) {
       return VlmReply.unknown(
           VlmReply.MALFORMED, "the server's response is not JSON: " + preview(body), latencyS);
     }
-    JsonNode usage = root == null ? null : root.path("usage");
+    JsonNode usage = root.path("usage");
     Integer promptTokens = tokens(usage, "prompt_tokens");
     Integer completionTokens = tokens(usage, "completion_tokens");
     VlmReply r = readChoice(root, latencyS);
@@ -54,8 +52,8 @@ final class ReplyReader {
   }
 
   private static VlmReply readChoice(JsonNode root, double latencyS) {
-    JsonNode choice = root == null ? null : root.path("choices").path(0);
-    if (choice == null || !choice.isObject()) {
+    JsonNode choice = root.path("choices").path(0);
+    if (!choice.isObject()) {
       return VlmReply.unknown(
           VlmReply.MALFORMED,
           "the response has no choices[0]: not a chat-completions response",
@@ -90,10 +88,8 @@ final class ReplyReader {
               + preview(text),
           latencyS);
     }
-    JsonNode a;
-    try {
-      a = MAPPER.readTree(json);
-    } catch (Exception e) {
+    JsonNode a = parse(json);
+    if (a == null) {
       return VlmReply.unknown(
           VlmReply.MALFORMED, "the answer is not valid JSON: " + preview(text), latencyS);
     }
@@ -170,8 +166,17 @@ final class ReplyReader {
   }
 
   private static Integer tokens(JsonNode usage, String field) {
-    JsonNode n = usage == null ? null : usage.get(field);
+    JsonNode n = usage.get(field);
     return n != null && n.canConvertToInt() ? n.asInt() : null;
+  }
+
+  /** {@code text} read as JSON, or null when it is not JSON. */
+  private static JsonNode parse(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (Exception notJson) {
+      return null;
+    }
   }
 
   /** At most 200 characters on one line, for messages. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.config.http.ServiceHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -164,12 +164,10 @@ public final class FakeChatServer implements AutoCloseable {
           return;
         }
       }
-      byte[] out = r.body().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
       r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-      ex.sendResponseHeaders(r.status(), out.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(out);
+      try {
+        ServiceHttp.send(
+            ex, r.status(), "application/json", r.body().getBytes(StandardCharsets.UTF_8));
       } catch (IOException clientGone) {
         // The client timed out and closed the connection: nothing to send to.
       }

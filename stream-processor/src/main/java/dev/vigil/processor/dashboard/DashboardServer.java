@@ -95,7 +95,9 @@ public final class DashboardServer implements AutoCloseable {
     this.api = api;
     this.metrics = metrics;
     this.page = loadPage();
-    this.http = ServiceHttp.start("dashboard", host, port, access, metrics::render, readiness);
+    this.http =
+        ServiceHttp.start(
+            "dashboard", host, port, access, metrics::render, ServiceHttp.ALWAYS_LIVE, readiness);
     this.broadcaster =
         Executors.newSingleThreadScheduledExecutor(daemonThreads("vigil-dashboard-events"));
     http.route("/", HttpAccess.Scope.READ, this::handlePage);

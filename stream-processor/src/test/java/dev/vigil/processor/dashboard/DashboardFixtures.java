@@ -97,6 +97,8 @@ final class DashboardFixtures {
         started,
         Violation.State.RESOLVED.equals(state) ? started + 1 : null,
         Violation.Severity.CRITICAL,
-        new Violation.Evidence(List.of(), Map.of("people", 1), null, null));
+        new Violation.Evidence(List.of(), Map.of("people", 1), null, null),
+        null,
+        null);
   }
 }
