@@ -167,7 +167,8 @@ final class HelmetCrops {
     cx += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     cy += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     side *= Math.exp((aug.nextDouble() * 2 - 1) * 0.25);
-    if (aug.nextDouble() < looseShare) {
+    // No draw at share 0, so the committed recipe's random stream, and so its crops, are unchanged.
+    if (looseShare > 0 && aug.nextDouble() < looseShare) {
       side *= LOOSE_MIN + aug.nextDouble() * (LOOSE_MAX - LOOSE_MIN);
     }
     HeadCrop.extract(bgr, cx, cy, side, aug.nextBoolean(), s, dst, off);
