@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.deploy.video.HeadDump;
 import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.helmet.BandTuning;
 import dev.vigil.inference.helmet.DetectionMetrics;
@@ -13,6 +14,7 @@ import dev.vigil.inference.helmet.VocImage;
 import dev.vigil.inference.model.ModelStore;
 import dev.vigil.inference.vision.PersonPerception;
 import dev.vigil.inference.vision.PoseDetector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +107,15 @@ final class EvalCommand implements Callable<Integer> {
   int minHeadPx;
 
   @Option(
+      names = "--dump-heads",
+      paramLabel = "DIR",
+      description =
+          "With --video: write every head into DIR, for looking at errors: heads.csv (clip, time,"
+              + " with a body or head only, size, score, probability, judgement) and crops/, the"
+              + " crop the helmet classifier saw, as PNG.")
+  Path dumpHeads;
+
+  @Option(
       names = "--by-size",
       description = "With --dataset: also print helmet judgement by head size.")
   boolean bySize;
@@ -148,10 +159,11 @@ final class EvalCommand implements Callable<Integer> {
         throw new VigilCli.UsageException(
             "--choose-band chooses on the tune images of --dataset, not on --video clips");
       }
-      return new VideoEval(video, fps, truth, json, minHeadPx).run(this::open, models.store());
+      return new VideoEval(video, fps, truth, json, minHeadPx, this::headDump)
+          .run(this::open, models.store());
     }
-    if (truth != null) {
-      throw new VigilCli.UsageException("--truth goes with --video, not --dataset");
+    if (truth != null || dumpHeads != null) {
+      throw new VigilCli.UsageException("--truth and --dump-heads go with --video, not --dataset");
     }
     if (!Files.isDirectory(dataset)) {
       throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
@@ -213,6 +225,18 @@ final class EvalCommand implements Callable<Integer> {
     }
     System.out.flush();
     return 0;
+  }
+
+  /** The --dump-heads writer, cutting crops as the classifier in use does; null without it. */
+  private HeadDump headDump() {
+    if (dumpHeads == null) {
+      return null;
+    }
+    try (HelmetClassifier helmets = openHelmets()) {
+      return new HeadDump(dumpHeads, helmets.margin(), helmets.inputSize());
+    } catch (IOException e) {
+      throw new VigilCli.UsageException("--dump-heads " + dumpHeads + ": " + e.getMessage());
+    }
   }
 
   /** The built-in classifier, or the mean of those named by --helmet-weights. */

@@ -103,6 +103,15 @@ final class TrainCommand implements Runnable {
     double colourCast;
 
     @Option(
+        names = "--loose-share",
+        defaultValue = "0",
+        description =
+            "Share of training crops framed loose, the head filling about half of the crop, as"
+                + " the head detector frames heads smaller than its smallest box"
+                + " (default ${DEFAULT-VALUE}).")
+    double looseShare;
+
+    @Option(
         names = "--bare-video-fps",
         defaultValue = "2",
         description =
@@ -179,7 +188,11 @@ final class TrainCommand implements Runnable {
         throw new VigilCli.UsageException(
             "--bare-video-fps must be above 0 and at most 30, not " + bareVideoFps);
       }
-      options = options.withMargin(margin).withColour(greyShare, colourCast);
+      if (!(looseShare >= 0 && looseShare <= 1)) {
+        throw new VigilCli.UsageException("--loose-share must be in [0, 1], not " + looseShare);
+      }
+      options =
+          options.withMargin(margin).withColour(greyShare, colourCast).withLooseShare(looseShare);
       HeadDetector heads = models.headDetector();
       if (heads == null && !(barePeople.isEmpty() && bareVideo.isEmpty())) {
         throw new VigilCli.UsageException(

@@ -2,6 +2,7 @@ package dev.vigil.deploy;
 
 import dev.vigil.deploy.video.ClipResult;
 import dev.vigil.deploy.video.ClipRunner;
+import dev.vigil.deploy.video.HeadDump;
 import dev.vigil.deploy.video.VideoReport;
 import dev.vigil.deploy.video.VideoTruth;
 import dev.vigil.inference.model.ModelStore;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.global.avutil;
 
@@ -28,13 +30,24 @@ final class VideoEval {
   private final Path truthFile;
   private final boolean json;
   private final int minHeadPx;
+  private final Supplier<HeadDump> dump;
 
-  VideoEval(Path video, double fps, Path truthFile, boolean json, int minHeadPx) {
+  /**
+   * @param dump where to write every head for looking at errors, or a supplier of null
+   */
+  VideoEval(
+      Path video,
+      double fps,
+      Path truthFile,
+      boolean json,
+      int minHeadPx,
+      Supplier<HeadDump> dump) {
     this.video = video;
     this.fps = fps;
     this.truthFile = truthFile;
     this.json = json;
     this.minHeadPx = minHeadPx;
+    this.dump = dump;
   }
 
   int run(Function<ModelStore, PersonPerception> open, ModelStore store) {
@@ -62,8 +75,12 @@ final class VideoEval {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     List<ClipResult> results = new ArrayList<>();
     Progress progress = Progress.start("eval", clips.size(), "clips");
-    try (PersonPerception perception = open.apply(store)) {
-      ClipRunner runner = new ClipRunner(perception, fps, minHeadPx);
+    try (PersonPerception perception = open.apply(store);
+        HeadDump heads = dump.get()) {
+      ClipRunner runner =
+          heads == null
+              ? new ClipRunner(perception, fps, minHeadPx)
+              : new ClipRunner(perception, fps, minHeadPx, heads);
       for (Path clip : clips) {
         ClipResult r = runner.run(clip);
         progress.above(

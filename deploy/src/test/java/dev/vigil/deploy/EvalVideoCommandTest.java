@@ -111,4 +111,13 @@ class EvalVideoCommandTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--extra and --bare-people go with --choose-band");
   }
+
+  @Test
+  void shouldRefuseDumpHeadsWithADatasetWithExitTwoNamingTheOption(@TempDir Path dir) {
+    Run run = eval("--dataset", dir.toString(), "--dump-heads", dir.resolve("heads").toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--dump-heads go with --video, not --dataset");
+    assertThat(dir.resolve("heads")).doesNotExist();
+  }
 }

@@ -41,6 +41,18 @@ class TrainCommandTest {
   }
 
   @Test
+  void shouldRefuseALooseShareAboveOneWithExitTwoNamingTheOption(@TempDir Path dir)
+      throws Exception {
+    Path dataset = Files.createDirectory(dir.resolve("voc"));
+
+    Run run = trainHelmet(dataset, dir.resolve("out"), "--loose-share", "2");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--loose-share must be in [0, 1], not 2.0");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void shouldPassTheTrainerLogThroughAndShowEpochProgressOnStderrWhenTraining() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

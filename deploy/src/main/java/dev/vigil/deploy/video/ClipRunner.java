@@ -7,6 +7,7 @@ import dev.vigil.agent.capture.FrameSource;
 import dev.vigil.agent.capture.FrameSources;
 import dev.vigil.agent.pipeline.FrameSampler;
 import dev.vigil.agent.pipeline.JpegEncoder;
+import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.InferenceException;
 import java.nio.file.Path;
@@ -24,6 +25,18 @@ public final class ClipRunner {
   private final FrameAnalyzer analyzer;
   private final double fps;
   private final int minHeadPx;
+  private final FrameListener listener;
+
+  /** Sees each analysed frame of a clip, for example to write its heads out. */
+  @FunctionalInterface
+  public interface FrameListener {
+    /**
+     * @param clip file name of the clip
+     * @param tS seconds since the clip's first sampled frame
+     * @param jpeg the frame as perception got it
+     */
+    void frame(String clip, double tS, byte[] jpeg, FrameAnalysis analysis);
+  }
 
   /**
    * @param analyzer the perception to run, kept and closed by the caller
@@ -31,9 +44,15 @@ public final class ClipRunner {
    * @param minHeadPx smallest head judged, as a camera's {@code min_head_px} (0 = model default)
    */
   public ClipRunner(FrameAnalyzer analyzer, double fps, int minHeadPx) {
+    this(analyzer, fps, minHeadPx, (clip, t, jpeg, analysis) -> {});
+  }
+
+  /** As {@link #ClipRunner(FrameAnalyzer, double, int)}, telling a listener of every frame. */
+  public ClipRunner(FrameAnalyzer analyzer, double fps, int minHeadPx, FrameListener listener) {
     this.analyzer = analyzer;
     this.fps = fps;
     this.minHeadPx = minHeadPx;
+    this.listener = listener;
   }
 
   /** Runs one clip; a clip that cannot be decoded comes back with its error, never a throw. */
@@ -61,7 +80,9 @@ public final class ClipRunner {
         long t0 = System.nanoTime();
         var analysis = analyzer.analyze(jpeg, minHeadPx);
         nanos += System.nanoTime() - t0;
-        frames.add(FrameCount.of((c.captureTimeMs() - first) / 1000.0, analysis));
+        double tS = (c.captureTimeMs() - first) / 1000.0;
+        listener.frame(name, tS, jpeg, analysis);
+        frames.add(FrameCount.of(tS, analysis));
       }
       if (frames.isEmpty()) {
         error = "no video frames in " + clip;

@@ -61,7 +61,7 @@ public final class HeadDetectorTrainer {
   public static HelmetTrainer.Options defaults(long seed, int epochs) {
     CctvAugment.Colour c = CctvAugment.Colour.DEFAULT;
     return new HelmetTrainer.Options(
-        seed, epochs, 16, 2e-3f, 256, 0, 2, HeadCrop.DEFAULT_MARGIN, c.greyShare(), c.cast());
+        seed, epochs, 16, 2e-3f, 256, 0, 2, HeadCrop.DEFAULT_MARGIN, c.greyShare(), c.cast(), 0);
   }
 
   /**

@@ -21,6 +21,18 @@ import org.tensorflow.types.TFloat32;
  */
 final class HelmetCrops {
 
+  /**
+   * Share of training crops framed loose by default: none, as the committed weights were trained.
+   * The head detector's boxes are never smaller than about 5 px of the pose model's input (16 px in
+   * a 768 px frame, 40 px in 1080p), so a smaller head sits loose in its box, filling half of it or
+   * less, and the rest of the crop is scenery. A loose crop is {@link #LOOSE_MIN}-{@link
+   * #LOOSE_MAX} times the usual side.
+   */
+  static final double DEFAULT_LOOSE_SHARE = 0;
+
+  static final double LOOSE_MIN = 1.4;
+  static final double LOOSE_MAX = 2.2;
+
   /** One head of one image, by the image's index in its list. */
   record Sample(int image, LabelledHead head) {}
 
@@ -87,12 +99,12 @@ final class HelmetCrops {
 
   /** Cuts every sample's crop, as they are. Decodes each image once. */
   static CropSet crops(List<VocImage> images, List<Sample> samples, int s, double margin) {
-    return crops(images, samples, s, margin, null, null);
+    return crops(images, samples, s, margin, null, 0, null);
   }
 
   /**
-   * Cuts every sample's crop; augments when given a generator, with the given colour shifts.
-   * Decodes each image once.
+   * Cuts every sample's crop; augments when given a generator, with the given colour shifts and
+   * share of loosely framed crops ({@link #DEFAULT_LOOSE_SHARE}). Decodes each image once.
    */
   static CropSet crops(
       List<VocImage> images,
@@ -100,6 +112,7 @@ final class HelmetCrops {
       int s,
       double margin,
       CctvAugment.Colour colour,
+      double looseShare,
       Random aug) {
     int per = s * s * 3;
     float[] pixels = new float[samples.size() * per];
@@ -119,7 +132,7 @@ final class HelmetCrops {
             throw new InferenceException("Cannot decode " + images.get(image).image());
           }
         }
-        cut(bgr, sample.head(), s, margin, colour, aug, pixels, k * per);
+        cut(bgr, sample.head(), s, margin, colour, looseShare, aug, pixels, k * per);
         labels[k] = sample.head().helmet() ? 1f : 0f;
         k++;
       }
@@ -137,6 +150,7 @@ final class HelmetCrops {
       int s,
       double margin,
       CctvAugment.Colour colour,
+      double looseShare,
       Random aug,
       float[] dst,
       int off) {
@@ -153,6 +167,10 @@ final class HelmetCrops {
     cx += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     cy += (aug.nextDouble() * 2 - 1) * 0.12 * side;
     side *= Math.exp((aug.nextDouble() * 2 - 1) * 0.25);
+    // No draw at share 0, so the committed recipe's random stream, and so its crops, are unchanged.
+    if (looseShare > 0 && aug.nextDouble() < looseShare) {
+      side *= LOOSE_MIN + aug.nextDouble() * (LOOSE_MAX - LOOSE_MIN);
+    }
     HeadCrop.extract(bgr, cx, cy, side, aug.nextBoolean(), s, dst, off);
     CctvAugment.apply(dst, off, s, margin, colour, aug);
   }

@@ -47,6 +47,8 @@ public final class HelmetTrainer {
    * @param margin context around each head box in its crop, as a share of its longer side
    * @param greyShare share of training crops turned greyscale
    * @param colourCast largest gain of one colour channel against the others in training crops
+   * @param looseShare share of training crops framed loose, the head filling about half of it, as
+   *     the head detector frames heads smaller than its smallest box (see {@link HelmetCrops})
    */
   public record Options(
       long seed,
@@ -58,7 +60,8 @@ public final class HelmetTrainer {
       int threads,
       double margin,
       double greyShare,
-      double colourCast) {
+      double colourCast,
+      double looseShare) {
 
     /** The settings the committed weights were trained with, but for seed and epochs. */
     public Options {
@@ -67,7 +70,8 @@ public final class HelmetTrainer {
           || inputSize < 16
           || maxImages < 0
           || threads < 0
-          || !(margin >= 0 && margin <= 1)) {
+          || !(margin >= 0 && margin <= 1)
+          || !(looseShare >= 0 && looseShare <= 1)) {
         throw new IllegalArgumentException(
             "Bad helmet training options: epochs "
                 + epochs
@@ -80,7 +84,9 @@ public final class HelmetTrainer {
                 + ", threads "
                 + threads
                 + ", margin "
-                + margin);
+                + margin
+                + ", loose share "
+                + looseShare);
       }
       colour(greyShare, colourCast);
     }
@@ -107,13 +113,24 @@ public final class HelmetTrainer {
       info.put("margin", margin);
       info.put("grey_share", greyShare);
       info.put("colour_cast", colourCast);
+      info.put("loose_share", looseShare);
       return info;
     }
 
     public static Options defaults(long seed, int epochs) {
       CctvAugment.Colour c = CctvAugment.Colour.DEFAULT;
       return new Options(
-          seed, epochs, 64, 2e-3f, 48, 0, 2, HeadCrop.DEFAULT_MARGIN, c.greyShare(), c.cast());
+          seed,
+          epochs,
+          64,
+          2e-3f,
+          48,
+          0,
+          2,
+          HeadCrop.DEFAULT_MARGIN,
+          c.greyShare(),
+          c.cast(),
+          HelmetCrops.DEFAULT_LOOSE_SHARE);
     }
 
     public Options withMaxImages(int n) {
@@ -133,10 +150,26 @@ public final class HelmetTrainer {
       return copy(maxImages, batchSize, margin, grey, cast);
     }
 
+    /** With this share of loosely framed training crops (see {@link HelmetCrops}). */
+    public Options withLooseShare(double share) {
+      return new Options(
+          seed,
+          epochs,
+          batchSize,
+          learningRate,
+          inputSize,
+          maxImages,
+          threads,
+          margin,
+          greyShare,
+          colourCast,
+          share);
+    }
+
     /** These options with the settings the withers change. */
     private Options copy(int images, int batch, double m, double grey, double cast) {
       return new Options(
-          seed, epochs, batch, learningRate, inputSize, images, threads, m, grey, cast);
+          seed, epochs, batch, learningRate, inputSize, images, threads, m, grey, cast, looseShare);
     }
   }
 
@@ -302,6 +335,7 @@ public final class HelmetTrainer {
                 s,
                 o.margin(),
                 o.colour(),
+                o.looseShare(),
                 random);
         double epochLoss = net.trainEpoch(set, o.batchSize(), epoch >= fineFrom, random);
         epochLosses.add(epochLoss);

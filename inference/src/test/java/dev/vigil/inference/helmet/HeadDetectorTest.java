@@ -70,7 +70,8 @@ class HeadDetectorTest {
             2,
             HeadCrop.DEFAULT_MARGIN,
             CctvAugment.Colour.DEFAULT.greyShare(),
-            CctvAugment.Colour.DEFAULT.cast());
+            CctvAugment.Colour.DEFAULT.cast(),
+            0);
     GraphDef movenet = PoseDetector.graphDef(Perception.store());
 
     HeadDetectorTrainer.Outcome result;
