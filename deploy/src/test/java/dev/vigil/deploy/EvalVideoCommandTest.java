@@ -114,9 +114,9 @@ class EvalVideoCommandTest {
 
   @Test
   void shouldRefuseDumpHeadsWithADatasetWithExitTwoNamingTheOption(@TempDir Path dir) {
-    Run run = eval("--dataset", dir.toString(), "--dump-heads", dir.resolve("heads").toString());
+    CliRun run = eval("--dataset", dir.toString(), "--dump-heads", dir.resolve("heads").toString());
 
-    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--dump-heads go with --video, not --dataset");
     assertThat(dir.resolve("heads")).doesNotExist();
   }

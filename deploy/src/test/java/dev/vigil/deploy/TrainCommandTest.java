@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainCommandTest {
 
@@ -28,27 +30,16 @@ class TrainCommandTest {
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
-  @Test
-  void shouldRefuseAGreyShareAboveOneWithExitTwoNamingTheOption(@TempDir Path dir)
-      throws Exception {
+  @ParameterizedTest
+  @CsvSource({"--grey-share, 15, 15.0", "--loose-share, 2, 2.0"})
+  void shouldRefuseAShareAboveOneWithExitTwoNamingTheOption(
+      String option, String value, String shown, @TempDir Path dir) throws Exception {
     Path dataset = Files.createDirectory(dir.resolve("voc"));
 
-    CliRun run = trainHelmet(dataset, dir.resolve("out"), "--grey-share", "15");
+    CliRun run = trainHelmet(dataset, dir.resolve("out"), option, value);
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).contains("--grey-share must be in [0, 1], not 15.0");
-    assertThat(dir.resolve("out")).doesNotExist();
-  }
-
-  @Test
-  void shouldRefuseALooseShareAboveOneWithExitTwoNamingTheOption(@TempDir Path dir)
-      throws Exception {
-    Path dataset = Files.createDirectory(dir.resolve("voc"));
-
-    Run run = trainHelmet(dataset, dir.resolve("out"), "--loose-share", "2");
-
-    assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).contains("--loose-share must be in [0, 1], not 2.0");
+    assertThat(run.err()).contains(option + " must be in [0, 1], not " + shown);
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
