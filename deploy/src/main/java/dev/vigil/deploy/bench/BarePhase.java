@@ -2,6 +2,7 @@ package dev.vigil.deploy.bench;
 
 import dev.vigil.inference.FrameAnalyzer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bare model's phase: decode + inference in a tight loop on the JPEGs the pipeline carries,
- * once before the pipeline and once after it with the processor idle. Writes {@code bare_model} in
- * the details. Not thread-safe.
+ * once before the pipeline (to size its backlog) and then between the pipeline's windows with the
+ * processor paused. Writes {@code bare_model} in the details. Not thread-safe.
  */
 final class BarePhase {
   private static final Logger LOG = LoggerFactory.getLogger(BarePhase.class);
@@ -20,7 +21,7 @@ final class BarePhase {
   private final FrameAnalyzer model;
   private final List<byte[]> jpegs;
   private final Map<String, Object> details = new LinkedHashMap<>();
-  private double before = Double.NaN;
+  private final List<Object> between = new ArrayList<>();
 
   BarePhase(BenchContext ctx, FrameAnalyzer model, List<byte[]> jpegs) {
     this.ctx = ctx;
@@ -44,22 +45,20 @@ final class BarePhase {
     details.put("preprocess_ms", BenchReport.round(bare.preprocessMs(), 2));
     details.put("model_ms", BenchReport.round(bare.modelMs(), 2));
     details.put("fps_before_pipeline", BenchReport.round(bare.fps(), 2));
+    details.put("fps_between_pipeline_windows", between);
     ctx.details.put("bare_model", details);
-    before = bare.fps();
-    return before;
+    return bare.fps();
   }
 
   /**
-   * Measures the bare model again, with the processor idle: this machine's speed drifts by tens of
-   * percent over minutes, so the ratio's denominator is the mean of before and after.
-   *
-   * @return that mean
+   * Measures the bare model again, with the processor paused, between the pipeline's windows.
+   * Appends to {@code fps_between_pipeline_windows}.
    */
-  double meanWithAfter() throws InterruptedException {
-    double after = measure().fps();
-    LOG.info("bench: bare model again, after the pipeline: {} fps", BenchContext.fmt(after));
-    details.put("fps_after_pipeline", BenchReport.round(after, 2));
-    return (before + after) / 2;
+  double between() throws InterruptedException {
+    double fps = measure().fps();
+    LOG.info("bench: bare model between pipeline windows: {} fps", BenchContext.fmt(fps));
+    between.add(BenchReport.round(fps, 2));
+    return fps;
   }
 
   private BareModel.Result measure() throws InterruptedException {

@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a small backlog of frames from the footage (agent, as fast as possible, no motion gate),
  *       read back to give the bare model the very JPEGs the pipeline carries;
  *   <li>the bare model: decode + inference in a tight loop, on as many threads as stream threads;
- *   <li>throughput: a backlog sized from the bare rate, then the processor starts and drains it;
- *       {@code pipeline_fps} is the rate at which it commits frame offsets once the JIT has
- *       settled;
+ *   <li>throughput: a backlog sized from the bare rate, then the processor starts and drains it,
+ *       paused between its windows while the bare model runs again; {@code pipeline_fps} is the
+ *       rate at which it commits frame offsets once the JIT has settled;
  *   <li>latency: N cameras at F fps in realtime with motion gating; an MQTT subscriber times every
  *       {@code open} event from the capture of its frame;
  *   <li>the camera search at 2 fps: doubling, then bisecting, N until consumer lag grows;
@@ -245,11 +245,11 @@ public final class Bench {
               o.vlmDelay() == null ? null : SlowModelPhase.start(ctx, o.vlmDelay());
           ProcessorApp processor = processor(ctx, model, state, slow == null ? null : slow.vlm())) {
         processor.start();
-        double pipelineFps = throughput.measure(processor, 0, details);
+        ThroughputPhase.Result measured = throughput.measure(processor, bare, 0, details);
+        double bareFps = measured.bareFps();
         phases.done(3);
         ctx.sampleRss();
         ctx.awaitDrained(Duration.ofMinutes(5));
-        double bareFps = bare.meanWithAfter();
         ctx.awaitClockPastFrames();
 
         // 4. Latency.
@@ -278,7 +278,8 @@ public final class Bench {
         details.put("rss_peak_hwm_mb", BenchReport.round(Rss.peakMb(), 0));
         return new BenchReport(
             bareFps,
-            pipelineFps,
+            measured.pipelineFps(),
+            measured.ratio(),
             latency.p50(),
             latency.p99(),
             camerasAt2,

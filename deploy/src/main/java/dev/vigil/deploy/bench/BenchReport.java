@@ -8,10 +8,16 @@ import java.util.Map;
  * What one {@code vigil bench} run measured. The headline keys of the issue come first in {@link
  * #headline()}; {@link #details()} holds everything else (trials, tuning, timings); {@link
  * #slowModel()}, with {@code --vlm-delay-ms} only, the slow-model phase beside the baseline.
+ *
+ * @param bareModelFps median of the bare model's windows around the pipeline's
+ * @param pipelineFps median of the pipeline's windows
+ * @param pipelineVsBareRatio median of each pipeline window's ratio to the bare windows around it:
+ *     not {@code pipelineFps / bareModelFps}, whose two medians may come from different minutes
  */
 public record BenchReport(
     double bareModelFps,
     double pipelineFps,
+    double pipelineVsBareRatio,
     double alertLatencyP50Ms,
     double alertLatencyP99Ms,
     int camerasAt2Fps,
@@ -20,16 +26,12 @@ public record BenchReport(
     Map<String, Object> details,
     Map<String, Object> slowModel) {
 
-  public double pipelineVsBareRatio() {
-    return bareModelFps > 0 ? pipelineFps / bareModelFps : Double.NaN;
-  }
-
   /** The eight keys of the issue, in its order. */
   public Map<String, Object> headline() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bare_model_fps", round(bareModelFps, 2));
     m.put("pipeline_fps", round(pipelineFps, 2));
-    m.put("pipeline_vs_bare_ratio", round(pipelineVsBareRatio(), 3));
+    m.put("pipeline_vs_bare_ratio", round(pipelineVsBareRatio, 3));
     m.put("alert_latency_p50_ms", round(alertLatencyP50Ms, 0));
     m.put("alert_latency_p99_ms", round(alertLatencyP99Ms, 0));
     m.put("cameras_at_2fps", camerasAt2Fps);

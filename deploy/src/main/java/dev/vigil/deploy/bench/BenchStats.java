@@ -75,6 +75,32 @@ public final class BenchStats {
     return notGrowing && smallAtEnd;
   }
 
+  /**
+   * Each pipeline window's ratio to the bare model measured right around it: window {@code i} ran
+   * between bare windows {@code i} and {@code i + 1}, so its ratio is {@code pipeline[i]} over the
+   * mean of those two. The machine's speed drifts by tens of percent over minutes; bare windows
+   * taken minutes apart would measure that drift, not the pipeline.
+   *
+   * @param pipelineFps one rate per pipeline window
+   * @param bareFps one more rate than pipeline windows, the bare model's before, between and after
+   */
+  public static List<Double> ratiosToBareAround(List<Double> pipelineFps, List<Double> bareFps) {
+    if (bareFps.size() != pipelineFps.size() + 1) {
+      throw new IllegalArgumentException(
+          pipelineFps.size()
+              + " pipeline windows need "
+              + (pipelineFps.size() + 1)
+              + " bare windows around them, got "
+              + bareFps.size());
+    }
+    List<Double> ratios = new java.util.ArrayList<>();
+    for (int i = 0; i < pipelineFps.size(); i++) {
+      double bare = (bareFps.get(i) + bareFps.get(i + 1)) / 2;
+      ratios.add(bare > 0 ? pipelineFps.get(i) / bare : Double.NaN);
+    }
+    return ratios;
+  }
+
   /** Mean of the values, NaN when empty. */
   public static double mean(List<? extends Number> values) {
     return values.stream().mapToDouble(Number::doubleValue).average().orElse(Double.NaN);

@@ -65,7 +65,8 @@ final class ReplayFleet implements AutoCloseable {
         loopStart += lengthNs;
       }
       long at = loopStart + TimeUnit.MILLISECONDS.toNanos(frames.get(first).offsetMs());
-      queue.add(new Due(Math.max(t0, at), i, first, 0, loopStart));
+      queue.add(
+          new Due(at, i, first, 0, loopStart)); // at >= t0: frame first is at or past the phase
     }
     while (running && !queue.isEmpty()) {
       Due d = queue.poll();

@@ -119,7 +119,7 @@ final class SlowModelPhase implements AutoCloseable {
       processor.streams().resume();
     }
     Map<String, Object> figures = new LinkedHashMap<>();
-    double fps = throughput.measure(processor, committed, figures);
+    double fps = throughput.measure(processor, null, committed, figures).pipelineFps();
     ctx.awaitDrained(Duration.ofMinutes(5));
     ctx.awaitClockPastFrames();
     LatencyPhase.Latency l = latency.measure(subscriber, prefix + "lat-", figures);

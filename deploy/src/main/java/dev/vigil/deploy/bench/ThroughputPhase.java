@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The throughput phase: the rate at which the processor commits {@code vigil.frames} offsets while
- * it drains a backlog, once the JIT has settled, as the median of {@link #WINDOWS} windows. Also
- * records where the CPU and each frame's milliseconds went over the same span. Not thread-safe.
+ * it drains a backlog, once the JIT has settled, as the median of {@link #WINDOWS} windows, and its
+ * ratio to the bare model measured between those windows. Also records where the CPU and each
+ * frame's milliseconds went over the same windows. Not thread-safe.
  */
 final class ThroughputPhase {
   private static final Logger LOG = LoggerFactory.getLogger(ThroughputPhase.class);
@@ -28,6 +29,9 @@ final class ThroughputPhase {
 
   /** Throughput windows; {@code pipeline_fps} is their median. */
   static final int WINDOWS = 3;
+
+  /** Time after a resume before a window starts: the consumer refetches what the pause left. */
+  static final Duration RESUME_SETTLE = Duration.ofSeconds(3);
 
   private final BenchContext ctx;
   private final Duration minWarmup;
@@ -53,15 +57,28 @@ final class ThroughputPhase {
   }
 
   /**
-   * Rate of committed frame offsets after warm-up, while {@code processor} drains the backlog.
+   * The pipeline's rate and, when measured around it, the bare model's and the ratio of the two.
    *
+   * @param bareFps median of the bare windows; NaN when none ran
+   * @param ratio median of each pipeline window's ratio to the bare windows around it; NaN when
+   *     none ran
+   */
+  record Result(double pipelineFps, double bareFps, double ratio) {}
+
+  /**
+   * Rate of committed frame offsets after warm-up, while {@code processor} drains the backlog. With
+   * a bare phase, the processor is paused before, between and after its windows while the bare
+   * model runs on the same frames and model, so each window is compared with the machine's speed of
+   * that minute.
+   *
+   * @param bare measures the bare model between the windows; null for the pipeline alone
    * @param committedBefore frame offsets committed before this processor started: the warm-up
    *     starts at its first commit
    * @param into where the phase's figures go ({@code throughput}, per-stage and per-thread-group
    *     tables, {@code stream_thread_time})
-   * @return frames per second
    */
-  double measure(ProcessorApp processor, long committedBefore, Map<String, Object> into)
+  Result measure(
+      ProcessorApp processor, BarePhase bare, long committedBefore, Map<String, Object> into)
       throws Exception {
     LagProbe probe = ctx.frames;
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -73,63 +90,116 @@ final class ThroughputPhase {
       Thread.sleep(100);
       s = probe.sample();
     }
-    long cpu0 = ctx.processCpuNanos();
     double warmupS = warmUp();
     long jit0 = jitMillis();
-    ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
     Map<String, double[]> stages0 = processor.metrics().stages();
-    LagProbe.Sample first = probe.sample();
-    LagProbe.Sample last = first;
-    // Several windows, so one stall or burst of this shared machine does not make the figure.
     List<Double> rates = new ArrayList<>();
-    for (int w = 0; w < WINDOWS && last.lag() > 0; w++) {
-      LagProbe.Sample from = last;
-      long end = from.nanos() + window.toNanos();
-      while (System.nanoTime() < end) {
-        Thread.sleep(250);
-        LagProbe.Sample n = probe.sample();
-        if (n.lag() == 0) {
-          break; // drained: the rest would measure idling
-        }
-        last = n;
+    List<Double> bares = new ArrayList<>();
+    List<Map<String, Object>> cpuByGroup = new ArrayList<>();
+    Map<String, Object> topOther = Map.of();
+    Map<String, Object> streamThreadTime = Map.of();
+    long committed = 0;
+    double seconds = 0;
+    double cpuSeconds = 0;
+    LagProbe.Sample last = probe.sample();
+    try {
+      if (bare != null) {
+        bares.add(bareWindow(processor, bare));
       }
-      double span = (last.nanos() - from.nanos()) / 1e9;
-      if (span > 0) {
+      // Several windows, so one stall or burst of this shared machine does not make the figure.
+      for (int w = 0; w < WINDOWS && last.lag() > 0; w++) {
+        if (bare != null) {
+          processor.streams().resume();
+          Thread.sleep(RESUME_SETTLE.toMillis());
+        }
+        long cpu0 = ctx.processCpuNanos();
+        ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
+        LagProbe.Sample from = probe.sample();
+        last = from;
+        long end = from.nanos() + window.toNanos();
+        while (System.nanoTime() < end) {
+          Thread.sleep(250);
+          LagProbe.Sample n = probe.sample();
+          if (n.lag() == 0) {
+            break; // drained: the rest would measure idling
+          }
+          last = n;
+        }
+        ThreadCpu.Snapshot threads1 = ThreadCpu.snapshot();
+        double span = (last.nanos() - from.nanos()) / 1e9;
+        if (span <= 0) {
+          break;
+        }
         rates.add((last.committed() - from.committed()) / span);
+        committed += last.committed() - from.committed();
+        seconds += span;
+        cpuSeconds += (ctx.processCpuNanos() - cpu0) / 1e9;
+        cpuByGroup.add(ThreadCpu.cores(threads0, threads1));
+        topOther = ThreadCpu.topOther(threads0, threads1, 8);
+        streamThreadTime = threadTime(processor); // before a pause makes it all polling
+        if (bare != null) {
+          bares.add(bareWindow(processor, bare));
+        }
+      }
+    } finally {
+      if (bare != null) {
+        processor.streams().resume();
       }
     }
-    double seconds = (last.nanos() - first.nanos()) / 1e9;
     double fps = rates.isEmpty() ? Double.NaN : BenchStats.percentile(rates, 50);
-    long committed = last.committed() - first.committed();
-    ThreadCpu.Snapshot threads1 = ThreadCpu.snapshot();
-    into.put("cpu_by_thread_group_cores", ThreadCpu.cores(threads0, threads1));
-    into.put("other_threads_cores", ThreadCpu.topOther(threads0, threads1, 8));
+    List<Double> ratios =
+        bares.size() == rates.size() + 1 ? BenchStats.ratiosToBareAround(rates, bares) : List.of();
+    Result result =
+        new Result(
+            fps,
+            bares.isEmpty() ? Double.NaN : BenchStats.percentile(bares, 50),
+            ratios.isEmpty() ? Double.NaN : BenchStats.percentile(ratios, 50));
+    into.put("cpu_by_thread_group_cores", ThreadCpu.mean(cpuByGroup));
+    into.put("other_threads_cores", topOther);
     into.put(
         "stage_ms_per_frame", stagesPerFrame(stages0, processor.metrics().stages(), committed));
-    double cpu = (ctx.processCpuNanos() - cpu0) / 1e9 / ((System.nanoTime() - s.nanos()) / 1e9);
+    double cpu = seconds > 0 ? cpuSeconds / seconds : Double.NaN;
     double jit = seconds > 0 ? (jitMillis() - jit0) / 1e3 / seconds : Double.NaN;
     LOG.info(
         "bench: pipeline {} fps over {} s ({} frames) after {} s of warm-up, {} cores busy, JIT {}"
-            + " cores",
+            + " cores; ratio to the bare model around each window {}",
         BenchContext.fmt(fps),
         BenchContext.fmt(seconds),
         committed,
         BenchContext.fmt(warmupS),
         BenchContext.fmt(cpu),
-        BenchContext.fmt(jit));
+        BenchContext.fmt(jit),
+        ratios);
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("warmup_s", BenchReport.round(warmupS, 1));
     t.put("window_s", BenchReport.round(seconds, 1));
     t.put("frames", committed);
-    t.put("window_fps", rates.stream().map(r -> BenchReport.round(r, 2)).toList());
+    t.put("window_fps", rounded(rates, 2));
     t.put("window_fps_min", BenchReport.round(extreme(rates, false), 2));
     t.put("window_fps_max", BenchReport.round(extreme(rates, true), 2));
+    if (bare != null) {
+      t.put("bare_window_fps", rounded(bares, 2));
+      t.put("window_ratios", rounded(ratios, 3));
+      t.put("ratio_min", BenchReport.round(extreme(ratios, false), 3));
+      t.put("ratio_max", BenchReport.round(extreme(ratios, true), 3));
+    }
     t.put("lag_left", last.lag());
     t.put("cpu_cores", BenchReport.round(cpu, 2));
     t.put("jit_cores", BenchReport.round(jit, 3));
     into.put("throughput", t);
-    into.put("stream_thread_time", threadTime(processor));
-    return fps;
+    into.put("stream_thread_time", streamThreadTime);
+    return result;
+  }
+
+  /** The bare model's rate with the processor paused; the caller resumes it. */
+  private static double bareWindow(ProcessorApp processor, BarePhase bare)
+      throws InterruptedException {
+    processor.streams().pause();
+    return bare.between();
+  }
+
+  private static List<Object> rounded(List<Double> values, int digits) {
+    return values.stream().map(r -> BenchReport.round(r, digits)).toList();
   }
 
   private static double extreme(List<Double> rates, boolean max) {

@@ -85,8 +85,28 @@ class BenchStatsTest {
   }
 
   @Test
+  void shouldCompareEachPipelineWindowWithTheBareWindowsAroundIt() {
+    // The machine slows from 80 to 60 fps over the run; the pipeline keeps 0.9 of it throughout.
+    List<Double> bare = List.of(80.0, 75.0, 65.0, 60.0);
+    List<Double> pipeline = List.of(0.9 * 77.5, 0.9 * 70.0, 0.9 * 62.5);
+
+    assertThat(BenchStats.ratiosToBareAround(pipeline, bare))
+        .allSatisfy(r -> assertThat(r).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9)));
+    // Against the first bare window alone it would have read 0.72 to 0.87.
+  }
+
+  @Test
+  void shouldRefuseWindowsThatAreNotInterleaved() {
+    assertThatThrownBy(
+            () -> BenchStats.ratiosToBareAround(List.of(50.0, 52.0), List.of(60.0, 61.0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("2 pipeline windows need 3 bare windows around them, got 2");
+  }
+
+  @Test
   void shouldWriteNullForNanInTheReport() {
-    BenchReport r = new BenchReport(30, 27, Double.NaN, Double.NaN, 12, 0.5, 900, Map.of(), null);
+    BenchReport r =
+        new BenchReport(30, 27, 0.9, Double.NaN, Double.NaN, 12, 0.5, 900, Map.of(), null);
     assertThat(r.headline())
         .containsKeys(
             "bare_model_fps",
@@ -114,7 +134,7 @@ class BenchStatsTest {
     slow.put("alert_latency_p99_ms_without", 880L);
     slow.put("vlm_calls_made", 90L);
     slow.put("vlm_calls_dropped", 12L);
-    BenchReport r = new BenchReport(50, 41, 300, 880, 12, 0.5, 900, Map.of(), slow);
+    BenchReport r = new BenchReport(50, 41, 0.82, 300, 880, 12, 0.5, 900, Map.of(), slow);
 
     assertThat(r.all().keySet()).endsWith("slow_model", "details");
     assertThat(Bench.json(r)).contains("\"slow_model\":{\"delay_ms\":2000,");
@@ -126,7 +146,7 @@ class BenchStatsTest {
 
   @Test
   void shouldLeaveTheSlowModelOutOfARunWithoutIt() {
-    BenchReport r = new BenchReport(50, 41, 300, 880, 12, 0.5, 900, Map.of(), null);
+    BenchReport r = new BenchReport(50, 41, 0.82, 300, 880, 12, 0.5, 900, Map.of(), null);
 
     assertThat(r.all()).doesNotContainKey("slow_model");
     assertThat(r.table()).doesNotContain("slow_model");
