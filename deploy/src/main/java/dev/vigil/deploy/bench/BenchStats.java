@@ -2,6 +2,7 @@ package dev.vigil.deploy.bench;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Pure statistics of the bench: percentiles, trend of a series, and the lag-bounded decision. */
 public final class BenchStats {
@@ -99,6 +100,24 @@ public final class BenchStats {
       ratios.add(bare > 0 ? pipelineFps.get(i) / bare : Double.NaN);
     }
     return ratios;
+  }
+
+  /** The mean of several tables of numbers, key by key (the first table's keys); empty for none. */
+  public static Map<String, Object> meanByKey(List<Map<String, Object>> tables) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    if (tables.isEmpty()) {
+      return out;
+    }
+    for (String key : tables.get(0).keySet()) {
+      List<Double> values = new java.util.ArrayList<>();
+      for (Map<String, Object> t : tables) {
+        if (t.get(key) instanceof Number n) {
+          values.add(n.doubleValue());
+        }
+      }
+      out.put(key, BenchReport.round(mean(values), 3));
+    }
+    return out;
   }
 
   /** Mean of the values, NaN when empty. */

@@ -4,7 +4,6 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,24 +183,6 @@ final class ThreadCpu {
       out.put("process", BenchReport.round(process / wall, 3));
     }
     out.put("gc_pause_share", BenchReport.round((b.gcMs() - a.gcMs()) / 1e3 / wall, 3));
-    return out;
-  }
-
-  /** The mean of several {@link #cores} tables, key by key; empty for none. */
-  static Map<String, Object> mean(List<Map<String, Object>> tables) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (tables.isEmpty()) {
-      return out;
-    }
-    for (String key : tables.get(0).keySet()) {
-      List<Double> values = new ArrayList<>();
-      for (Map<String, Object> t : tables) {
-        if (t.get(key) instanceof Number n) {
-          values.add(n.doubleValue());
-        }
-      }
-      out.put(key, BenchReport.round(BenchStats.mean(values), 3));
-    }
     return out;
   }
 

@@ -75,7 +75,7 @@ final class ThroughputPhase {
    * @param committedBefore frame offsets committed before this processor started: the warm-up
    *     starts at its first commit
    * @param into where the phase's figures go ({@code throughput}, per-stage and per-thread-group
-   *     tables, {@code stream_thread_time})
+   *     tables, {@code stream_thread_waits})
    */
   Result measure(
       ProcessorApp processor, BarePhase bare, long committedBefore, Map<String, Object> into)
@@ -97,7 +97,7 @@ final class ThroughputPhase {
     List<Double> bares = new ArrayList<>();
     List<Map<String, Object>> cpuByGroup = new ArrayList<>();
     Map<String, Object> topOther = Map.of();
-    Map<String, Object> streamThreadTime = Map.of();
+    List<Map<String, Object>> waits = new ArrayList<>();
     long committed = 0;
     double seconds = 0;
     double cpuSeconds = 0;
@@ -114,6 +114,7 @@ final class ThroughputPhase {
         }
         long cpu0 = ctx.processCpuNanos();
         ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
+        Map<String, Double> waits0 = waitTotals(processor);
         LagProbe.Sample from = probe.sample();
         last = from;
         long end = from.nanos() + window.toNanos();
@@ -136,7 +137,8 @@ final class ThroughputPhase {
         cpuSeconds += (ctx.processCpuNanos() - cpu0) / 1e9;
         cpuByGroup.add(ThreadCpu.cores(threads0, threads1));
         topOther = ThreadCpu.topOther(threads0, threads1, 8);
-        streamThreadTime = threadTime(processor); // before a pause makes it all polling
+        waits.add(
+            waitShares(waits0, waitTotals(processor), (threads1.nanos() - threads0.nanos()) / 1e9));
         if (bare != null) {
           bares.add(bareWindow(processor, bare));
         }
@@ -154,7 +156,7 @@ final class ThroughputPhase {
             fps,
             bares.isEmpty() ? Double.NaN : BenchStats.percentile(bares, 50),
             ratios.isEmpty() ? Double.NaN : BenchStats.percentile(ratios, 50));
-    into.put("cpu_by_thread_group_cores", ThreadCpu.mean(cpuByGroup));
+    into.put("cpu_by_thread_group_cores", BenchStats.meanByKey(cpuByGroup));
     into.put("other_threads_cores", topOther);
     into.put(
         "stage_ms_per_frame", stagesPerFrame(stages0, processor.metrics().stages(), committed));
@@ -187,7 +189,7 @@ final class ThroughputPhase {
     t.put("cpu_cores", BenchReport.round(cpu, 2));
     t.put("jit_cores", BenchReport.round(jit, 3));
     into.put("throughput", t);
-    into.put("stream_thread_time", streamThreadTime);
+    into.put("stream_thread_waits", BenchStats.meanByKey(waits));
     return result;
   }
 
@@ -256,26 +258,57 @@ final class ThroughputPhase {
         : -1;
   }
 
+  /** Kafka Streams' cumulative per-thread totals that say where the stream threads wait. */
+  private static final Map<String, String> WAIT_TOTALS =
+      Map.of(
+          "blocked-time-ns-total", "blocked_on_kafka",
+          "txn-commit-time-ns-total", "txn_commit",
+          "txn-send-offsets-time-ns-total", "txn_send_offsets",
+          "flush-time-ns-total", "producer_flush");
+
   /**
-   * Where the stream threads spent their time (Kafka Streams' own thread metrics, averaged over the
-   * threads): processing, committing, polling, punctuating.
+   * Sums of {@link #WAIT_TOTALS} and of commits over the stream threads (their thread metrics and
+   * their producers' metrics), and how many stream threads there are.
    */
-  private static Map<String, Object> threadTime(ProcessorApp processor) {
+  private static Map<String, Double> waitTotals(ProcessorApp processor) {
     Map<String, Double> sums = new TreeMap<>();
-    Map<String, Integer> counts = new TreeMap<>();
     for (var e : processor.streams().metrics().entrySet()) {
       var name = e.getKey();
-      if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio")) {
-        Object v = e.getValue().metricValue();
-        if (v instanceof Double d && !d.isNaN()) {
+      boolean thread = name.group().equals("stream-thread-metrics");
+      boolean producer =
+          name.group().equals("producer-metrics")
+              && name.tags().getOrDefault("client-id", "").contains("StreamThread");
+      if ((thread || producer) && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+        if (WAIT_TOTALS.containsKey(name.name())) {
           sums.merge(name.name(), d, Double::sum);
-          counts.merge(name.name(), 1, Integer::sum);
+        } else if (thread && name.name().equals("commit-total")) {
+          sums.merge("commit-total", d, Double::sum);
+          sums.merge("threads", 1.0, Double::sum);
         }
       }
     }
+    return sums;
+  }
+
+  /**
+   * Share of the stream threads' wall time spent waiting on Kafka between two readings: in all
+   * ({@code blocked_on_kafka}: poll, commit and flush, KIP-761) and in the transaction's parts, and
+   * their commits per second.
+   */
+  private static Map<String, Object> waitShares(
+      Map<String, Double> a, Map<String, Double> b, double seconds) {
     Map<String, Object> out = new LinkedHashMap<>();
-    sums.forEach((k, v) -> out.put(k, BenchReport.round(v / counts.get(k), 3)));
-    LOG.info("bench: stream threads' time {}", out);
+    double threadSeconds = b.getOrDefault("threads", 0.0) * seconds;
+    if (threadSeconds <= 0) {
+      return out;
+    }
+    WAIT_TOTALS.forEach(
+        (metric, key) -> {
+          double ns = b.getOrDefault(metric, 0.0) - a.getOrDefault(metric, 0.0);
+          out.put(key + "_share", BenchReport.round(ns / 1e9 / threadSeconds, 3));
+        });
+    double commits = b.getOrDefault("commit-total", 0.0) - a.getOrDefault("commit-total", 0.0);
+    out.put("commits_per_s", BenchReport.round(commits / seconds, 2));
     return out;
   }
 }

@@ -96,6 +96,20 @@ class BenchStatsTest {
   }
 
   @Test
+  void shouldAverageTablesKeyByKeySkippingMissingValues() {
+    Map<String, Object> a = new java.util.LinkedHashMap<>(Map.of("broker", 0.1));
+    a.put("stream", 0.2);
+    a.put("gc", null);
+    Map<String, Object> b = Map.of("broker", 0.3, "stream", 0.4);
+
+    assertThat(BenchStats.meanByKey(List.of(a, b)))
+        .containsEntry("broker", 0.2)
+        .containsEntry("stream", 0.3)
+        .containsEntry("gc", null);
+    assertThat(BenchStats.meanByKey(List.of())).isEmpty();
+  }
+
+  @Test
   void shouldRefuseWindowsThatAreNotInterleaved() {
     assertThatThrownBy(
             () -> BenchStats.ratiosToBareAround(List.of(50.0, 52.0), List.of(60.0, 61.0)))
