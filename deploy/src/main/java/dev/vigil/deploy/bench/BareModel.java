@@ -5,6 +5,7 @@ import dev.vigil.inference.FrameAnalyzer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -16,8 +17,17 @@ import java.util.concurrent.atomic.DoubleAdder;
 final class BareModel {
   private BareModel() {}
 
-  /** Frames per second, and the mean per-frame stage timings in ms. */
-  record Result(double fps, long frames, double decodeMs, double preprocessMs, double modelMs) {}
+  /**
+   * Frames per second, the mean per-frame stage timings in ms, and the cores each thread group of
+   * the process used over the window ({@link ThreadCpu#cores}).
+   */
+  record Result(
+      double fps,
+      long frames,
+      double decodeMs,
+      double preprocessMs,
+      double modelMs,
+      Map<String, Object> cpu) {}
 
   static Result measure(
       FrameAnalyzer model, List<byte[]> jpegs, int threads, Duration warmup, Duration window)
@@ -53,10 +63,12 @@ final class BareModel {
       w.start();
     }
     Thread.sleep(warmup.toMillis());
+    ThreadCpu.Snapshot cpu0 = ThreadCpu.snapshot();
     counting.set(true);
     long t0 = System.nanoTime();
     Thread.sleep(window.toMillis());
     counting.set(false);
+    ThreadCpu.Snapshot cpu1 = ThreadCpu.snapshot();
     long n = frames.get();
     double seconds = (System.nanoTime() - t0) / 1e9;
     running.set(false);
@@ -64,6 +76,12 @@ final class BareModel {
       w.join(30_000);
     }
     double d = Math.max(1, n);
-    return new Result(n / seconds, n, decode.sum() / d, preprocess.sum() / d, inference.sum() / d);
+    return new Result(
+        n / seconds,
+        n,
+        decode.sum() / d,
+        preprocess.sum() / d,
+        inference.sum() / d,
+        ThreadCpu.cores(cpu0, cpu1));
   }
 }

@@ -22,6 +22,7 @@ final class BarePhase {
   private final List<byte[]> jpegs;
   private final Map<String, Object> details = new LinkedHashMap<>();
   private final List<Object> between = new ArrayList<>();
+  private final List<Map<String, Object>> cpuBetween = new ArrayList<>();
 
   BarePhase(BenchContext ctx, FrameAnalyzer model, List<byte[]> jpegs) {
     this.ctx = ctx;
@@ -52,13 +53,16 @@ final class BarePhase {
 
   /**
    * Measures the bare model again, with the processor paused, between the pipeline's windows.
-   * Appends to {@code fps_between_pipeline_windows}.
+   * Appends to {@code fps_between_pipeline_windows}; {@code cpu_by_thread_group_cores_between} is
+   * the mean of those windows' CPU tables, to set beside the pipeline's.
    */
   double between() throws InterruptedException {
-    double fps = measure().fps();
-    LOG.info("bench: bare model between pipeline windows: {} fps", BenchContext.fmt(fps));
-    between.add(BenchReport.round(fps, 2));
-    return fps;
+    BareModel.Result bare = measure();
+    LOG.info("bench: bare model between pipeline windows: {} fps", BenchContext.fmt(bare.fps()));
+    between.add(BenchReport.round(bare.fps(), 2));
+    cpuBetween.add(bare.cpu());
+    details.put("cpu_by_thread_group_cores_between", BenchStats.meanByKey(cpuBetween));
+    return bare.fps();
   }
 
   private BareModel.Result measure() throws InterruptedException {
