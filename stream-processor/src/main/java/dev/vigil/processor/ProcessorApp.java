@@ -174,6 +174,9 @@ public final class ProcessorApp implements AutoCloseable {
         });
   }
 
+  /** Frames a stream thread buffers per input partition before it stops fetching it. */
+  static final int MAX_BUFFERED_FRAMES = 50;
+
   /**
    * The streams configuration. The site's own Kafka properties apply, but not over the guarantees:
    * exactly-once v2, idempotent producers with acks=all, and every record that cannot be read,
@@ -187,6 +190,9 @@ public final class ProcessorApp implements AutoCloseable {
     tunables.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     // Inference is slow per record: keep polls small so a poll never outlives max.poll.interval.
     tunables.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
+    // And buffer little: the default 1000 JPEG frames per partition is half a minute of inference
+    // each, and hundreds of MB of heap while the processor catches up on a backlog.
+    tunables.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, MAX_BUFFERED_FRAMES);
     tunables.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     Map<String, Object> guarantees = new HashMap<>();
     guarantees.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Options;
 
-/** Every RocksDB store of the processor is bounded by the one shared budget. */
+/** The processor's memory is bounded: RocksDB by one shared budget, input by a small buffer. */
 class BoundedRocksDbTest {
   @Test
   void shouldBeTheProcessorsRocksDbSetting() {
@@ -24,6 +24,18 @@ class BoundedRocksDbTest {
             new VigilMetrics());
     assertThat(props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
         .isEqualTo(BoundedRocksDb.class);
+  }
+
+  @Test
+  void shouldBufferFewFramesPerPartitionSoABacklogDoesNotFillTheHeap() {
+    var props =
+        ProcessorApp.streamsConfig(
+            new SiteConfig.Kafka("broker:9092", null, Map.of()),
+            new Topics(Topics.DEFAULT_PREFIX),
+            ProcessorApp.Options.defaults("s", Path.of("state")),
+            new VigilMetrics());
+    // Streams' default is 1000 records per partition: 1000 JPEG frames of about 60 KB each.
+    assertThat(props.get(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG)).isEqualTo(50);
   }
 
   @Test
