@@ -51,6 +51,11 @@ final class BarePhase {
     return bare.fps();
   }
 
+  /** Runs the bare model for one window and records nothing: the JIT's warm-up for it. */
+  void warmUp() throws InterruptedException {
+    measure();
+  }
+
   /**
    * Measures the bare model again, with the processor paused, between the pipeline's windows.
    * Appends to {@code fps_between_pipeline_windows}; {@code cpu_by_thread_group_cores_between} is
