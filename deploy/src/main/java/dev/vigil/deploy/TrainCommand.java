@@ -204,7 +204,10 @@ final class TrainCommand implements Runnable {
                 : bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads();
         TrainingSets sets =
             TrainingSets.of(
-                run.dataset, split.value(), extra, barePeople, bareFrames, found, System.out);
+                new TrainingSets.Sources(run.dataset, extra, barePeople, bareFrames),
+                split.value(),
+                found,
+                System.out);
         HelmetTrainer.train(
             sets,
             split.value(),
