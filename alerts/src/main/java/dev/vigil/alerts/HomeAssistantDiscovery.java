@@ -14,8 +14,12 @@ import java.util.Map;
  * and a {@code binary_sensor} per prompt that is ON while the prompt's violation is open. All read
  * the camera's retained state topic, and are available while both Vigil's retained status and the
  * camera's retained {@code availability} say {@code online}.
+ *
+ * @param discoveryPrefix Home Assistant's discovery prefix, without a trailing {@code /}
+ * @param site the site name, part of every device id
+ * @param publisher the publisher whose state and status topics the devices read
  */
-final class HomeAssistantDiscovery {
+record HomeAssistantDiscovery(String discoveryPrefix, String site, MqttAlertPublisher publisher) {
   /** The counts that get a sensor each, by their key in the state payload. */
   static final Map<String, String> COUNTS =
       Map.of(
@@ -26,16 +30,6 @@ final class HomeAssistantDiscovery {
 
   /** The topic Home Assistant announces its restarts on, below the discovery prefix. */
   static final String HA_STATUS = "status";
-
-  private final String discoveryPrefix;
-  private final String site;
-  private final MqttAlertPublisher publisher;
-
-  HomeAssistantDiscovery(String discoveryPrefix, String site, MqttAlertPublisher publisher) {
-    this.discoveryPrefix = discoveryPrefix;
-    this.site = site;
-    this.publisher = publisher;
-  }
 
   /** {@code <prefix>/status}: {@code online} when Home Assistant (re)starts. */
   String homeAssistantStatusTopic() {

@@ -11,26 +11,19 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
  * skipped (logged, counted, sought past), an error that may pass is retried after the loop's
  * backoff and shows in its status, a fatal one and a wakeup are thrown to the loop. Used by one
  * loop thread only.
+ *
+ * @param consumer the loop's consumer
+ * @param timeout how long one poll may wait for records
+ * @param link notices a consumer that has lost every broker
+ * @param backoff the loop's backoff between failed polls
+ * @param loop what the loop's parts share
  */
-final class LoopPoll<V> {
-  private final Consumer<String, V> consumer;
-  private final Duration timeout;
-  private final KafkaLink link;
-  private final Backoff backoff;
-  private final LoopContext loop;
-
-  LoopPoll(
-      Consumer<String, V> consumer,
-      Duration timeout,
-      KafkaLink link,
-      Backoff backoff,
-      LoopContext loop) {
-    this.consumer = consumer;
-    this.timeout = timeout;
-    this.link = link;
-    this.backoff = backoff;
-    this.loop = loop;
-  }
+record LoopPoll<V>(
+    Consumer<String, V> consumer,
+    Duration timeout,
+    KafkaLink link,
+    Backoff backoff,
+    LoopContext loop) {
 
   ConsumerRecords<String, V> poll() {
     try {

@@ -1,7 +1,6 @@
 package dev.vigil.config;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,11 +38,6 @@ public record HelmetCounts(int people, int helmet, int noHelmet, int unknown) {
    * {@code no_helmet}, {@code unknown}.
    */
   public Map<String, Integer> toMap() {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    m.put("people", people);
-    m.put("helmet", helmet);
-    m.put("no_helmet", noHelmet);
-    m.put("unknown", unknown);
-    return m;
+    return Json.fields(this, Integer.class);
   }
 }

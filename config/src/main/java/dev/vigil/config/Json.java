@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The one JSON mapping of Vigil's records: snake_case field names, nulls kept, unknown fields
@@ -31,6 +33,16 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new VigilConfigException("cannot write JSON for " + value.getClass().getName(), e);
     }
+  }
+
+  /**
+   * {@code value}'s fields by the names {@link #toBytes} gives them, in the order it writes them: a
+   * record's components, snake_case, in declaration order.
+   */
+  public static <V> Map<String, V> fields(Object value, Class<V> valueType) {
+    return MAPPER.convertValue(
+        value,
+        MAPPER.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, valueType));
   }
 
   public static String toString(Object value) {

@@ -51,26 +51,7 @@ final class TrainCommand implements Runnable {
         "Prints progress and validation figures; writes helmet-classifier.json/.bin."
       })
   static final class Helmet implements Callable<Integer> {
-    @Option(
-        names = "--dataset",
-        required = true,
-        paramLabel = "DIR",
-        description = "Pascal VOC folder, e.g. ../shared/data/hardhat.")
-    Path dataset;
-
-    @Option(
-        names = "--out",
-        required = true,
-        paramLabel = "DIR",
-        description = "Folder to write the weights into.")
-    Path out;
-
-    @Option(
-        names = "--seed",
-        defaultValue = "1",
-        description =
-            "Seed for initialisation, shuffling, augmentation (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin RunOptions run;
 
     @Option(
         names = "--epochs",
@@ -157,9 +138,7 @@ final class TrainCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      if (!Files.isDirectory(dataset)) {
-        throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
-      }
+      run.checkDataset();
       for (Path dir : concat(extra, barePeople)) {
         if (!Files.isDirectory(dir)) {
           throw new VigilCli.UsageException(dir + " is not a folder");
@@ -174,7 +153,7 @@ final class TrainCommand implements Runnable {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
       HelmetTrainer.Options options =
-          HelmetTrainer.Options.defaults(seed, epochs).withMaxImages(maxImages);
+          HelmetTrainer.Options.defaults(run.seed, epochs).withMaxImages(maxImages);
       if (!(margin >= 0 && margin <= 1)) {
         throw new VigilCli.UsageException("--margin must be in [0, 1], not " + margin);
       }
@@ -225,9 +204,17 @@ final class TrainCommand implements Runnable {
                 : bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads();
         TrainingSets sets =
             TrainingSets.of(
-                dataset, split.value(), extra, barePeople, bareFrames, found, System.out);
+                new TrainingSets.Sources(run.dataset, extra, barePeople, bareFrames),
+                split.value(),
+                found,
+                System.out);
         HelmetTrainer.train(
-            sets, split.value(), out, options, found, EpochProgress.log("train helmet", epochs));
+            sets,
+            split.value(),
+            run.out,
+            options,
+            found,
+            EpochProgress.log("train helmet", epochs));
       }
     }
 
@@ -257,14 +244,7 @@ final class TrainCommand implements Runnable {
         "Prints progress and validation figures; writes head-detector.json/.bin."
       })
   static final class Heads implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "VOC folder.")
-    Path dataset;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
-    Path out;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin RunOptions run;
 
     @Option(
         names = "--epochs",
@@ -278,21 +258,52 @@ final class TrainCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (!Files.isDirectory(dataset)) {
-        throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
-      }
+      run.checkDataset();
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
       ModelStore store = modelCache.store();
       HeadDetectorTrainer.train(
-          dataset,
+          run.dataset,
           split.value(),
-          out,
+          run.out,
           PoseDetector.graphDef(store),
-          HeadDetectorTrainer.defaults(seed, epochs),
+          HeadDetectorTrainer.defaults(run.seed, epochs),
           EpochProgress.log("train heads", epochs));
       return 0;
+    }
+  }
+
+  /**
+   * {@code --dataset}, {@code --out} and {@code --seed}: what a training run reads, where its
+   * weights go, and what its random draws start from, shared by both subcommands.
+   */
+  static final class RunOptions {
+    @Option(
+        names = "--dataset",
+        required = true,
+        paramLabel = "DIR",
+        description = "Pascal VOC folder, e.g. ../shared/data/hardhat.")
+    Path dataset;
+
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Folder to write the weights into.")
+    Path out;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description =
+            "Seed for initialisation, shuffling, augmentation (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    void checkDataset() {
+      if (!Files.isDirectory(dataset)) {
+        throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
+      }
     }
   }
 

@@ -11,12 +11,7 @@ import dev.vigil.processor.rules.TemporalRule;
  * Steps the rule of a compiled prompt answered on the whole scene ("more than 3 people in the
  * zone"), one rule per camera x prompt. Not thread-safe: one per rule processor.
  */
-final class CompiledRules {
-  private final RuleStepper rules;
-
-  CompiledRules(RuleStepper rules) {
-    this.rules = rules;
-  }
+record CompiledRules(RuleStepper rules) {
 
   /** Answers {@code prompt} on {@code scene} and steps its rule on the answer. */
   Observation.PromptAnswer answer(

@@ -10,17 +10,12 @@ import org.apache.kafka.streams.KeyValue;
  * Ends rules whose ground went away: the prompt changed meaning or was removed, or the camera went
  * silent or offline. An open episode resolves at the last event time its rule saw, with the reason,
  * rather than staying open forever. Not thread-safe: one per rule processor.
+ *
+ * @param states the rule state store
+ * @param prompts the prompts now running, to tell which rules lost their ground
+ * @param out where the resolving events go
  */
-final class EpisodeCloser {
-  private final RuleStates states;
-  private final ActivePrompts prompts;
-  private final ViolationOutput out;
-
-  EpisodeCloser(RuleStates states, ActivePrompts prompts, ViolationOutput out) {
-    this.states = states;
-    this.prompts = prompts;
-    this.out = out;
-  }
+record EpisodeCloser(RuleStates states, ActivePrompts prompts, ViolationOutput out) {
 
   /**
    * The state to step for {@code prompt}: {@code state}, unless it was built under another meaning

@@ -20,12 +20,7 @@ import org.apache.kafka.streams.KeyValue;
  * gets their own episode. A track that leaves the scene counts as false. Not thread-safe: one per
  * rule processor.
  */
-final class PerPersonRules {
-  private final RuleStepper rules;
-
-  PerPersonRules(RuleStepper rules) {
-    this.rules = rules;
-  }
+record PerPersonRules(RuleStepper rules) {
 
   /**
    * Steps the rule of every track that matches {@code prompt} on {@code scene} or has a rule

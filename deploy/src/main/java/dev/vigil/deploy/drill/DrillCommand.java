@@ -154,9 +154,7 @@ public final class DrillCommand implements Callable<Integer> {
 
   private void print(List<DrillResult> results) throws IOException {
     if (json) {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      results.forEach(r -> rows.add(r.toMap()));
-      System.out.println(Json.mapper().writeValueAsString(Map.of("drills", rows)));
+      System.out.println(Json.mapper().writeValueAsString(Map.of("drills", results)));
       return;
     }
     System.out.printf(

@@ -331,10 +331,10 @@ final class DrillRunner {
             0,
             0,
             duplicates,
-            0,
-            0,
             maxDelay,
             gap,
+            0,
+            0,
             false,
             "the reference run delivered no violation: nothing to compare the drills with; see "
                 + plant.dir().resolve("logs"));
@@ -361,10 +361,10 @@ final class DrillRunner {
         delivered.size(),
         lost,
         duplicates,
-        unexpected,
-        shifted,
         maxDelay,
         gap,
+        unexpected,
+        shifted,
         lost == 0 && extraOk,
         (note + referenceNote).trim());
   }

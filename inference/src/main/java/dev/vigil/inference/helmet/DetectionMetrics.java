@@ -1,6 +1,6 @@
 package dev.vigil.inference.helmet;
 
-import java.util.LinkedHashMap;
+import dev.vigil.config.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,18 +101,9 @@ public final class DetectionMetrics {
       double imagesPerSecond,
       int images) {
 
-    /** The figures by their JSON key, in a fixed order. */
+    /** The figures by their JSON key (the components in snake_case), in a fixed order. */
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("head_precision", headPrecision);
-      m.put("head_recall", headRecall);
-      m.put("head_f1", headF1);
-      m.put("helmet_accuracy", helmetAccuracy);
-      m.put("count_mae_helmet", countMaeHelmet);
-      m.put("count_mae_no_helmet", countMaeNoHelmet);
-      m.put("images_per_second", imagesPerSecond);
-      m.put("images", images);
-      return m;
+      return Json.fields(this, Object.class);
     }
 
     /** One line of JSON with the keys of {@link #toMap()}. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Function;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -79,23 +78,14 @@ final class HeadNet {
     return m;
   }
 
+  /**
+   * He-normal weights, but a twentieth of the gain for the output layer, and the centre logit's
+   * bias at {@link #HEAT_PRIOR}.
+   */
   static Map<String, float[]> initial(long seed) {
-    Random random = new Random(seed);
-    Map<String, float[]> m = new LinkedHashMap<>();
-    for (Map.Entry<String, long[]> e : shapes().entrySet()) {
-      long[] shape = e.getValue();
-      float[] v = new float[(int) HelmetNet.count(shape)];
-      if (e.getKey().endsWith("/w")) {
-        long fanIn = HelmetNet.count(shape) / shape[shape.length - 1];
-        double std = Math.sqrt((e.getKey().startsWith("out") ? 0.1 : 2.0) / fanIn);
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (random.nextGaussian() * std);
-        }
-      } else if (e.getKey().equals("out/b")) {
-        v[0] = HEAT_PRIOR;
-      }
-      m.put(e.getKey(), v);
-    }
+    Map<String, float[]> m =
+        HelmetNet.heNormal(shapes(), seed, name -> name.startsWith("out") ? 0.1 : 2.0);
+    m.get("out/b")[0] = HEAT_PRIOR;
     return m;
   }
 

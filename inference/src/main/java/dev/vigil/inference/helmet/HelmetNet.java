@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -35,14 +36,24 @@ final class HelmetNet {
 
   /** He-normal weights and zero biases from a seeded generator. */
   static Map<String, float[]> initial(long seed) {
+    return heNormal(shapes(), seed, name -> 2.0);
+  }
+
+  /**
+   * Normal weights ({@code /w}) of variance {@code gain(name) / fan-in} and zero biases, drawn from
+   * a generator seeded with {@code seed} in the order of {@code shapes}: He initialisation at a
+   * gain of 2. Both trainers' networks start this way.
+   */
+  static Map<String, float[]> heNormal(
+      Map<String, long[]> shapes, long seed, ToDoubleFunction<String> gain) {
     Random random = new Random(seed);
     Map<String, float[]> m = new LinkedHashMap<>();
-    for (Map.Entry<String, long[]> e : shapes().entrySet()) {
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
       long[] shape = e.getValue();
       float[] v = new float[(int) count(shape)];
       if (e.getKey().endsWith("/w")) {
         long fanIn = count(shape) / shape[shape.length - 1];
-        double std = Math.sqrt(2.0 / fanIn);
+        double std = Math.sqrt(gain.applyAsDouble(e.getKey()) / fanIn);
         for (int i = 0; i < v.length; i++) {
           v[i] = (float) (random.nextGaussian() * std);
         }

@@ -266,8 +266,7 @@ public final class HelmetTrainer {
     if (split != VocDataset.Split.TRAIN && split != VocDataset.Split.FIT) {
       throw new IllegalArgumentException("Training may only use TRAIN or FIT");
     }
-    TrainingSets sets =
-        TrainingSets.of(vocDir, split, List.of(), List.of(), List.of(), finder, log);
+    TrainingSets sets = TrainingSets.of(TrainingSets.Sources.of(vocDir), split, finder, log);
     return train(sets, split, outDir, o, finder, log);
   }
 

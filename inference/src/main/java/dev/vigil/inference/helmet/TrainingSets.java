@@ -52,16 +52,26 @@ public record TrainingSets(
 
   private static final Pattern FRAME_NUMBER = Pattern.compile("^(.*?)[-_]*\\d*$");
 
+  /**
+   * The folders a run's images come from.
+   *
+   * @param main the main labelled folder ({@code hardhat}), split by name hash
+   * @param labelled further labelled folders, split by {@code sources.csv}, else by name hash
+   * @param barePeople folders of person boxes where nobody wears a hard hat, split by clip
+   * @param bareFrames folders of frames of clips where nobody wears one, all for training
+   */
+  public record Sources(
+      Path main, List<Path> labelled, List<Path> barePeople, List<Path> bareFrames) {
+    /** The main folder alone. */
+    public static Sources of(Path main) {
+      return new Sources(main, List.of(), List.of(), List.of());
+    }
+  }
+
   /** Builds the sets; {@code split} is TRAIN or FIT of the main folder. */
   public static TrainingSets of(
-      Path main,
-      VocDataset.Split split,
-      List<Path> labelled,
-      List<Path> barePeople,
-      List<Path> bareFrames,
-      HelmetTrainer.HeadFinder finder,
-      PrintStream log) {
-    return build(main, split, labelled, barePeople, bareFrames, finder, false, log);
+      Sources sources, VocDataset.Split split, HelmetTrainer.HeadFinder finder, PrintStream log) {
+    return build(sources, split, finder, false, log);
   }
 
   /**
@@ -75,18 +85,17 @@ public record TrainingSets(
       List<Path> barePeople,
       HelmetTrainer.HeadFinder finder,
       PrintStream log) {
-    return build(main, VocDataset.Split.FIT, labelled, barePeople, List.of(), finder, true, log);
+    Sources sources = new Sources(main, labelled, barePeople, List.of());
+    return build(sources, VocDataset.Split.FIT, finder, true, log);
   }
 
   private static TrainingSets build(
-      Path main,
+      Sources sources,
       VocDataset.Split split,
-      List<Path> labelled,
-      List<Path> barePeople,
-      List<Path> bareFrames,
       HelmetTrainer.HeadFinder finder,
       boolean tuneOnly,
       PrintStream log) {
+    Path main = sources.main();
     List<VocImage> train = new ArrayList<>(tuneOnly ? List.of() : VocDataset.read(main, split));
     List<VocImage> tune =
         new ArrayList<>(
@@ -102,7 +111,7 @@ public record TrainingSets(
             + split.describe()
             + (split == VocDataset.Split.FIT ? "; tune = TUNE" : "")
             + "; test = VALIDATION");
-    for (Path dir : labelled) {
+    for (Path dir : sources.labelled()) {
       Map<String, String> sourceSplit = sourceSplits(dir);
       for (VocImage image : VocDataset.read(dir)) {
         String s = sourceSplit.getOrDefault(image.name(), hashSplit(image.name()));
@@ -116,7 +125,7 @@ public record TrainingSets(
                   ? ": split by name hash as the main folder"
                   : ": split by sources.csv source_split (train / valid = tune / test)"));
     }
-    for (Path dir : barePeople) {
+    for (Path dir : sources.barePeople()) {
       Map<String, Set<String>> clips = new TreeMap<>();
       List<VocDataset.PeopleImage> images = new ArrayList<>(VocDataset.readPeople(dir));
       // Augmented copies of other frames of the same clips, where the folder has them.
@@ -135,7 +144,7 @@ public record TrainingSets(
       }
       description.add(dir.getFileName() + ": every head bare, split by clip " + clips);
     }
-    for (Path dir : bareFrames) {
+    for (Path dir : sources.bareFrames()) {
       int heads = 0;
       for (Path frame : frameFiles(dir)) {
         VocImage image = bareHeadsFound(frame, finder);

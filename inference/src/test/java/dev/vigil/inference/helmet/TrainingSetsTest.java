@@ -26,11 +26,8 @@ class TrainingSetsTest {
 
     TrainingSets full =
         TrainingSets.of(
-            hardhat,
+            new TrainingSets.Sources(hardhat, extras, java.util.List.of(), java.util.List.of()),
             VocDataset.Split.FIT,
-            extras,
-            java.util.List.of(),
-            java.util.List.of(),
             null,
             quiet);
     TrainingSets tune = TrainingSets.tuneOf(hardhat, extras, java.util.List.of(), null, quiet);

@@ -11,20 +11,14 @@ import dev.vigil.processor.rules.RuleState.Phase;
  * <p>idle -> pending when the condition holds (unless in cooldown); pending -> open once it has
  * held for {@code for}; gaps shorter than the gap tolerance neither reset the timer nor resolve;
  * open -> idle (resolved) once it has been false for the resolve delay.
+ *
+ * @param camera the camera the rule watches, part of each episode id
+ * @param promptId the prompt the rule runs, part of each episode id
+ * @param settings how long the condition must hold, the gap tolerance, resolve delay and cooldown
  */
-public final class TemporalRule {
+public record TemporalRule(String camera, String promptId, RuleSettings settings) {
   /** The least event time between two events of one open episode that report a new answer. */
   public static final long MIN_UPDATE_INTERVAL_MS = 5_000;
-
-  private final String camera;
-  private final String promptId;
-  private final RuleSettings settings;
-
-  public TemporalRule(String camera, String promptId, RuleSettings settings) {
-    this.camera = camera;
-    this.promptId = promptId;
-    this.settings = settings;
-  }
 
   /** What one step produced: the next state, and the event to emit (or null). */
   public record Step(RuleState state, Event event) {}

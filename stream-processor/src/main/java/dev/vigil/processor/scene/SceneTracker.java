@@ -19,17 +19,12 @@ import java.util.Set;
  * frames coasts with its last box, so one missed detection neither drops the person from counts nor
  * gives them a new id. Zone membership of a track flips only after the raw membership has disagreed
  * for {@code zoneInertia} consecutive frames.
+ *
+ * @param minIou the least IoU of a track's box and a detection's for them to match
+ * @param maxMissed how many frames in a row a track may go unmatched and still coast
+ * @param zoneInertia how many frames in a row the raw zone membership must disagree to flip
  */
-public final class SceneTracker {
-  private final double minIou;
-  private final int maxMissed;
-  private final int zoneInertia;
-
-  public SceneTracker(double minIou, int maxMissed, int zoneInertia) {
-    this.minIou = minIou;
-    this.maxMissed = maxMissed;
-    this.zoneInertia = zoneInertia;
-  }
+public record SceneTracker(double minIou, int maxMissed, int zoneInertia) {
 
   public static SceneTracker defaults() {
     return new SceneTracker(0.3, 2, 2);
