@@ -61,8 +61,10 @@ record EpisodeCloser(RuleStates states, ActivePrompts prompts, ViolationOutput o
         continue;
       }
       TemporalRule.Step step = prompt.ruleOn(camera).advance(kv.value, cameraTime);
-      if (!step.state().equals(kv.value)) {
-        states.put(kv.key, step.state());
+      // Still under the meaning it was built with, so a later change of meaning ends its episode.
+      RuleState next = step.state().withMeaning(kv.value.meaning());
+      if (!next.equals(kv.value)) {
+        states.put(kv.key, next);
       }
       if (step.event() != null) {
         out.emit(camera, prompt, step.event(), RuleEvidence.none(), cameraTime);

@@ -218,6 +218,25 @@ class RuleProcessorTest {
   }
 
   @Test
+  void shouldResolveWithPromptChangedWhenTheMeaningChangesWhileTheCameraIsSilent() {
+    prompt("people", "How many people are in view?", 0);
+    context.setCurrentSystemTimeMs(T0);
+    frame(T0, 1);
+    context.setCurrentSystemTimeMs(T0 + 1000);
+    frame(T0 + 1000, 0);
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+    tick(T0 + 3000); // silent: the closer advances the rule to the camera's own time
+    assertThat(violations()).isEmpty();
+    assertThat(states.get("cam/people").meaning()).isNotNull();
+
+    prompt("people", "Are there more than 0 people in view for 10 seconds?", 0);
+    tick(T0 + 4000);
+    List<Violation> v = violations();
+    assertThat(v).extracting(Violation::state).containsExactly(Violation.State.RESOLVED);
+    assertThat(v.get(0).reason()).isEqualTo(Violation.REASON_PROMPT_CHANGED);
+  }
+
+  @Test
   void shouldKeepRunningTheLastAcceptedVersionWhenAnEditIsRejected() {
     openPeopleEpisode();
     prompt("people", "How many people are in view?", -5);
