@@ -116,6 +116,19 @@ class RuleProcessorTest {
     assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
   }
 
+  /**
+   * Prompt {@code people}: one person at {@link #T0} opens its episode, and nobody is seen a second
+   * later; both frames arrive on time. The episode is open, waiting for its resolve delay.
+   */
+  private void openThenSeeNobody() {
+    prompt("people", "How many people are in view?", 0);
+    context.setCurrentSystemTimeMs(T0);
+    frame(T0, 1);
+    context.setCurrentSystemTimeMs(T0 + 1000);
+    frame(T0 + 1000, 0);
+    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+  }
+
   @Test
   void shouldOpenAfterForAndEmitObservationWithAnswer() {
     prompt("people", "Are there more than 1 people in view for 2 seconds?", 0);
@@ -139,12 +152,7 @@ class RuleProcessorTest {
 
   @Test
   void shouldResolveOnTheCamerasOwnTimeWhileItIsSilent() {
-    prompt("people", "How many people are in view?", 0);
-    context.setCurrentSystemTimeMs(T0);
-    frame(T0, 1);
-    context.setCurrentSystemTimeMs(T0 + 1000);
-    frame(T0 + 1000, 0);
-    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+    openThenSeeNobody();
     tick(T0 + 3000);
     assertThat(violations()).isEmpty();
     tick(T0 + 6500);
@@ -219,12 +227,7 @@ class RuleProcessorTest {
 
   @Test
   void shouldResolveWithPromptChangedWhenTheMeaningChangesWhileTheCameraIsSilent() {
-    prompt("people", "How many people are in view?", 0);
-    context.setCurrentSystemTimeMs(T0);
-    frame(T0, 1);
-    context.setCurrentSystemTimeMs(T0 + 1000);
-    frame(T0 + 1000, 0);
-    assertThat(violations()).extracting(Violation::state).containsExactly(Violation.State.OPEN);
+    openThenSeeNobody();
     tick(T0 + 3000); // silent: the closer advances the rule to the camera's own time
     assertThat(violations()).isEmpty();
     assertThat(states.get("cam/people").meaning()).isNotNull();
