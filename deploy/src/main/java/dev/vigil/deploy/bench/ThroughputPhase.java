@@ -122,7 +122,6 @@ final class ThroughputPhase {
           processor.streams().resume();
           Thread.sleep(RESUME_SETTLE.toMillis());
         }
-        long cpu0 = ctx.processCpuNanos();
         ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
         Map<String, Double> waits0 = waitTotals(processor);
         LagProbe.Sample from = probe.sample();
@@ -144,7 +143,7 @@ final class ThroughputPhase {
         rates.add((last.committed() - from.committed()) / span);
         committed += last.committed() - from.committed();
         seconds += span;
-        cpuSeconds += (ctx.processCpuNanos() - cpu0) / 1e9;
+        cpuSeconds += (threads1.processCpu() - threads0.processCpu()) / 1e9;
         cpuByGroup.add(ThreadCpu.cores(threads0, threads1));
         topOther = ThreadCpu.topOther(threads0, threads1, 8);
         waits.add(
