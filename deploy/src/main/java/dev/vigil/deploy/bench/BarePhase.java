@@ -61,13 +61,13 @@ final class BarePhase {
    * Appends to {@code fps_between_pipeline_windows}; {@code cpu_by_thread_group_cores_between} is
    * the mean of those windows' CPU tables, to set beside the pipeline's.
    */
-  double between() throws InterruptedException {
+  BareModel.Result between() throws InterruptedException {
     BareModel.Result bare = measure();
     LOG.info("bench: bare model between pipeline windows: {} fps", BenchContext.fmt(bare.fps()));
     between.add(BenchReport.round(bare.fps(), 2));
     cpuBetween.add(bare.cpu());
     details.put("cpu_by_thread_group_cores_between", BenchStats.meanByKey(cpuBetween));
-    return bare.fps();
+    return bare;
   }
 
   private BareModel.Result measure() throws InterruptedException {

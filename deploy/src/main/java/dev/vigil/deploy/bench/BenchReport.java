@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * @param bareModelFps median of the bare model's windows around the pipeline's
  * @param pipelineFps median of the pipeline's windows
- * @param pipelineVsBareRatio median of each pipeline window's ratio to the bare windows around it:
- *     not {@code pipelineFps / bareModelFps}, whose two medians may come from different minutes
+ * @param pipelineVsBareRatio median of each pipeline window's ratio to the bare windows around it,
+ *     each rate per core the processor's competitors (brokers, alerts, agents) left it: not {@code
+ *     pipelineFps / bareModelFps}, whose two medians may come from different minutes
  */
 public record BenchReport(
     double bareModelFps,

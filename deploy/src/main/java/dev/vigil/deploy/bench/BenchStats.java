@@ -102,6 +102,28 @@ public final class BenchStats {
     return ratios;
   }
 
+  /**
+   * Frames per second per core left to the measured work: each rate divided by the machine's cores
+   * less what its competitors used in the same window.
+   *
+   * @param fps one rate per window
+   * @param competitorCores the cores other work used in each window
+   * @param cores the machine's cores
+   */
+  public static List<Double> perCoreLeft(
+      List<Double> fps, List<Double> competitorCores, double cores) {
+    if (fps.size() != competitorCores.size()) {
+      throw new IllegalArgumentException(
+          fps.size() + " rates need as many competitor figures, got " + competitorCores.size());
+    }
+    List<Double> out = new java.util.ArrayList<>();
+    for (int i = 0; i < fps.size(); i++) {
+      double left = cores - competitorCores.get(i);
+      out.add(left > 0 ? fps.get(i) / left : Double.NaN);
+    }
+    return out;
+  }
+
   /** The mean of several tables of numbers, key by key (the first table's keys); empty for none. */
   public static Map<String, Object> meanByKey(List<Map<String, Object>> tables) {
     Map<String, Object> out = new java.util.LinkedHashMap<>();

@@ -186,6 +186,24 @@ final class ThreadCpu {
     return out;
   }
 
+  /**
+   * The groups that are not the processor: in a plant the brokers, the alerts service and the edge
+   * agents run in processes (and mostly on machines) of their own.
+   */
+  static final List<String> COMPETITORS =
+      List.of("kafka_broker", "mqtt_broker", "alerts", "agents");
+
+  /** Cores the {@link #COMPETITORS} used in a table of {@link #cores}. */
+  static double competitorCores(Map<String, Object> table) {
+    double sum = 0;
+    for (String g : COMPETITORS) {
+      if (table.get(g) instanceof Number n) {
+        sum += n.doubleValue();
+      }
+    }
+    return sum;
+  }
+
   /** Thread names of the "other" group that used the most CPU, to refine the grouping. */
   static Map<String, Object> topOther(Snapshot a, Snapshot b, int n) {
     double wall = (b.nanos() - a.nanos()) / 1e9;

@@ -60,10 +60,12 @@ final class ThroughputPhase {
    * The pipeline's rate and, when measured around it, the bare model's and the ratio of the two.
    *
    * @param bareFps median of the bare windows; NaN when none ran
-   * @param ratio median of each pipeline window's ratio to the bare windows around it; NaN when
-   *     none ran
+   * @param ratio median of each pipeline window's ratio to the bare windows around it, each rate
+   *     taken per core its competitors left it ({@link ThreadCpu#COMPETITORS}); NaN when none ran
+   * @param ratioInOneProcess the same with the competitors' CPU left in: what this one process
+   *     measured, brokers and alerts included
    */
-  record Result(double pipelineFps, double bareFps, double ratio) {}
+  record Result(double pipelineFps, double bareFps, double ratio, double ratioInOneProcess) {}
 
   /**
    * Rate of committed frame offsets after warm-up, while {@code processor} drains the backlog. With
@@ -75,7 +77,7 @@ final class ThroughputPhase {
    * @param committedBefore frame offsets committed before this processor started: the warm-up
    *     starts at its first commit
    * @param into where the phase's figures go ({@code throughput}, per-stage and per-thread-group
-   *     tables, {@code stream_thread_waits})
+   *     tables, {@code stream_thread_waits}, {@code broker_requests_per_s})
    */
   Result measure(
       ProcessorApp processor, BarePhase bare, long committedBefore, Map<String, Object> into)
@@ -105,16 +107,19 @@ final class ThroughputPhase {
     Map<String, double[]> stages0 = processor.metrics().stages();
     List<Double> rates = new ArrayList<>();
     List<Double> bares = new ArrayList<>();
+    List<Double> competitors = new ArrayList<>();
+    List<Double> bareCompetitors = new ArrayList<>();
     List<Map<String, Object>> cpuByGroup = new ArrayList<>();
     Map<String, Object> topOther = Map.of();
     List<Map<String, Object>> waits = new ArrayList<>();
+    List<Map<String, Object>> requests = new ArrayList<>();
     long committed = 0;
     double seconds = 0;
     double cpuSeconds = 0;
     LagProbe.Sample last = probe.sample();
     try {
       if (bare != null) {
-        bares.add(bareWindow(processor, bare));
+        bareWindow(processor, bare, bares, bareCompetitors);
       }
       // Several windows, so one stall or burst of this shared machine does not make the figure.
       for (int w = 0; w < WINDOWS && last.lag() > 0; w++) {
@@ -124,6 +129,7 @@ final class ThroughputPhase {
         }
         ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
         Map<String, Double> waits0 = waitTotals(processor);
+        Map<String, Long> requests0 = BrokerRequests.totals();
         LagProbe.Sample from = probe.sample();
         last = from;
         long end = from.nanos() + window.toNanos();
@@ -144,12 +150,15 @@ final class ThroughputPhase {
         committed += last.committed() - from.committed();
         seconds += span;
         cpuSeconds += (threads1.processCpu() - threads0.processCpu()) / 1e9;
-        cpuByGroup.add(ThreadCpu.cores(threads0, threads1));
+        Map<String, Object> cores = ThreadCpu.cores(threads0, threads1);
+        cpuByGroup.add(cores);
+        competitors.add(ThreadCpu.competitorCores(cores));
         topOther = ThreadCpu.topOther(threads0, threads1, 8);
         waits.add(
             waitShares(waits0, waitTotals(processor), (threads1.nanos() - threads0.nanos()) / 1e9));
+        requests.add(BrokerRequests.perSecond(requests0, BrokerRequests.totals(), span));
         if (bare != null) {
-          bares.add(bareWindow(processor, bare));
+          bareWindow(processor, bare, bares, bareCompetitors);
         }
       }
     } finally {
@@ -158,13 +167,24 @@ final class ThroughputPhase {
       }
     }
     double fps = rates.isEmpty() ? Double.NaN : BenchStats.percentile(rates, 50);
+    boolean interleaved = bares.size() == rates.size() + 1;
+    List<Double> inOneProcess =
+        interleaved ? BenchStats.ratiosToBareAround(rates, bares) : List.of();
+    // In a plant the brokers, alerts and agents do not share the processor's node: compare the
+    // rates per core they left, so the ratio is the processor's own overhead over the bare model.
+    double machine = Runtime.getRuntime().availableProcessors();
     List<Double> ratios =
-        bares.size() == rates.size() + 1 ? BenchStats.ratiosToBareAround(rates, bares) : List.of();
+        interleaved
+            ? BenchStats.ratiosToBareAround(
+                BenchStats.perCoreLeft(rates, competitors, machine),
+                BenchStats.perCoreLeft(bares, bareCompetitors, machine))
+            : List.of();
     Result result =
         new Result(
             fps,
             bares.isEmpty() ? Double.NaN : BenchStats.percentile(bares, 50),
-            ratios.isEmpty() ? Double.NaN : BenchStats.percentile(ratios, 50));
+            median(ratios),
+            median(inOneProcess));
     into.put("cpu_by_thread_group_cores", BenchStats.meanByKey(cpuByGroup));
     into.put("other_threads_cores", topOther);
     into.put(
@@ -173,14 +193,15 @@ final class ThroughputPhase {
     double jit = seconds > 0 ? (jitMillis() - jit0) / 1e3 / seconds : Double.NaN;
     LOG.info(
         "bench: pipeline {} fps over {} s ({} frames) after {} s of warm-up, {} cores busy, JIT {}"
-            + " cores; ratio to the bare model around each window {}",
+            + " cores; ratio to the bare model around each window {} (competitors' CPU left in: {})",
         BenchContext.fmt(fps),
         BenchContext.fmt(seconds),
         committed,
         BenchContext.fmt(warmupS),
         BenchContext.fmt(cpu),
         BenchContext.fmt(jit),
-        ratios);
+        rounded(ratios, 3),
+        rounded(inOneProcess, 3));
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("warmup_s", BenchReport.round(warmupS, 1));
     t.put("window_s", BenchReport.round(seconds, 1));
@@ -193,20 +214,35 @@ final class ThroughputPhase {
       t.put("window_ratios", rounded(ratios, 3));
       t.put("ratio_min", BenchReport.round(extreme(ratios, false), 3));
       t.put("ratio_max", BenchReport.round(extreme(ratios, true), 3));
+      t.put("competitor_cores", rounded(competitors, 3));
+      t.put("bare_competitor_cores", rounded(bareCompetitors, 3));
+      t.put("window_ratios_in_one_process", rounded(inOneProcess, 3));
+      t.put("ratio_in_one_process", BenchReport.round(result.ratioInOneProcess(), 3));
     }
     t.put("lag_left", last.lag());
     t.put("cpu_cores", BenchReport.round(cpu, 2));
     t.put("jit_cores", BenchReport.round(jit, 3));
     into.put("throughput", t);
     into.put("stream_thread_waits", BenchStats.meanByKey(waits));
+    into.put("broker_requests_per_s", BenchStats.meanByKey(requests));
     return result;
   }
 
-  /** The bare model's rate with the processor paused; the caller resumes it. */
-  private static double bareWindow(ProcessorApp processor, BarePhase bare)
+  /**
+   * Measures the bare model with the processor paused (the caller resumes it), adding its rate and
+   * its competitors' cores to the lists.
+   */
+  private static void bareWindow(
+      ProcessorApp processor, BarePhase bare, List<Double> fps, List<Double> competitorCores)
       throws InterruptedException {
     processor.streams().pause();
-    return bare.between();
+    BareModel.Result r = bare.between();
+    fps.add(r.fps());
+    competitorCores.add(ThreadCpu.competitorCores(r.cpu()));
+  }
+
+  private static double median(List<Double> values) {
+    return values.isEmpty() ? Double.NaN : BenchStats.percentile(values, 50);
   }
 
   private static List<Object> rounded(List<Double> values, int digits) {

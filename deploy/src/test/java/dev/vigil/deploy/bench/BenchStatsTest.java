@@ -110,6 +110,20 @@ class BenchStatsTest {
   }
 
   @Test
+  void shouldTakeEachRatePerCoreItsCompetitorsLeft() {
+    // 54 fps while a broker took 0.2 of 2 cores is 30 fps per core left; 60 fps with 0.0 is 30.
+    assertThat(BenchStats.perCoreLeft(List.of(54.0, 60.0), List.of(0.2, 0.0), 2))
+        .containsExactly(30.0, 30.0);
+  }
+
+  @Test
+  void shouldRefuseRatesWithoutTheirCompetitorFigures() {
+    assertThatThrownBy(() -> BenchStats.perCoreLeft(List.of(54.0, 60.0), List.of(0.2), 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("2 rates need as many competitor figures, got 1");
+  }
+
+  @Test
   void shouldRefuseWindowsThatAreNotInterleaved() {
     assertThatThrownBy(
             () -> BenchStats.ratiosToBareAround(List.of(50.0, 52.0), List.of(60.0, 61.0)))
