@@ -103,10 +103,12 @@ public final class ProcessorApp implements AutoCloseable {
 
     /**
      * Default commit interval. Violations commit as soon as they are written, so the interval only
-     * delays observations (dashboard, retained state), and a longer one means fewer transactions:
-     * each costs the stream thread and the broker a round of transaction markers.
+     * delays observations (retained state on MQTT; the dashboard reads the stores directly), and a
+     * longer one means fewer transactions: each costs the stream thread and the broker a round of
+     * partition checks and transaction markers. At 250 ms the broker served 5 transactions a second
+     * in `vigil bench`'s backlog; at 1 s, 1.8 (docs/BENCHMARKS.md).
      */
-    public static final long DEFAULT_COMMIT_INTERVAL_MS = 250;
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
     /**
      * The defaults for {@code site}: application id {@code vigil-<site>-processor}, so sites that
@@ -178,6 +180,12 @@ public final class ProcessorApp implements AutoCloseable {
   static final int MAX_BUFFERED_FRAMES = 50;
 
   /**
+   * Upper bound of the producer's linger: a batch that waits longer fills anyway, and Kafka wants
+   * linger plus the request timeout within the delivery timeout.
+   */
+  static final long MAX_LINGER_MS = 1000;
+
+  /**
    * The streams configuration. The site's own Kafka properties apply, but not over the guarantees:
    * exactly-once v2, idempotent producers with acks=all, and every record that cannot be read,
    * processed or written dead-lettered by {@link DeadLetterHandler}.
@@ -187,7 +195,12 @@ public final class ProcessorApp implements AutoCloseable {
     Map<String, Object> tunables = new HashMap<>();
     tunables.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     tunables.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
-    tunables.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // Nothing reads the output before its transaction commits, and the commit flushes the producer
+    // (a violation's at once): lingering up to the interval sends a transaction's records of a
+    // partition in one produce request instead of one per frame.
+    tunables.put(
+        StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+        (int) Math.min(options.commitIntervalMs(), MAX_LINGER_MS));
     // Inference is slow per record: keep polls small so a poll never outlives max.poll.interval.
     tunables.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 50);
     // And buffer little: the default 1000 JPEG frames per partition is half a minute of inference
