@@ -61,6 +61,8 @@ public record BenchReport(
     if (slowModel != null) {
       b.append(slowModelLine(slowModel));
     }
+    // The windows, their spread and the ratio with the competitors left in, beside the headline.
+    section(b, "throughput windows", details.get("throughput"));
     section(b, "ms per frame, by stage", details.get("stage_ms_per_frame"));
     section(b, "cores, by thread group", details.get("cpu_by_thread_group_cores"));
     return b.toString();

@@ -173,6 +173,18 @@ class BenchStatsTest {
   }
 
   @Test
+  void shouldPrintTheRatioInOneProcessBesideTheHeadline() {
+    Map<String, Object> details =
+        Map.of("throughput", Map.of("ratio_in_one_process", 0.889, "window_ratios", List.of(0.9)));
+    BenchReport r = new BenchReport(50, 45, 0.914, 70, 95, 96, 0.7, 900, details, null);
+
+    assertThat(r.table())
+        .contains("pipeline_vs_bare_ratio       0.914")
+        .contains("throughput windows")
+        .contains("ratio_in_one_process       0.889");
+  }
+
+  @Test
   void shouldLeaveTheSlowModelOutOfARunWithoutIt() {
     BenchReport r = new BenchReport(50, 41, 0.82, 300, 880, 12, 0.5, 900, Map.of(), null);
 
