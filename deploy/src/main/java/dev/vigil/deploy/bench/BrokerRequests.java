@@ -37,16 +37,10 @@ final class BrokerRequests {
 
   /** Requests per second of each type between two readings, busiest first, rounded. */
   static Map<String, Object> perSecond(Map<String, Long> a, Map<String, Long> b, double seconds) {
-    Map<String, Double> rates = new TreeMap<>();
-    b.forEach(
-        (type, n) -> {
-          double r = (n - a.getOrDefault(type, 0L)) / seconds;
-          if (r > 0) {
-            rates.put(type, r);
-          }
-        });
     Map<String, Object> out = new LinkedHashMap<>();
-    rates.entrySet().stream()
+    b.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), (e.getValue() - a.getOrDefault(e.getKey(), 0L)) / seconds))
+        .filter(e -> e.getValue() > 0)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .forEach(e -> out.put(e.getKey(), BenchReport.round(e.getValue(), 1)));
     return out;

@@ -107,7 +107,6 @@ final class ThroughputPhase {
     Map<String, double[]> stages0 = processor.metrics().stages();
     List<Double> rates = new ArrayList<>();
     List<Double> bares = new ArrayList<>();
-    List<Double> competitors = new ArrayList<>();
     List<Double> bareCompetitors = new ArrayList<>();
     List<Map<String, Object>> cpuByGroup = new ArrayList<>();
     Map<String, Object> topOther = Map.of();
@@ -150,9 +149,7 @@ final class ThroughputPhase {
         committed += last.committed() - from.committed();
         seconds += span;
         cpuSeconds += (threads1.processCpu() - threads0.processCpu()) / 1e9;
-        Map<String, Object> cores = ThreadCpu.cores(threads0, threads1);
-        cpuByGroup.add(cores);
-        competitors.add(ThreadCpu.competitorCores(cores));
+        cpuByGroup.add(ThreadCpu.cores(threads0, threads1));
         topOther = ThreadCpu.topOther(threads0, threads1, 8);
         waits.add(
             waitShares(waits0, waitTotals(processor), (threads1.nanos() - threads0.nanos()) / 1e9));
@@ -166,7 +163,8 @@ final class ThroughputPhase {
         processor.streams().resume();
       }
     }
-    double fps = rates.isEmpty() ? Double.NaN : BenchStats.percentile(rates, 50);
+    double fps = median(rates);
+    List<Double> competitors = cpuByGroup.stream().map(ThreadCpu::competitorCores).toList();
     boolean interleaved = bares.size() == rates.size() + 1;
     List<Double> inOneProcess =
         interleaved ? BenchStats.ratiosToBareAround(rates, bares) : List.of();
@@ -179,12 +177,7 @@ final class ThroughputPhase {
                 BenchStats.perCoreLeft(rates, competitors, machine),
                 BenchStats.perCoreLeft(bares, bareCompetitors, machine))
             : List.of();
-    Result result =
-        new Result(
-            fps,
-            bares.isEmpty() ? Double.NaN : BenchStats.percentile(bares, 50),
-            median(ratios),
-            median(inOneProcess));
+    Result result = new Result(fps, median(bares), median(ratios), median(inOneProcess));
     into.put("cpu_by_thread_group_cores", BenchStats.meanByKey(cpuByGroup));
     into.put("other_threads_cores", topOther);
     into.put(
