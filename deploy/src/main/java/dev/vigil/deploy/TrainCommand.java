@@ -109,14 +109,7 @@ final class TrainCommand implements Runnable {
 
     @Mixin PerceptionModelOptions models;
 
-    @Option(
-        names = "--extra",
-        paramLabel = "DIR",
-        description =
-            "A further VOC folder with helmet/head boxes, e.g. ../shared/data/construction-safety;"
-                + " split by its sources.csv source_split (train / valid = tune / test), else by"
-                + " name hash. Repeatable.")
-    List<Path> extra = new ArrayList<>();
+    @Mixin ExtraFolders extra;
 
     @Option(
         names = "--bare-people",
@@ -139,7 +132,7 @@ final class TrainCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       run.checkDataset();
-      for (Path dir : concat(extra, barePeople)) {
+      for (Path dir : concat(extra.checked(), barePeople)) {
         if (!Files.isDirectory(dir)) {
           throw new VigilCli.UsageException(dir + " is not a folder");
         }
@@ -204,7 +197,7 @@ final class TrainCommand implements Runnable {
                 : bgr -> finder.detect(bgr, PersonPerception.DEFAULT_MIN_SCORE).heads();
         TrainingSets sets =
             TrainingSets.of(
-                new TrainingSets.Sources(run.dataset, extra, barePeople, bareFrames),
+                new TrainingSets.Sources(run.dataset, extra.dirs, barePeople, bareFrames),
                 split.value(),
                 found,
                 System.out);
@@ -254,6 +247,8 @@ final class TrainCommand implements Runnable {
 
     @Mixin SplitOption split;
 
+    @Mixin ExtraFolders extra;
+
     @Mixin ModelCacheOption modelCache;
 
     @Override
@@ -265,6 +260,7 @@ final class TrainCommand implements Runnable {
       ModelStore store = modelCache.store();
       HeadDetectorTrainer.train(
           run.dataset,
+          extra.checked(),
           split.value(),
           run.out,
           PoseDetector.graphDef(store),
@@ -304,6 +300,28 @@ final class TrainCommand implements Runnable {
       if (!Files.isDirectory(dataset)) {
         throw new VigilCli.UsageException("--dataset " + dataset + " is not a folder");
       }
+    }
+  }
+
+  /** {@code --extra}: further labelled folders a training run also learns from. */
+  static final class ExtraFolders {
+    @Option(
+        names = "--extra",
+        paramLabel = "DIR",
+        description =
+            "A further VOC folder with helmet/head boxes, e.g. ../shared/data/construction-safety;"
+                + " split by its sources.csv source_split (train / valid = tune / test), else by"
+                + " name hash. Repeatable.")
+    List<Path> dirs = new ArrayList<>();
+
+    /** The folders, each checked to exist. */
+    List<Path> checked() {
+      for (Path dir : dirs) {
+        if (!Files.isDirectory(dir)) {
+          throw new VigilCli.UsageException("--extra " + dir + " is not a folder");
+        }
+      }
+      return dirs;
     }
   }
 

@@ -84,23 +84,31 @@ public final class HeadDetectorTrainer {
    */
   public static Outcome train(
       Path vocDir, Path outDir, GraphDef movenet, HelmetTrainer.Options o, PrintStream log) {
-    return train(vocDir, VocDataset.Split.TRAIN, outDir, movenet, o, log);
+    return train(vocDir, List.of(), VocDataset.Split.TRAIN, outDir, movenet, o, log);
   }
 
   /**
-   * Trains on one split ({@code TRAIN}, or {@code FIT} while choosing settings) and validates on
-   * the split held out from it.
+   * Trains on one split ({@code TRAIN}, or {@code FIT} while choosing settings) of the main folder
+   * and of each further labelled folder, and validates on the main folder's split held out from it;
+   * each further folder's held-out split is reported on its own line.
    */
   public static Outcome train(
       Path vocDir,
+      List<Path> extra,
       VocDataset.Split split,
       Path outDir,
       GraphDef movenet,
       HelmetTrainer.Options o,
       PrintStream log) {
     long t0 = System.nanoTime();
-    List<VocImage> train = limit(VocDataset.read(vocDir, split), o.maxImages());
+    List<VocImage> train = new ArrayList<>(limit(VocDataset.read(vocDir, split), o.maxImages()));
     List<VocImage> val = limit(VocDataset.read(vocDir, split.heldOut()), o.maxImages());
+    Map<Path, List<Box>> unlabelled = new LinkedHashMap<>();
+    for (Path dir : extra) {
+      List<VocImage> images = limit(VocDataset.read(dir, split), o.maxImages());
+      train.addAll(images);
+      unlabelled.putAll(UnlabelledHeads.of(dir, images));
+    }
     int s = o.inputSize();
     if (s % 32 != 0) {
       throw new IllegalArgumentException("The input size must be a multiple of 32: " + s);
@@ -176,7 +184,16 @@ public final class HeadDetectorTrainer {
             int n = 0;
             for (int k = 0; k < idx.size(); k++) {
               try (TInt32 image = TInt32.tensorOf(Shape.of(1, s, s, 3))) {
-                n += draw(train.get(idx.get(k)), s, random, image, tg, k * tper);
+                VocImage drawn = train.get(idx.get(k));
+                n +=
+                    draw(
+                        drawn,
+                        unlabelled.getOrDefault(drawn.image(), List.of()),
+                        s,
+                        random,
+                        image,
+                        tg,
+                        k * tper);
                 try (Result r = session.runner().feed("input", image).fetch(features).run()) {
                   ((TFloat32) r.get(0)).copyTo(DataBuffers.of(fs, false, false).offset(k * per));
                 }
@@ -239,6 +256,19 @@ public final class HeadDetectorTrainer {
         report.headF1(),
         report.helmetAccuracy(),
         outDir);
+    for (Path dir : extra) {
+      List<VocImage> held = limit(VocDataset.read(dir, split.heldOut()), o.maxImages());
+      DetectionMetrics.Report r = validate(movenet, HeadDetector.read(outDir), held, o.threads());
+      log.printf(
+          Locale.ROOT,
+          "heads: %s %s (%d images): head precision %.3f recall %.3f F1 %.3f%n",
+          dir.getFileName(),
+          split.heldOut(),
+          held.size(),
+          r.headPrecision(),
+          r.headRecall(),
+          r.headF1());
+    }
     return new Outcome(epochLosses, report);
   }
 
@@ -269,10 +299,12 @@ public final class HeadDetectorTrainer {
   /**
    * Draws one image at a random scale, place and mirror into the model input, with its targets.
    *
+   * @param ignore regions of the image (fractions) where a head is unlabelled: neither a head nor
+   *     background there
    * @return the number of labelled heads drawn
    */
-  private static int draw(
-      VocImage image, int s, Random random, TInt32 input, float[] tg, int tOff) {
+  static int draw(
+      VocImage image, List<Box> ignore, int s, Random random, TInt32 input, float[] tg, int tOff) {
     int g = s / HeadNet.STRIDE;
     try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
       if (bgr == null || bgr.empty()) {
@@ -327,6 +359,21 @@ public final class HeadDetectorTrainer {
         int c = tOff + k * 8;
         float q = 1 - heat[k];
         tg[c + 1] = tg[c] > 0 ? 0 : q * q * q * q;
+      }
+      for (Box b : ignore) {
+        double x1 = mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
+        double x2 = x1 + a * b.width() * w;
+        double y1 = ty + a * b.y1() * h;
+        double y2 = y1 + a * b.height() * h;
+        int i0 = Math.max(0, (int) Math.floor(x1 / HeadNet.STRIDE));
+        int i1 = Math.min(g - 1, (int) Math.ceil(x2 / HeadNet.STRIDE));
+        int j0 = Math.max(0, (int) Math.floor(y1 / HeadNet.STRIDE));
+        int j1 = Math.min(g - 1, (int) Math.ceil(y2 / HeadNet.STRIDE));
+        for (int j = j0; j <= j1; j++) {
+          for (int i = i0; i <= i1; i++) {
+            tg[tOff + (j * g + i) * 8 + 1] = 0;
+          }
+        }
       }
       return n;
     }

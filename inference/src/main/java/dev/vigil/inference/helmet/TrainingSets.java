@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,18 +111,16 @@ public record TrainingSets(
             + (split == VocDataset.Split.FIT ? "; tune = TUNE" : "")
             + "; test = VALIDATION");
     for (Path dir : sources.labelled()) {
-      Map<String, String> sourceSplit = sourceSplits(dir);
-      for (VocImage image : VocDataset.read(dir)) {
-        String s = sourceSplit.getOrDefault(image.name(), hashSplit(image.name()));
-        if (!tuneOnly || s.equals("valid")) {
-          (s.equals("train") ? train : s.equals("valid") ? tune : test).add(image);
-        }
+      // FIT, not TRAIN: a folder split by name hash keeps its TUNE fifth for tune.
+      if (!tuneOnly) {
+        train.addAll(VocDataset.read(dir, VocDataset.Split.FIT));
+        test.addAll(VocDataset.read(dir, VocDataset.Split.VALIDATION));
       }
+      tune.addAll(VocDataset.read(dir, VocDataset.Split.TUNE));
       description.add(
           dir.getFileName()
-              + (sourceSplit.isEmpty()
-                  ? ": split by name hash as the main folder"
-                  : ": split by sources.csv source_split (train / valid = tune / test)"));
+              + ": split by sources.csv source_split (train / valid = tune / test), else by name"
+              + " hash as the main folder");
     }
     for (Path dir : sources.barePeople()) {
       Map<String, Set<String>> clips = new TreeMap<>();
@@ -201,40 +198,6 @@ public record TrainingSets(
     CRC32 crc = new CRC32();
     crc.update(name.getBytes(StandardCharsets.UTF_8));
     return (int) (crc.getValue() % VocDataset.VALIDATION_MODULUS);
-  }
-
-  private static String hashSplit(String name) {
-    int b = bucket(name);
-    return b == 0 ? "test" : b == 1 ? "valid" : "train";
-  }
-
-  /** File name to {@code source_split} from the folder's {@code sources.csv}, if it has one. */
-  private static Map<String, String> sourceSplits(Path dir) {
-    Path csv = dir.resolve("sources.csv");
-    Map<String, String> out = new HashMap<>();
-    if (!Files.isRegularFile(csv)) {
-      return out;
-    }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InferenceException("Cannot read " + csv + ": " + e.getMessage(), e);
-    }
-    List<String> header = List.of(lines.get(0).trim().split(","));
-    int file = header.indexOf("file");
-    int split = header.indexOf("source_split");
-    if (file < 0 || split < 0) {
-      return out;
-    }
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.trim().split(",");
-      if (cells.length > Math.max(file, split)) {
-        String name = cells[file].substring(cells[file].lastIndexOf('/') + 1);
-        out.put(name, cells[split].trim());
-      }
-    }
-    return out;
   }
 
   /**

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.xml.XMLConstants;
@@ -50,6 +52,19 @@ public final class VocDataset {
     TUNE,
     /** {@link #TRAIN} without {@link #TUNE}: what a run that chooses settings trains on. */
     FIT;
+
+    /**
+     * Whether an image belongs to this split when its folder's {@code sources.csv} gives it a
+     * {@code source_split}: train for TRAIN and FIT, valid for TUNE, test for VALIDATION.
+     */
+    boolean containsSourceSplit(String sourceSplit) {
+      return switch (this) {
+        case ALL -> true;
+        case TRAIN, FIT -> sourceSplit.equals("train");
+        case TUNE -> sourceSplit.equals("valid");
+        case VALIDATION -> sourceSplit.equals("test");
+      };
+    }
 
     /** Whether an image of this name belongs to this split. */
     public boolean contains(String imageName) {
@@ -103,7 +118,9 @@ public final class VocDataset {
   }
 
   /**
-   * Reads the images of one split, sorted by file name.
+   * Reads the images of one split, sorted by file name. A folder whose {@code sources.csv} has a
+   * {@code source_split} column (train / valid / test) is split by it, with valid as TUNE and test
+   * as VALIDATION; any image it does not list, and any other folder, by name hash.
    *
    * @throws InferenceException when the folder is not a VOC folder or an annotation is malformed
    */
@@ -123,15 +140,54 @@ public final class VocDataset {
       throw new InferenceException("Cannot list " + annotations + ": " + e.getMessage(), e);
     }
     DocumentBuilder builder = newBuilder();
+    Map<String, String> sourceSplits = sourceSplits(dir);
     List<VocImage> out = new ArrayList<>();
     for (Path xml : xmls) {
       VocImage image = parse(builder, xml, images);
-      if (split.contains(image.name())) {
+      String sourceSplit = sourceSplits.get(image.name());
+      if (sourceSplit == null
+          ? split.contains(image.name())
+          : split.containsSourceSplit(sourceSplit)) {
         out.add(image);
       }
     }
     out.sort(Comparator.comparing(VocImage::name));
     return List.copyOf(out);
+  }
+
+  /**
+   * File name to {@code source_split} from the folder's {@code sources.csv}; empty when it has no
+   * such file or column.
+   */
+  private static Map<String, String> sourceSplits(Path dir) {
+    Path csv = dir.resolve("sources.csv");
+    Map<String, String> out = new HashMap<>();
+    if (!Files.isRegularFile(csv)) {
+      return out;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InferenceException("Cannot read " + csv + ": " + e.getMessage(), e);
+    }
+    if (lines.isEmpty()) {
+      return out;
+    }
+    List<String> header = List.of(lines.get(0).trim().split(","));
+    int file = header.indexOf("file");
+    int split = header.indexOf("source_split");
+    if (file < 0 || split < 0) {
+      return out;
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.trim().split(",");
+      if (cells.length > Math.max(file, split)) {
+        String name = cells[file].substring(cells[file].lastIndexOf('/') + 1);
+        out.put(name, cells[split].trim());
+      }
+    }
+    return out;
   }
 
   /** One image of a VOC folder with its {@code person} boxes (whole bodies). */

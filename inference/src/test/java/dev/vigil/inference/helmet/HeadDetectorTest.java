@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
 import dev.vigil.inference.vision.PoseDetector;
 import java.io.ByteArrayOutputStream;
@@ -12,11 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TInt32;
 
 class HeadDetectorTest {
 
@@ -89,6 +94,36 @@ class HeadDetectorTest {
           .isNotEmpty()
           .allSatisfy(h -> assertThat(h.score()).isBetween(0.0, 1.0));
     }
+  }
+
+  @Test
+  void shouldTreatAnUnlabelledHeadRegionAsNeitherHeadNorBackground(@TempDir Path dir) {
+    Path file = dir.resolve("grey.png");
+    try (Mat grey =
+        new Mat(64, 64, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(128.0))) {
+      opencv_imgcodecs.imwrite(file.toString(), grey);
+    }
+    VocImage image = new VocImage("grey.png", file, 64, 64, List.of());
+    int s = 64;
+    int cells = (s / HeadNet.STRIDE) * (s / HeadNet.STRIDE);
+
+    float[] plain = new float[cells * 8];
+    float[] ignored = new float[cells * 8];
+    try (TInt32 input = TInt32.tensorOf(Shape.of(1, s, s, 3))) {
+      HeadDetectorTrainer.draw(image, List.of(), s, new Random(1), input, plain, 0);
+      HeadDetectorTrainer.draw(
+          image, List.of(new Box(0, 0, 1, 0.5)), s, new Random(1), input, ignored, 0);
+    }
+
+    int plainZeros = 0;
+    int ignoredZeros = 0;
+    for (int k = 0; k < cells; k++) {
+      plainZeros += plain[k * 8 + 1] == 0 ? 1 : 0;
+      ignoredZeros += ignored[k * 8 + 1] == 0 ? 1 : 0;
+    }
+    // Without labels every cell is background; the region's cells weigh nothing.
+    assertThat(plainZeros).isZero();
+    assertThat(ignoredZeros).isPositive().isLessThan(cells);
   }
 
   @Test

@@ -51,6 +51,38 @@ class VocDatasetTest {
   }
 
   @Test
+  void shouldSplitByTheSourcesSplitColumnWhenTheFolderHasOne(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("annotations"));
+    Files.createDirectories(dir.resolve("images"));
+    for (String name : List.of("t", "v", "s", "other")) {
+      Files.writeString(
+          dir.resolve("annotations/" + name + ".xml"), XML.replace("a.jpg", name + ".jpg"));
+      Files.write(dir.resolve("images/" + name + ".jpg"), new byte[] {1});
+    }
+    Files.writeString(
+        dir.resolve("sources.csv"),
+        "file,source_path,source_split\n"
+            + "t.jpg,x/train/t.jpg,train\n"
+            + "v.jpg,x/valid/v.jpg,valid\n"
+            + "s.jpg,x/test/s.jpg,test\n");
+
+    // other.jpg is not listed: by its name hash (CRC-32 % 5 == 2) it is in FIT.
+    assertThat(VocDataset.read(dir, VocDataset.Split.TRAIN))
+        .extracting(VocImage::name)
+        .containsExactly("other.jpg", "t.jpg");
+    assertThat(VocDataset.read(dir, VocDataset.Split.FIT))
+        .extracting(VocImage::name)
+        .containsExactly("other.jpg", "t.jpg");
+    assertThat(VocDataset.read(dir, VocDataset.Split.TUNE))
+        .extracting(VocImage::name)
+        .containsExactly("v.jpg");
+    assertThat(VocDataset.read(dir, VocDataset.Split.VALIDATION))
+        .extracting(VocImage::name)
+        .containsExactly("s.jpg");
+    assertThat(VocDataset.read(dir, VocDataset.Split.ALL)).hasSize(4);
+  }
+
+  @Test
   void shouldNameTheFolderWhenItIsNotVoc(@TempDir Path dir) {
     assertThatThrownBy(() -> VocDataset.read(dir))
         .isInstanceOf(InferenceException.class)

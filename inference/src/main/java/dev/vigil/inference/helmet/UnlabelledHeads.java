@@ -1,0 +1,67 @@
+package dev.vigil.inference.helmet;
+
+import dev.vigil.config.Box;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a labelled folder's people have no head box: the top of each {@code person} box that holds
+ * no labelled head. The head detector's training treats those regions as neither head nor
+ * background, so that a worker whose head the labeller skipped does not teach it to miss heads.
+ * Stateless.
+ */
+final class UnlabelledHeads {
+
+  /** How far down a person's box its head may be, as a share of the box's height (seated: 1/4). */
+  static final double TOP_SHARE = 0.3;
+
+  private UnlabelledHeads() {}
+
+  /** Image file to the regions of its people whose head is not labelled; absent when none. */
+  static Map<Path, List<Box>> of(Path dir, List<VocImage> images) {
+    Map<String, VocImage> byName = new HashMap<>();
+    for (VocImage image : images) {
+      byName.put(image.name(), image);
+    }
+    Map<Path, List<Box>> out = new HashMap<>();
+    for (VocDataset.PeopleImage people : VocDataset.readPeople(dir)) {
+      VocImage image = byName.get(people.name());
+      if (image == null) {
+        continue;
+      }
+      List<Box> regions = regions(people.people(), image.heads());
+      if (!regions.isEmpty()) {
+        out.put(image.image(), regions);
+      }
+    }
+    return out;
+  }
+
+  /** The top of each body whose region holds no labelled head's centre. */
+  static List<Box> regions(List<Box> bodies, List<LabelledHead> heads) {
+    List<Box> out = new ArrayList<>();
+    for (Box body : bodies) {
+      Box top =
+          new Box(
+              body.x1(),
+              Math.max(0, body.y1() - 0.05 * body.height()),
+              body.x2(),
+              body.y1() + TOP_SHARE * body.height());
+      boolean labelled =
+          heads.stream()
+              .anyMatch(
+                  h -> {
+                    double cx = (h.box().x1() + h.box().x2()) / 2;
+                    double cy = (h.box().y1() + h.box().y2()) / 2;
+                    return cx >= top.x1() && cx <= top.x2() && cy >= top.y1() && cy <= top.y2();
+                  });
+      if (!labelled) {
+        out.add(top);
+      }
+    }
+    return out;
+  }
+}
