@@ -254,13 +254,14 @@ final class TrainCommand implements Runnable {
     @Override
     public Integer call() {
       run.checkDataset();
+      List<Path> extras = extra.checked();
       if (epochs < 1) {
         throw new VigilCli.UsageException("--epochs must be at least 1, not " + epochs);
       }
       ModelStore store = modelCache.store();
       HeadDetectorTrainer.train(
           run.dataset,
-          extra.checked(),
+          extras,
           split.value(),
           run.out,
           PoseDetector.graphDef(store),

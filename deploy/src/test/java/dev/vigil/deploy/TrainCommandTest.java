@@ -31,6 +31,24 @@ class TrainCommandTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"helmet", "heads"})
+  void shouldRefuseAnExtraFolderThatIsNotThereBeforeTraining(String model, @TempDir Path dir)
+      throws Exception {
+    Path dataset = Files.createDirectory(dir.resolve("voc"));
+    Path missing = dir.resolve("no-such-folder");
+
+    CliRun run =
+        CliRun.of(
+            List.of("train", model, "--dataset", dataset.toString(), "--out", dir + "/out"),
+            "--extra",
+            missing.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("--extra " + missing + " is not a folder");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  @ParameterizedTest
   @CsvSource({"--grey-share, 15, 15.0", "--loose-share, 2, 2.0"})
   void shouldRefuseAShareAboveOneWithExitTwoNamingTheOption(
       String option, String value, String shown, @TempDir Path dir) throws Exception {
