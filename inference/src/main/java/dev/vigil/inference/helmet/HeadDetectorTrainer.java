@@ -321,11 +321,12 @@ public final class HeadDetectorTrainer {
       warp(bgr, s, a, mirror, tx, ty, input);
       int n = 0;
       float[] heat = new float[g * g];
+      Placement place = new Placement(w, h, a, mirror, tx, ty);
       for (LabelledHead head : image.heads()) {
         Box b = head.box();
-        double x1 = mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
+        double x1 = place.x1(b);
         double x2 = x1 + a * b.width() * w;
-        double y1 = ty + a * b.y1() * h;
+        double y1 = place.y1(b);
         double y2 = y1 + a * b.height() * h;
         double cx = (x1 + x2) / 2 / HeadNet.STRIDE;
         double cy = (y1 + y2) / 2 / HeadNet.STRIDE;
@@ -361,9 +362,9 @@ public final class HeadDetectorTrainer {
         tg[c + 1] = tg[c] > 0 ? 0 : q * q * q * q;
       }
       for (Box b : ignore) {
-        double x1 = mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
+        double x1 = place.x1(b);
         double x2 = x1 + a * b.width() * w;
-        double y1 = ty + a * b.y1() * h;
+        double y1 = place.y1(b);
         double y2 = y1 + a * b.height() * h;
         int i0 = Math.max(0, (int) Math.floor(x1 / HeadNet.STRIDE));
         int i1 = Math.min(g - 1, (int) Math.ceil(x2 / HeadNet.STRIDE));
@@ -376,6 +377,17 @@ public final class HeadDetectorTrainer {
         }
       }
       return n;
+    }
+  }
+
+  /** Where a box of a w x h image lands on the canvas {@link #warp} draws it into. */
+  private record Placement(int w, int h, double a, boolean mirror, double tx, double ty) {
+    double x1(Box b) {
+      return mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
+    }
+
+    double y1(Box b) {
+      return ty + a * b.y1() * h;
     }
   }
 
