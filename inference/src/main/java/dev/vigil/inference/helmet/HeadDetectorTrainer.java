@@ -239,6 +239,10 @@ public final class HeadDetectorTrainer {
     }
     ObjectNode info = o.trainingInfo(split);
     info.put("backbone", "MoveNet MultiPose Lightning, frozen");
+    for (Path dir : extra) {
+      info.withArray("extra")
+          .add(dir.getFileName() + ": " + split + " by sources.csv source_split, else name hash");
+    }
     HelmetWeights weights = new HelmetWeights(HelmetWeights.Kind.DETECTOR, s, 0, trained, info);
     try {
       weights.write(outDir);

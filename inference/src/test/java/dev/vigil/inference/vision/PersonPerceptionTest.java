@@ -114,7 +114,7 @@ class PersonPerceptionTest {
 
   @Test
   void shouldLeaveHeadsUnderACamerasMinHeadPxUnjudgedButStillShown() throws IOException {
-    byte[] face = frame("intel_sgd_face_Bobby_00145.jpg");
+    byte[] face = frame("intel_sgd_face_Amelia_00200.jpg");
 
     List<Person> byDefault = perception.analyze(face, 0).people();
     List<Person> strict = perception.analyze(face, 100_000).people();
