@@ -249,7 +249,8 @@ public final class HeadDetectorTrainer {
     } catch (IOException e) {
       throw new InferenceException("Cannot write head detector to " + outDir + ": " + e, e);
     }
-    DetectionMetrics.Report report = validate(movenet, HeadDetector.read(outDir), val, o.threads());
+    HeadDetector detector = HeadDetector.read(outDir);
+    DetectionMetrics.Report report = validate(movenet, detector, val, o.threads());
     log.printf(
         Locale.ROOT,
         "heads: done in %.0f s; validation head precision %.3f recall %.3f F1 %.3f, helmet"
@@ -262,7 +263,7 @@ public final class HeadDetectorTrainer {
         outDir);
     for (Path dir : extra) {
       List<VocImage> held = limit(VocDataset.read(dir, split.heldOut()), o.maxImages());
-      DetectionMetrics.Report r = validate(movenet, HeadDetector.read(outDir), held, o.threads());
+      DetectionMetrics.Report r = validate(movenet, detector, held, o.threads());
       log.printf(
           Locale.ROOT,
           "heads: %s %s (%d images): head precision %.3f recall %.3f F1 %.3f%n",
