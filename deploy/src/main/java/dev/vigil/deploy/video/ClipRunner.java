@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Runs perception over a clip as a deployment would see it: the edge agent's own source, fps
@@ -26,6 +27,7 @@ public final class ClipRunner {
   private final double fps;
   private final int minHeadPx;
   private final FrameListener listener;
+  private final LongSupplier nanoClock;
 
   /** Sees each analysed frame of a clip, for example to write its heads out. */
   @FunctionalInterface
@@ -49,10 +51,21 @@ public final class ClipRunner {
 
   /** As {@link #ClipRunner(FrameAnalyzer, double, int)}, telling a listener of every frame. */
   public ClipRunner(FrameAnalyzer analyzer, double fps, int minHeadPx, FrameListener listener) {
+    this(analyzer, fps, minHeadPx, listener, System::nanoTime);
+  }
+
+  /** As above, timing perception with the given nanosecond clock. */
+  ClipRunner(
+      FrameAnalyzer analyzer,
+      double fps,
+      int minHeadPx,
+      FrameListener listener,
+      LongSupplier nanoClock) {
     this.analyzer = analyzer;
     this.fps = fps;
     this.minHeadPx = minHeadPx;
     this.listener = listener;
+    this.nanoClock = nanoClock;
   }
 
   /** Runs one clip; a clip that cannot be decoded comes back with its error, never a throw. */
@@ -80,9 +93,9 @@ public final class ClipRunner {
           // set-up for that input shape.
           analyzer.analyze(jpeg, minHeadPx);
         }
-        long t0 = System.nanoTime();
+        long t0 = nanoClock.getAsLong();
         var analysis = analyzer.analyze(jpeg, minHeadPx);
-        nanos += System.nanoTime() - t0;
+        nanos += nanoClock.getAsLong() - t0;
         double tS = (c.captureTimeMs() - first) / 1000.0;
         listener.frame(name, tS, jpeg, analysis);
         frames.add(FrameCount.of(tS, analysis));
