@@ -55,12 +55,14 @@ public final class VocDataset {
 
     /**
      * Whether an image belongs to this split when its folder's {@code sources.csv} gives it a
-     * {@code source_split}: train for TRAIN and FIT, valid for TUNE, test for VALIDATION.
+     * {@code source_split}: train for FIT, valid for TUNE, both for TRAIN (as TRAIN is FIT and TUNE
+     * by name hash), test for VALIDATION.
      */
     boolean containsSourceSplit(String sourceSplit) {
       return switch (this) {
         case ALL -> true;
-        case TRAIN, FIT -> sourceSplit.equals("train");
+        case TRAIN -> sourceSplit.equals("train") || sourceSplit.equals("valid");
+        case FIT -> sourceSplit.equals("train");
         case TUNE -> sourceSplit.equals("valid");
         case VALIDATION -> sourceSplit.equals("test");
       };
@@ -119,8 +121,8 @@ public final class VocDataset {
 
   /**
    * Reads the images of one split, sorted by file name. A folder whose {@code sources.csv} has a
-   * {@code source_split} column (train / valid / test) is split by it, with valid as TUNE and test
-   * as VALIDATION; any image it does not list, and any other folder, by name hash.
+   * {@code source_split} column (train / valid / test) is split by it, with train as FIT, valid as
+   * TUNE and test as VALIDATION; any image it does not list, and any other folder, by name hash.
    *
    * @throws InferenceException when the folder is not a VOC folder or an annotation is malformed
    */
