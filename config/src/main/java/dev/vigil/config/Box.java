@@ -22,6 +22,13 @@ public record Box(double x1, double y1, double x2, double y2) {
     return width() * height();
   }
 
+  /** Whether another box's centre lies in this box (edges included). */
+  public boolean holdsCentreOf(Box o) {
+    double cx = (o.x1 + o.x2) / 2;
+    double cy = (o.y1 + o.y2) / 2;
+    return cx >= x1 && cx <= x2 && cy >= y1 && cy <= y2;
+  }
+
   /** Intersection over union with another box; 0 when either is empty. */
   public double iou(Box o) {
     double iw = Math.min(x2, o.x2) - Math.max(x1, o.x1);

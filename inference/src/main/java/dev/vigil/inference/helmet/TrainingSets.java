@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
+import dev.vigil.inference.vision.HeadLocator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -237,6 +238,9 @@ public record TrainingSets(
     if (x1 - x0 < 16 || y1 - y0 < 16) {
       return null;
     }
+    // A labelled box drawn around a person seen from above reaches lower than a pose box, so its
+    // head may sit deeper; the best-scoring head there is theirs.
+    Box zone = HeadLocator.headZone(body, 0.45);
     Box best = null;
     double bestScore = 0;
     try (Rect rect = new Rect(x0, y0, x1 - x0, y1 - y0);
@@ -250,14 +254,7 @@ public record TrainingSets(
                 (y0 + b.y1() * crop.rows()) / h,
                 (x0 + b.x2() * crop.cols()) / w,
                 (y0 + b.y2() * crop.rows()) / h);
-        double cx = (inFrame.x1() + inFrame.x2()) / 2;
-        double cy = (inFrame.y1() + inFrame.y2()) / 2;
-        boolean onTop =
-            cx >= body.x1()
-                && cx <= body.x2()
-                && cy >= body.y1() - 0.05 * body.height()
-                && cy <= body.y1() + 0.45 * body.height();
-        if (onTop && d.score() > bestScore) {
+        if (zone.holdsCentreOf(inFrame) && d.score() > bestScore) {
           best = inFrame;
           bestScore = d.score();
         }

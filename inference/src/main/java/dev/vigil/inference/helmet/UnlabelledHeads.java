@@ -1,6 +1,7 @@
 package dev.vigil.inference.helmet;
 
 import dev.vigil.config.Box;
+import dev.vigil.inference.vision.HeadLocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,9 +15,6 @@ import java.util.Map;
  * Stateless.
  */
 final class UnlabelledHeads {
-
-  /** How far down a person's box its head may be, as a share of the box's height (seated: 1/4). */
-  static final double TOP_SHARE = 0.3;
 
   private UnlabelledHeads() {}
 
@@ -44,20 +42,8 @@ final class UnlabelledHeads {
   static List<Box> regions(List<Box> bodies, List<LabelledHead> heads) {
     List<Box> out = new ArrayList<>();
     for (Box body : bodies) {
-      Box top =
-          new Box(
-              body.x1(),
-              Math.max(0, body.y1() - 0.05 * body.height()),
-              body.x2(),
-              body.y1() + TOP_SHARE * body.height());
-      boolean labelled =
-          heads.stream()
-              .anyMatch(
-                  h -> {
-                    double cx = (h.box().x1() + h.box().x2()) / 2;
-                    double cy = (h.box().y1() + h.box().y2()) / 2;
-                    return cx >= top.x1() && cx <= top.x2() && cy >= top.y1() && cy <= top.y2();
-                  });
+      Box top = HeadLocator.headZone(body, HeadLocator.HEAD_ZONE_DEPTH);
+      boolean labelled = heads.stream().anyMatch(h -> top.holdsCentreOf(h.box()));
       if (!labelled) {
         out.add(top);
       }

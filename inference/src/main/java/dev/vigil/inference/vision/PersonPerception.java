@@ -199,19 +199,15 @@ public final class PersonPerception implements FrameAnalyzer {
   }
 
   /**
-   * Whether a detected head lies inside a seen body below its head zone (top third). A person's
-   * body holds one head, at the top; a "head" on someone's torso is a hand, a bag or a hat being
-   * carried, not another person, and counting it would invent one.
+   * Whether a detected head lies inside a seen body below its head zone. A person's body holds one
+   * head, at the top; a "head" on someone's torso is a hand, a bag or a hat being carried, not
+   * another person, and counting it would invent one.
    */
   private static boolean belowTheHeadOfSomeone(Box head, List<Pose> poses) {
-    double cx = (head.x1() + head.x2()) / 2;
-    double cy = (head.y1() + head.y2()) / 2;
     for (Pose pose : poses) {
       Box body = pose.box();
-      if (cx >= body.x1()
-          && cx <= body.x2()
-          && cy > body.y1() + body.height() / 3
-          && cy <= body.y2()) {
+      if (body.holdsCentreOf(head)
+          && !HeadLocator.headZone(body, HeadLocator.HEAD_ZONE_DEPTH).holdsCentreOf(head)) {
         return true;
       }
     }
@@ -256,16 +252,10 @@ public final class PersonPerception implements FrameAnalyzer {
     // A person whose face is not seen (from behind, say) takes the detected head at the top of
     // their body box, so one person is not counted twice.
     for (int i = 0; i < poses.size(); i++) {
-      Box body = poses.get(i).box();
+      Box zone = HeadLocator.headZone(poses.get(i).box(), HeadLocator.HEAD_ZONE_DEPTH);
       for (int d = 0; byPerson.get(i) == null && d < found.size(); d++) {
         Box h = found.get(d).box();
-        double cx = (h.x1() + h.x2()) / 2;
-        double cy = (h.y1() + h.y2()) / 2;
-        if (!used[d]
-            && cx >= body.x1()
-            && cx <= body.x2()
-            && cy >= body.y1()
-            && cy <= body.y1() + 0.3 * body.height()) {
+        if (!used[d] && zone.holdsCentreOf(h)) {
           used[d] = true;
           byPerson.set(i, h);
         }
