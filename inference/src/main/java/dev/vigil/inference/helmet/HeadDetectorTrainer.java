@@ -107,7 +107,7 @@ public final class HeadDetectorTrainer {
     for (Path dir : extra) {
       List<VocImage> images = limit(VocDataset.read(dir, split), o.maxImages());
       train.addAll(images);
-      unlabelled.putAll(UnlabelledHeads.of(dir, images));
+      unlabelled.putAll(UnlabelledHeads.of(images));
     }
     int s = o.inputSize();
     if (s % 32 != 0) {

@@ -19,18 +19,10 @@ final class UnlabelledHeads {
   private UnlabelledHeads() {}
 
   /** Image file to the regions of its people whose head is not labelled; absent when none. */
-  static Map<Path, List<Box>> of(Path dir, List<VocImage> images) {
-    Map<String, VocImage> byName = new HashMap<>();
-    for (VocImage image : images) {
-      byName.put(image.name(), image);
-    }
+  static Map<Path, List<Box>> of(List<VocImage> images) {
     Map<Path, List<Box>> out = new HashMap<>();
-    for (VocDataset.PeopleImage people : VocDataset.readPeople(dir)) {
-      VocImage image = byName.get(people.name());
-      if (image == null) {
-        continue;
-      }
-      List<Box> regions = regions(people.people(), image.heads());
+    for (VocImage image : images) {
+      List<Box> regions = regions(image.people(), image.heads());
       if (!regions.isEmpty()) {
         out.put(image.image(), regions);
       }

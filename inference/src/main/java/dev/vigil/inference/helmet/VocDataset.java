@@ -278,27 +278,24 @@ public final class VocDataset {
       throw new InferenceException(xml + ": <size> must give a positive width and height");
     }
     List<LabelledHead> heads = new ArrayList<>();
+    List<Box> people = new ArrayList<>();
     NodeList objects = root.getElementsByTagName("object");
     for (int i = 0; i < objects.getLength(); i++) {
       Element object = (Element) objects.item(i);
       String name = text(object, "name", xml).trim();
-      if (!name.equals("helmet") && !name.equals("head")) {
-        continue;
+      if (name.equals("helmet") || name.equals("head")) {
+        heads.add(
+            new LabelledHead(
+                box(child(object, "bndbox", xml), width, height, xml), name.equals("helmet")));
+      } else if (name.equals("person")) {
+        people.add(box(child(object, "bndbox", xml), width, height, xml));
       }
-      Element bb = child(object, "bndbox", xml);
-      Box box =
-          new Box(
-              clamp(number(bb, "xmin", xml) / width),
-              clamp(number(bb, "ymin", xml) / height),
-              clamp(number(bb, "xmax", xml) / width),
-              clamp(number(bb, "ymax", xml) / height));
-      heads.add(new LabelledHead(box, name.equals("helmet")));
     }
     Path image = images.resolve(fileName);
     if (!Files.isRegularFile(image)) {
       throw new InferenceException(xml + " names " + fileName + ", which is not in " + images);
     }
-    return new VocImage(fileName, image, width, height, heads);
+    return new VocImage(fileName, image, width, height, heads, people);
   }
 
   private static DocumentBuilder newBuilder() {

@@ -49,11 +49,11 @@ class UnlabelledHeadsTest {
     Files.write(dir.resolve("images/a.jpg"), new byte[] {1});
     List<VocImage> images = VocDataset.read(dir);
 
-    Map<Path, List<Box>> regions = UnlabelledHeads.of(dir, images);
+    Map<Path, List<Box>> regions = UnlabelledHeads.of(images);
 
     assertThat(regions).containsOnlyKeys(images.get(0).image());
     assertThat(regions.get(images.get(0).image())).hasSize(1);
-    assertThat(UnlabelledHeads.of(dir, List.of())).isEmpty();
+    assertThat(UnlabelledHeads.of(List.of())).isEmpty();
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
