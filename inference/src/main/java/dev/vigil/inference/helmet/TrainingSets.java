@@ -125,13 +125,13 @@ public record TrainingSets(
     }
     for (Path dir : sources.barePeople()) {
       Map<String, Set<String>> clips = new TreeMap<>();
-      List<VocDataset.PeopleImage> images = new ArrayList<>(VocDataset.readPeople(dir));
+      List<VocImage> images = new ArrayList<>(VocDataset.read(dir));
       // Augmented copies of other frames of the same clips, where the folder has them.
       Path augmented = dir.resolve("annotations-augmented");
       if (Files.isDirectory(augmented)) {
-        images.addAll(VocDataset.readPeople(augmented, dir.resolve("images-augmented")));
+        images.addAll(VocDataset.read(augmented, dir.resolve("images-augmented")));
       }
-      for (VocDataset.PeopleImage image : images) {
+      for (VocImage image : images) {
         String clip = clipOf(image.name());
         int bucket = bucket(clip);
         String part = bucket == 0 ? "test" : bucket == 1 ? "tune" : "train";
@@ -206,7 +206,7 @@ public record TrainingSets(
    * fifth), where the head is large enough to find, and the best head in the top of the body is
    * theirs. A person whose head it does not find adds nothing.
    */
-  static VocImage bareHeads(VocDataset.PeopleImage image, HelmetTrainer.HeadFinder finder) {
+  static VocImage bareHeads(VocImage image, HelmetTrainer.HeadFinder finder) {
     List<LabelledHead> heads = new ArrayList<>();
     int w;
     int h;

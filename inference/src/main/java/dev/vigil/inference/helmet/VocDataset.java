@@ -127,31 +127,31 @@ public final class VocDataset {
    * @throws InferenceException when the folder is not a VOC folder or an annotation is malformed
    */
   public static List<VocImage> read(Path dir, Split split) {
-    Path annotations = dir.resolve("annotations");
-    Path images = dir.resolve("images");
-    if (!Files.isDirectory(annotations) || !Files.isDirectory(images)) {
-      throw new InferenceException(
-          "Not a Pascal VOC folder: "
-              + dir
-              + " must hold images/ and annotations/ (one .xml per image)");
-    }
-    List<Path> xmls;
-    try (Stream<Path> files = Files.list(annotations)) {
-      xmls = files.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().toList();
-    } catch (IOException e) {
-      throw new InferenceException("Cannot list " + annotations + ": " + e.getMessage(), e);
-    }
-    DocumentBuilder builder = newBuilder();
+    List<VocImage> all = read(dir.resolve("annotations"), dir.resolve("images"));
     Map<String, String> sourceSplits = sourceSplits(dir);
     List<VocImage> out = new ArrayList<>();
-    for (Path xml : xmls) {
-      VocImage image = parse(builder, xml, images);
+    for (VocImage image : all) {
       String sourceSplit = sourceSplits.get(image.name());
       if (sourceSplit == null
           ? split.contains(image.name())
           : split.containsSourceSplit(sourceSplit)) {
         out.add(image);
       }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Reads every image of a pair of folders named otherwise than {@code annotations/} and {@code
+   * images/} (such as a folder's augmented copies), sorted by file name.
+   *
+   * @throws InferenceException when a folder is missing or an annotation is malformed
+   */
+  public static List<VocImage> read(Path annotations, Path images) {
+    DocumentBuilder builder = newBuilder();
+    List<VocImage> out = new ArrayList<>();
+    for (Path xml : annotationFiles(annotations, images)) {
+      out.add(parse(builder, xml, images));
     }
     out.sort(Comparator.comparing(VocImage::name));
     return List.copyOf(out);
@@ -190,47 +190,6 @@ public final class VocDataset {
       }
     }
     return out;
-  }
-
-  /** One image of a VOC folder with its {@code person} boxes (whole bodies). */
-  public record PeopleImage(String name, Path image, List<Box> people) {
-    public PeopleImage {
-      people = List.copyOf(people);
-    }
-  }
-
-  /**
-   * Reads the {@code person} boxes of every image of a VOC folder, sorted by file name, for folders
-   * that label bodies but not heads.
-   *
-   * @throws InferenceException when the folder is not a VOC folder or an annotation is malformed
-   */
-  public static List<PeopleImage> readPeople(Path dir) {
-    return readPeople(dir.resolve("annotations"), dir.resolve("images"));
-  }
-
-  /** Like {@link #readPeople(Path)} for a pair of folders named otherwise. */
-  public static List<PeopleImage> readPeople(Path annotations, Path images) {
-    List<PeopleImage> out = new ArrayList<>();
-    DocumentBuilder builder = newBuilder();
-    for (Path xml : annotationFiles(annotations, images)) {
-      Element root = root(builder, xml);
-      String fileName = text(root, "filename", xml);
-      Element size = child(root, "size", xml);
-      int width = (int) number(size, "width", xml);
-      int height = (int) number(size, "height", xml);
-      List<Box> people = new ArrayList<>();
-      NodeList objects = root.getElementsByTagName("object");
-      for (int i = 0; i < objects.getLength(); i++) {
-        Element object = (Element) objects.item(i);
-        if (text(object, "name", xml).trim().equals("person")) {
-          people.add(box(child(object, "bndbox", xml), width, height, xml));
-        }
-      }
-      out.add(new PeopleImage(fileName, images.resolve(fileName), people));
-    }
-    out.sort(Comparator.comparing(PeopleImage::name));
-    return List.copyOf(out);
   }
 
   private static List<Path> annotationFiles(Path annotations, Path images) {
