@@ -5,7 +5,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
-import dev.vigil.inference.vision.HeadLocator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -240,7 +239,7 @@ public record TrainingSets(
     }
     // A labelled box drawn around a person seen from above reaches lower than a pose box, so its
     // head may sit deeper; the best-scoring head there is theirs.
-    Box zone = HeadLocator.headZone(body, 0.45);
+    Box zone = HeadZone.of(body, 0.45);
     Box best = null;
     double bestScore = 0;
     try (Rect rect = new Rect(x0, y0, x1 - x0, y1 - y0);

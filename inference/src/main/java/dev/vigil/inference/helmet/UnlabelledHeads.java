@@ -1,7 +1,6 @@
 package dev.vigil.inference.helmet;
 
 import dev.vigil.config.Box;
-import dev.vigil.inference.vision.HeadLocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +33,7 @@ final class UnlabelledHeads {
   static List<Box> regions(List<Box> bodies, List<LabelledHead> heads) {
     List<Box> out = new ArrayList<>();
     for (Box body : bodies) {
-      Box top = HeadLocator.headZone(body, HeadLocator.HEAD_ZONE_DEPTH);
+      Box top = HeadZone.of(body);
       boolean labelled = heads.stream().anyMatch(h -> top.holdsCentreOf(h.box()));
       if (!labelled) {
         out.add(top);

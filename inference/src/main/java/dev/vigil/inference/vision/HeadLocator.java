@@ -30,26 +30,7 @@ public final class HeadLocator {
     BodyPart.NOSE, BodyPart.LEFT_EYE, BodyPart.RIGHT_EYE, BodyPart.LEFT_EAR, BodyPart.RIGHT_EAR
   };
 
-  /**
-   * How far down a person's body box their head's centre lies, as a share of its height, when they
-   * stand or sit (seated: about a quarter).
-   */
-  public static final double HEAD_ZONE_DEPTH = 0.3;
-
   private HeadLocator() {}
-
-  /**
-   * The top of a body box, where its head's centre lies: from a twentieth of the box's height above
-   * its top (a pose box may be cut at the forehead) down to {@code depth} of its height. The one
-   * definition of "a head at the top of a body" for perception and training.
-   */
-  public static Box headZone(Box body, double depth) {
-    return new Box(
-        body.x1(),
-        Math.max(0, body.y1() - 0.05 * body.height()),
-        body.x2(),
-        body.y1() + depth * body.height());
-  }
 
   /**
    * The head box of a pose in normalised frame coordinates, or null when fewer than {@link

@@ -11,6 +11,7 @@ import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.FrameAnalyzer;
 import dev.vigil.inference.UndecodableFrameException;
 import dev.vigil.inference.helmet.HeadDetector;
+import dev.vigil.inference.helmet.HeadZone;
 import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.model.ModelStore;
 import java.util.ArrayList;
@@ -206,8 +207,7 @@ public final class PersonPerception implements FrameAnalyzer {
   private static boolean belowTheHeadOfSomeone(Box head, List<Pose> poses) {
     for (Pose pose : poses) {
       Box body = pose.box();
-      if (body.holdsCentreOf(head)
-          && !HeadLocator.headZone(body, HeadLocator.HEAD_ZONE_DEPTH).holdsCentreOf(head)) {
+      if (body.holdsCentreOf(head) && !HeadZone.of(body).holdsCentreOf(head)) {
         return true;
       }
     }
@@ -252,7 +252,7 @@ public final class PersonPerception implements FrameAnalyzer {
     // A person whose face is not seen (from behind, say) takes the detected head at the top of
     // their body box, so one person is not counted twice.
     for (int i = 0; i < poses.size(); i++) {
-      Box zone = HeadLocator.headZone(poses.get(i).box(), HeadLocator.HEAD_ZONE_DEPTH);
+      Box zone = HeadZone.of(poses.get(i).box());
       for (int d = 0; byPerson.get(i) == null && d < found.size(); d++) {
         Box h = found.get(d).box();
         if (!used[d] && zone.holdsCentreOf(h)) {

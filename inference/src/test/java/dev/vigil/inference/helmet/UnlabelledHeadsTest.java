@@ -3,7 +3,6 @@ package dev.vigil.inference.helmet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.Box;
-import dev.vigil.inference.vision.HeadLocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ class UnlabelledHeadsTest {
     assertThat(top.x1()).isEqualTo(0.6);
     assertThat(top.x2()).isEqualTo(0.8);
     assertThat(top.y1()).isLessThan(0.1);
-    assertThat(top.y2()).isCloseTo(0.1 + HeadLocator.HEAD_ZONE_DEPTH * 0.8, within());
+    assertThat(top.y2()).isCloseTo(0.1 + HeadZone.DEPTH * 0.8, within());
   }
 
   @Test

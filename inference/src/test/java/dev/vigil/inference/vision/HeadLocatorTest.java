@@ -64,19 +64,4 @@ class HeadLocatorTest {
   void shouldGiveNoHeadWhenFaceKeypointsAreNotConfident() {
     assertThat(HeadLocator.locate(pose(0.1, 0.9), 400, 200)).isNull();
   }
-
-  @Test
-  void shouldPlaceTheHeadZoneAtTheTopOfTheBodyReachingSlightlyAbove() {
-    Box body = new Box(0.2, 0.2, 0.4, 1.0);
-    Box zone = HeadLocator.headZone(body, HeadLocator.HEAD_ZONE_DEPTH);
-
-    assertThat(zone.y1()).isCloseTo(0.16, within(1e-9));
-    assertThat(zone.y2()).isCloseTo(0.2 + 0.3 * 0.8, within(1e-9));
-    // A head whose centre is just above the body's top (the pose box cut at the forehead) is in
-    // it; one on the chest is not.
-    assertThat(zone.holdsCentreOf(new Box(0.28, 0.15, 0.32, 0.19))).isTrue();
-    assertThat(zone.holdsCentreOf(new Box(0.28, 0.5, 0.32, 0.55))).isFalse();
-    // Never above the frame.
-    assertThat(HeadLocator.headZone(new Box(0, 0, 1, 1), 0.3).y1()).isZero();
-  }
 }
