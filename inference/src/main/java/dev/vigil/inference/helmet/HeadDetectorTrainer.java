@@ -328,18 +328,14 @@ public final class HeadDetectorTrainer {
       float[] heat = new float[g * g];
       Placement place = new Placement(w, h, a, mirror, tx, ty);
       for (LabelledHead head : image.heads()) {
-        Box b = head.box();
-        double x1 = place.x1(b);
-        double x2 = x1 + a * b.width() * w;
-        double y1 = place.y1(b);
-        double y2 = y1 + a * b.height() * h;
-        double cx = (x1 + x2) / 2 / HeadNet.STRIDE;
-        double cy = (y1 + y2) / 2 / HeadNet.STRIDE;
+        Placement.OnCanvas p = place.of(head.box());
+        double cx = (p.x1() + p.x2()) / 2 / HeadNet.STRIDE;
+        double cy = (p.y1() + p.y2()) / 2 / HeadNet.STRIDE;
         if (cx < 0 || cy < 0 || cx >= g || cy >= g) {
           continue;
         }
-        double bw = (x2 - x1) / HeadNet.STRIDE;
-        double bh = (y2 - y1) / HeadNet.STRIDE;
+        double bw = (p.x2() - p.x1()) / HeadNet.STRIDE;
+        double bh = (p.y2() - p.y1()) / HeadNet.STRIDE;
         int ci = (int) cx;
         int cj = (int) cy;
         double sigma = Math.max(0.5, Math.min(bw, bh) / 4);
@@ -367,14 +363,11 @@ public final class HeadDetectorTrainer {
         tg[c + 1] = tg[c] > 0 ? 0 : q * q * q * q;
       }
       for (Box b : ignore) {
-        double x1 = place.x1(b);
-        double x2 = x1 + a * b.width() * w;
-        double y1 = place.y1(b);
-        double y2 = y1 + a * b.height() * h;
-        int i0 = Math.max(0, (int) Math.floor(x1 / HeadNet.STRIDE));
-        int i1 = Math.min(g - 1, (int) Math.ceil(x2 / HeadNet.STRIDE));
-        int j0 = Math.max(0, (int) Math.floor(y1 / HeadNet.STRIDE));
-        int j1 = Math.min(g - 1, (int) Math.ceil(y2 / HeadNet.STRIDE));
+        Placement.OnCanvas p = place.of(b);
+        int i0 = Math.max(0, (int) Math.floor(p.x1() / HeadNet.STRIDE));
+        int i1 = Math.min(g - 1, (int) Math.ceil(p.x2() / HeadNet.STRIDE));
+        int j0 = Math.max(0, (int) Math.floor(p.y1() / HeadNet.STRIDE));
+        int j1 = Math.min(g - 1, (int) Math.ceil(p.y2() / HeadNet.STRIDE));
         for (int j = j0; j <= j1; j++) {
           for (int i = i0; i <= i1; i++) {
             tg[tOff + (j * g + i) * 8 + 1] = 0;
@@ -387,12 +380,13 @@ public final class HeadDetectorTrainer {
 
   /** Where a box of a w x h image lands on the canvas {@link #warp} draws it into. */
   private record Placement(int w, int h, double a, boolean mirror, double tx, double ty) {
-    double x1(Box b) {
-      return mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
-    }
+    /** A box in canvas pixels. */
+    record OnCanvas(double x1, double y1, double x2, double y2) {}
 
-    double y1(Box b) {
-      return ty + a * b.y1() * h;
+    OnCanvas of(Box b) {
+      double x1 = mirror ? tx + a * (w - b.x2() * w) : tx + a * b.x1() * w;
+      double y1 = ty + a * b.y1() * h;
+      return new OnCanvas(x1, y1, x1 + a * b.width() * w, y1 + a * b.height() * h);
     }
   }
 
