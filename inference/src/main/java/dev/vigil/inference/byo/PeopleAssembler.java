@@ -81,15 +81,12 @@ final class PeopleAssembler {
 
   /** Index of the free person box that takes this head, or -1. */
   private static int owner(Box head, List<Detection> bodies, Person[] withHead) {
-    double cx = (head.x1() + head.x2()) / 2;
-    double cy = (head.y1() + head.y2()) / 2;
     int best = -1;
     double bestOverlap = -1;
     for (int i = 0; i < bodies.size(); i++) {
       Box b = bodies.get(i).box();
-      boolean holds =
-          cx >= b.x1() && cx <= b.x2() && cy >= b.y1() && cy <= b.y1() + UPPER_PART * b.height();
-      if (withHead[i] != null || !holds) {
+      Box upper = new Box(b.x1(), b.y1(), b.x2(), b.y1() + UPPER_PART * b.height());
+      if (withHead[i] != null || !upper.holdsCentreOf(head)) {
         continue;
       }
       // Bodies are in falling score order, so on a tie the more confident person wins.
