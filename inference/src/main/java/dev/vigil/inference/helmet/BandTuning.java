@@ -3,6 +3,7 @@ package dev.vigil.inference.helmet;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
+import dev.vigil.config.Box;
 import dev.vigil.inference.InferenceException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -15,11 +16,12 @@ import java.util.Random;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Chooses the helmet {@link AbstentionBand} on the tune split of a helmet training run ({@link
+ * Chooses the helmet {@link AbstentionBand}s on the tune split of a helmet training run ({@link
  * TrainingSets#tuneOf}): the labelled tune heads as they are, the tune clips of the bare-people
  * folder (ceiling cameras) as they are, and every tune head again through seeded camera degradation
- * ({@link CctvAugment}: shrunk to 8-20 px, blur, JPEG, colour), so the band holds for heads as
- * fixed cameras see them. Never looks at test images or test clips. {@code vigil eval
+ * ({@link CctvAugment}: shrunk to 8-20 px, blur, JPEG, colour), so the bands hold for heads as
+ * fixed cameras see them. One band serves small and degraded heads, another large ones, which the
+ * classifier sees clearly. Never looks at test images or test clips. {@code vigil eval
  * --choose-band} runs it.
  */
 public final class BandTuning {
@@ -39,19 +41,32 @@ public final class BandTuning {
   /** Degraded copies of each tune head. */
   static final int COPIES = 3;
 
+  /** The head sizes tried as the cut between small and large heads, in frame pixels. */
+  static final List<Integer> CUTS = List.of(24, 32, 48, 64);
+
   private BandTuning() {}
 
   /**
-   * The tune heads by group, each with the classifier's probability: {@code labelled} (the main and
-   * extra folders' tune heads), {@code bare-people} (the bare-people tune clips) and {@code
+   * One tune head: its probability and truth, its group ({@code labelled}, {@code bare-people} or
+   * {@code camera-degraded}) and the long side of its box in frame pixels (0 for a degraded copy,
+   * which counts as small whatever its box: the camera has shrunk it).
+   */
+  public record TuneHead(AbstentionBand.Scored scored, String group, double px) {}
+
+  /**
+   * The two bands: {@code small} below {@code cut} px and for degraded heads, {@code large} from
+   * it.
+   */
+  public record SizedBands(int cut, AbstentionBand small, AbstentionBand large) {}
+
+  /**
+   * The tune heads, each with the classifier's probability: {@code labelled} (the main and extra
+   * folders' tune heads), {@code bare-people} (the bare-people tune clips) and {@code
    * camera-degraded} (all of them, {@link #COPIES} seeded degradations each).
    */
-  public static Map<String, List<AbstentionBand.Scored>> score(
+  public static List<TuneHead> score(
       TrainingSets tune, List<Path> barePeople, HelmetClassifier classifier, long seed) {
-    Map<String, List<AbstentionBand.Scored>> groups = new LinkedHashMap<>();
-    groups.put("labelled", new ArrayList<>());
-    groups.put("bare-people", new ArrayList<>());
-    groups.put("camera-degraded", new ArrayList<>());
+    List<TuneHead> heads = new ArrayList<>();
     Random random = new Random(seed);
     int s = classifier.inputSize();
     int per = s * s * 3;
@@ -63,12 +78,15 @@ public final class BandTuning {
       int n = image.heads().size();
       float[] clean = new float[n * per];
       float[] degraded = new float[n * COPIES * per];
+      double[] px = new double[n];
       try (Mat bgr = imread(image.image().toString(), IMREAD_COLOR)) {
         if (bgr == null || bgr.empty()) {
           throw new InferenceException("Cannot decode " + image.image());
         }
         for (int i = 0; i < n; i++) {
-          HeadCrop.extract(bgr, image.heads().get(i).box(), classifier.margin(), s, clean, i * per);
+          Box box = image.heads().get(i).box();
+          px[i] = Math.max(box.width() * bgr.cols(), box.height() * bgr.rows());
+          HeadCrop.extract(bgr, box, classifier.margin(), s, clean, i * per);
           for (int c = 0; c < COPIES; c++) {
             int off = (i * COPIES + c) * per;
             System.arraycopy(clean, i * per, degraded, off, per);
@@ -80,43 +98,110 @@ public final class BandTuning {
       float[] q = classifier.predictCrops(degraded, n * COPIES);
       for (int i = 0; i < n; i++) {
         boolean helmet = image.heads().get(i).helmet();
-        groups.get(bare ? "bare-people" : "labelled").add(new AbstentionBand.Scored(p[i], helmet));
+        String group = bare ? "bare-people" : "labelled";
+        heads.add(new TuneHead(new AbstentionBand.Scored(p[i], helmet), group, px[i]));
         for (int c = 0; c < COPIES; c++) {
-          groups.get("camera-degraded").add(new AbstentionBand.Scored(q[i * COPIES + c], helmet));
+          var copy = new AbstentionBand.Scored(q[i * COPIES + c], helmet);
+          heads.add(new TuneHead(copy, "camera-degraded", 0));
         }
+      }
+    }
+    return heads;
+  }
+
+  /** The heads below ({@code large} false) or from ({@code large} true) a cut, by group. */
+  static Map<String, List<AbstentionBand.Scored>> groups(
+      List<TuneHead> heads, int cut, boolean large) {
+    Map<String, List<AbstentionBand.Scored>> groups = new LinkedHashMap<>();
+    for (TuneHead h : heads) {
+      if ((h.px() >= cut) == large) {
+        groups.computeIfAbsent(h.group(), g -> new ArrayList<>()).add(h.scored());
       }
     }
     return groups;
   }
 
   /**
-   * Scores the tune heads, prints the figures of the 0.5 cut, the current band and the chosen one
-   * per group, and returns the chosen band.
+   * For each of {@link #CUTS}, the band {@link AbstentionBand#choose} picks for the heads on each
+   * side of it (limits {@link #MAX_FALSE_HELMET} and {@link #MAX_FALSE_BARE} in every group); of
+   * those, the cut whose two bands judge the most tune heads in total.
    */
-  public static AbstentionBand run(
+  static SizedBands choose(List<TuneHead> heads) {
+    SizedBands best = null;
+    long bestJudged = -1;
+    for (int cut : CUTS) {
+      var small = groups(heads, cut, false);
+      var large = groups(heads, cut, true);
+      var bands =
+          new SizedBands(
+              cut,
+              AbstentionBand.choose(small, MAX_FALSE_HELMET, MAX_FALSE_BARE),
+              AbstentionBand.choose(large, MAX_FALSE_HELMET, MAX_FALSE_BARE));
+      long judged = judged(bands.small(), small) + judged(bands.large(), large);
+      if (judged > bestJudged) {
+        best = bands;
+        bestJudged = judged;
+      }
+    }
+    return best;
+  }
+
+  private static long judged(AbstentionBand band, Map<String, List<AbstentionBand.Scored>> groups) {
+    long n = 0;
+    for (List<AbstentionBand.Scored> g : groups.values()) {
+      n += g.stream().filter(h -> band.decide(h.probability()) != null).count();
+    }
+    return n;
+  }
+
+  /**
+   * Scores the tune heads, chooses the cut and the two bands, prints each side's figures under the
+   * shipped bands and the chosen ones, and returns the choice.
+   */
+  public static SizedBands run(
       TrainingSets tune, List<Path> barePeople, HelmetClassifier classifier, PrintStream out) {
-    Map<String, List<AbstentionBand.Scored>> groups = score(tune, barePeople, classifier, 1);
-    AbstentionBand current =
-        new AbstentionBand(HelmetClassifier.NO_HELMET_BELOW, HelmetClassifier.HELMET_FROM);
-    AbstentionBand symmetric = AbstentionBand.choose(groups, MAX_FALSE_HELMET);
-    AbstentionBand chosen = AbstentionBand.choose(groups, MAX_FALSE_HELMET, MAX_FALSE_BARE);
-    for (AbstentionBand band : List.of(new AbstentionBand(0.5, 0.5), current, symmetric, chosen)) {
-      out.printf(Locale.ROOT, "band %.2f-%.2f%n", band.noHelmetBelow(), band.helmetFrom());
-      groups.forEach(
-          (name, heads) -> out.printf("  %-16s %s%n", name, band.figures(heads).toText()));
+    List<TuneHead> heads = score(tune, barePeople, classifier, 1);
+    SizedBands chosen = choose(heads);
+    var shipped =
+        new SizedBands(
+            HelmetClassifier.LARGE_HEAD_PX,
+            HelmetClassifier.SMALL_HEADS,
+            HelmetClassifier.LARGE_HEADS);
+    for (SizedBands bands : List.of(shipped, chosen)) {
+      out.printf(
+          Locale.ROOT,
+          "%s: heads under %d px (and degraded) %s, from %d px %s%n",
+          bands == chosen ? "chosen" : "shipped",
+          bands.cut(),
+          text(bands.small()),
+          bands.cut(),
+          text(bands.large()));
+      print(out, "  under", bands.small(), groups(heads, bands.cut(), false));
+      print(out, "  from ", bands.large(), groups(heads, bands.cut(), true));
     }
     out.printf(
         Locale.ROOT,
-        "symmetric (at most %.2f wrong each way): %.2f-%.2f; chosen (in every group at most"
-            + " %.2f of the judged bare heads called helmet and %.2f of the judged helmets called"
-            + " bare, most judged): %.2f-%.2f%n",
-        MAX_FALSE_HELMET,
-        symmetric.noHelmetBelow(),
-        symmetric.helmetFrom(),
+        "chosen (in every group at most %.2f of the judged bare heads called helmet and %.2f of the"
+            + " judged helmets called bare, most judged; cut of %s px): %d px, %s and %s%n",
         MAX_FALSE_HELMET,
         MAX_FALSE_BARE,
-        chosen.noHelmetBelow(),
-        chosen.helmetFrom());
+        CUTS,
+        chosen.cut(),
+        text(chosen.small()),
+        text(chosen.large()));
     return chosen;
+  }
+
+  private static String text(AbstentionBand band) {
+    return String.format(Locale.ROOT, "%.2f-%.2f", band.noHelmetBelow(), band.helmetFrom());
+  }
+
+  private static void print(
+      PrintStream out,
+      String side,
+      AbstentionBand band,
+      Map<String, List<AbstentionBand.Scored>> groups) {
+    groups.forEach(
+        (name, heads) -> out.printf("%s %-16s %s%n", side, name, band.figures(heads).toText()));
   }
 }

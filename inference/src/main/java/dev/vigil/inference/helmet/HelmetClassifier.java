@@ -29,17 +29,25 @@ import org.tensorflow.types.TFloat32;
 public final class HelmetClassifier implements AutoCloseable {
 
   /**
-   * Probabilities from here up to {@link #HELMET_FROM} are too close to call: unknown. The band
-   * 0.28-0.87 was chosen by {@code vigil eval --choose-band} ({@link BandTuning}) on the tune split
+   * Heads whose box's long side has at least this many frame pixels are judged with {@link
+   * #LARGE_HEADS}, smaller ones with {@link #SMALL_HEADS}: the classifier is surer of a head it
+   * sees clearly. Chosen with the bands by {@code vigil eval --choose-band} ({@link BandTuning}):
+   * of 24, 32, 48 and 64 px, the cut under which the two bands judge the most tune heads.
+   */
+  public static final int LARGE_HEAD_PX = 24;
+
+  /**
+   * The band of probabilities too close to call for heads under {@link #LARGE_HEAD_PX}, and for any
+   * head a camera blurs or shrinks. Chosen by {@code vigil eval --choose-band} on the tune split
    * only (Hard Hat Workers TUNE, construction-safety valid, the cctv-people tune clips, each head
    * also camera-degraded): the most heads judged while in every group at most 5% of the judged bare
    * heads are called helmet and at most 10% of the judged helmets bare. It replaced 0.35-0.65,
    * under which 11% of the tune close-up bare heads were called helmet.
    */
-  public static final double NO_HELMET_BELOW = 0.28;
+  public static final AbstentionBand SMALL_HEADS = new AbstentionBand(0.28, 0.87);
 
-  /** Probability from which a head is judged to wear a hard hat (see {@link #NO_HELMET_BELOW}). */
-  public static final double HELMET_FROM = 0.87;
+  /** The band for heads of at least {@link #LARGE_HEAD_PX}, chosen as {@link #SMALL_HEADS}. */
+  public static final AbstentionBand LARGE_HEADS = new AbstentionBand(0.50, 0.85);
 
   /** Heads smaller than this many pixels (longer side) are not judged. */
   public static final int MIN_HEAD_PIXELS = 8;
@@ -131,18 +139,17 @@ public final class HelmetClassifier implements AutoCloseable {
             .toList());
   }
 
+  /** The abstention band for a head whose box's long side is {@code headPx} frame pixels. */
+  public static AbstentionBand bandFor(double headPx) {
+    return headPx >= LARGE_HEAD_PX ? LARGE_HEADS : SMALL_HEADS;
+  }
+
   /**
-   * The judgement for a probability: true from {@link #HELMET_FROM}, false below {@link
-   * #NO_HELMET_BELOW}, null (unknown) between.
+   * The judgement for a head's probability: true (helmet), false (bare) or null (unknown), by the
+   * band for its size ({@link #bandFor}).
    */
-  public static Boolean decide(double probability) {
-    if (probability >= HELMET_FROM) {
-      return Boolean.TRUE;
-    }
-    if (probability < NO_HELMET_BELOW) {
-      return Boolean.FALSE;
-    }
-    return null;
+  public static Boolean decide(double probability, double headPx) {
+    return bandFor(headPx).decide(probability);
   }
 
   /** Side of the square crop the model sees, in pixels. */

@@ -273,8 +273,7 @@ public final class PersonPerception implements FrameAnalyzer {
     }
     for (int i = 0; i < out.size(); i++) {
       Box head = byPerson.get(i);
-      if (head != null
-          && Math.max(head.width() * bgr.cols(), head.height() * bgr.rows()) >= minHeadPx) {
+      if (head != null && longSidePx(head, bgr) >= minHeadPx) {
         toJudge.add(head);
         judged.add(i);
       }
@@ -288,9 +287,14 @@ public final class PersonPerception implements FrameAnalyzer {
     for (int j = 0; j < judged.size(); j++) {
       int i = judged.get(j);
       double q = p[j];
-      out.set(i, out.get(i).withHead(byPerson.get(i), q, HelmetClassifier.decide(q)));
+      Boolean helmet = HelmetClassifier.decide(q, longSidePx(byPerson.get(i), bgr));
+      out.set(i, out.get(i).withHead(byPerson.get(i), q, helmet));
     }
     return out;
+  }
+
+  private static double longSidePx(Box head, Mat bgr) {
+    return Math.max(head.width() * bgr.cols(), head.height() * bgr.rows());
   }
 
   private static boolean isOpenCvError(RuntimeException e) {

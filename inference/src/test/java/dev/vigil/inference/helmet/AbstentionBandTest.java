@@ -95,10 +95,21 @@ class AbstentionBandTest {
   @Test
   void shouldLeaveHeadsInTheTuneChosenBandUnjudgedInTheShippedClassifier() {
     // Dark hair seen from a high camera scores 0.75-0.8: called helmet under the old 0.35-0.65
-    // band, unknown under the band chosen on tune (0.28-0.87).
-    assertThat(HelmetClassifier.decide(0.8)).isNull();
-    assertThat(HelmetClassifier.decide(0.87)).isTrue();
-    assertThat(HelmetClassifier.decide(0.3)).isNull();
-    assertThat(HelmetClassifier.decide(0.27)).isFalse();
+    // band, unknown under the band chosen on tune for small heads (0.28-0.87).
+    assertThat(HelmetClassifier.decide(0.8, 18)).isNull();
+    assertThat(HelmetClassifier.decide(0.87, 18)).isTrue();
+    assertThat(HelmetClassifier.decide(0.3, 18)).isNull();
+    assertThat(HelmetClassifier.decide(0.27, 18)).isFalse();
+  }
+
+  @Test
+  void shouldJudgeLargeHeadsWithTheirOwnNarrowerBand() {
+    // Tune: on clear heads of 24 px and more the classifier is surer, so 0.50-0.85 keeps the same
+    // error limits and judges more of them.
+    assertThat(HelmetClassifier.decide(0.4, HelmetClassifier.LARGE_HEAD_PX)).isFalse();
+    assertThat(HelmetClassifier.decide(0.4, HelmetClassifier.LARGE_HEAD_PX - 1)).isNull();
+    assertThat(HelmetClassifier.decide(0.86, 60)).isTrue();
+    assertThat(HelmetClassifier.decide(0.86, 20)).isNull();
+    assertThat(HelmetClassifier.decide(0.6, 60)).isNull();
   }
 }
