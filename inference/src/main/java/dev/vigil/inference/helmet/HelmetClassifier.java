@@ -37,12 +37,12 @@ public final class HelmetClassifier implements AutoCloseable {
   public static final int LARGE_HEAD_PX = 24;
 
   /**
-   * The band of probabilities too close to call for heads under {@link #LARGE_HEAD_PX}, and for any
-   * head a camera blurs or shrinks. Chosen by {@code vigil eval --choose-band} on the tune split
-   * only (Hard Hat Workers TUNE, construction-safety valid, the cctv-people tune clips, each head
-   * also camera-degraded): the most heads judged while in every group at most 5% of the judged bare
-   * heads are called helmet and at most 10% of the judged helmets bare. It replaced 0.35-0.65,
-   * under which 11% of the tune close-up bare heads were called helmet.
+   * The band of probabilities too close to call for heads under {@link #LARGE_HEAD_PX}. Chosen by
+   * {@code vigil eval --choose-band} on the tune split only (Hard Hat Workers TUNE,
+   * construction-safety valid, the cctv-people tune clips, and every tune head again shrunk and
+   * blurred as cameras do, which counts as small): the most heads judged while in every group at
+   * most 5% of the judged bare heads are called helmet and at most 10% of the judged helmets bare.
+   * It replaced 0.35-0.65, under which 11% of the tune close-up bare heads were called helmet.
    */
   public static final AbstentionBand SMALL_HEADS = new AbstentionBand(0.28, 0.87);
 
