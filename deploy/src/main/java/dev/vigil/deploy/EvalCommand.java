@@ -123,9 +123,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--choose-band",
       description =
-          "With --dataset (Hard Hat Workers): choose the helmet abstention band on the tune split"
+          "With --dataset (Hard Hat Workers): choose the helmet abstention bands (small and large"
+              + " heads, and the size between them) on the tune split"
               + " (TUNE, --extra's valid images, --bare-people's tune clips, each also"
-              + " camera-degraded) and print it; never reads test images.")
+              + " camera-degraded) and print them; never reads test images.")
   boolean chooseBand;
 
   @Option(
