@@ -132,11 +132,14 @@ public final class BandTuning {
     for (int cut : CUTS) {
       var small = groups(heads, cut, false);
       var large = groups(heads, cut, true);
+      AbstentionBand smallBand = AbstentionBand.choose(small, MAX_FALSE_HELMET, MAX_FALSE_BARE);
+      AbstentionBand largeBand = AbstentionBand.choose(large, MAX_FALSE_HELMET, MAX_FALSE_BARE);
+      // A side with no tune heads has nothing to choose on: it takes the other side's band.
       var bands =
           new SizedBands(
               cut,
-              AbstentionBand.choose(small, MAX_FALSE_HELMET, MAX_FALSE_BARE),
-              AbstentionBand.choose(large, MAX_FALSE_HELMET, MAX_FALSE_BARE));
+              small.isEmpty() ? largeBand : smallBand,
+              large.isEmpty() ? smallBand : largeBand);
       long judged = judged(bands.small(), small) + judged(bands.large(), large);
       if (judged > bestJudged) {
         best = bands;

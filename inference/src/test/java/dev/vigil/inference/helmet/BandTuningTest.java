@@ -35,6 +35,18 @@ class BandTuningTest {
   }
 
   @Test
+  void shouldGiveLargeHeadsTheSmallBandWhenTuneHasNoLargeHeads() {
+    List<BandTuning.TuneHead> heads = new ArrayList<>();
+    add(heads, "labelled", 12, 20, 0.9, true);
+    add(heads, "labelled", 12, 20, 0.1, false);
+    add(heads, "camera-degraded", 0, 10, 0.7, false);
+
+    BandTuning.SizedBands bands = BandTuning.choose(heads);
+
+    assertThat(bands.large()).isEqualTo(bands.small());
+  }
+
+  @Test
   void shouldPutEachHeadOnOneSideOfTheCut() {
     List<BandTuning.TuneHead> heads = new ArrayList<>();
     add(heads, "labelled", 23.9, 1, 0.9, true);
