@@ -22,6 +22,11 @@ public record Box(double x1, double y1, double x2, double y2) {
     return width() * height();
   }
 
+  /** The longer of this box's sides in pixels, in a frame of the given size. */
+  public double longSidePx(int frameWidth, int frameHeight) {
+    return Math.max(width() * frameWidth, height() * frameHeight);
+  }
+
   /** Whether another box's centre lies in this box (edges included). */
   public boolean holdsCentreOf(Box o) {
     double cx = (o.x1 + o.x2) / 2;

@@ -34,7 +34,7 @@ public record FrameCount(
       if (h == null) {
         continue;
       }
-      double side = Math.max(h.width() * analysis.width(), h.height() * analysis.height());
+      double side = h.longSidePx(analysis.width(), analysis.height());
       if (side >= LARGE_HEAD_PX) {
         heads16++;
         if (p.helmet() != null) {

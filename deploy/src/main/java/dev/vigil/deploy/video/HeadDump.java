@@ -78,7 +78,7 @@ public final class HeadDump implements ClipRunner.FrameListener, AutoCloseable {
             i,
             // Perception gives a head seen without a body the head box as its body box.
             head.equals(p.box()) ? "head_only" : "with_body",
-            Math.round(Math.max(head.width() * bgr.cols(), head.height() * bgr.rows())),
+            Math.round(head.longSidePx(bgr.cols(), bgr.rows())),
             p.score(),
             p.helmetProbability() == null
                 ? ""

@@ -85,7 +85,7 @@ public final class BandTuning {
         }
         for (int i = 0; i < n; i++) {
           Box box = image.heads().get(i).box();
-          px[i] = Math.max(box.width() * bgr.cols(), box.height() * bgr.rows());
+          px[i] = box.longSidePx(bgr.cols(), bgr.rows());
           HeadCrop.extract(bgr, box, classifier.margin(), s, clean, i * per);
           for (int c = 0; c < COPIES; c++) {
             int off = (i * COPIES + c) * per;

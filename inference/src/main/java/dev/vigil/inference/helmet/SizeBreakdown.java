@@ -22,7 +22,7 @@ public final class SizeBreakdown {
       List<HeadPrediction> predictions, List<LabelledHead> truths, int width, int height) {
     for (HeadMatcher.Match m : HeadMatcher.match(predictions, truths)) {
       LabelledHead truth = truths.get(m.truth());
-      double side = Math.max(truth.box().width() * width, truth.box().height() * height);
+      double side = truth.box().longSidePx(width, height);
       int band = 0;
       while (band + 1 < EDGES.length && side >= EDGES[band + 1]) {
         band++;

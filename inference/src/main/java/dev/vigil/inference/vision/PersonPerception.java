@@ -273,7 +273,7 @@ public final class PersonPerception implements FrameAnalyzer {
     }
     for (int i = 0; i < out.size(); i++) {
       Box head = byPerson.get(i);
-      if (head != null && longSidePx(head, bgr) >= minHeadPx) {
+      if (head != null && head.longSidePx(bgr.cols(), bgr.rows()) >= minHeadPx) {
         toJudge.add(head);
         judged.add(i);
       }
@@ -287,14 +287,11 @@ public final class PersonPerception implements FrameAnalyzer {
     for (int j = 0; j < judged.size(); j++) {
       int i = judged.get(j);
       double q = p[j];
-      Boolean helmet = HelmetClassifier.decide(q, longSidePx(byPerson.get(i), bgr));
+      Boolean helmet =
+          HelmetClassifier.decide(q, byPerson.get(i).longSidePx(bgr.cols(), bgr.rows()));
       out.set(i, out.get(i).withHead(byPerson.get(i), q, helmet));
     }
     return out;
-  }
-
-  private static double longSidePx(Box head, Mat bgr) {
-    return Math.max(head.width() * bgr.cols(), head.height() * bgr.rows());
   }
 
   private static boolean isOpenCvError(RuntimeException e) {
