@@ -33,6 +33,11 @@ public record AbstentionBand(double noHelmetBelow, double helmetFrom) {
    * @param judged share of the group's heads that got a judgement
    */
   public record GroupFigures(int heads, double falseHelmet, double falseBare, double judged) {
+    /** How many of the group's heads got a judgement. */
+    public long judgedHeads() {
+      return Math.round(judged * heads);
+    }
+
     public String toText() {
       return String.format(
           Locale.ROOT,
@@ -102,14 +107,14 @@ public record AbstentionBand(double noHelmetBelow, double helmetFrom) {
       for (int hi = steps / 2; hi < steps; hi++) {
         AbstentionBand band = new AbstentionBand(lo * STEP, hi * STEP);
         double worst = 0;
-        int judged = 0;
+        long judged = 0;
         int heads = 0;
         for (List<Scored> group : groups.values()) {
           GroupFigures f = band.figures(group);
           worst =
               Math.max(
                   worst, Math.max(f.falseHelmet() - maxFalseHelmet, f.falseBare() - maxFalseBare));
-          judged += (int) Math.round(f.judged() * f.heads());
+          judged += f.judgedHeads();
           heads += f.heads();
         }
         double share = heads == 0 ? 0 : (double) judged / heads;

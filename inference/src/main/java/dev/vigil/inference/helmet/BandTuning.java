@@ -54,12 +54,6 @@ public final class BandTuning {
   public record TuneHead(AbstentionBand.Scored scored, String group, double px) {}
 
   /**
-   * The two bands: {@code small} below {@code cut} px and for degraded heads, {@code large} from
-   * it.
-   */
-  public record SizedBands(int cut, AbstentionBand small, AbstentionBand large) {}
-
-  /**
    * The tune heads, each with the classifier's probability: {@code labelled} (the main and extra
    * folders' tune heads), {@code bare-people} (the bare-people tune clips) and {@code
    * camera-degraded} (all of them, {@link #COPIES} seeded degradations each).
@@ -150,11 +144,7 @@ public final class BandTuning {
   }
 
   private static long judged(AbstentionBand band, Map<String, List<AbstentionBand.Scored>> groups) {
-    long n = 0;
-    for (List<AbstentionBand.Scored> g : groups.values()) {
-      n += g.stream().filter(h -> band.decide(h.probability()) != null).count();
-    }
-    return n;
+    return groups.values().stream().mapToLong(g -> band.figures(g).judgedHeads()).sum();
   }
 
   /**
@@ -165,11 +155,7 @@ public final class BandTuning {
       TrainingSets tune, List<Path> barePeople, HelmetClassifier classifier, PrintStream out) {
     List<TuneHead> heads = score(tune, barePeople, classifier, 1);
     SizedBands chosen = choose(heads);
-    var shipped =
-        new SizedBands(
-            HelmetClassifier.LARGE_HEAD_PX,
-            HelmetClassifier.SMALL_HEADS,
-            HelmetClassifier.LARGE_HEADS);
+    SizedBands shipped = HelmetClassifier.BANDS;
     for (SizedBands bands : List.of(shipped, chosen)) {
       out.printf(
           Locale.ROOT,

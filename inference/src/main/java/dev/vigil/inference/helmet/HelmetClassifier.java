@@ -29,25 +29,17 @@ import org.tensorflow.types.TFloat32;
 public final class HelmetClassifier implements AutoCloseable {
 
   /**
-   * Heads whose box's long side has at least this many frame pixels are judged with {@link
-   * #LARGE_HEADS}, smaller ones with {@link #SMALL_HEADS}: the classifier is surer of a head it
-   * sees clearly. Chosen with the bands by {@code vigil eval --choose-band} ({@link BandTuning}):
-   * of 24, 32, 48 and 64 px, the cut under which the two bands judge the most tune heads.
-   */
-  public static final int LARGE_HEAD_PX = 24;
-
-  /**
-   * The band of probabilities too close to call for heads under {@link #LARGE_HEAD_PX}. Chosen by
-   * {@code vigil eval --choose-band} on the tune split only (Hard Hat Workers TUNE,
+   * The bands of probabilities too close to call: 0.28-0.87 for heads under 24 px, 0.50-0.85 for
+   * heads of 24 px and more, which the classifier sees clearly. Chosen, with the cut, by {@code
+   * vigil eval --choose-band} ({@link BandTuning}) on the tune split only (Hard Hat Workers TUNE,
    * construction-safety valid, the cctv-people tune clips, and every tune head again shrunk and
-   * blurred as cameras do, which counts as small): the most heads judged while in every group at
-   * most 5% of the judged bare heads are called helmet and at most 10% of the judged helmets bare.
-   * It replaced 0.35-0.65, under which 11% of the tune close-up bare heads were called helmet.
+   * blurred as cameras do, which counts as small): of cuts 24, 32, 48 and 64 px, the one whose two
+   * bands judge the most tune heads while in every group at most 5% of the judged bare heads are
+   * called helmet and at most 10% of the judged helmets bare. The single band before them,
+   * 0.35-0.65, called 11% of the tune close-up bare heads helmets.
    */
-  public static final AbstentionBand SMALL_HEADS = new AbstentionBand(0.28, 0.87);
-
-  /** The band for heads of at least {@link #LARGE_HEAD_PX}, chosen as {@link #SMALL_HEADS}. */
-  public static final AbstentionBand LARGE_HEADS = new AbstentionBand(0.50, 0.85);
+  public static final SizedBands BANDS =
+      new SizedBands(24, new AbstentionBand(0.28, 0.87), new AbstentionBand(0.50, 0.85));
 
   /** Heads smaller than this many pixels (longer side) are not judged. */
   public static final int MIN_HEAD_PIXELS = 8;
@@ -139,17 +131,12 @@ public final class HelmetClassifier implements AutoCloseable {
             .toList());
   }
 
-  /** The abstention band for a head whose box's long side is {@code headPx} frame pixels. */
-  public static AbstentionBand bandFor(double headPx) {
-    return headPx >= LARGE_HEAD_PX ? LARGE_HEADS : SMALL_HEADS;
-  }
-
   /**
    * The judgement for a head's probability: true (helmet), false (bare) or null (unknown), by the
-   * band for its size ({@link #bandFor}).
+   * band for its size ({@link #BANDS}).
    */
   public static Boolean decide(double probability, double headPx) {
-    return bandFor(headPx).decide(probability);
+    return BANDS.forSize(headPx).decide(probability);
   }
 
   /** Side of the square crop the model sees, in pixels. */

@@ -106,8 +106,8 @@ class AbstentionBandTest {
   void shouldJudgeLargeHeadsWithTheirOwnNarrowerBand() {
     // Tune: on clear heads of 24 px and more the classifier is surer, so 0.50-0.85 keeps the same
     // error limits and judges more of them.
-    assertThat(HelmetClassifier.decide(0.4, HelmetClassifier.LARGE_HEAD_PX)).isFalse();
-    assertThat(HelmetClassifier.decide(0.4, HelmetClassifier.LARGE_HEAD_PX - 1)).isNull();
+    assertThat(HelmetClassifier.decide(0.4, HelmetClassifier.BANDS.cut())).isFalse();
+    assertThat(HelmetClassifier.decide(0.4, HelmetClassifier.BANDS.cut() - 1)).isNull();
     assertThat(HelmetClassifier.decide(0.86, 60)).isTrue();
     assertThat(HelmetClassifier.decide(0.86, 20)).isNull();
     assertThat(HelmetClassifier.decide(0.6, 60)).isNull();

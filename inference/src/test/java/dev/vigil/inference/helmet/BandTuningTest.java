@@ -26,7 +26,7 @@ class BandTuningTest {
     add(heads, "camera-degraded", 0, 10, 0.7, false);
     add(heads, "camera-degraded", 0, 10, 0.95, true);
 
-    BandTuning.SizedBands bands = BandTuning.choose(heads);
+    SizedBands bands = BandTuning.choose(heads);
 
     assertThat(bands.cut()).isEqualTo(BandTuning.CUTS.get(0));
     assertThat(bands.small().decide(0.7)).isNull();
@@ -41,7 +41,7 @@ class BandTuningTest {
     add(heads, "labelled", 12, 20, 0.1, false);
     add(heads, "camera-degraded", 0, 10, 0.7, false);
 
-    BandTuning.SizedBands bands = BandTuning.choose(heads);
+    SizedBands bands = BandTuning.choose(heads);
 
     assertThat(bands.large()).isEqualTo(bands.small());
   }
