@@ -50,6 +50,13 @@ final class AgentCommand implements Callable<Integer> {
   boolean realtime;
 
   @Option(
+      names = "--loop",
+      description =
+          "Replay files and image folders from the start each time they end (implies --realtime),"
+              + " so a recording stands in for a camera that never stops.")
+  boolean loop;
+
+  @Option(
       names = "--clock-offset-ms",
       defaultValue = "0",
       paramLabel = "MS",
@@ -109,9 +116,9 @@ final class AgentCommand implements Callable<Integer> {
     return site.withCameras(chosen);
   }
 
-  /** The agent's options: realtime pacing and a shifted wall clock when asked for. */
+  /** The agent's options: realtime pacing, replay and a shifted wall clock when asked for. */
   AgentOptions agentOptions() {
-    AgentOptions o = AgentOptions.defaults().withRealtime(realtime);
+    AgentOptions o = AgentOptions.defaults().withRealtime(realtime || loop).withLoop(loop);
     if (clockOffsetMs != 0) {
       long offset = clockOffsetMs;
       AgentClock system = AgentClock.SYSTEM;

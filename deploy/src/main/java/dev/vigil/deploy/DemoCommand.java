@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.agent.AgentOptions;
 import dev.vigil.config.PrivateFiles;
 import dev.vigil.config.PromptSpec;
 import dev.vigil.config.SiteConfig;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Option;
           + " broker, and prints every violation event as one JSON line on stdout.",
       "Without --source it plays Debian's opencv-doc sample vtest.avi (people walking, nobody"
           + " wears a hard hat) and, when ../shared/data/video/worker-zone-detection.mp4 exists,"
-          + " that clip too (a worker wearing one), so both outcomes show."
+          + " that clip too (a worker wearing one), so both outcomes show.",
+      "Files and image folders play at their own pace and start again when they end, as cameras"
+          + " that never stop; with --exit-when-done each plays once, as fast as it can be read."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
@@ -242,7 +245,7 @@ final class DemoCommand implements Callable<Integer> {
         LOG.info(
             "dashboard at {}://{}:{}/ (metrics at /metrics)", access.scheme(), http.host, port);
         AlertsRunner alerts = parts.startAlerts(alert -> printed(alert.json(), started));
-        parts.startAgent();
+        parts.startAgent(VigilParts.DEFAULT_SPOOL_MAX_MB, agentOptions());
         if (exitWhenDone) {
           parts.awaitDrained(timeout);
           LOG.info("every source ended and every frame was processed and alerted");
@@ -253,6 +256,17 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
       }
     }
+  }
+
+  /**
+   * How the demo's agent reads its files: once and as fast as possible with --exit-when-done;
+   * otherwise at their own pace and from the start again each time they end, so the dashboard shows
+   * cameras that stay live rather than counts that went stale seconds after start.
+   */
+  AgentOptions agentOptions() {
+    return exitWhenDone
+        ? AgentOptions.defaults()
+        : AgentOptions.defaults().withRealtime(true).withLoop(true);
   }
 
   /**

@@ -48,6 +48,15 @@ class AgentCommandTest {
   }
 
   @Test
+  void shouldPaceFilesToTheirOwnClockWhenAskedToLoopThem() {
+    AgentCommand command = new AgentCommand();
+    new picocli.CommandLine(command).parseArgs("--config", "site.yaml", "--loop");
+
+    assertThat(command.agentOptions().loop()).isTrue();
+    assertThat(command.agentOptions().realtime()).isTrue();
+  }
+
+  @Test
   void shouldRefuseASpoolWithNoRoomWithExitTwoAndSayWhy() {
     assertThat(run(2, "agent", "--config", "site.yaml", "--spool-max-mb", "0"))
         .contains("--spool-max-mb must be at least 1, not 0");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class DemoCommandTest {
 
@@ -35,6 +36,19 @@ class DemoCommandTest {
 
     assertThat(sources).containsExactly(bare.toString());
     assertThat(notes).singleElement().asString().contains("missing.mp4").contains("vtest.avi");
+  }
+
+  @Test
+  void shouldPlayFilesAtTheirPaceAndOverAgainUnlessExitingWhenDone() {
+    DemoCommand live = new DemoCommand();
+    new CommandLine(live).parseArgs();
+    DemoCommand once = new DemoCommand();
+    new CommandLine(once).parseArgs("--exit-when-done");
+
+    assertThat(live.agentOptions().realtime()).isTrue();
+    assertThat(live.agentOptions().loop()).isTrue();
+    assertThat(once.agentOptions().realtime()).isFalse();
+    assertThat(once.agentOptions().loop()).isFalse();
   }
 
   @Test

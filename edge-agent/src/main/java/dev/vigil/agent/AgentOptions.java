@@ -13,6 +13,8 @@ import java.util.function.Consumer;
  *
  * @param realtime pace files and folders to their media clock; false (default) reads them as fast
  *     as possible. Live sources are paced by the camera.
+ * @param loop replay files and folders from the start each time they end, so a recording stands in
+ *     for a camera that never stops; needs {@code realtime}, or a file would flood the brokers
  * @param jpegQuality 1..100
  * @param sendQueueCapacity records waiting for the producer across all cameras; when full, new
  *     frames are dropped and counted so capture never waits on Kafka
@@ -28,6 +30,7 @@ import java.util.function.Consumer;
  */
 public record AgentOptions(
     boolean realtime,
+    boolean loop,
     int jpegQuality,
     int sendQueueCapacity,
     Duration retryInitialDelay,
@@ -54,11 +57,17 @@ public record AgentOptions(
     if (audioSnippetSeconds <= 0) {
       throw new AgentException("audioSnippetSeconds must be positive, got " + audioSnippetSeconds);
     }
+    if (loop && !realtime) {
+      throw new AgentException(
+          "loop needs realtime: a file replayed as fast as it can be read never ends and floods"
+              + " the brokers; set realtime too");
+    }
   }
 
   /** Files as fast as possible, quality 85, retry 1 s doubling to 30 s with up to 20% jitter. */
   public static AgentOptions defaults() {
     return new AgentOptions(
+        false,
         false,
         JpegEncoder.DEFAULT_QUALITY,
         256,
@@ -74,6 +83,10 @@ public record AgentOptions(
 
   public AgentOptions withRealtime(boolean v) {
     return with(d -> d.realtime = v);
+  }
+
+  public AgentOptions withLoop(boolean v) {
+    return with(d -> d.loop = v);
   }
 
   public AgentOptions withJpegQuality(int v) {
@@ -112,6 +125,7 @@ public record AgentOptions(
     change.accept(d);
     return new AgentOptions(
         d.realtime,
+        d.loop,
         d.jpegQuality,
         d.sendQueueCapacity,
         d.retryInitialDelay,
@@ -127,6 +141,7 @@ public record AgentOptions(
   /** The fields of options being changed, so that each wither names only what it changes. */
   private static final class Draft {
     boolean realtime;
+    boolean loop;
     int jpegQuality;
     int sendQueueCapacity;
     Duration retryInitialDelay;
@@ -140,6 +155,7 @@ public record AgentOptions(
 
     Draft(AgentOptions o) {
       realtime = o.realtime;
+      loop = o.loop;
       jpegQuality = o.jpegQuality;
       sendQueueCapacity = o.sendQueueCapacity;
       retryInitialDelay = o.retryInitialDelay;

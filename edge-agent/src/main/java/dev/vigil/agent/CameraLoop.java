@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One camera's capture loop, on its own thread: open, grab, sample, motion-gate, encode, cut audio
  * (and, by default, reduce it to features here on the host), and queue the records for the {@link
- * Sender}. Files and folders are read once; live sources are reopened after any failure or end of
- * stream, with exponential backoff and jitter.
+ * Sender}. Files and folders are read once, or replayed from the start each time they end when the
+ * options loop; live sources are reopened after any failure or end of stream, with exponential
+ * backoff and jitter.
  */
 final class CameraLoop {
   private static final Logger log = LoggerFactory.getLogger(CameraLoop.class);
@@ -44,6 +45,7 @@ final class CameraLoop {
   private final Runnable ended;
   private long frameSeq;
   private long audioSeq;
+  private long replays;
   Thread thread;
 
   /** Stateful (an alarm spans snippets): one per camera, used by its capture thread only. */
@@ -124,6 +126,16 @@ final class CameraLoop {
         pump(src, sampler, gate, encoder, chunker);
         if (!running.getAsBoolean()) {
           return;
+        }
+        if (!live && options.loop()) {
+          // A short clip ends every few seconds: say so once, not each time.
+          if (replays++ == 0) {
+            log.info(
+                "Camera {}: source {} ended; replaying it from the start each time it ends",
+                camera.id(),
+                Secrets.redact(camera.source()));
+          }
+          continue;
         }
         if (!live) {
           counters.state = CameraStats.State.ENDED;

@@ -1,11 +1,13 @@
 package dev.vigil.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.agent.capture.AgentClock;
+import dev.vigil.agent.capture.AgentException;
 import dev.vigil.config.AudioFeatures;
 import dev.vigil.config.Json;
 import dev.vigil.config.SiteConfig;
@@ -381,6 +383,47 @@ class EdgeAgentTest {
     assertThat(header(frames.get(0), VigilHeaders.WIDTH)).isEqualTo("480");
     assertThat(header(frames.get(0), VigilHeaders.HEIGHT)).isEqualTo("270");
     assertThat(records(producer, TOPICS.audio())).isEmpty();
+  }
+
+  @Test
+  void shouldReplayFileFromTheStartWithRisingTimestampsWhenLooping() throws Exception {
+    RecordingListener heard = new RecordingListener();
+    MockProducer<String, byte[]> producer = mockProducer();
+    AgentOptions options =
+        AgentOptions.defaults()
+            .withRealtime(true)
+            .withLoop(true)
+            .withClock(new RecordingClock())
+            .withListener(heard);
+    CameraStats s;
+    try (EdgeAgent agent =
+        new EdgeAgent(List.of(camera("cam", silent, 2, 0)), producer, TOPICS, options)) {
+      agent.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      // Three passes of the 30-frame clip.
+      while (agent.stats().get("cam").framesGrabbed() < 90 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      s = agent.stats().get("cam");
+    }
+
+    assertThat(s.framesGrabbed()).isGreaterThanOrEqualTo(90);
+    assertThat(heard.ended).isEmpty();
+    assertThat(heard.failures).isEmpty();
+    List<ProducerRecord<String, byte[]>> frames = records(producer, TOPICS.frames());
+    assertThat(frames).hasSizeGreaterThanOrEqualTo(3 * 5);
+    for (int i = 1; i < frames.size(); i++) {
+      // One camera whose clock runs on across each replay: never a stamp twice or backwards.
+      assertStamped(frames.get(i), "cam", i);
+      assertThat(frames.get(i).timestamp()).isGreaterThan(frames.get(i - 1).timestamp());
+    }
+  }
+
+  @Test
+  void shouldRefuseToLoopFilesReadAsFastAsPossible() {
+    assertThatThrownBy(() -> AgentOptions.defaults().withLoop(true))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("loop needs realtime");
   }
 
   @Test
