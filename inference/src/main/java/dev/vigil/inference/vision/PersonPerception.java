@@ -287,11 +287,33 @@ public final class PersonPerception implements FrameAnalyzer {
     for (int j = 0; j < judged.size(); j++) {
       int i = judged.get(j);
       double q = p[j];
-      Boolean helmet =
-          HelmetClassifier.decide(q, byPerson.get(i).longSidePx(bgr.cols(), bgr.rows()));
-      out.set(i, out.get(i).withHead(byPerson.get(i), q, helmet));
+      Box head = byPerson.get(i);
+      Boolean helmet = HelmetClassifier.decide(q, bandSizePx(head, bgr.cols(), bgr.rows()));
+      out.set(i, out.get(i).withHead(head, q, helmet));
     }
     return out;
+  }
+
+  /**
+   * The size by which a head's abstention band is chosen: its box's long side in frame pixels, or 0
+   * (a small head) when the head detector's box is too small in the detector's input to measure the
+   * head ({@link HeadDetector#SMALLEST_MEASURED_PX}). Without that floor, the same small head would
+   * be judged with the large heads' band on a camera with more pixels.
+   */
+  double bandSizePx(Box head, int width, int height) {
+    double px = head.longSidePx(width, height);
+    return atDetectorFloor(px, width, height, detector.detectsHeads(), detector.longSide())
+        ? 0
+        : px;
+  }
+
+  /**
+   * Whether a head box of {@code px} frame pixels is under the head detector's smallest measure.
+   */
+  static boolean atDetectorFloor(
+      double px, int width, int height, boolean detectedHeads, int inputLongSide) {
+    double inputPx = px * inputLongSide / Math.max(width, height);
+    return detectedHeads && inputPx < HeadDetector.SMALLEST_MEASURED_PX;
   }
 
   private static boolean isOpenCvError(RuntimeException e) {

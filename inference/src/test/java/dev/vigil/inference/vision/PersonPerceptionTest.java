@@ -10,6 +10,7 @@ import dev.vigil.config.Person;
 import dev.vigil.config.Point;
 import dev.vigil.inference.FrameAnalysis;
 import dev.vigil.inference.UndecodableFrameException;
+import dev.vigil.inference.helmet.HelmetClassifier;
 import dev.vigil.inference.model.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +68,24 @@ class PersonPerceptionTest {
 
   private static byte[] frame(String name) throws IOException {
     return Files.readAllBytes(frames.resolve(name));
+  }
+
+  @Test
+  void shouldJudgeAHeadBoxAtTheDetectorsSmallestAsASmallHeadOnAnyFrameSize() {
+    // 5 px of the detector's 256 px input, where it boxes a head of 3 px as readily as one of 5:
+    // 15 px of a 768 px frame, 37.5 px of a 1920 px one.
+    Box atFloor = new Box(0.5, 0.5, 0.5 + 37.5 / 1920, 0.5 + 37.5 / 1080);
+    double px = perception.bandSizePx(atFloor, 1920, 1080);
+
+    assertThat(px).isZero();
+    assertThat(HelmetClassifier.decide(0.4, px))
+        .as("judged as the small heads are (0.4 is unknown there), not \"no helmet\"")
+        .isNull();
+    assertThat(perception.bandSizePx(atFloor, 768, 576)).isZero();
+    // 8 px of the input: the box measures the head.
+    Box measured = new Box(0.5, 0.5, 0.5 + 60.0 / 1920, 0.5 + 60.0 / 1080);
+    assertThat(perception.bandSizePx(measured, 1920, 1080)).isCloseTo(60, offset(1e-6));
+    assertThat(HelmetClassifier.decide(0.4, perception.bandSizePx(measured, 1920, 1080))).isFalse();
   }
 
   @ParameterizedTest
