@@ -127,7 +127,8 @@ final class CameraLoop {
         if (!running.getAsBoolean()) {
           return;
         }
-        if (!live && options.loop()) {
+        // A file that gave no frame would be replayed in a busy loop: it ends instead.
+        if (!live && options.loop() && counters.grabbed.get() > grabbedBefore) {
           // A short clip ends every few seconds: say so once, not each time.
           if (replays++ == 0) {
             log.info(
@@ -136,6 +137,12 @@ final class CameraLoop {
                 Secrets.redact(camera.source()));
           }
           continue;
+        }
+        if (!live && options.loop()) {
+          log.warn(
+              "Camera {}: source {} gave no frame, so it is not replayed",
+              camera.id(),
+              Secrets.redact(camera.source()));
         }
         if (!live) {
           counters.state = CameraStats.State.ENDED;

@@ -420,6 +420,25 @@ class EdgeAgentTest {
   }
 
   @Test
+  void shouldEndRatherThanReplayAFileThatGaveNoFrame() throws Exception {
+    Path empty = TestVideos.recordAudioOnly(dir.resolve("sound-only.mp4"), 1);
+    RecordingListener heard = new RecordingListener();
+    Map<String, CameraStats> stats =
+        run(
+            List.of(camera("cam", empty, 2, 0)),
+            mockProducer(),
+            AgentOptions.defaults()
+                .withRealtime(true)
+                .withLoop(true)
+                .withClock(new RecordingClock())
+                .withListener(heard));
+
+    assertThat(stats.get("cam").framesGrabbed()).isZero();
+    assertThat(stats.get("cam").attempts()).isEqualTo(1);
+    assertThat(heard.ended).extracting(CameraStats::cameraId).containsExactly("cam");
+  }
+
+  @Test
   void shouldRefuseToLoopFilesReadAsFastAsPossible() {
     assertThatThrownBy(() -> AgentOptions.defaults().withLoop(true))
         .isInstanceOf(AgentException.class)

@@ -78,4 +78,22 @@ final class TestVideos {
     }
     return file;
   }
+
+  /** Records an MPEG-4 file with a 1 kHz tone and no video stream: a source that gives no frame. */
+  static Path recordAudioOnly(Path file, double seconds) throws Exception {
+    try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), 1)) {
+      rec.setFormat("mp4");
+      rec.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+      rec.setSampleRate(AUDIO_RATE);
+      rec.setAudioBitrate(96_000);
+      rec.start();
+      short[] s = new short[(int) Math.round(AUDIO_RATE * seconds)];
+      for (int k = 0; k < s.length; k++) {
+        s[k] = (short) (12000 * Math.sin(2 * Math.PI * TONE_HZ * k / AUDIO_RATE));
+      }
+      rec.recordSamples(AUDIO_RATE, 1, ShortBuffer.wrap(s));
+      rec.stop();
+    }
+    return file;
+  }
 }
