@@ -34,8 +34,8 @@ public final class HeadDetector {
   /**
    * Long side, in pixels of the detector's input, under which a head box says how big a head is at
    * most but not how big it is. The detector hardly returns a box under 5-7 px there, however small
-   * the head (the smallest on the tune images: 5.8 px; on {@code vtest.avi}: 4.9-7 px for heads of
-   * 3-4 px), so on a large frame a head of a few pixels gets a box of 40 or more.
+   * the head (the smallest on the tune images: 5.8 px; on {@code vtest.avi}: 4.9-7 px around heads
+   * of 2-4 px), so on a 1080p frame a head of a few pixels gets a box of about 40.
    */
   public static final double SMALLEST_MEASURED_PX = 8;
 
