@@ -127,22 +127,8 @@ final class CameraLoop {
         if (!running.getAsBoolean()) {
           return;
         }
-        // A file that gave no frame would be replayed in a busy loop: it ends instead.
-        if (!live && options.loop() && counters.grabbed.get() > grabbedBefore) {
-          // A short clip ends every few seconds: say so once, not each time.
-          if (replays++ == 0) {
-            log.info(
-                "Camera {}: source {} ended; replaying it from the start each time it ends",
-                camera.id(),
-                Secrets.redact(camera.source()));
-          }
+        if (!live && replay(grabbedBefore)) {
           continue;
-        }
-        if (!live && options.loop()) {
-          log.warn(
-              "Camera {}: source {} gave no frame, so it is not replayed",
-              camera.id(),
-              Secrets.redact(camera.source()));
         }
         if (!live) {
           counters.state = CameraStats.State.ENDED;
@@ -206,6 +192,31 @@ final class CameraLoop {
       }
       delayMs = Math.min(delayMs * 2, options.retryMaxDelay().toMillis());
     }
+  }
+
+  /**
+   * Whether a file that has ended is played again: when the options loop, unless this pass gave no
+   * frame (such a file would be replayed in a busy loop).
+   */
+  private boolean replay(long grabbedBefore) {
+    if (!options.loop()) {
+      return false;
+    }
+    if (counters.grabbed.get() == grabbedBefore) {
+      log.warn(
+          "Camera {}: source {} gave no frame, so it is not replayed",
+          camera.id(),
+          Secrets.redact(camera.source()));
+      return false;
+    }
+    // A short clip ends every few seconds: say so once, not each time.
+    if (replays++ == 0) {
+      log.info(
+          "Camera {}: source {} ended; replaying it from the start each time it ends",
+          camera.id(),
+          Secrets.redact(camera.source()));
+    }
+    return true;
   }
 
   private void pump(

@@ -302,18 +302,8 @@ public final class PersonPerception implements FrameAnalyzer {
    */
   double bandSizePx(Box head, int width, int height) {
     double px = head.longSidePx(width, height);
-    return atDetectorFloor(px, width, height, detector.detectsHeads(), detector.longSide())
-        ? 0
-        : px;
-  }
-
-  /**
-   * Whether a head box of {@code px} frame pixels is under the head detector's smallest measure.
-   */
-  static boolean atDetectorFloor(
-      double px, int width, int height, boolean detectedHeads, int inputLongSide) {
-    double inputPx = px * inputLongSide / Math.max(width, height);
-    return detectedHeads && inputPx < HeadDetector.SMALLEST_MEASURED_PX;
+    double inputPx = px * detector.longSide() / Math.max(width, height);
+    return detector.detectsHeads() && inputPx < HeadDetector.SMALLEST_MEASURED_PX ? 0 : px;
   }
 
   private static boolean isOpenCvError(RuntimeException e) {
